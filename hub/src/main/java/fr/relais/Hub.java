@@ -1,0 +1,164 @@
+package fr.relais;
+
+import fr.relais.config.DbConfig;
+import fr.relais.config.HttpConfig;
+import fr.relais.config.RelaisConfig;
+import fr.relais.db.DatabaseEndpoint;
+import fr.relais.db.DatabasePool;
+import fr.relais.db.embedded.EmbeddedPostgres;
+import fr.relais.gateway.GatewayVerticle;
+import fr.relais.health.HealthRoutes;
+import fr.relais.health.Readiness;
+import fr.relais.metrics.HubMetrics;
+import fr.relais.net.FreePort;
+import fr.relais.node.NodeRuns;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running hub node: its database (embedded or external, migrated), its Vert.x instance and its verticles.
+ * {@link #start} and {@link #stop} are the only ways in and out, used by {@code relais serve} and by tests.
+ */
+public final class Hub {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final Vertx vertx;
+    private final HubMetrics metrics;
+    private final PreparedDatabase database;
+    private final Pool pool;
+    private final Readiness readiness;
+    private final NodeRuns nodeRuns;
+    private volatile int httpPort = -1;
+
+    private Hub(Vertx vertx, HubMetrics metrics, PreparedDatabase database, Pool pool, NodeRuns nodeRuns) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.database = database;
+        this.pool = pool;
+        this.readiness = new Readiness(pool);
+        this.nodeRuns = nodeRuns;
+    }
+
+    /**
+     * Starts a node and returns once it listens. Blocking: call it from a plain thread (a command, a test),
+     * never from an event loop. If any step fails, what was started is stopped again and the failure thrown.
+     */
+    public static Hub start(RelaisConfig config) {
+        HubMetrics metrics = new HubMetrics();
+        Vertx vertx = metrics.instrument(Vertx.builder(), new VertxOptions().setPreferNativeTransport(true)).build();
+        PreparedDatabase database;
+        try {
+            database = PreparedDatabase.open(config.db());
+        } catch (RuntimeException e) {
+            vertx.close().await();
+            metrics.close();
+            throw e;
+        }
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().poolSize());
+        Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
+        try {
+            hub.deploy(config);
+            return hub;
+        } catch (RuntimeException e) {
+            hub.stop().await();
+            throw e;
+        }
+    }
+
+    private void deploy(RelaisConfig config) {
+        nodeRuns.recordStart(version()).await();
+        HttpConfig http = config.http();
+        // Servers asked for port 0 each get a random port of their own instead of sharing one, so pick the
+        // port here; in the rare case another process takes it before the bind, pick again.
+        for (int attempt = 1; ; attempt++) {
+            HttpConfig bound = http.port() == 0 ? http.withPort(FreePort.on(http.host())) : http;
+            try {
+                deployGateways(bound);
+                httpPort = bound.port();
+                break;
+            } catch (RuntimeException e) {
+                if (http.port() != 0 || attempt == 3) {
+                    throw e;
+                }
+                log.warn("port {} was taken before the bind; trying another", bound.port());
+                undeployAll().await();
+            }
+        }
+        log.info("Relais {} listening on {}", version(), url(config));
+    }
+
+    private void deployGateways(HttpConfig http) {
+        GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
+                http, new HealthRoutes(readiness), metrics.scrapeHandler());
+        vertx.deployVerticle(() -> new GatewayVerticle(gateway),
+                new DeploymentOptions().setInstances(http.instancesOrCores())).await();
+    }
+
+    /**
+     * Stops gracefully: report not ready, stop accepting and let requests in flight finish, record the stop,
+     * close the pool, then stop the embedded database. Never fails: a step that fails is logged and the next runs.
+     */
+    public Future<Void> stop() {
+        readiness.startDraining();
+        return undeployAll()
+                .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
+                .eventually(pool::close)
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    database.close();
+                    return null;
+                }))
+                .eventually(vertx::close)
+                .transform(done -> {
+                    metrics.close();
+                    if (done.failed()) {
+                        log.warn("stop was not clean: {}", done.cause().toString());
+                    }
+                    return Future.<Void>succeededFuture();
+                });
+    }
+
+    private Future<Void> undeployAll() {
+        return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
+    }
+
+    /** Starts the database if it is embedded, migrates it, stops it again; returns the schema version. Blocking. */
+    public static String migrate(DbConfig db) {
+        PreparedDatabase prepared = PreparedDatabase.open(db);
+        prepared.close();
+        return prepared.schemaVersion();
+    }
+
+    /** The port the gateway listens on. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public DatabaseEndpoint database() {
+        return database.endpoint();
+    }
+
+    public Optional<EmbeddedPostgres> embeddedDatabase() {
+        return database.embedded();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public static String version() {
+        String version = Hub.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    private String url(RelaisConfig config) {
+        String host = config.http().host();
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        return "http://" + shown + ":" + httpPort() + "/";
+    }
+}

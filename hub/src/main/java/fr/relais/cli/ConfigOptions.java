@@ -1,0 +1,20 @@
+package fr.relais.cli;
+
+import fr.relais.config.ConfigLoader;
+import fr.relais.config.RelaisConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options every command shares to find its configuration. */
+public final class ConfigOptions {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML configuration file (default: conf/relais.yaml when present). "
+                    + "Environment variables RELAIS_<KEY> override it.")
+    Path file;
+
+    RelaisConfig load() {
+        return ConfigLoader.load(Optional.ofNullable(file), System.getenv(), Map.of());
+    }
+}

@@ -1,0 +1,62 @@
+package fr.relais.gateway;
+
+import fr.relais.config.HttpConfig;
+import fr.relais.health.HealthRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP and WebSocket edge. Several instances run side by side (one per core by default) and share one
+ * listening port; each has its own router.
+ */
+public final class GatewayVerticle extends VerticleBase {
+    /** What every gateway instance is given: the listener's settings and the routes of each feature. */
+    public record Dependencies(HttpConfig http, HealthRoutes health, Handler<RoutingContext> metrics) {
+    }
+
+    private final Dependencies deps;
+    private HttpServer server;
+
+    public GatewayVerticle(Dependencies deps) {
+        this.deps = deps;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(deps.http().host())
+                .setPort(deps.http().port())
+                .setCompressionSupported(true));
+        return server.requestHandler(router()).listen();
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(RequestLog::handle);
+        router.route().handler(SecurityHeaders::handle);
+        deps.health().mount(router);
+        router.get("/metrics").handler(deps.metrics());
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(deps.http().maxBodySize()));
+
+        router.route().failureHandler(ProblemResponder::handleFailure);
+        router.errorHandler(404, ProblemResponder::handleFailure);
+        router.errorHandler(405, ProblemResponder::handleFailure);
+        router.errorHandler(413, ProblemResponder::handleFailure);
+        router.errorHandler(500, ProblemResponder::handleFailure);
+        return router;
+    }
+
+    /** Stops accepting connections and lets requests in flight finish within the grace period. */
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(deps.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

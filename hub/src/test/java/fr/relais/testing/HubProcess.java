@@ -1,0 +1,106 @@
+package fr.relais.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code relais} command run as a real child process (same classpath as the tests), for what only a
+ * process shows: exit codes, signals, what is printed, a restart that finds its data.
+ */
+public final class HubProcess implements AutoCloseable {
+    private static final Pattern URL_LINE = Pattern.compile("running at http://localhost:(\\d+)/");
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private HubProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::readOutput, "hub-process-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code relais <args>} in {@code workDir} with these environment variables added. */
+    public static HubProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "fr.relais.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("RELAIS_"));
+        builder.environment().putAll(env);
+        return new HubProcess(builder.start());
+    }
+
+    /** Waits for the line that prints the URL and returns its port. */
+    public int awaitPort(Duration deadline) {
+        String line = awaitLine(URL_LINE, deadline);
+        Matcher m = URL_LINE.matcher(line);
+        m.find();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Waits for a line of output matching {@code pattern}. */
+    public String awaitLine(Pattern pattern, Duration deadline) {
+        return Eventually.await("a line matching " + pattern, deadline, () -> {
+            synchronized (lines) {
+                return lines.stream().filter(l -> pattern.matcher(l).find()).findFirst().orElse(null);
+            }
+        }, found -> found != null || !process.isAlive());
+    }
+
+    /** Sends SIGTERM and waits for the exit code. */
+    public int terminate(Duration deadline) throws InterruptedException, IOException {
+        // Process.destroy() would send SIGTERM too, but it also closes our end of the output pipe: the lines
+        // printed while stopping would be lost.
+        Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -TERM " + process.pid() + " failed");
+        }
+        return awaitExit(deadline);
+    }
+
+    public int awaitExit(Duration deadline) throws InterruptedException {
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the process did not exit within " + deadline + "; output:\n" + output());
+        }
+        reader.join(deadline.toMillis()); // the last lines are read once the pipe closes
+        return process.exitValue();
+    }
+
+    public String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private void readOutput() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package fr.relais.testing;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.relais.Hub;
+import fr.relais.config.ConfigLoader;
+import fr.relais.config.RelaisConfig;
+import fr.relais.db.DatabaseEndpoint;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real hub for a test class: started on a free port against a fresh database of the shared embedded
+ * PostgreSQL, with a GreenMail SMTP server beside it; stopped after the class.
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestHub hub = TestHub.create();
+ * </pre>
+ */
+public final class TestHub implements BeforeAllCallback, AfterAllCallback {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, String> overrides = new HashMap<>();
+    private Hub hub;
+    private GreenMail mail;
+    private HttpTestClient http;
+
+    private TestHub() {
+        overrides.put("http.port", "0");
+        overrides.put("http.host", "127.0.0.1");
+        overrides.put("http.instances", "2");
+        overrides.put("http.shutdownGrace", "2s");
+    }
+
+    public static TestHub create() {
+        return new TestHub();
+    }
+
+    /** Sets a configuration key for this class's hub, as {@code conf/relais.yaml} would. */
+    public TestHub with(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        DatabaseEndpoint database = TestPostgres.newDatabase(context.getRequiredTestClass().getSimpleName());
+        overrides.putIfAbsent("db.url", "postgresql://" + database.host() + ":" + database.port() + "/" + database.database());
+        overrides.putIfAbsent("db.user", database.user());
+        overrides.putIfAbsent("db.password", database.password());
+        hub = Hub.start(config());
+        http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (hub != null) {
+            hub.stop().await(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        if (mail != null) {
+            mail.stop();
+        }
+    }
+
+    public RelaisConfig config() {
+        return ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public HttpTestClient http() {
+        return http;
+    }
+
+    public GreenMail mail() {
+        return mail;
+    }
+
+    /** The hub's own database, for assertions on what was stored. */
+    public SqlProbe sql() {
+        return new SqlProbe(hub.database());
+    }
+}
