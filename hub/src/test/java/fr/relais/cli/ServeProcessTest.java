@@ -10,6 +10,7 @@ import fr.relais.db.DatabaseEndpoint;
 import fr.relais.testing.HttpTestClient;
 import fr.relais.testing.HubProcess;
 import fr.relais.testing.SqlProbe;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,11 +72,16 @@ class ServeProcessTest {
     }
 
     @Test
-    void migrateAppliesTheSchemaAndExits() throws Exception {
+    void migrateAppliesTheSchemaAndExitsLoggingJsonWhenAsked() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "migrate-" + System.nanoTime()));
-        try (HubProcess run = HubProcess.start(work, Map.of(), "migrate")) {
+        try (HubProcess run = HubProcess.start(work, Map.of("RELAIS_LOG_FORMAT", "json"), "migrate")) {
             assertEquals(0, run.awaitExit(START), run.output());
-            assertTrue(run.output().contains("database schema at version 1"), run.output());
+            List<String> lines = run.output().lines().toList();
+            assertEquals("database schema at version 1", lines.get(lines.size() - 1));
+            List<JsonObject> logs = lines.subList(0, lines.size() - 1).stream().map(JsonObject::new).toList();
+            assertTrue(logs.stream().anyMatch(log -> "INFO".equals(log.getString("level"))
+                    && log.getString("formattedMessage").startsWith("database schema at version 1")), run.output());
+            assertTrue(logs.stream().allMatch(log -> log.containsKey("timestamp") && log.containsKey("loggerName")));
         }
         assertFalse(Files.exists(work.resolve("data/postgres/cluster/postmaster.pid")));
     }
