@@ -7,7 +7,14 @@ import fr.relais.db.DatabaseEndpoint;
 import fr.relais.db.DatabasePool;
 import fr.relais.db.embedded.EmbeddedPostgres;
 import fr.relais.gateway.GatewayVerticle;
+import fr.relais.audit.AuditLog;
 import fr.relais.health.HealthRoutes;
+import fr.relais.identity.IdentityContext;
+import fr.relais.identity.IdentityModule;
+import fr.relais.identity.PasswordHashing;
+import fr.relais.mail.Mailer;
+import fr.relais.ratelimit.RateLimiter;
+import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
 import fr.relais.metrics.HubMetrics;
 import fr.relais.net.FreePort;
@@ -17,6 +24,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +43,8 @@ public final class Hub {
     private final Pool pool;
     private final Readiness readiness;
     private final NodeRuns nodeRuns;
+    private IdentityModule identity;
+    private Mailer mailer;
     private volatile int httpPort = -1;
 
     private Hub(Vertx vertx, HubMetrics metrics, PreparedDatabase database, Pool pool, NodeRuns nodeRuns) {
@@ -50,6 +61,11 @@ public final class Hub {
      * never from an event loop. If any step fails, what was started is stopped again and the failure thrown.
      */
     public static Hub start(RelaisConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts a node whose time-based rules (token expiry, code lifetime…) read {@code clock}; for tests. */
+    public static Hub start(RelaisConfig config, Clock clock) {
         HubMetrics metrics = new HubMetrics();
         Vertx vertx = metrics.instrument(Vertx.builder(), new VertxOptions().setPreferNativeTransport(true)).build();
         PreparedDatabase database;
@@ -63,12 +79,23 @@ public final class Hub {
         Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().poolSize());
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
+            hub.startFeatures(config, clock);
             hub.deploy(config);
             return hub;
         } catch (RuntimeException e) {
             hub.stop().await();
             throw e;
         }
+    }
+
+    private void startFeatures(RelaisConfig config, Clock clock) {
+        MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
+        mailer = Mailer.create(vertx, config.mail());
+        AuditLog audit = new AuditLog(pool);
+        IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
+                new PasswordHashing(vertx, config.auth().argon2()), mailer, audit, new RateLimiter(pool, clock), clock,
+                () -> config.http().publicBaseUrl(httpPort));
+        identity = IdentityModule.start(context, config).await();
     }
 
     private void deploy(RelaisConfig config) {
@@ -95,7 +122,8 @@ public final class Hub {
 
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
-                http, new HealthRoutes(readiness), metrics.scrapeHandler());
+                http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
+                List.of(identity::mountApi), List.of(identity::mountRoot));
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }
@@ -106,7 +134,11 @@ public final class Hub {
      */
     public Future<Void> stop() {
         readiness.startDraining();
+        if (identity != null) {
+            identity.stop();
+        }
         return undeployAll()
+                .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(pool::close)
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -127,10 +159,32 @@ public final class Hub {
         return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
     }
 
+    /**
+     * Runs an admin task against the database with the identity feature wired, without serving: starts the
+     * embedded server if needed (leaving a serving node's server running), then stops what it started. Blocking.
+     */
+    public static <T> T runAdminTask(RelaisConfig config, java.util.function.Function<Hub, Future<T>> task) {
+        HubMetrics metrics = new HubMetrics();
+        Vertx vertx = Vertx.vertx();
+        PreparedDatabase database = PreparedDatabase.open(config.db());
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), 2);
+        Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
+        try {
+            hub.startFeatures(config, Clock.systemUTC());
+            return task.apply(hub).await();
+        } finally {
+            hub.identity.stop();
+            pool.close().await();
+            vertx.close().await();
+            metrics.close();
+            database.release();
+        }
+    }
+
     /** Starts the database if it is embedded, migrates it, stops it again; returns the schema version. Blocking. */
     public static String migrate(DbConfig db) {
         PreparedDatabase prepared = PreparedDatabase.open(db);
-        prepared.close();
+        prepared.release();
         return prepared.schemaVersion();
     }
 
@@ -145,6 +199,11 @@ public final class Hub {
 
     public Optional<EmbeddedPostgres> embeddedDatabase() {
         return database.embedded();
+    }
+
+    /** The identity feature, for tests and admin commands that provision accounts. */
+    public IdentityModule identity() {
+        return identity;
     }
 
     public Vertx vertx() {

@@ -30,7 +30,13 @@ record PreparedDatabase(Optional<EmbeddedPostgres> embedded, DatabaseEndpoint en
         }
     }
 
+    /** Stops the embedded server (for the serving node, which owns it). */
     void close() {
         embedded.ifPresent(EmbeddedPostgres::stop);
+    }
+
+    /** Stops the embedded server if this command started it, leaving a serving node's server running. */
+    void release() {
+        embedded.ifPresent(EmbeddedPostgres::stopIfStartedHere);
     }
 }

@@ -28,6 +28,8 @@ public final class ConfigLoader {
     static final String DEFAULTS_RESOURCE = "/config/relais.yaml";
     private static final Path WORKING_DIR_FILE = Path.of("conf", "relais.yaml");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Sections whose keys are names chosen by the operator (one block per identity provider). */
+    private static final java.util.List<String> OPEN_SECTIONS = java.util.List.of("auth.oidc.issuers.");
 
     private ConfigLoader() {
     }
@@ -79,7 +81,7 @@ public final class ConfigLoader {
     }
 
     private static void requireKnown(Settings settings, String key, String source) {
-        if (!settings.has(key)) {
+        if (!settings.has(key) && OPEN_SECTIONS.stream().noneMatch(key::startsWith)) {
             throw new ConfigException("configuration error: unknown key " + key + " (in " + source + ")");
         }
     }

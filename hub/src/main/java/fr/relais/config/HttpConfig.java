@@ -1,6 +1,9 @@
 package fr.relais.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP and WebSocket listener.
@@ -9,14 +12,19 @@ import java.time.Duration;
  * @param maxBodySize   the largest request body accepted, in bytes; larger ones get 413
  * @param shutdownGrace how long a graceful stop waits for requests in flight
  */
-public record HttpConfig(String host, int port, int instances, long maxBodySize, Duration shutdownGrace) {
+public record HttpConfig(String host, int port, int instances, long maxBodySize, Duration shutdownGrace,
+                         Optional<String> publicUrl, List<String> corsAllowedOrigins, Optional<Tls> tls) {
+
+    /** PEM files of the listener's certificate chain and private key. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
 
     public int instancesOrCores() {
         return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     }
 
     public HttpConfig withPort(int actualPort) {
-        return new HttpConfig(host, actualPort, instances, maxBodySize, shutdownGrace);
+        return new HttpConfig(host, actualPort, instances, maxBodySize, shutdownGrace, publicUrl, corsAllowedOrigins, tls);
     }
 
     static HttpConfig from(Settings s) {
@@ -25,6 +33,24 @@ public record HttpConfig(String host, int port, int instances, long maxBodySize,
                 s.integer("http.port", 0, 65535),
                 s.integer("http.instances", 0, 256),
                 s.bytes("http.maxBodySize", 1024, 1L << 30),
-                s.duration("http.shutdownGrace", Duration.ZERO, Duration.ofMinutes(10)));
+                s.duration("http.shutdownGrace", Duration.ZERO, Duration.ofMinutes(10)),
+                s.optionalString("http.publicUrl").map(url -> url.replaceAll("/+$", "")),
+                s.list("http.corsAllowedOrigins"),
+                tls(s));
+    }
+
+    private static Optional<Tls> tls(Settings s) {
+        Optional<Path> cert = s.optionalPath("http.tls.certFile");
+        Optional<Path> key = s.optionalPath("http.tls.keyFile");
+        if (cert.isPresent() != key.isPresent()) {
+            throw s.invalid(cert.isPresent() ? "http.tls.keyFile" : "http.tls.certFile",
+                    "must be set together with the other TLS file");
+        }
+        return cert.map(c -> new Tls(c, key.get()));
+    }
+
+    /** The base of links sent to people (in emails). */
+    public String publicBaseUrl(int boundPort) {
+        return publicUrl.orElse((tls.isPresent() ? "https" : "http") + "://localhost:" + boundPort);
     }
 }

@@ -37,6 +37,16 @@ public final class Settings {
         return Collections.unmodifiableSet(values.keySet());
     }
 
+    /** The keys that start with {@code prefix}, in file order. */
+    public java.util.List<String> keysUnder(String prefix) {
+        return values.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+    }
+
+    /** A comma-separated list (a YAML sequence is read as one), without blanks. */
+    public java.util.List<String> list(String key) {
+        return java.util.Arrays.stream(string(key).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
     public String string(String key) {
         String value = values.get(key);
         if (value == null) {

@@ -10,7 +10,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The HTTP and WebSocket edge. Several instances run side by side (one per core by default) and share one
@@ -18,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayVerticle extends VerticleBase {
     /** What every gateway instance is given: the listener's settings and the routes of each feature. */
-    public record Dependencies(HttpConfig http, HealthRoutes health, Handler<RoutingContext> metrics) {
+    public record Dependencies(HttpConfig http, HealthRoutes health, Handler<RoutingContext> metrics,
+                               Handler<RoutingContext> authentication, List<Consumer<Router>> apiRoutes,
+                               List<Consumer<Router>> rootRoutes) {
     }
 
     private final Dependencies deps;
@@ -30,20 +36,34 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost(deps.http().host())
                 .setPort(deps.http().port())
-                .setCompressionSupported(true));
+                .setCompressionSupported(true);
+        deps.http().tls().ifPresent(tls -> options.setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+                        .setKeyPath(tls.keyFile().toString()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3")));
+        server = vertx.createHttpServer(options);
         return server.requestHandler(router()).listen();
     }
 
     private Router router() {
         Router router = Router.router(vertx);
         router.route().handler(RequestLog::handle);
-        router.route().handler(SecurityHeaders::handle);
+        router.route().handler(new SecurityHeaders(deps.http().tls().isPresent())::handle);
+        if (!deps.http().corsAllowedOrigins().isEmpty()) {
+            router.route("/api/*").handler(Cors.allowing(deps.http().corsAllowedOrigins()));
+        }
         deps.health().mount(router);
         router.get("/metrics").handler(deps.metrics());
+        deps.rootRoutes().forEach(mount -> mount.accept(router));
+
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(deps.http().maxBodySize()));
+        router.route("/api/*").handler(deps.authentication());
+        Router api = Router.router(vertx);
+        deps.apiRoutes().forEach(mount -> mount.accept(api));
+        router.route("/api/v1/*").subRouter(api);
 
         router.route().failureHandler(ProblemResponder::handleFailure);
         router.errorHandler(404, ProblemResponder::handleFailure);

@@ -40,6 +40,9 @@ final class ProblemResponder {
         if (requestId != null) {
             problem.put("requestId", requestId);
         }
+        if (error.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"relais\", error=\"invalid_token\"");
+        }
         error.retryAfter().ifPresent(delay ->
                 response.putHeader("Retry-After", String.valueOf(Math.max(1, (delay.toMillis() + 999) / 1000))));
         response.setStatusCode(error.status())

@@ -30,8 +30,21 @@ public final class HttpTestClient {
     }
 
     public Response send(String method, String path, Map<String, String> headers) {
-        HttpRequest.Builder builder = request(path).method(method, HttpRequest.BodyPublishers.noBody());
+        return send(method, path, headers, null, null);
+    }
+
+    public Response postJson(String path, JsonObject body) {
+        return send("POST", path, Map.of(), "application/json", body.encode());
+    }
+
+    /** Any request: {@code contentType} and {@code body} may be null for none. */
+    public Response send(String method, String path, Map<String, String> headers, String contentType, String body) {
+        HttpRequest.Builder builder = request(path).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
         return send(builder.build());
     }
 

@@ -28,6 +28,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<String, String> overrides = new HashMap<>();
+    private final TestClock clock = new TestClock();
     private Hub hub;
     private GreenMail mail;
     private HttpTestClient http;
@@ -37,6 +38,9 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         overrides.put("http.host", "127.0.0.1");
         overrides.put("http.instances", "2");
         overrides.put("http.shutdownGrace", "2s");
+        // cheaper hashing keeps the suite fast; the algorithm and the code path stay the real ones
+        overrides.put("auth.argon2.memoryKiB", "4096");
+        overrides.put("auth.argon2.iterations", "1");
     }
 
     public static TestHub create() {
@@ -53,11 +57,16 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        DatabaseEndpoint database = TestPostgres.newDatabase(context.getRequiredTestClass().getSimpleName());
+        String name = context.getRequiredTestClass().getSimpleName();
+        DatabaseEndpoint database = TestPostgres.newDatabase(name);
+        overrides.putIfAbsent("secrets.dir", "target/test-secrets/" + database.database());
+        overrides.put("mail.transport", "smtp");
+        overrides.put("mail.host", "127.0.0.1");
+        overrides.put("mail.port", String.valueOf(mail.getSmtp().getPort()));
         overrides.putIfAbsent("db.url", "postgresql://" + database.host() + ":" + database.port() + "/" + database.database());
         overrides.putIfAbsent("db.user", database.user());
         overrides.putIfAbsent("db.password", database.password());
-        hub = Hub.start(config());
+        hub = Hub.start(config(), clock);
         http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort());
     }
 
@@ -85,6 +94,16 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
 
     public GreenMail mail() {
         return mail;
+    }
+
+    /** The hub's clock: move it to make codes and tokens expire. */
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** Creates and logs in people through the real API. */
+    public People people() {
+        return new People(this);
     }
 
     /** The hub's own database, for assertions on what was stored. */

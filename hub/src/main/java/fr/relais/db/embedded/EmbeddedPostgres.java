@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>The cluster lives in {@code <dir>/cluster} and survives restarts; the superuser password is generated at
  * first start and kept in {@code <dir>/superuser-password} (mode 0600), never in the repository. The server
  * listens on 127.0.0.1 only, with no Unix socket.
+ *
+ * <p>If the cluster's server is already running (another command beside a serving node, or a server left by a
+ * killed process), it is used as found; {@link #stop()} stops it all the same, {@link #stopIfStartedHere()} not.
  *
  * <p>PostgreSQL refuses to run as root. When this process is root (as on containers and CI machines), every
  * PostgreSQL command runs inside a user namespace made by {@code unshare -U --map-user=1000 --map-group=1000}:
@@ -41,28 +45,38 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path logFile;
     private final String password;
     private final int port;
+    private final boolean adopted;
     private boolean running;
 
-    private EmbeddedPostgres(PostgresBinaries binaries, Path dir, String password, int port) {
+    private EmbeddedPostgres(PostgresBinaries binaries, Path cluster, String password, int port, boolean adopted) {
         this.binaries = binaries;
-        this.cluster = dir.resolve("cluster");
-        this.logFile = dir.resolve("postgres.log");
+        this.cluster = cluster;
+        this.logFile = cluster.resolveSibling("postgres.log");
         this.password = password;
         this.port = port;
+        this.adopted = adopted;
+        this.running = adopted;
     }
 
     /**
-     * Starts the server for the cluster in {@code dir}, creating the cluster at first use.
+     * Starts the server for the cluster in {@code dir}, creating the cluster at first use. A server already
+     * running on that cluster (another command of this node, or one left by a killed process) is used as it is.
      *
      * @param port the TCP port on 127.0.0.1, or 0 for a free one
      */
     public static EmbeddedPostgres start(Path dir, int port) {
         Path home = dir.toAbsolutePath().normalize();
+        Path cluster = home.resolve("cluster");
         PostgresBinaries binaries = PostgresBinaries.unpackInto(home.resolve("binaries"));
-        EmbeddedPostgres server = new EmbeddedPostgres(binaries, home, superuserPassword(home),
-                port == 0 ? FreePort.on("127.0.0.1") : port);
+        String password = superuserPassword(home);
+        OptionalInt runningOn = runningPort(binaries, cluster);
+        if (runningOn.isPresent()) {
+            log.info("embedded PostgreSQL already running on 127.0.0.1:{}; using it", runningOn.getAsInt());
+            return new EmbeddedPostgres(binaries, cluster, password, runningOn.getAsInt(), true);
+        }
+        EmbeddedPostgres server = new EmbeddedPostgres(binaries, cluster, password,
+                port == 0 ? FreePort.on("127.0.0.1") : port, false);
         server.initIfNeeded();
-        server.stopLeftover();
         server.startServer();
         return server;
     }
@@ -85,6 +99,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** Whether the server answers now (it may have been stopped behind our back, e.g. by a test). */
     public boolean isAnswering() {
         return run(List.of(binaries.bin("pg_ctl").toString(), "-D", cluster.toString(), "status"), false) == 0;
+    }
+
+    /** Stops the server only if this object started it: for commands that run beside a serving node. */
+    public void stopIfStartedHere() {
+        if (!adopted) {
+            stop();
+        }
     }
 
     /** Stops the server with a fast shutdown: open sessions are ended, committed data is on disk. */
@@ -135,12 +156,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    /** A server left running by a process that was killed holds the cluster's lock: stop it first. */
-    private void stopLeftover() {
-        if (Files.exists(cluster.resolve("postmaster.pid")) && isAnswering()) {
-            log.warn("a PostgreSQL server left over from an earlier run holds {}; stopping it", cluster);
-            running = true;
-            stop();
+    /** The port of a server that runs on this cluster now, read from its lock file. */
+    private static OptionalInt runningPort(PostgresBinaries binaries, Path cluster) {
+        Path lock = cluster.resolve("postmaster.pid");
+        if (!Files.exists(lock)) {
+            return OptionalInt.empty();
+        }
+        EmbeddedPostgres probe = new EmbeddedPostgres(binaries, cluster, "", 0, false);
+        if (!probe.isAnswering()) {
+            return OptionalInt.empty(); // a stale lock file: PostgreSQL removes it itself at start
+        }
+        try {
+            List<String> lines = Files.readAllLines(lock); // pid, data dir, start time, port, …
+            return lines.size() > 3 ? OptionalInt.of(Integer.parseInt(lines.get(3).strip())) : OptionalInt.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalInt.empty();
         }
     }
 

@@ -1,0 +1,64 @@
+package fr.relais.identity;
+
+import fr.relais.identity.account.Provisioning;
+import fr.relais.web.Requests;
+import fr.relais.web.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** Provisioning for administrators: patients and professionals get an activation email; integrators a secret once. */
+public final class AdminRoutes {
+    private final Provisioning provisioning;
+
+    public AdminRoutes(Provisioning provisioning) {
+        this.provisioning = provisioning;
+    }
+
+    public void mount(Router api) {
+        api.post("/admin/patients").handler(this::addPatient);
+        api.post("/admin/professionals").handler(this::addProfessional);
+        api.post("/admin/admins").handler(this::addAdmin);
+        api.post("/admin/integrators").handler(this::addIntegrator);
+    }
+
+    private void addPatient(RoutingContext rc) {
+        String admin = admin(rc);
+        created(rc, provisioning.addPatient(admin, Requests.json(rc)));
+    }
+
+    private void addProfessional(RoutingContext rc) {
+        String admin = admin(rc);
+        created(rc, provisioning.addProfessional(admin, Requests.json(rc)));
+    }
+
+    private void addAdmin(RoutingContext rc) {
+        String admin = admin(rc);
+        created(rc, provisioning.addAdmin(admin, Requests.json(rc)));
+    }
+
+    private void addIntegrator(RoutingContext rc) {
+        String admin = admin(rc);
+        provisioning.addIntegrator(admin, Requests.json(rc))
+                .onSuccess(client -> Responses.json(rc, 201, new JsonObject()
+                        .put("id", client.id().toString()).put("clientId", client.clientId())
+                        .put("clientSecret", client.clientSecret()).put("name", client.name())
+                        .put("scopes", new JsonArray(client.scopes()))))
+                .onFailure(rc::fail);
+    }
+
+    /** The account is created even if the activation email cannot leave now; the answer says whether it did. */
+    private void created(RoutingContext rc, Future<Provisioning.Created> creation) {
+        creation.compose(created -> provisioning.sendActivation(created)
+                        .map(true).otherwise(false)
+                        .map(sent -> created.account().toJson().put("activationEmailSent", sent)))
+                .onSuccess(json -> Responses.json(rc, 201, json))
+                .onFailure(rc::fail);
+    }
+
+    private static String admin(RoutingContext rc) {
+        return Authentication.require(rc, Principal.Kind.ADMIN).id().toString();
+    }
+}

@@ -1,0 +1,113 @@
+package fr.relais.identity;
+
+import fr.relais.config.RelaisConfig;
+import fr.relais.identity.account.Provisioning;
+import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.login.ClientCredentials;
+import fr.relais.identity.login.LoginService;
+import fr.relais.identity.oidc.ExternalIdentityProviders;
+import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.identity.policy.ProfessionMatrix;
+import fr.relais.identity.session.Sessions;
+import fr.relais.identity.token.AccessTokens;
+import fr.relais.identity.token.SigningKeys;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Identity as one feature: accounts, login, tokens, sessions and the access policy, wired once per node.
+ * Other features use {@link #policy()} and {@link #authentication()}; the gateway mounts the routes.
+ */
+public final class IdentityModule {
+    private static final Logger log = LoggerFactory.getLogger(IdentityModule.class);
+    private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
+
+    private final IdentityContext ctx;
+    private final SigningKeys keys;
+    private final Authentication authentication;
+    private final AccessPolicy policy;
+    private final Provisioning provisioning;
+    private final AuthRoutes authRoutes;
+    private final AdminRoutes adminRoutes;
+    private final MeRoutes meRoutes;
+    private final PatientRoutes patientRoutes;
+    private final WebClient http;
+    private long maintenanceTimer = -1;
+
+    private IdentityModule(IdentityContext ctx, RelaisConfig config) {
+        this.ctx = ctx;
+        var auth = config.auth();
+        this.keys = new SigningKeys(ctx.pool(), ctx.masterKey().box("signing-keys"), auth.accessTokenLifetime(), auth.keyRotation());
+        AccessTokens tokens = new AccessTokens(keys, auth.issuer(), auth.audience(), auth.accessTokenLifetime(),
+                auth.clockSkew(), ctx.clock());
+        Sessions sessions = new Sessions(ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
+        this.authentication = new Authentication(tokens, sessions);
+        this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit());
+        this.provisioning = new Provisioning(ctx);
+        this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
+        CareTeam careTeam = new CareTeam(ctx.pool());
+        this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
+                provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
+        this.adminRoutes = new AdminRoutes(provisioning);
+        this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.vertx(), ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
+                careTeam);
+        this.patientRoutes = new PatientRoutes(ctx.pool(), policy, careTeam,
+                new EmergencyAccess(ctx.pool(), ctx.audit(), config.policy().emergencyAccessDuration(), ctx.clock()));
+    }
+
+    /** Builds the feature, makes sure a signing key exists, and starts the periodic key and counter upkeep. */
+    public static Future<IdentityModule> start(IdentityContext ctx, RelaisConfig config) {
+        IdentityModule module = new IdentityModule(ctx, config);
+        return module.keys.maintain().map(v -> {
+            module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
+            return module;
+        });
+    }
+
+    private void maintain() {
+        keys.maintain().onFailure(e -> log.warn("signing key upkeep failed: {}", e.getMessage()));
+        ctx.rateLimiter().purge(ctx.clock().instant().minus(ctx.auth().rateLimit().window().multipliedBy(2)))
+                .onFailure(e -> log.warn("rate-limit purge failed: {}", e.getMessage()));
+    }
+
+    public void mountApi(Router api) {
+        authRoutes.mount(api);
+        adminRoutes.mount(api);
+        meRoutes.mount(api);
+        patientRoutes.mount(api);
+    }
+
+    public void mountRoot(Router root) {
+        authRoutes.mountWellKnown(root);
+    }
+
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    public AccessPolicy policy() {
+        return policy;
+    }
+
+    public Provisioning provisioning() {
+        return provisioning;
+    }
+
+    public SigningKeys signingKeys() {
+        return keys;
+    }
+
+    public void stop() {
+        if (maintenanceTimer >= 0) {
+            ctx.vertx().cancelTimer(maintenanceTimer);
+        }
+        http.close();
+    }
+}

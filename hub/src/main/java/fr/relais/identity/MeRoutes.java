@@ -1,0 +1,131 @@
+package fr.relais.identity;
+
+import fr.relais.error.ApiError;
+import fr.relais.identity.account.Accounts;
+import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.web.Fields;
+import fr.relais.web.Requests;
+import fr.relais.web.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/** What people do about their own account: see it, and for patients, decide who may see their data. */
+public final class MeRoutes {
+    private final Pool pool;
+    private final SpaceClosure closure;
+    private final CareTeam careTeam;
+
+    public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam) {
+        this.pool = pool;
+        this.closure = closure;
+        this.careTeam = careTeam;
+    }
+
+    public void mount(Router api) {
+        api.get("/me").handler(this::me);
+        api.post("/me/close").handler(this::close);
+        api.get("/me/care-relationships").handler(this::listCare);
+        api.post("/me/care-relationships").handler(this::declareCare);
+        api.delete("/me/care-relationships/:professionalId").handler(this::endCare);
+        api.get("/me/blocked-professionals").handler(this::listBlocked);
+        api.post("/me/blocked-professionals").handler(this::block);
+        api.delete("/me/blocked-professionals/:professionalId").handler(this::unblock);
+        api.put("/me/emergency-access-objection").handler(this::objectToEmergencyAccess);
+        api.get("/me/access-history").handler(this::accessHistory);
+    }
+
+    private void me(RoutingContext rc) {
+        Principal who = Authentication.principal(rc);
+        if (who.is(Principal.Kind.INTEGRATOR)) {
+            Responses.json(rc, 200, new JsonObject().put("id", who.id().toString()).put("kind", "integrator")
+                    .put("scopes", new io.vertx.core.json.JsonArray(who.scopes().stream().sorted().toList())));
+            return;
+        }
+        Accounts.byId(pool, who.id())
+                .onSuccess(account -> Responses.json(rc, 200, account.orElseThrow().toJson()))
+                .onFailure(rc::fail);
+    }
+
+    /** Closes the patient's space: {"confirm": true} deletes everything; "oppose": true also forbids recreating it. */
+    private void close(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        JsonObject body = Requests.json(rc);
+        if (!Boolean.TRUE.equals(body.getValue("confirm"))) {
+            throw ApiError.invalidField("confirm", "Closing deletes all your data: send \"confirm\": true.");
+        }
+        boolean oppose = Boolean.TRUE.equals(body.getValue("oppose"));
+        Accounts.byId(pool, who.id())
+                .compose(account -> closure.close(account.orElseThrow(), oppose, Requests.ip(rc)))
+                .onSuccess(v -> Responses.noContent(rc))
+                .onFailure(rc::fail);
+    }
+
+    private void listCare(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        careTeam.relationships(who.id()).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    private void declareCare(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        String rpps = Rpps.parse(Requests.json(rc).getString("rpps"), "rpps").value();
+        careTeam.declare(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
+    }
+
+    private void endCare(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        careTeam.end(who.id(), Fields.pathId(rc.pathParam("professionalId")))
+                .onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
+    }
+
+    private void listBlocked(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        careTeam.blocked(who.id()).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    private void block(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        String rpps = Rpps.parse(Requests.json(rc).getString("rpps"), "rpps").value();
+        careTeam.block(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
+    }
+
+    private void unblock(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        careTeam.unblock(who.id(), Fields.pathId(rc.pathParam("professionalId")))
+                .onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
+    }
+
+    private void objectToEmergencyAccess(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        Object objected = Requests.json(rc).getValue("objected");
+        if (!(objected instanceof Boolean value)) {
+            throw ApiError.invalidField("objected", "objected must be true or false.");
+        }
+        careTeam.setEmergencyObjection(who.id(), value)
+                .onSuccess(v -> Responses.json(rc, 200, new JsonObject().put("objected", value)))
+                .onFailure(rc::fail);
+    }
+
+    private void accessHistory(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        int limit = (int) Math.min(200, Math.max(1, longParam(rc, "limit", 50)));
+        long before = longParam(rc, "before", Long.MAX_VALUE);
+        careTeam.accessHistory(who.id(), before, limit)
+                .onSuccess(page -> Responses.json(rc, 200, page))
+                .onFailure(rc::fail);
+    }
+
+    private static long longParam(RoutingContext rc, String name, long fallback) {
+        String raw = rc.queryParams().get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiError.invalidField(name, name + " must be a whole number.");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package fr.relais.identity;
+
+import fr.relais.identity.account.Accounts;
+import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.DataCategory;
+import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.web.Fields;
+import fr.relais.web.Requests;
+import fr.relais.web.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/** Professionals' view of patients: the patients they treat, a patient's identity, and emergency access. */
+public final class PatientRoutes {
+    private final Pool pool;
+    private final AccessPolicy policy;
+    private final CareTeam careTeam;
+    private final EmergencyAccess emergency;
+
+    public PatientRoutes(Pool pool, AccessPolicy policy, CareTeam careTeam, EmergencyAccess emergency) {
+        this.pool = pool;
+        this.policy = policy;
+        this.careTeam = careTeam;
+        this.emergency = emergency;
+    }
+
+    public void mount(Router api) {
+        api.get("/patients").handler(this::myPatients);
+        api.get("/patients/:patientId").handler(this::patient);
+        api.post("/emergency-access").handler(this::openEmergencyAccess);
+    }
+
+    private void myPatients(RoutingContext rc) {
+        Principal pro = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        careTeam.patientsOf(pro.id()).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    /** A patient's identity, through the access policy: the access is in the patient's history. */
+    private void patient(RoutingContext rc) {
+        Principal who = Authentication.principal(rc);
+        UUID patientId = Fields.pathId(rc.pathParam("patientId"));
+        pool.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open")
+                        .compose(access -> Accounts.byId(tx, patientId).map(account -> new JsonObject()
+                                .put("id", patientId.toString())
+                                .put("displayName", account.orElseThrow().displayName())
+                                .put("ins", account.get().ins())
+                                .put("access", new JsonObject().put("emergency", access.emergency())
+                                        .put("firstAccess", access.firstAccess())))))
+                .onSuccess(json -> Responses.json(rc, 200, json))
+                .onFailure(rc::fail);
+    }
+
+    private void openEmergencyAccess(RoutingContext rc) {
+        Principal pro = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        JsonObject body = Requests.json(rc);
+        Ins ins = Ins.parse(body.getString("ins"), "ins");
+        String reason = Fields.text(body, "reason", 10, 500);
+        emergency.open(pro, ins, reason, Requests.ip(rc))
+                .onSuccess(json -> Responses.json(rc, 201, json))
+                .onFailure(rc::fail);
+    }
+}

@@ -1,0 +1,84 @@
+package fr.relais.identity.account;
+
+import fr.relais.identity.Principal;
+import fr.relais.identity.Profession;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads and writes accounts. Every method takes the client to run on: the pool, or a transaction. */
+public final class Accounts {
+    private static final String SELECT = """
+            SELECT a.id, a.kind, a.email, a.display_name, a.status, a.password_hash,
+                   p.ins, pr.rpps, pr.profession, pr.organisation
+            FROM account a
+            LEFT JOIN patient p ON p.account_id = a.id
+            LEFT JOIN professional pr ON pr.account_id = a.id
+            """;
+
+    private Accounts() {
+    }
+
+    public static Future<Optional<Account>> byId(SqlClient client, UUID id) {
+        return one(client, SELECT + "WHERE a.id = $1", Tuple.of(id));
+    }
+
+    public static Future<Optional<Account>> byEmail(SqlClient client, String email) {
+        return one(client, SELECT + "WHERE lower(a.email) = lower($1)", Tuple.of(email));
+    }
+
+    public static Future<Optional<Account>> byRpps(SqlClient client, String rpps) {
+        return one(client, SELECT + "WHERE pr.rpps = $1", Tuple.of(rpps));
+    }
+
+    public static Future<Optional<Account>> patientByIns(SqlClient client, String ins) {
+        return one(client, SELECT + "WHERE p.ins = $1", Tuple.of(ins));
+    }
+
+    public static Future<Void> insertAccount(SqlClient tx, UUID id, Principal.Kind kind, String email, String displayName) {
+        return tx.preparedQuery("INSERT INTO account (id, kind, email, display_name) VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(id, kind.wireName(), email, displayName))
+                .mapEmpty();
+    }
+
+    public static Future<Void> insertPatient(SqlClient tx, UUID id, String ins, String phone, UUID representative) {
+        return tx.preparedQuery("INSERT INTO patient (account_id, ins, phone, representative_id) VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(id, ins, phone, representative))
+                .mapEmpty();
+    }
+
+    public static Future<Void> insertProfessional(SqlClient tx, UUID id, String rpps, Profession profession, String organisation) {
+        return tx.preparedQuery("INSERT INTO professional (account_id, rpps, profession, organisation) VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(id, rpps, profession.wireName(), organisation))
+                .mapEmpty();
+    }
+
+    public static Future<Void> activate(SqlClient tx, UUID id, String passwordHash) {
+        return tx.preparedQuery("UPDATE account SET password_hash = $2, status = 'active', activated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, passwordHash))
+                .mapEmpty();
+    }
+
+    /** Deletes an account and, through the foreign keys, everything that belongs to it. */
+    public static Future<Void> delete(SqlClient tx, UUID id) {
+        return tx.preparedQuery("DELETE FROM account WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
+    private static Future<Optional<Account>> one(SqlClient client, String sql, Tuple args) {
+        return client.preparedQuery(sql).execute(args).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of(map(it.next())) : Optional.empty();
+        });
+    }
+
+    private static Account map(Row row) {
+        String profession = row.getString("profession");
+        return new Account(row.getUUID("id"), Principal.Kind.fromWire(row.getString("kind")), row.getString("email"),
+                row.getString("display_name"), row.getString("status"), row.getString("password_hash"),
+                row.getString("ins"), row.getString("rpps"),
+                profession == null ? null : Profession.parse(profession, "profession"), row.getString("organisation"));
+    }
+}

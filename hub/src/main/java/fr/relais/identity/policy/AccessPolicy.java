@@ -1,0 +1,122 @@
+package fr.relais.identity.policy;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * The one place that decides who may read a patient's data, used by every feature:
+ * <ul>
+ *   <li>the patient always, and their legal representative;</li>
+ *   <li>a professional only within a care relationship or an unexpired emergency access, never if the patient
+ *       blocked them, and only for the categories the profession matrix grants;</li>
+ *   <li>nobody else (admins manage accounts, not records).</li>
+ * </ul>
+ * A refusal is a 404, so that nobody learns whether the patient exists. Every granted access by someone other
+ * than the patient is written to the patient's access history and to the audit log, in the caller's
+ * transaction; the first access of each professional is flagged so the patient can be told.
+ */
+public final class AccessPolicy {
+    /** A granted access: whether it was by emergency, and whether it is this actor's first access. */
+    public record Access(boolean emergency, boolean firstAccess) {
+        static final Access OWNER = new Access(false, false);
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccessPolicy.class);
+
+    private final ProfessionMatrix matrix;
+    private final AuditLog audit;
+
+    public AccessPolicy(ProfessionMatrix matrix, AuditLog audit) {
+        this.matrix = matrix;
+        this.audit = audit;
+    }
+
+    /**
+     * Checks that {@code who} may read {@code category} of {@code patientId}'s data and records the access.
+     *
+     * @param action what is done, for the history and the audit (e.g. {@code record.read}, {@code document.read})
+     */
+    public Future<Access> read(SqlClient tx, Principal who, UUID patientId, DataCategory category, String action) {
+        if (who.is(Principal.Kind.PATIENT) && who.id().equals(patientId)) {
+            return Future.succeededFuture(Access.OWNER);
+        }
+        return tx.preparedQuery("""
+                        SELECT EXISTS (SELECT 1 FROM account WHERE id = $1 AND kind = 'patient') AS patient_exists,
+                               EXISTS (SELECT 1 FROM patient WHERE account_id = $1 AND representative_id = $2) AS representative,
+                               EXISTS (SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2) AS blocked,
+                               EXISTS (SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2) AS in_care,
+                               (SELECT reason FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
+                                  AND expires_at > now() ORDER BY expires_at DESC LIMIT 1) AS emergency_reason,
+                               (SELECT display_name FROM account WHERE id = $2) AS actor_name""")
+                .execute(Tuple.of(patientId, who.id()))
+                .compose(rows -> {
+                    Row row = rows.iterator().next();
+                    if (!row.getBoolean("patient_exists")) {
+                        return Future.failedFuture(notFound());
+                    }
+                    if (row.getBoolean("representative")) {
+                        return record(tx, who, patientId, row.getString("actor_name"), action, null);
+                    }
+                    if (!who.is(Principal.Kind.PROFESSIONAL) || row.getBoolean("blocked")
+                            || !matrix.allows(who.profession(), category)) {
+                        return denied(tx, who, patientId, action);
+                    }
+                    if (row.getBoolean("in_care")) {
+                        return record(tx, who, patientId, row.getString("actor_name"), action, null);
+                    }
+                    String emergency = row.getString("emergency_reason");
+                    return emergency != null
+                            ? record(tx, who, patientId, row.getString("actor_name"), action, emergency)
+                            : denied(tx, who, patientId, action);
+                });
+    }
+
+    /** Whether a document is visible to {@code who} given its author and whether the patient hid it. */
+    public static boolean documentVisible(Principal who, UUID patientId, UUID authorId, boolean hidden) {
+        if (who.id().equals(patientId) || who.id().equals(authorId)) {
+            return true;
+        }
+        return !hidden;
+    }
+
+    private Future<Access> record(SqlClient tx, Principal who, UUID patientId, String actorName, String action, String emergencyReason) {
+        boolean emergency = emergencyReason != null;
+        return tx.preparedQuery("""
+                        INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $2)
+                        ON CONFLICT DO NOTHING RETURNING actor_id""")
+                .execute(Tuple.of(patientId, who.id()))
+                .compose(inserted -> {
+                    boolean first = inserted.size() == 1;
+                    return tx.preparedQuery("""
+                                    INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
+                                                                reason, first_access)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                            .execute(Tuple.of(patientId, who.kind().wireName(), who.id(), actorName == null ? "" : actorName,
+                                    action, emergency, emergencyReason, first))
+                            .compose(v -> audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
+                                    "success").patient(patientId).detail("emergency", emergency)))
+                            .map(v -> new Access(emergency, first));
+                });
+    }
+
+    /**
+     * The refusal is audited in a transaction of its own, not awaited: the caller's transaction rolls back on
+     * the refusal, and waiting here for the audit chain's lock could deadlock with it.
+     */
+    private Future<Access> denied(SqlClient tx, Principal who, UUID patientId, String action) {
+        audit.append(AuditEvent.of(who.kind().wireName(), who.id().toString(), action, "denied").patient(patientId))
+                .onFailure(e -> log.warn("cannot audit a refused access: {}", e.getMessage()));
+        return Future.failedFuture(notFound());
+    }
+
+    private static ApiError notFound() {
+        return ApiError.notFound("not_found", "There is nothing at this address.");
+    }
+}

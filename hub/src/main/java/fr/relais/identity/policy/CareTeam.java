@@ -1,0 +1,164 @@
+package fr.relais.identity.policy;
+
+import fr.relais.error.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * A patient's decisions about professionals: who treats them (care relationships), who is blocked, whether
+ * emergency access is refused; and the history of who accessed their data.
+ */
+public final class CareTeam {
+    private final Pool pool;
+
+    public CareTeam(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records that {@code professional} treats {@code patient} (by appointment, deposit or declaration); idempotent. */
+    public static Future<Void> ensure(SqlClient tx, UUID patient, UUID professional, String origin) {
+        return tx.preparedQuery("""
+                        INSERT INTO care_relationship (patient_id, professional_id, origin) VALUES ($1, $2, $3)
+                        ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(patient, professional, origin))
+                .mapEmpty();
+    }
+
+    public Future<JsonObject> declare(UUID patient, String rpps) {
+        return professionalByRpps(rpps).compose(pro -> ensure(pool, patient, UUID.fromString(pro.getString("id")), "declared")
+                .map(pro));
+    }
+
+    public Future<Void> end(UUID patient, UUID professional) {
+        return pool.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
+                .execute(Tuple.of(patient, professional))
+                .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ApiError.notFound("not_found", "This professional is not in your care team.")));
+    }
+
+    public Future<JsonArray> relationships(UUID patient) {
+        return pool.preparedQuery("""
+                        SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, c.origin, c.created_at
+                        FROM care_relationship c JOIN account a ON a.id = c.professional_id
+                        JOIN professional p ON p.account_id = a.id
+                        WHERE c.patient_id = $1 ORDER BY c.created_at""")
+                .execute(Tuple.of(patient))
+                .map(CareTeam::professionals);
+    }
+
+    /** Blocking also ends the care relationship: a blocked professional sees nothing. */
+    public Future<JsonObject> block(UUID patient, String rpps) {
+        return professionalByRpps(rpps).compose(pro -> pool.withTransaction(tx -> tx.preparedQuery("""
+                                INSERT INTO professional_block (patient_id, professional_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
+                        .execute(Tuple.of(patient, UUID.fromString(pro.getString("id"))))
+                        .compose(v -> tx.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
+                                .execute(Tuple.of(patient, UUID.fromString(pro.getString("id"))))))
+                .map(pro));
+    }
+
+    public Future<Void> unblock(UUID patient, UUID professional) {
+        return pool.preparedQuery("DELETE FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
+                .execute(Tuple.of(patient, professional))
+                .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ApiError.notFound("not_found", "This professional is not blocked.")));
+    }
+
+    public Future<JsonArray> blocked(UUID patient) {
+        return pool.preparedQuery("""
+                        SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, NULL AS origin, b.created_at
+                        FROM professional_block b JOIN account a ON a.id = b.professional_id
+                        JOIN professional p ON p.account_id = a.id
+                        WHERE b.patient_id = $1 ORDER BY b.created_at""")
+                .execute(Tuple.of(patient))
+                .map(CareTeam::professionals);
+    }
+
+    public Future<Void> setEmergencyObjection(UUID patient, boolean objected) {
+        return pool.preparedQuery("UPDATE patient SET emergency_access_objection = $2 WHERE account_id = $1")
+                .execute(Tuple.of(patient, objected))
+                .mapEmpty();
+    }
+
+    /** The patients a professional treats, for their patient list. */
+    public Future<JsonArray> patientsOf(UUID professional) {
+        return pool.preparedQuery("""
+                        SELECT a.id, a.display_name, c.origin, c.created_at
+                        FROM care_relationship c JOIN account a ON a.id = c.patient_id
+                        WHERE c.professional_id = $1
+                          AND NOT EXISTS (SELECT 1 FROM professional_block b
+                                          WHERE b.patient_id = c.patient_id AND b.professional_id = c.professional_id)
+                        ORDER BY a.display_name""")
+                .execute(Tuple.of(professional))
+                .map(rows -> {
+                    JsonArray list = new JsonArray();
+                    rows.forEach(row -> list.add(new JsonObject().put("id", row.getUUID("id").toString())
+                            .put("displayName", row.getString("display_name")).put("origin", row.getString("origin"))
+                            .put("since", row.getOffsetDateTime("created_at").toInstant().toString())));
+                    return list;
+                });
+    }
+
+    /** Newest first, {@code limit} entries with an id below {@code before}; {@code next} is the cursor of the next page. */
+    public Future<JsonObject> accessHistory(UUID patient, long before, int limit) {
+        return pool.preparedQuery("""
+                        SELECT id, actor_kind, actor_id, actor_name, action, emergency, reason, first_access, at
+                        FROM access_history WHERE patient_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3""")
+                .execute(Tuple.of(patient, before, limit))
+                .map(rows -> {
+                    JsonArray items = new JsonArray();
+                    Long last = null;
+                    for (Row row : rows) {
+                        last = row.getLong("id");
+                        JsonObject item = new JsonObject().put("id", last).put("actorKind", row.getString("actor_kind"))
+                                .put("actorId", row.getUUID("actor_id").toString()).put("actorName", row.getString("actor_name"))
+                                .put("action", row.getString("action")).put("emergency", row.getBoolean("emergency"))
+                                .put("firstAccess", row.getBoolean("first_access"))
+                                .put("at", row.getOffsetDateTime("at").toInstant().toString());
+                        if (row.getString("reason") != null) {
+                            item.put("reason", row.getString("reason"));
+                        }
+                        items.add(item);
+                    }
+                    JsonObject page = new JsonObject().put("items", items);
+                    if (items.size() == limit && last != null) {
+                        page.put("next", last);
+                    }
+                    return page;
+                });
+    }
+
+    private Future<JsonObject> professionalByRpps(String rpps) {
+        return pool.preparedQuery("""
+                        SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, NULL AS origin, a.created_at
+                        FROM professional p JOIN account a ON a.id = p.account_id WHERE p.rpps = $1""")
+                .execute(Tuple.of(rpps))
+                .compose(rows -> rows.size() == 1
+                        ? Future.succeededFuture(professionals(rows).getJsonObject(0))
+                        : Future.failedFuture(ApiError.notFound("professional_not_found", "No professional has this RPPS number.")));
+    }
+
+    private static JsonArray professionals(RowSet<Row> rows) {
+        JsonArray list = new JsonArray();
+        rows.forEach(row -> {
+            JsonObject pro = new JsonObject().put("id", row.getUUID("id").toString())
+                    .put("displayName", row.getString("display_name")).put("rpps", row.getString("rpps"))
+                    .put("profession", row.getString("profession"))
+                    .put("since", row.getOffsetDateTime("created_at").toInstant().toString());
+            if (row.getString("organisation") != null) {
+                pro.put("organisation", row.getString("organisation"));
+            }
+            if (row.getString("origin") != null) {
+                pro.put("origin", row.getString("origin"));
+            }
+            list.add(pro);
+        });
+        return list;
+    }
+}

@@ -1,0 +1,66 @@
+package fr.relais.identity.policy;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Ins;
+import fr.relais.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * Break-glass: a professional facing an emergency opens a patient's record without a care relationship, by the
+ * patient's INS and with a stated reason. Refused if the patient objected or blocked them; always audited, and
+ * the accesses it allows appear in the patient's history flagged as emergency, with the reason.
+ */
+public final class EmergencyAccess {
+    private final Pool pool;
+    private final AuditLog audit;
+    private final Duration duration;
+    private final Clock clock;
+
+    public EmergencyAccess(Pool pool, AuditLog audit, Duration duration, Clock clock) {
+        this.pool = pool;
+        this.audit = audit;
+        this.duration = duration;
+        this.clock = clock;
+    }
+
+    public Future<JsonObject> open(Principal professional, Ins ins, String reason, String ip) {
+        return pool.preparedQuery("""
+                        SELECT p.account_id, p.emergency_access_objection,
+                               EXISTS (SELECT 1 FROM professional_block b
+                                       WHERE b.patient_id = p.account_id AND b.professional_id = $2) AS blocked
+                        FROM patient p JOIN account a ON a.id = p.account_id WHERE p.ins = $1""")
+                .execute(Tuple.of(ins.value(), professional.id()))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(ApiError.notFound("patient_not_found", "No patient has this INS."));
+                    }
+                    Row row = rows.iterator().next();
+                    UUID patient = row.getUUID("account_id");
+                    AuditEvent event = AuditEvent.of("professional", professional.id().toString(), "emergency_access.open",
+                            "success").patient(patient).from(ip);
+                    if (row.getBoolean("emergency_access_objection") || row.getBoolean("blocked")) {
+                        return audit.append(event.detail("refused", true).withOutcome("denied"))
+                                .compose(v -> Future.failedFuture(ApiError.of(403, "emergency_access_refused",
+                                        "This patient refuses emergency access to their record.")));
+                    }
+                    OffsetDateTime expires = OffsetDateTime.now(clock).plus(duration);
+                    return pool.withTransaction(tx -> tx.preparedQuery("""
+                                            INSERT INTO emergency_access (id, patient_id, professional_id, reason, expires_at)
+                                            VALUES ($1, $2, $3, $4, $5)""")
+                                    .execute(Tuple.of(UUID.randomUUID(), patient, professional.id(), reason, expires))
+                                    .compose(v -> audit.append(tx, event)))
+                            .map(v -> new JsonObject().put("patientId", patient.toString())
+                                    .put("expiresAt", expires.toInstant().toString()));
+                });
+    }
+}

@@ -1,0 +1,173 @@
+package fr.relais.identity.token;
+
+import fr.relais.secrets.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The ES256 keys that sign access tokens, shared by all nodes through the database (private keys sealed with
+ * the master key). The newest key signs; older ones still verify until every token they signed has expired,
+ * then they are retired. Rotation therefore logs nobody out. Every node reloads on a timer and whenever a token
+ * names a key it does not know yet.
+ */
+public final class SigningKeys {
+    /** One key: its id, its private half (null for keys only kept to verify) and its public half. */
+    record Key(String kid, PrivateKey privateKey, PublicKey publicKey, JsonObject jwk, Instant createdAt) {
+    }
+
+    private record Snapshot(Key active, Map<String, Key> byKid) {
+    }
+
+    private static final Duration RELOAD_ON_UNKNOWN_KID_AT_MOST_EVERY = Duration.ofSeconds(5);
+
+    private final Pool pool;
+    private final SecretBox box;
+    private final Duration tokenLifetime;
+    private final Duration rotationPeriod;
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    private volatile long lastReloadNanos;
+
+    public SigningKeys(Pool pool, SecretBox box, Duration tokenLifetime, Duration rotationPeriod) {
+        this.pool = pool;
+        this.box = box;
+        this.tokenLifetime = tokenLifetime;
+        this.rotationPeriod = rotationPeriod;
+    }
+
+    /** Creates the first key if there is none, rotates if the newest is older than the period, retires old keys, reloads. */
+    public Future<Void> maintain() {
+        return pool.withTransaction(tx -> lock(tx)
+                        .compose(v -> tx.query("SELECT max(created_at) AS newest FROM signing_key WHERE retired_at IS NULL").execute())
+                        .compose(rows -> {
+                            OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
+                            boolean due = newest == null || newest.toInstant().plus(rotationPeriod).isBefore(Instant.now());
+                            return due ? insertNewKey(tx).mapEmpty() : Future.succeededFuture();
+                        })
+                        .compose(v -> retireSuperseded(tx)))
+                .compose(v -> reload());
+    }
+
+    /** Makes a new signing key now (the admin command {@code relais keys rotate} and tests use it). */
+    public Future<String> rotate() {
+        return pool.withTransaction(tx -> lock(tx).compose(v -> insertNewKey(tx)).compose(kid -> retireSuperseded(tx).map(kid)))
+                .compose(kid -> reload().map(kid));
+    }
+
+    Key active() {
+        Key active = snapshot.active;
+        if (active == null) {
+            throw new IllegalStateException("no signing key loaded: call maintain() at start-up");
+        }
+        return active;
+    }
+
+    /** The public key for {@code kid}, reloading once from the database when it is not known here yet. */
+    Future<Optional<PublicKey>> publicKey(String kid) {
+        Key key = snapshot.byKid.get(kid);
+        if (key != null) {
+            return Future.succeededFuture(Optional.of(key.publicKey()));
+        }
+        if (System.nanoTime() - lastReloadNanos < RELOAD_ON_UNKNOWN_KID_AT_MOST_EVERY.toNanos()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return reload().map(v -> Optional.ofNullable(snapshot.byKid.get(kid)).map(Key::publicKey));
+    }
+
+    /** The JSON Web Key Set of every key that may have signed a token still valid. */
+    public JsonObject jwks() {
+        JsonArray keys = new JsonArray();
+        snapshot.byKid.values().stream()
+                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
+                .forEach(key -> keys.add(key.jwk()));
+        return new JsonObject().put("keys", keys);
+    }
+
+    public Future<Void> reload() {
+        lastReloadNanos = System.nanoTime();
+        return pool.query("SELECT kid, public_jwk, sealed_private, created_at FROM signing_key WHERE retired_at IS NULL")
+                .execute()
+                .map(rows -> {
+                    Map<String, Key> byKid = new HashMap<>();
+                    Key newest = null;
+                    for (Row row : rows) {
+                        Key key = decode(row);
+                        byKid.put(key.kid(), key);
+                        if (newest == null || key.createdAt().isAfter(newest.createdAt())) {
+                            newest = key;
+                        }
+                    }
+                    snapshot = new Snapshot(newest, Map.copyOf(byKid));
+                    return null;
+                });
+    }
+
+    private Future<Void> lock(SqlClient tx) {
+        return tx.query("SELECT pg_advisory_xact_lock(hashtext('relais.signing_key'))").execute().mapEmpty();
+    }
+
+    private Future<String> insertNewKey(SqlClient tx) {
+        String kid = UUID.randomUUID().toString();
+        KeyPair pair = generate();
+        JsonObject jwk = Jwk.ofEc(kid, (ECPublicKey) pair.getPublic());
+        byte[] sealed = box.seal(pair.getPrivate().getEncoded(), "signing-key:" + kid);
+        return tx.preparedQuery("INSERT INTO signing_key (kid, algorithm, public_jwk, sealed_private) VALUES ($1, 'ES256', $2, $3)")
+                .execute(Tuple.of(kid, jwk, Buffer.buffer(sealed)))
+                .map(kid);
+    }
+
+    /** Retires keys whose successor has signed for longer than a token lives: nothing they signed is valid now. */
+    private Future<Void> retireSuperseded(SqlClient tx) {
+        return tx.preparedQuery("""
+                        UPDATE signing_key k SET retired_at = now()
+                        WHERE retired_at IS NULL AND EXISTS (
+                            SELECT 1 FROM signing_key n
+                            WHERE n.created_at > k.created_at AND n.created_at < now() - make_interval(secs => $1))""")
+                .execute(Tuple.of((double) tokenLifetime.plusMinutes(1).toSeconds()))
+                .mapEmpty();
+    }
+
+    private Key decode(Row row) {
+        String kid = row.getString("kid");
+        JsonObject jwk = (JsonObject) row.getValue("public_jwk");
+        try {
+            byte[] pkcs8 = box.open(row.getBuffer("sealed_private").getBytes(), "signing-key:" + kid);
+            PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            return new Key(kid, privateKey, Jwk.toPublicKey(jwk), jwk, row.getOffsetDateTime("created_at").toInstant());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("signing key " + kid + " cannot be opened: is secrets.masterKey the one "
+                    + "that sealed it (the same on every node)?", e);
+        }
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("EC P-256 is unavailable", e);
+        }
+    }
+}

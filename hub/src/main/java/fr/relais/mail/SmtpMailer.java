@@ -1,0 +1,58 @@
+package fr.relais.mail;
+
+import fr.relais.config.MailConfig;
+import fr.relais.error.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands emails to an SMTP server through a pooled Vert.x mail client. */
+final class SmtpMailer implements Mailer {
+    private static final Logger log = LoggerFactory.getLogger(SmtpMailer.class);
+
+    private final MailClient client;
+    private final String from;
+
+    SmtpMailer(Vertx vertx, MailConfig config) {
+        io.vertx.ext.mail.MailConfig smtp = new io.vertx.ext.mail.MailConfig()
+                .setHostname(config.host())
+                .setPort(config.port())
+                .setSsl(config.tls() == MailConfig.Tls.TLS)
+                .setStarttls(config.tls() == MailConfig.Tls.STARTTLS ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
+                .setMaxPoolSize(8)
+                .setKeepAlive(true)
+                .setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
+        if (!config.username().isEmpty()) {
+            smtp.setUsername(config.username()).setPassword(config.password()).setLogin(LoginOption.REQUIRED);
+        } else {
+            smtp.setLogin(LoginOption.DISABLED);
+        }
+        this.client = MailClient.createShared(vertx, smtp, "relais-smtp");
+        this.from = config.from();
+    }
+
+    @Override
+    public Future<Void> send(Email email) {
+        MailMessage message = new MailMessage()
+                .setFrom(from).setTo(email.to()).setSubject(email.subject())
+                .setText(email.text()).setHtml(email.html());
+        return client.sendMail(message)
+                .<Void>mapEmpty()
+                .recover(failure -> {
+                    log.warn("SMTP refused or unreachable: {}", failure.getMessage());
+                    return Future.failedFuture(ApiError.of(503, "mail_unavailable",
+                            "The email could not be sent; try again in a moment.").retryAfter(Duration.ofSeconds(30)));
+                });
+    }
+
+    @Override
+    public Future<Void> close() {
+        return client.close();
+    }
+}

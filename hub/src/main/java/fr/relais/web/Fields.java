@@ -1,0 +1,62 @@
+package fr.relais.web;
+
+import fr.relais.error.ApiError;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Validation of request fields at the edge: each failure names its field. */
+public final class Fields {
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+
+    private Fields() {
+    }
+
+    public static String text(JsonObject body, String field, int min, int max) {
+        Object value = body.getValue(field);
+        if (!(value instanceof String text) || text.strip().length() < min || text.length() > max) {
+            throw ApiError.invalidField(field, field + " must be text of " + min + " to " + max + " characters.");
+        }
+        return text.strip();
+    }
+
+    public static String optionalText(JsonObject body, String field, int max) {
+        return body.getValue(field) == null ? null : text(body, field, 1, max);
+    }
+
+    public static String email(JsonObject body, String field) {
+        String email = text(body, field, 3, 320);
+        if (!EMAIL.matcher(email).matches()) {
+            throw ApiError.invalidField(field, field + " must be an email address.");
+        }
+        return email;
+    }
+
+    public static String password(JsonObject body, String field, int minLength) {
+        Object value = body.getValue(field);
+        if (!(value instanceof String password) || password.length() < minLength || password.length() > 256) {
+            throw ApiError.invalidField(field, "The password must have " + minLength + " to 256 characters.");
+        }
+        return password;
+    }
+
+    public static UUID uuid(JsonObject body, String field) {
+        try {
+            return UUID.fromString(text(body, field, 36, 36));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidField(field, field + " must be an id.");
+        }
+    }
+
+    public static UUID optionalUuid(JsonObject body, String field) {
+        return body.getValue(field) == null ? null : uuid(body, field);
+    }
+
+    public static UUID pathId(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiError.notFound("not_found", "There is nothing at this address.");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package fr.relais.web;
+
+import fr.relais.error.ApiError;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reading what a request carries, failing with a clear problem when it is not what the route expects. */
+public final class Requests {
+    private Requests() {
+    }
+
+    /** The body as a JSON object: 415 if it is not declared JSON, 400 {@code invalid_json} if it does not parse. */
+    public static JsonObject json(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw ApiError.of(415, "unsupported_media_type", "Send the body as application/json.");
+        }
+        JsonObject object;
+        try {
+            object = ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw ApiError.badRequest("invalid_json", "The body must be a JSON object.");
+        }
+        if (object == null) {
+            throw ApiError.badRequest("invalid_json", "The body must be a JSON object.");
+        }
+        return object;
+    }
+
+    /** The caller's address as this node sees it. */
+    public static String ip(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    }
+}

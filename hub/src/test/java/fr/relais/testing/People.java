@@ -1,0 +1,123 @@
+package fr.relais.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
+import fr.relais.identity.account.Provisioning;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes people the way the product does: provisioned, activated with their code, logged in with password and
+ * the code that arrives by email (read from GreenMail).
+ */
+public final class People {
+    public static final String PASSWORD = "correct horse battery staple";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Pattern CODE = Pattern.compile("Votre code de connexion est : (\\d{6})");
+
+    private final TestHub hub;
+
+    People(TestHub hub) {
+        this.hub = hub;
+    }
+
+    /** A logged-in person: their account id, tokens, and an HTTP client that sends the access token. */
+    public record Person(UUID id, String email, String accessToken, String refreshToken, AuthorizedClient http) {
+    }
+
+    public Person patient(String name) {
+        int n = SEQUENCE.incrementAndGet();
+        String email = "patient" + n + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.fr";
+        Provisioning.Created created = hub.hub().identity().provisioning()
+                .addPatient("test", new JsonObject().put("ins", insNumber()).put("email", email).put("displayName", name))
+                .await();
+        return activateAndLogIn(created);
+    }
+
+    public Person professional(String name, String profession) {
+        String email = "pro" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.fr";
+        Provisioning.Created created = hub.hub().identity().provisioning()
+                .addProfessional("test", new JsonObject().put("rpps", rppsNumber()).put("profession", profession)
+                        .put("email", email).put("displayName", name))
+                .await();
+        return activateAndLogIn(created);
+    }
+
+    public Person admin(String name) {
+        String email = "admin" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.fr";
+        Provisioning.Created created = hub.hub().identity().provisioning()
+                .addAdmin("test", new JsonObject().put("email", email).put("displayName", name)).await();
+        return activateAndLogIn(created);
+    }
+
+    public Person activateAndLogIn(Provisioning.Created created) {
+        HttpTestClient.Response activated = hub.http().postJson("/api/v1/auth/activate",
+                new JsonObject().put("code", created.activationCode()).put("password", PASSWORD));
+        assertEquals(200, activated.status(), activated.body());
+        return logIn(created.account().email(), PASSWORD);
+    }
+
+    /** Password, then the emailed code. */
+    public Person logIn(String email, String password) {
+        String challenge = startLogin(email, password);
+        HttpTestClient.Response verified = hub.http().postJson("/api/v1/auth/login/verify",
+                new JsonObject().put("challengeId", challenge).put("code", awaitCode(email)));
+        assertEquals(200, verified.status(), verified.body());
+        JsonObject tokens = verified.json();
+        String access = tokens.getString("accessToken");
+        return new Person(UUID.fromString(tokens.getJsonObject("account").getString("id")), email, access,
+                tokens.getString("refreshToken"), new AuthorizedClient(hub.http(), access));
+    }
+
+    /** Sends email and password; returns the challenge id. Consumes the code email beforehand counted. */
+    public String startLogin(String email, String password) {
+        HttpTestClient.Response started = hub.http().postJson("/api/v1/auth/login",
+                new JsonObject().put("email", email).put("password", password));
+        assertEquals(200, started.status(), started.body());
+        return started.json().getString("challengeId");
+    }
+
+    /** The code of the newest login email to {@code email}, waiting for it to arrive. */
+    public String awaitCode(String email) {
+        MimeMessage message = Eventually.await("a login code email to " + email, Duration.ofSeconds(20),
+                () -> Arrays.stream(hub.mail().getReceivedMessagesForDomain(email))
+                        .filter(m -> subject(m).equals("Votre code de connexion"))
+                        .reduce((first, second) -> second).orElse(null),
+                m -> m != null && !consumedCodes.contains(m));
+        consumedCodes.add(message);
+        Matcher matcher = CODE.matcher(GreenMailUtil.getBody(message).replace("=\r\n", ""));
+        if (!matcher.find()) {
+            throw new AssertionError("no code in " + GreenMailUtil.getBody(message));
+        }
+        return matcher.group(1);
+    }
+
+    private final java.util.Set<MimeMessage> consumedCodes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A valid, unique INS: 13-digit NIR with its key. */
+    public static String insNumber() {
+        long serial = SEQUENCE.incrementAndGet() + (System.nanoTime() % 100_000) * 1000;
+        String nir = String.format("1850775%06d", serial % 1_000_000);
+        long key = 97 - (Long.parseLong(nir) % 97);
+        return nir + String.format("%02d", key);
+    }
+
+    public static String rppsNumber() {
+        return String.format("1%010d", (System.nanoTime() / 1000 + SEQUENCE.incrementAndGet()) % 10_000_000_000L);
+    }
+}
