@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * Establishes who calls: a {@code Bearer} access token that verifies and whose session is still live (not
- * logged out, not revoked by a closed space or a reused refresh token). Requests without a token pass on
- * anonymous; routes that need someone ask with {@link #principal} or {@link #require}.
+ * logged out, not revoked by a closed space or a reused refresh token). Requests without a bearer token pass
+ * on anonymous; routes that need someone ask with {@link #principal} or {@link #require}.
  */
 public final class Authentication {
     private static final String KEY = "relais.principal";
@@ -25,12 +25,8 @@ public final class Authentication {
 
     public void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
-        if (header == null) {
-            ctx.next();
-            return;
-        }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ctx.fail(ApiError.of(401, "token_invalid", "Send the access token as: Authorization: Bearer <token>."));
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.next(); // anonymous; other schemes (Basic for the OAuth token endpoint) belong to their route
             return;
         }
         authenticate(header.substring(7).strip())

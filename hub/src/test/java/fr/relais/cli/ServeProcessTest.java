@@ -77,10 +77,10 @@ class ServeProcessTest {
         try (HubProcess run = HubProcess.start(work, Map.of("RELAIS_LOG_FORMAT", "json"), "migrate")) {
             assertEquals(0, run.awaitExit(START), run.output());
             List<String> lines = run.output().lines().toList();
-            assertEquals("database schema at version 1", lines.get(lines.size() - 1));
+            assertTrue(lines.get(lines.size() - 1).matches("database schema at version \\d+"), run.output());
             List<JsonObject> logs = lines.subList(0, lines.size() - 1).stream().map(JsonObject::new).toList();
             assertTrue(logs.stream().anyMatch(log -> "INFO".equals(log.getString("level"))
-                    && log.getString("formattedMessage").startsWith("database schema at version 1")), run.output());
+                    && log.getString("formattedMessage").startsWith("database schema at version ")), run.output());
             assertTrue(logs.stream().allMatch(log -> log.containsKey("timestamp") && log.containsKey("loggerName")));
         }
         assertFalse(Files.exists(work.resolve("data/postgres/cluster/postmaster.pid")));

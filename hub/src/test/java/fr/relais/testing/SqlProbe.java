@@ -41,6 +41,16 @@ public final class SqlProbe {
         }
     }
 
+    /** Runs a statement that returns no rows (tests use it to tamper with data behind the hub's back). */
+    public void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.jdbcProperties());
+             var statement = c.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     public long count(String sql, Object... params) {
         return ((Number) rows(sql, params).get(0).values().iterator().next()).longValue();
     }

@@ -1,0 +1,66 @@
+package fr.relais.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.relais.db.DatabaseEndpoint;
+import fr.relais.testing.HttpTestClient.Response;
+import fr.relais.testing.HubProcess;
+import fr.relais.testing.People;
+import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code relais user …} provisions from the console, beside a running hub on the same database. */
+class UserCommandTest {
+    private static final Pattern CODE = Pattern.compile("activation code: (\\S+)");
+
+    @RegisterExtension
+    static final TestHub hub = TestHub.create();
+
+    @Test
+    void aProfessionalCreatedFromTheConsoleActivatesAndLogsIn() throws Exception {
+        String email = "console.pro@example.fr";
+        String output = run(0, "user", "add-pro", "--rpps", People.rppsNumber(), "--profession", "nurse",
+                "--email", email, "--name", "Infirmière Console");
+        Matcher code = CODE.matcher(output);
+        assertTrue(code.find(), output);
+        Response activated = hub.http().postJson("/api/v1/auth/activate",
+                new JsonObject().put("code", code.group(1)).put("password", People.PASSWORD));
+        assertEquals(200, activated.status(), activated.body());
+        assertEquals("nurse", hub.people().logIn(email, People.PASSWORD).http().get("/api/v1/me").json().getString("profession"));
+    }
+
+    @Test
+    void aBadValueIsReportedWithItsCode() throws Exception {
+        String output = run(1, "user", "add-patient", "--ins", "123", "--email", "p@example.fr", "--name", "P");
+        assertTrue(output.contains("relais: invalid_field: An INS has 15 characters"), output);
+    }
+
+    @Test
+    void anIntegratorSecretIsPrintedOnce() throws Exception {
+        String output = run(0, "user", "add-client", "--name", "Hôpital", "--scopes", "stream:read,documents:write");
+        assertTrue(output.contains("client_id=rl_") && output.contains("client_secret="), output);
+    }
+
+    private static String run(int expectedExit, String... args) throws Exception {
+        DatabaseEndpoint db = hub.hub().database();
+        Path work = Files.createDirectories(Path.of("target", "user-command-" + System.nanoTime()));
+        Map<String, String> env = Map.of(
+                "RELAIS_DB_URL", "postgresql://" + db.host() + ":" + db.port() + "/" + db.database(),
+                "RELAIS_DB_USER", db.user(), "RELAIS_DB_PASSWORD", db.password(),
+                "RELAIS_SECRETS_DIR", hub.config().secrets().dir().toAbsolutePath().toString(),
+                "RELAIS_LOG_LEVEL", "WARN");
+        try (HubProcess process = HubProcess.start(work, env, args)) {
+            assertEquals(expectedExit, process.awaitExit(Duration.ofSeconds(60)), process.output());
+            return process.output();
+        }
+    }
+}
