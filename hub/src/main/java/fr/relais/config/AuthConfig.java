@@ -36,7 +36,7 @@ public record AuthConfig(String issuer, String audience, Duration accessTokenLif
                 s.duration("auth.otpLifetime", Duration.ofSeconds(30), Duration.ofMinutes(30)),
                 s.integer("auth.otpMaxFailures", 1, 20),
                 s.duration("auth.activationLifetime", Duration.ofMinutes(5), Duration.ofDays(60)),
-                new Argon2(s.integer("auth.argon2.memoryKiB", 1024, 4 * 1024 * 1024),
+                new Argon2((int) (s.bytes("auth.argon2.memory", 1L << 20, 4L << 30) / 1024),
                         s.integer("auth.argon2.iterations", 1, 20),
                         s.integer("auth.argon2.parallelism", 1, 16)),
                 new RateLimit(s.duration("auth.rateLimit.window", Duration.ofSeconds(1), Duration.ofDays(1)),

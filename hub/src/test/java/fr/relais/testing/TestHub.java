@@ -39,7 +39,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         overrides.put("http.instances", "2");
         overrides.put("http.shutdownGrace", "2s");
         // cheaper hashing keeps the suite fast; the algorithm and the code path stay the real ones
-        overrides.put("auth.argon2.memoryKiB", "4096");
+        overrides.put("auth.argon2.memory", "4MiB");
         overrides.put("auth.argon2.iterations", "1");
     }
 

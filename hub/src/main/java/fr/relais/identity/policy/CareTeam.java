@@ -37,10 +37,8 @@ public final class CareTeam {
     }
 
     public Future<Void> end(UUID patient, UUID professional) {
-        return pool.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
-                .execute(Tuple.of(patient, professional))
-                .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(ApiError.notFound("not_found", "This professional is not in your care team.")));
+        return deleteOne("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2", patient, professional,
+                "This professional is not in your care team.");
     }
 
     public Future<JsonArray> relationships(UUID patient) {
@@ -64,10 +62,14 @@ public final class CareTeam {
     }
 
     public Future<Void> unblock(UUID patient, UUID professional) {
-        return pool.preparedQuery("DELETE FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
-                .execute(Tuple.of(patient, professional))
+        return deleteOne("DELETE FROM professional_block WHERE patient_id = $1 AND professional_id = $2", patient, professional,
+                "This professional is not blocked.");
+    }
+
+    private Future<Void> deleteOne(String sql, UUID patient, UUID professional, String whenMissing) {
+        return pool.preparedQuery(sql).execute(Tuple.of(patient, professional))
                 .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(ApiError.notFound("not_found", "This professional is not blocked.")));
+                        : Future.failedFuture(ApiError.notFound("not_found", whenMissing)));
     }
 
     public Future<JsonArray> blocked(UUID patient) {
