@@ -8,6 +8,14 @@ import fr.relais.db.DatabasePool;
 import fr.relais.db.embedded.EmbeddedPostgres;
 import fr.relais.gateway.GatewayVerticle;
 import fr.relais.audit.AuditLog;
+import fr.relais.command.CommandRegistry;
+import fr.relais.command.IdempotencyStore;
+import fr.relais.gateway.ws.PrincipalConnections;
+import fr.relais.gateway.ws.SocketMetrics;
+import fr.relais.gateway.ws.WebSocketDependencies;
+import fr.relais.stream.StreamCommands;
+import fr.relais.stream.StreamRetention;
+import fr.relais.stream.Streams;
 import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityModule;
@@ -45,6 +53,10 @@ public final class Hub {
     private final NodeRuns nodeRuns;
     private IdentityModule identity;
     private Mailer mailer;
+    private Streams streams;
+    private CommandRegistry commands;
+    private WebSocketDependencies webSockets;
+    private long streamTrimmer = -1;
     private volatile int httpPort = -1;
 
     private Hub(Vertx vertx, HubMetrics metrics, PreparedDatabase database, Pool pool, NodeRuns nodeRuns) {
@@ -95,7 +107,19 @@ public final class Hub {
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
                 new PasswordHashing(vertx, config.auth().argon2()), mailer, audit, new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        identity = IdentityModule.start(context, config).await();
+        streams = new Streams(vertx, pool, clock);
+        identity = IdentityModule.start(context, config, streams).await();
+        IdempotencyStore idempotency = new IdempotencyStore(pool);
+        commands = new CommandRegistry(idempotency);
+        StreamCommands.register(commands, streams);
+        webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
+                new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
+        StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
+                config.stream().maxEventsPerRecipient(), clock);
+        streamTrimmer = vertx.setPeriodic(config.stream().trimEvery().toMillis(), id -> {
+            retention.trim().onFailure(e -> log.warn("stream trim failed: {}", e.getMessage()));
+            idempotency.purge(java.time.Duration.ofDays(1)).onFailure(e -> log.warn("idempotency purge failed: {}", e.getMessage()));
+        });
     }
 
     private void deploy(RelaisConfig config) {
@@ -123,7 +147,7 @@ public final class Hub {
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi), List.of(identity::mountRoot));
+                List.of(identity::mountApi), List.of(identity::mountRoot), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }
@@ -136,6 +160,9 @@ public final class Hub {
         readiness.startDraining();
         if (identity != null) {
             identity.stop();
+        }
+        if (streamTrimmer >= 0) {
+            vertx.cancelTimer(streamTrimmer);
         }
         return undeployAll()
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
@@ -204,6 +231,11 @@ public final class Hub {
     /** The identity feature, for tests and admin commands that provision accounts. */
     public IdentityModule identity() {
         return identity;
+    }
+
+    /** The stream API, for tests and for features wired by the hub. */
+    public Streams streams() {
+        return streams;
     }
 
     public Vertx vertx() {

@@ -1,6 +1,8 @@
 package fr.relais.gateway;
 
 import fr.relais.config.HttpConfig;
+import fr.relais.gateway.ws.WebSocketDependencies;
+import fr.relais.gateway.ws.WebSocketEndpoint;
 import fr.relais.health.HealthRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,11 +26,12 @@ public final class GatewayVerticle extends VerticleBase {
     /** What every gateway instance is given: the listener's settings and the routes of each feature. */
     public record Dependencies(HttpConfig http, HealthRoutes health, Handler<RoutingContext> metrics,
                                Handler<RoutingContext> authentication, List<Consumer<Router>> apiRoutes,
-                               List<Consumer<Router>> rootRoutes) {
+                               List<Consumer<Router>> rootRoutes, WebSocketDependencies ws) {
     }
 
     private final Dependencies deps;
     private HttpServer server;
+    private WebSocketEndpoint webSockets;
 
     public GatewayVerticle(Dependencies deps) {
         this.deps = deps;
@@ -39,13 +42,17 @@ public final class GatewayVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(deps.http().host())
                 .setPort(deps.http().port())
-                .setCompressionSupported(true);
+                .setCompressionSupported(true)
+                .setMaxWebSocketFrameSize(deps.ws().config().maxFrameSize())
+                .setMaxWebSocketMessageSize(deps.ws().config().maxFrameSize());
         deps.http().tls().ifPresent(tls -> options.setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
                         .setKeyPath(tls.keyFile().toString()))
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3")));
         server = vertx.createHttpServer(options);
-        return server.requestHandler(router()).listen();
+        webSockets = new WebSocketEndpoint(vertx, deps.ws());
+        server.webSocketHandshakeHandler(webSockets::handshake).webSocketHandler(webSockets::connect);
+        return webSockets.start().compose(v -> server.requestHandler(router()).listen());
     }
 
     private Router router() {
@@ -73,10 +80,11 @@ public final class GatewayVerticle extends VerticleBase {
         return router;
     }
 
-    /** Stops accepting connections and lets requests in flight finish within the grace period. */
+    /** Closes the sockets with 1001, stops accepting, and lets requests in flight finish within the grace period. */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture()
-                : server.shutdown(deps.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        Future<Void> sockets = webSockets == null ? Future.succeededFuture() : webSockets.stop();
+        return sockets.compose(v -> server == null ? Future.succeededFuture()
+                : server.shutdown(deps.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS));
     }
 }

@@ -3,6 +3,7 @@ package fr.relais.identity;
 import fr.relais.error.ApiError;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
+import fr.relais.identity.token.TokenClaims;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -30,17 +31,17 @@ public final class Authentication {
             return;
         }
         authenticate(header.substring(7).strip())
-                .onSuccess(principal -> {
-                    ctx.put(KEY, principal);
+                .onSuccess(claims -> {
+                    ctx.put(KEY, claims.principal());
                     ctx.next();
                 })
                 .onFailure(ctx::fail);
     }
 
     /** Verifies a token and its session; for the WebSocket too, which authenticates by a first frame. */
-    public Future<Principal> authenticate(String token) {
+    public Future<TokenClaims> authenticate(String token) {
         return tokens.verify(token).compose(claims -> sessions.isLive(claims.sessionId()).compose(live -> live
-                ? Future.succeededFuture(claims.principal())
+                ? Future.succeededFuture(claims)
                 : Future.failedFuture(ApiError.of(401, "session_revoked", "This session has ended; log in again."))));
     }
 

@@ -13,6 +13,7 @@ import fr.relais.identity.policy.ProfessionMatrix;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
 import fr.relais.identity.token.SigningKeys;
+import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -41,13 +42,13 @@ public final class IdentityModule {
     private final WebClient http;
     private long maintenanceTimer = -1;
 
-    private IdentityModule(IdentityContext ctx, RelaisConfig config) {
+    private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
         this.ctx = ctx;
         var auth = config.auth();
         this.keys = new SigningKeys(ctx.pool(), ctx.masterKey().box("signing-keys"), auth.accessTokenLifetime(), auth.keyRotation());
         AccessTokens tokens = new AccessTokens(keys, auth.issuer(), auth.audience(), auth.accessTokenLifetime(),
                 auth.clockSkew(), ctx.clock());
-        Sessions sessions = new Sessions(ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
+        Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit());
         this.provisioning = new Provisioning(ctx);
@@ -56,15 +57,15 @@ public final class IdentityModule {
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
-        this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.vertx(), ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
+        this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
                 careTeam);
-        this.patientRoutes = new PatientRoutes(ctx.pool(), policy, careTeam,
-                new EmergencyAccess(ctx.pool(), ctx.audit(), config.policy().emergencyAccessDuration(), ctx.clock()));
+        this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
+                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), config.policy().emergencyAccessDuration(), ctx.clock()));
     }
 
     /** Builds the feature, makes sure a signing key exists, and starts the periodic key and counter upkeep. */
-    public static Future<IdentityModule> start(IdentityContext ctx, RelaisConfig config) {
-        IdentityModule module = new IdentityModule(ctx, config);
+    public static Future<IdentityModule> start(IdentityContext ctx, RelaisConfig config, Streams streams) {
+        IdentityModule module = new IdentityModule(ctx, config, streams);
         return module.keys.maintain().map(v -> {
             module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
             return module;

@@ -11,18 +11,18 @@ import fr.relais.web.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import fr.relais.stream.Streams;
 import java.util.UUID;
 
 /** Professionals' view of patients: the patients they treat, a patient's identity, and emergency access. */
 public final class PatientRoutes {
-    private final Pool pool;
+    private final Streams streams;
     private final AccessPolicy policy;
     private final CareTeam careTeam;
     private final EmergencyAccess emergency;
 
-    public PatientRoutes(Pool pool, AccessPolicy policy, CareTeam careTeam, EmergencyAccess emergency) {
-        this.pool = pool;
+    public PatientRoutes(Streams streams, AccessPolicy policy, CareTeam careTeam, EmergencyAccess emergency) {
+        this.streams = streams;
         this.policy = policy;
         this.careTeam = careTeam;
         this.emergency = emergency;
@@ -43,8 +43,8 @@ public final class PatientRoutes {
     private void patient(RoutingContext rc) {
         Principal who = Authentication.principal(rc);
         UUID patientId = Fields.pathId(rc.pathParam("patientId"));
-        pool.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open")
-                        .compose(access -> Accounts.byId(tx, patientId).map(account -> new JsonObject()
+        streams.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open")
+                        .compose(access -> Accounts.byId(tx.sql(), patientId).map(account -> new JsonObject()
                                 .put("id", patientId.toString())
                                 .put("displayName", account.orElseThrow().displayName())
                                 .put("ins", account.get().ins())

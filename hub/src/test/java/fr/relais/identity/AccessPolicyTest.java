@@ -117,20 +117,17 @@ class AccessPolicyTest {
         declareCare(patient, physio);
         declareCare(patient, physician);
         var policy = hub.hub().identity().policy();
-        var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(hub.hub().database().connectOptions())
-                .using(hub.hub().vertx()).build();
-        try {
+        var streams = hub.hub().streams();
+        {
             Principal physioPrincipal = new Principal(physio.id(), Principal.Kind.PROFESSIONAL, java.util.UUID.randomUUID(),
                     Set.of(), Profession.PHYSIOTHERAPIST);
             Principal physicianPrincipal = new Principal(physician.id(), Principal.Kind.PROFESSIONAL, java.util.UUID.randomUUID(),
                     Set.of(), Profession.PHYSICIAN);
-            ApiError refused = assertThrows(ApiError.class, () -> pool.withTransaction(tx ->
+            ApiError refused = assertThrows(ApiError.class, () -> streams.withTransaction(tx ->
                     policy.read(tx, physioPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read")).await());
             assertEquals(404, refused.status());
-            pool.withTransaction(tx -> policy.read(tx, physioPrincipal, patient.id(), DataCategory.IMAGING_REPORT, "document.read")).await();
-            pool.withTransaction(tx -> policy.read(tx, physicianPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read")).await();
-        } finally {
-            pool.close().await();
+            streams.withTransaction(tx -> policy.read(tx, physioPrincipal, patient.id(), DataCategory.IMAGING_REPORT, "document.read")).await();
+            streams.withTransaction(tx -> policy.read(tx, physicianPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read")).await();
         }
     }
 

@@ -14,10 +14,20 @@ public final class HttpTestClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final String base;
+    private final int port;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     public HttpTestClient(String base) {
+        this(base, java.net.URI.create(base).getPort());
+    }
+
+    public HttpTestClient(String base, int port) {
         this.base = base;
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public Response get(String path) {

@@ -67,7 +67,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         overrides.putIfAbsent("db.user", database.user());
         overrides.putIfAbsent("db.password", database.password());
         hub = Hub.start(config(), clock);
-        http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort());
+        http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort(), hub.httpPort());
     }
 
     @Override
@@ -80,6 +80,17 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * Stops the hub (sockets get 1001), runs {@code whileStopped}, and starts it again on the same database and
+     * port, as an operator's restart would.
+     */
+    public void restart(Runnable whileStopped) throws java.util.concurrent.TimeoutException {
+        hub.stop().await(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        whileStopped.run();
+        overrides.put("http.port", String.valueOf(http.port()));
+        hub = Hub.start(config(), clock);
+    }
+
     public RelaisConfig config() {
         return ConfigLoader.load(Optional.empty(), Map.of(), overrides);
     }
@@ -90,6 +101,10 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
 
     public HttpTestClient http() {
         return http;
+    }
+
+    public int port() {
+        return hub.httpPort();
     }
 
     public GreenMail mail() {

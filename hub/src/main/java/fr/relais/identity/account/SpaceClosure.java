@@ -4,33 +4,29 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.identity.session.Sessions;
 import fr.relais.secrets.MasterKey;
+import fr.relais.stream.Streams;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.List;
 import java.util.UUID;
 
 /**
  * A patient closes their space (or opposes it): their sessions are revoked, every row that belongs to them is
- * deleted (foreign keys cascade from the account), and the audit log keeps only that it happened. After the
- * commit the revoked sessions are announced on {@value #SESSIONS_REVOKED} so that gateways drop their sockets.
+ * deleted (foreign keys cascade from the account; the event stream goes too), and the audit log keeps only that
+ * it happened. After the commit the revoked sessions are announced so that gateways drop their sockets.
  */
 public final class SpaceClosure {
     /** Event-bus address: a JSON array of revoked session ids. */
-    public static final String SESSIONS_REVOKED = "relais.identity.sessions-revoked";
+    public static final String SESSIONS_REVOKED = Sessions.REVOKED_ADDRESS;
 
-    private final Vertx vertx;
     private final Pool pool;
     private final Sessions sessions;
     private final AuditLog audit;
     private final MasterKey masterKey;
 
-    public SpaceClosure(Vertx vertx, Pool pool, Sessions sessions, AuditLog audit, MasterKey masterKey) {
-        this.vertx = vertx;
+    public SpaceClosure(Pool pool, Sessions sessions, AuditLog audit, MasterKey masterKey) {
         this.pool = pool;
         this.sessions = sessions;
         this.audit = audit;
@@ -41,21 +37,13 @@ public final class SpaceClosure {
     public Future<Void> close(Account patient, boolean oppose, String ip) {
         return pool.withTransaction(tx -> sessions.revokeAll(tx, patient.id(), "space_closed")
                         .compose(revoked -> (oppose ? recordOpposition(tx, masterKey, patient.ins()) : Future.<Void>succeededFuture())
+                                .compose(v -> Streams.delete(tx, patient.id()))
                                 .compose(v -> Accounts.delete(tx, patient.id()))
                                 .compose(v -> audit.append(tx, AuditEvent.of("patient", patient.id().toString(),
                                         oppose ? "space.oppose" : "space.close", "success").patient(patient.id()).from(ip)))
                                 .map(revoked)))
-                .onSuccess(this::announce)
+                .onSuccess(sessions::announce)
                 .mapEmpty();
-    }
-
-    /** Tells every gateway (on every node, once the event bus is clustered) to drop these sessions' sockets. */
-    public void announce(List<UUID> revoked) {
-        if (!revoked.isEmpty()) {
-            JsonArray ids = new JsonArray();
-            revoked.forEach(id -> ids.add(id.toString()));
-            vertx.eventBus().publish(SESSIONS_REVOKED, ids);
-        }
     }
 
     static Future<Void> recordOpposition(SqlClient tx, MasterKey masterKey, String ins) {

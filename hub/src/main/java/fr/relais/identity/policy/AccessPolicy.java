@@ -4,7 +4,9 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
+import fr.relais.stream.StreamTransaction;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -20,7 +22,8 @@ import java.util.UUID;
  * </ul>
  * A refusal is a 404, so that nobody learns whether the patient exists. Every granted access by someone other
  * than the patient is written to the patient's access history and to the audit log, in the caller's
- * transaction; the first access of each professional is flagged so the patient can be told.
+ * transaction; the first access of each professional, and every emergency access, is also a
+ * {@code record.accessed} event on the patient's stream, so the patient is told live.
  */
 public final class AccessPolicy {
     /** A granted access: whether it was by emergency, and whether it is this actor's first access. */
@@ -43,7 +46,8 @@ public final class AccessPolicy {
      *
      * @param action what is done, for the history and the audit (e.g. {@code record.read}, {@code document.read})
      */
-    public Future<Access> read(SqlClient tx, Principal who, UUID patientId, DataCategory category, String action) {
+    public Future<Access> read(StreamTransaction stx, Principal who, UUID patientId, DataCategory category, String action) {
+        SqlClient tx = stx.sql();
         if (who.is(Principal.Kind.PATIENT) && who.id().equals(patientId)) {
             return Future.succeededFuture(Access.OWNER);
         }
@@ -62,18 +66,18 @@ public final class AccessPolicy {
                         return Future.failedFuture(notFound());
                     }
                     if (row.getBoolean("representative")) {
-                        return record(tx, who, patientId, row.getString("actor_name"), action, null);
+                        return record(stx, who, patientId, row.getString("actor_name"), action, null);
                     }
                     if (!who.is(Principal.Kind.PROFESSIONAL) || row.getBoolean("blocked")
                             || !matrix.allows(who.profession(), category)) {
                         return denied(tx, who, patientId, action);
                     }
                     if (row.getBoolean("in_care")) {
-                        return record(tx, who, patientId, row.getString("actor_name"), action, null);
+                        return record(stx, who, patientId, row.getString("actor_name"), action, null);
                     }
                     String emergency = row.getString("emergency_reason");
                     return emergency != null
-                            ? record(tx, who, patientId, row.getString("actor_name"), action, emergency)
+                            ? record(stx, who, patientId, row.getString("actor_name"), action, emergency)
                             : denied(tx, who, patientId, action);
                 });
     }
@@ -86,7 +90,9 @@ public final class AccessPolicy {
         return !hidden;
     }
 
-    private Future<Access> record(SqlClient tx, Principal who, UUID patientId, String actorName, String action, String emergencyReason) {
+    private Future<Access> record(StreamTransaction stx, Principal who, UUID patientId, String actorName, String action,
+                                  String emergencyReason) {
+        SqlClient tx = stx.sql();
         boolean emergency = emergencyReason != null;
         return tx.preparedQuery("""
                         INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $2)
@@ -102,6 +108,12 @@ public final class AccessPolicy {
                                     action, emergency, emergencyReason, first))
                             .compose(v -> audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
                                     "success").patient(patientId).detail("emergency", emergency)))
+                            .compose(v -> first || emergency
+                                    ? stx.append(patientId, "record.accessed", new JsonObject()
+                                            .put("actorId", who.id().toString()).put("actorKind", who.kind().wireName())
+                                            .put("actorName", actorName == null ? "" : actorName).put("action", action)
+                                            .put("firstAccess", first).put("emergency", emergency)).mapEmpty()
+                                    : Future.succeededFuture())
                             .map(v -> new Access(emergency, first));
                 });
     }

@@ -5,6 +5,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Ins;
 import fr.relais.identity.Principal;
+import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -18,16 +19,19 @@ import java.util.UUID;
 /**
  * Break-glass: a professional facing an emergency opens a patient's record without a care relationship, by the
  * patient's INS and with a stated reason. Refused if the patient objected or blocked them; always audited, and
- * the accesses it allows appear in the patient's history flagged as emergency, with the reason.
+ * the accesses it allows appear in the patient's history flagged as emergency, with the reason; the patient is
+ * told at once by a {@code record.emergency_access} event.
  */
 public final class EmergencyAccess {
     private final Pool pool;
+    private final Streams streams;
     private final AuditLog audit;
     private final Duration duration;
     private final Clock clock;
 
-    public EmergencyAccess(Pool pool, AuditLog audit, Duration duration, Clock clock) {
+    public EmergencyAccess(Pool pool, Streams streams, AuditLog audit, Duration duration, Clock clock) {
         this.pool = pool;
+        this.streams = streams;
         this.audit = audit;
         this.duration = duration;
         this.clock = clock;
@@ -54,11 +58,14 @@ public final class EmergencyAccess {
                                         "This patient refuses emergency access to their record.")));
                     }
                     OffsetDateTime expires = OffsetDateTime.now(clock).plus(duration);
-                    return pool.withTransaction(tx -> tx.preparedQuery("""
+                    return streams.withTransaction(tx -> tx.sql().preparedQuery("""
                                             INSERT INTO emergency_access (id, patient_id, professional_id, reason, expires_at)
                                             VALUES ($1, $2, $3, $4, $5)""")
                                     .execute(Tuple.of(UUID.randomUUID(), patient, professional.id(), reason, expires))
-                                    .compose(v -> audit.append(tx, event)))
+                                    .compose(v -> audit.append(tx.sql(), event))
+                                    .compose(v -> tx.append(patient, "record.emergency_access", new JsonObject()
+                                            .put("actorId", professional.id().toString()).put("reason", reason)
+                                            .put("expiresAt", expires.toInstant().toString()))))
                             .map(v -> new JsonObject().put("patientId", patient.toString())
                                     .put("expiresAt", expires.toInstant().toString()));
                 });

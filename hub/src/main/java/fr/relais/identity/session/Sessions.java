@@ -3,6 +3,8 @@ package fr.relais.identity.session;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -26,11 +28,16 @@ public final class Sessions {
     public record Refreshed(UUID sessionId, Optional<UUID> accountId, String refreshToken) {
     }
 
+    /** Event-bus address where revoked session ids are published (a JSON array), for gateways to drop sockets. */
+    public static final String REVOKED_ADDRESS = "relais.identity.sessions-revoked";
+
+    private final Vertx vertx;
     private final Pool pool;
     private final Duration refreshLifetime;
     private final Clock clock;
 
-    public Sessions(Pool pool, Duration refreshLifetime, Clock clock) {
+    public Sessions(Vertx vertx, Pool pool, Duration refreshLifetime, Clock clock) {
+        this.vertx = vertx;
         this.pool = pool;
         this.refreshLifetime = refreshLifetime;
         this.clock = clock;
@@ -75,7 +82,7 @@ public final class Sessions {
                             Row row = rows.iterator().next();
                             UUID sessionId = row.getUUID("session_id");
                             if (row.getOffsetDateTime("used_at") != null) {
-                                return revoke(tx, sessionId, "refresh_token_reuse")
+                                return revokeQuietly(tx, sessionId, "refresh_token_reuse")
                                         .compose(v -> Future.succeededFuture(new Refreshed(sessionId, Optional.empty(), null)));
                             }
                             if (row.getOffsetDateTime("revoked_at") != null
@@ -90,20 +97,34 @@ public final class Sessions {
                                     .map(next -> new Refreshed(sessionId, Optional.of(row.getUUID("account_id")), next));
                         }))
                 .compose(refreshed -> refreshed.refreshToken() == null
-                        ? Future.failedFuture(ApiError.of(401, "refresh_reused",
-                                "This refresh token was already used; the session has been ended for safety."))
+                        ? announced(refreshed.sessionId()).compose(v -> Future.failedFuture(ApiError.of(401, "refresh_reused",
+                                "This refresh token was already used; the session has been ended for safety.")))
                         : Future.succeededFuture(refreshed));
     }
 
-    /** Revokes one session. */
-    public Future<Void> revoke(SqlClient client, UUID sessionId, String reason) {
+    private Future<Void> revokeQuietly(SqlClient client, UUID sessionId, String reason) {
         return client.preparedQuery("UPDATE session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(sessionId, reason))
                 .mapEmpty();
     }
 
+    /** Revokes one session and drops its sockets. */
     public Future<Void> revoke(UUID sessionId, String reason) {
-        return revoke(pool, sessionId, reason);
+        return revokeQuietly(pool, sessionId, reason).compose(v -> announced(sessionId));
+    }
+
+    /** Tells every gateway to drop the sockets of these sessions (call after the revocation committed). */
+    public void announce(List<UUID> revoked) {
+        if (!revoked.isEmpty()) {
+            JsonArray ids = new JsonArray();
+            revoked.forEach(id -> ids.add(id.toString()));
+            vertx.eventBus().publish(REVOKED_ADDRESS, ids);
+        }
+    }
+
+    private Future<Void> announced(UUID sessionId) {
+        announce(List.of(sessionId));
+        return Future.succeededFuture();
     }
 
     /** Revokes every live session of an account and returns their ids (so their sockets can be closed). */

@@ -1,0 +1,48 @@
+package fr.relais.command;
+
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The operations features offer over the socket, by name, and their execution: the scope an integrator needs,
+ * and idempotency (a command sent again with the same key gets the first result back, without running twice).
+ */
+public final class CommandRegistry {
+    private record Registered(CommandHandler handler, Optional<String> integratorScope) {
+    }
+
+    private final Map<String, Registered> byName = new ConcurrentHashMap<>();
+    private final IdempotencyStore idempotency;
+
+    public CommandRegistry(IdempotencyStore idempotency) {
+        this.idempotency = idempotency;
+    }
+
+    /** Offers {@code op}; integrators need {@code integratorScope} (null: integrators may not use it). */
+    public void register(String op, String integratorScope, CommandHandler handler) {
+        if (byName.putIfAbsent(op, new Registered(handler, Optional.ofNullable(integratorScope))) != null) {
+            throw new IllegalStateException("command " + op + " is registered twice");
+        }
+    }
+
+    public Future<JsonObject> execute(Principal who, String op, JsonObject args, String idempotencyKey) {
+        Registered registered = byName.get(op);
+        if (registered == null) {
+            return Future.failedFuture(ApiError.badRequest("unknown_operation", "There is no operation named " + op + "."));
+        }
+        if (who.is(Principal.Kind.INTEGRATOR)
+                && registered.integratorScope().map(scope -> !who.hasScope(scope)).orElse(true)) {
+            return Future.failedFuture(ApiError.of(403, "insufficient_scope",
+                    "This operation needs the scope " + registered.integratorScope().orElse("(none available)") + "."));
+        }
+        if (idempotencyKey == null) {
+            return registered.handler().handle(who, args);
+        }
+        return idempotency.once(who.id(), idempotencyKey, op, () -> registered.handler().handle(who, args));
+    }
+}

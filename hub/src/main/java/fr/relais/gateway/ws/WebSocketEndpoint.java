@@ -1,0 +1,90 @@
+package fr.relais.gateway.ws;
+
+import fr.relais.identity.account.SpaceClosure;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonArray;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/ws} for one gateway instance: accepts sockets, hands each committed stream event (from the
+ * event bus, encoded once) to the sockets of its recipient, drops the sockets of revoked sessions, and sweeps
+ * all its sockets once a second (authentication deadline, token expiry, idleness, heartbeat pings) instead of
+ * keeping a timer per socket.
+ */
+public final class WebSocketEndpoint {
+    public static final String PATH = "/api/v1/ws";
+
+    private final Vertx vertx;
+    private final SocketContext ctx;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private MessageConsumer<String> events;
+    private MessageConsumer<JsonArray> revocations;
+    private long sweeper = -1;
+
+    public WebSocketEndpoint(Vertx vertx, WebSocketDependencies deps) {
+        this.vertx = vertx;
+        this.ctx = new SocketContext(vertx, deps.config(), deps.authentication(), deps.streams(), deps.commands(),
+                deps.metrics(), deps.principals(), registry, deps.clock());
+    }
+
+    public Future<Void> start() {
+        events = vertx.eventBus().consumer(Streams.ADDRESS, this::onEvent);
+        revocations = vertx.eventBus().consumer(SpaceClosure.SESSIONS_REVOKED, this::onRevoked);
+        sweeper = vertx.setPeriodic(1000, id -> {
+            long now = System.nanoTime();
+            registry.all().forEach(connection -> connection.sweep(now));
+        });
+        return Future.join(events.completion(), revocations.completion()).mapEmpty();
+    }
+
+    public void handshake(ServerWebSocketHandshake handshake) {
+        if (PATH.equals(handshake.path())) {
+            handshake.accept();
+        } else {
+            handshake.reject(404);
+        }
+    }
+
+    public void connect(ServerWebSocket socket) {
+        ctx.metrics().opened();
+        registry.add(new Connection(socket, ctx));
+    }
+
+    private void onEvent(Message<String> message) {
+        List<Connection> subscribers = registry.subscribers(UUID.fromString(message.headers().get("recipient")));
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        String epoch = message.headers().get("epoch");
+        long offset = Long.parseLong(message.headers().get("offset"));
+        long committedAt = Long.parseLong(message.headers().get("committedAt"));
+        for (Connection connection : List.copyOf(subscribers)) {
+            connection.onLive(epoch, offset, message.body(), committedAt);
+        }
+    }
+
+    private void onRevoked(Message<JsonArray> message) {
+        for (Object id : message.body()) {
+            for (Connection connection : registry.ofSession(UUID.fromString(id.toString()))) {
+                connection.close(CloseCodes.SESSION_REVOKED, "session revoked");
+            }
+        }
+    }
+
+    /** Closes every socket with 1001 (going away): clients reconnect, to another node, with their cursor. */
+    public Future<Void> stop() {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+        registry.all().forEach(connection -> connection.close(CloseCodes.GOING_AWAY, "server shutting down"));
+        return Future.join(events == null ? Future.succeededFuture() : events.unregister(),
+                revocations == null ? Future.succeededFuture() : revocations.unregister()).mapEmpty();
+    }
+}

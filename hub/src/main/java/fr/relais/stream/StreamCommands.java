@@ -1,0 +1,16 @@
+package fr.relais.stream;
+
+import fr.relais.command.CommandRegistry;
+import io.vertx.core.json.JsonObject;
+
+/** The stream's own socket operations. */
+public final class StreamCommands {
+    private StreamCommands() {
+    }
+
+    public static void register(CommandRegistry commands, Streams streams) {
+        commands.register("stream.position", "stream:read", (who, args) -> streams.position(who.id())
+                .map(position -> new JsonObject().put("epoch", position.epoch()).put("head", position.head())
+                        .put("firstRetained", position.firstRetained()).put("acked", position.acked())));
+    }
+}

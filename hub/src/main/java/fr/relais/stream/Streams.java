@@ -1,0 +1,108 @@
+package fr.relais.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The per-recipient event streams: the public API through which every feature tells people that something
+ * happened. Write and append in one transaction with {@link #withTransaction}; after the commit the events
+ * are published once on the event bus ({@value #ADDRESS}), already encoded, for the gateways to write to sockets.
+ * Clients that were away read what they missed with {@link #replay}.
+ */
+public final class Streams {
+    /** Event-bus address of committed events: body = the encoded frame; headers = recipient, offset, epoch, committedAt. */
+    public static final String ADDRESS = "relais.stream.events";
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Clock clock;
+
+    public Streams(Vertx vertx, Pool pool, Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    /** Runs {@code work} in a transaction; the events it appended are published once it has committed. */
+    public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
+        List<StreamEvent> committed = new ArrayList<>();
+        return pool.withTransaction(sql -> {
+            StreamTransaction tx = new StreamTransaction(sql, clock);
+            return work.apply(tx).onSuccess(result -> committed.addAll(tx.appended()));
+        }).onSuccess(result -> publish(committed));
+    }
+
+    /** Appends one event in a transaction of its own. */
+    public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
+        return withTransaction(tx -> tx.append(recipient, type, data));
+    }
+
+    private void publish(List<StreamEvent> events) {
+        long committedAt = System.nanoTime();
+        for (StreamEvent event : events) {
+            DeliveryOptions headers = new DeliveryOptions()
+                    .addHeader("recipient", event.recipient().toString())
+                    .addHeader("offset", Long.toString(event.offset()))
+                    .addHeader("epoch", event.epoch())
+                    .addHeader("committedAt", Long.toString(committedAt));
+            vertx.eventBus().publish(ADDRESS, event.toFrame(), headers);
+        }
+    }
+
+    public Future<StreamPosition> position(UUID recipient) {
+        return pool.preparedQuery("SELECT epoch, head, first_retained, acked FROM stream WHERE recipient_id = $1")
+                .execute(Tuple.of(recipient))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return StreamPosition.EMPTY;
+                    }
+                    Row row = rows.iterator().next();
+                    return new StreamPosition(row.getString("epoch"), row.getLong("head"), row.getLong("first_retained"),
+                            row.getLong("acked"));
+                });
+    }
+
+    /** Up to {@code limit} events with offsets in ({@code after}, {@code upTo}], oldest first. */
+    public Future<List<StreamEvent>> replay(UUID recipient, long after, long upTo, int limit) {
+        return pool.preparedQuery("""
+                        SELECT s.epoch, e."offset", e.type, e.data, e.created_at
+                        FROM stream_event e JOIN stream s ON s.recipient_id = e.recipient_id
+                        WHERE e.recipient_id = $1 AND e."offset" > $2 AND e."offset" <= $3
+                        ORDER BY e."offset" LIMIT $4""")
+                .execute(Tuple.of(recipient, after, upTo, limit))
+                .map(rows -> {
+                    List<StreamEvent> events = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        events.add(new StreamEvent(recipient, row.getString("epoch"), row.getLong("offset"),
+                                row.getString("type"), (JsonObject) row.getValue("data"),
+                                row.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    return events;
+                });
+    }
+
+    /** Records that a client of {@code recipient} has everything up to {@code offset}; never moves backwards. */
+    public Future<Void> acknowledge(UUID recipient, long offset) {
+        return pool.preparedQuery("""
+                        UPDATE stream SET acked = $2, acked_at = now()
+                        WHERE recipient_id = $1 AND acked < $2 AND $2 <= head""")
+                .execute(Tuple.of(recipient, offset))
+                .mapEmpty();
+    }
+
+    /** Deletes a recipient's stream (their space was closed): a new one would start at a new epoch. */
+    public static Future<Void> delete(SqlClient tx, UUID recipient) {
+        return tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)).mapEmpty();
+    }
+}
