@@ -43,8 +43,9 @@ public final class GatewayVerticle extends VerticleBase {
                 .setHost(deps.http().host())
                 .setPort(deps.http().port())
                 .setCompressionSupported(true)
-                .setMaxWebSocketFrameSize(deps.ws().config().maxFrameSize())
-                .setMaxWebSocketMessageSize(deps.ws().config().maxFrameSize());
+                // a hard cap for the codec; the endpoint itself closes with 1009 above ws.maxFrameSize
+                .setMaxWebSocketFrameSize(4 * deps.ws().config().maxFrameSize())
+                .setMaxWebSocketMessageSize(4 * deps.ws().config().maxFrameSize());
         deps.http().tls().ifPresent(tls -> options.setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
                         .setKeyPath(tls.keyFile().toString()))

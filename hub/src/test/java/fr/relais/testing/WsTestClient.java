@@ -51,8 +51,8 @@ public final class WsTestClient implements AutoCloseable {
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
-        WebSocket ws = client.connect(options).await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        return new WsTestClient(client, ws);
+        // handlers are set on the event loop as the connection completes, before any frame can be missed
+        return within(client.connect(options).map(ws -> new WsTestClient(client, ws)));
     }
 
     /** Connects with the token and subscribes (from {@code cursor} when not null); waits for "subscribed". */
@@ -70,8 +70,19 @@ public final class WsTestClient implements AutoCloseable {
         send(frame.encode());
     }
 
+    /** Sends a text frame; once the hub has closed the socket, frames are silently dropped (tests assert the close). */
     public void send(String text) {
-        ws.writeTextMessage(text).await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        if (!ws.isClosed() && !closed.isDone()) {
+            ws.writeTextMessage(text);
+        }
+    }
+
+    private static <T> T within(io.vertx.core.Future<T> future) {
+        try {
+            return future.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer within " + DEADLINE, e);
+        }
     }
 
     public void sendBinary(byte[] bytes) {
@@ -138,8 +149,8 @@ public final class WsTestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!ws.isClosed()) {
-            ws.close();
+        if (!ws.isClosed() && !closed.isDone()) {
+            ws.close().recover(alreadyClosed -> io.vertx.core.Future.succeededFuture());
         }
         clientOf().close();
     }

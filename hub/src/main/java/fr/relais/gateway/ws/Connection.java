@@ -48,6 +48,7 @@ final class Connection {
     private TokenClaims claims;
 
     private boolean subscribed;
+    private boolean positioned;      // the stream position is known: live events may flow
     private boolean catchingUp;
     private String epoch;
     private long delivered;
@@ -85,6 +86,10 @@ final class Connection {
 
     private void onText(String text) {
         ctx.metrics().frameIn();
+        if (tooBig(text)) {
+            close(CloseCodes.TOO_BIG, "frame larger than " + ctx.config().maxFrameSize() + " bytes");
+            return;
+        }
         long now = System.nanoTime();
         lastHeard = now;
         if (now - windowStart > 1_000_000_000L) {
@@ -98,6 +103,14 @@ final class Connection {
         }
         inbox.add(text);
         drain();
+    }
+
+    private boolean tooBig(String text) {
+        int max = ctx.config().maxFrameSize();
+        if (text.length() > max) {
+            return true;
+        }
+        return (long) text.length() * 3 > max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max;
     }
 
     private void drain() {
@@ -225,6 +238,7 @@ final class Connection {
     }
 
     private void start(StreamPosition position, JsonObject cursor) {
+        positioned = true;
         epoch = position.epoch();
         if (cursor == null) {
             delivered = position.head();
@@ -312,6 +326,10 @@ final class Connection {
         if (closed || !subscribed) {
             return;
         }
+        if (!positioned) {
+            pending.put(offset, new Pending(frame, committedAt)); // sorted out once the position is read
+            return;
+        }
         if (epoch == null || epoch.isEmpty()) {
             epoch = eventEpoch; // the stream was created after we subscribed
         } else if (!epoch.equals(eventEpoch)) {
@@ -328,7 +346,7 @@ final class Connection {
     }
 
     private void pump() {
-        while (!catchingUp && !closed && !pending.isEmpty()) {
+        while (positioned && !catchingUp && !closed && !pending.isEmpty()) {
             Map.Entry<Long, Pending> first = pending.firstEntry();
             long offset = first.getKey();
             if (offset <= delivered) {

@@ -118,7 +118,7 @@ class StreamSocketTest {
     void aSubscriptionWithoutCursorStartsAtTheHeadAndAStaleEpochIsNotRecovered() {
         Person gus = hub.people().patient("Gus");
         append(gus.id(), "message.created", new JsonObject());
-        try (WsTestClient socket = subscribe(gus, null)) {
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), gus.accessToken(), null)) {
             JsonObject subscribed = socket.awaitType("subscribed");
             assertEquals(1, subscribed.getLong("offset"));
             assertTrue(socket.events().isEmpty(), "history is not replayed without a cursor");
@@ -130,8 +130,13 @@ class StreamSocketTest {
         }
     }
 
+    /** A subscribed socket; without a cursor it waits for "subscribed", so that every later event reaches it. */
     static WsTestClient subscribe(Person person, JsonObject cursor) {
-        return WsTestClient.subscribed(hub.port(), person.accessToken(), cursor);
+        WsTestClient client = WsTestClient.subscribed(hub.port(), person.accessToken(), cursor);
+        if (cursor == null) {
+            client.awaitType("subscribed");
+        }
+        return client;
     }
 
     static StreamEvent append(UUID recipient, String type, JsonObject data) {
