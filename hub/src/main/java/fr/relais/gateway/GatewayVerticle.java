@@ -70,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(deps.http().maxBodySize()));
         router.route("/api/*").handler(deps.authentication());
         Router api = Router.router(vertx);
+        api.get("/events").handler(webSockets::eventStream);
         deps.apiRoutes().forEach(mount -> mount.accept(api));
         router.route("/api/v1/*").subRouter(api);
 

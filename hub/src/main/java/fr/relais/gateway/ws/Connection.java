@@ -6,7 +6,7 @@ import fr.relais.identity.token.TokenClaims;
 import fr.relais.stream.StreamEvent;
 import fr.relais.stream.StreamPosition;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +31,7 @@ final class Connection {
     private record Pending(String frame, long committedAt) {
     }
 
-    private final ServerWebSocket ws;
+    private final Transport transport;
     private final SocketContext ctx;
     private final long openedAt = System.nanoTime();
     private final Deque<String> inbox = new ArrayDeque<>();
@@ -58,24 +58,40 @@ final class Connection {
     private long ackWanted;
     private boolean ackInFlight;
 
-    Connection(ServerWebSocket ws, SocketContext ctx) {
-        this.ws = ws;
+    private Connection(Transport transport, SocketContext ctx) {
+        this.transport = transport;
         this.ctx = ctx;
-        ws.setWriteQueueMaxSize(ctx.config().maxOutboundBytes());
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(binary -> close(CloseCodes.PROTOCOL_ERROR, "binary frames are not part of the protocol"));
-        ws.pongHandler(pong -> lastHeard = System.nanoTime());
-        ws.closeHandler(v -> cleanUp());
+    }
+
+    /** A client on {@code /api/v1/ws}: credentials at the handshake or in a first frame, then its frames. */
+    static Connection overWebSocket(ServerWebSocket ws, SocketContext ctx) {
+        Connection connection = new Connection(new WebSocketTransport(ws, ctx.config().maxOutboundBytes()), ctx);
+        ws.textMessageHandler(connection::onText);
+        ws.binaryMessageHandler(binary -> connection.close(CloseCodes.PROTOCOL_ERROR, "binary frames are not part of the protocol"));
+        ws.pongHandler(pong -> connection.lastHeard = System.nanoTime());
+        ws.closeHandler(v -> connection.cleanUp());
         ws.exceptionHandler(e -> log.debug("socket error: {}", e.toString()));
         String header = ws.headers().get("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            authenticating = true;
-            processing = true;
-            authenticate(header.substring(7).strip(), false).onComplete(done -> {
-                processing = false;
-                drain();
-            });
+            connection.inbox.add(new JsonObject().put("type", "auth").put("token", header.substring(7).strip()).encode());
+            connection.drain();
         }
+        return connection;
+    }
+
+    /** A client of {@code GET /api/v1/events}: authenticated by its header, subscribed at once from its cursor. */
+    static Connection overEventStream(HttpServerResponse response, String token, JsonObject cursor, SocketContext ctx) {
+        Connection connection = new Connection(new EventStreamTransport(response, ctx.config().maxOutboundBytes()), ctx);
+        response.closeHandler(v -> connection.cleanUp());
+        response.exceptionHandler(e -> log.debug("event stream error: {}", e.toString()));
+        connection.inbox.add(new JsonObject().put("type", "auth").put("token", token).encode());
+        JsonObject subscribe = new JsonObject().put("type", "subscribe");
+        if (cursor != null) {
+            subscribe.put("cursor", cursor);
+        }
+        connection.inbox.add(subscribe.encode());
+        connection.drain();
+        return connection;
     }
 
     Principal principal() {
@@ -353,7 +369,7 @@ final class Connection {
                 pending.pollFirstEntry();
             } else if (offset == delivered + 1) {
                 pending.pollFirstEntry();
-                if (ws.writeQueueFull()) {
+                if (transport.full()) {
                     slowConsumer();
                     return;
                 }
@@ -397,34 +413,38 @@ final class Connection {
         }
         for (StreamEvent event : events) {
             if (event.offset() == delivered + 1) {
-                write(event.toFrame(), event.offset());
+                write(event.toFrame(), event.offset(), event.type());
             }
         }
     }
 
     /** Replays wait for the client to read what was written before the next page, within the idle timeout. */
     private void afterDrain(Runnable next) {
-        if (!ws.writeQueueFull()) {
+        if (!transport.full()) {
             next.run();
             return;
         }
         long timer = ctx.vertx().setTimer(ctx.config().idleTimeout().toMillis(), id -> slowConsumer());
-        ws.drainHandler(v -> {
-            ws.drainHandler(null);
+        transport.onDrain(() -> {
             ctx.vertx().cancelTimer(timer);
             next.run();
         });
     }
 
+    /** Live events carry their type in the frame already; the label is read only by transports that need it. */
     private void write(String frame, long offset) {
-        ws.writeTextMessage(frame);
+        write(frame, offset, EventFrames.type(frame));
+    }
+
+    private void write(String frame, long offset, String type) {
+        transport.write(frame, epoch, offset, type);
         delivered = offset;
         ctx.metrics().frameOut();
     }
 
     private void send(String frame) {
         if (!closed) {
-            ws.writeTextMessage(frame);
+            transport.write(frame, epoch, -1, null);
             ctx.metrics().frameOut();
         }
     }
@@ -442,11 +462,11 @@ final class Connection {
         } else if (claims != null && claims.expiresAt().isBefore(ctx.clock().instant())) {
             send(Frames.error(null, "token_expired", "The access token expired; send a refresh frame before it does."));
             close(CloseCodes.TOKEN_EXPIRED, "token expired");
-        } else if (now - lastHeard > ctx.config().idleTimeout().toNanos()) {
+        } else if (transport.hearsClient() && now - lastHeard > ctx.config().idleTimeout().toNanos()) {
             close(CloseCodes.IDLE, "idle");
         } else if (now - lastPing > ctx.config().heartbeatInterval().toNanos()) {
             lastPing = now;
-            ws.writePing(Buffer.buffer());
+            transport.ping();
         }
     }
 
@@ -460,7 +480,7 @@ final class Connection {
             return;
         }
         closed = true;
-        ws.close(code, reason);
+        transport.close(code, reason);
         cleanUp();
     }
 

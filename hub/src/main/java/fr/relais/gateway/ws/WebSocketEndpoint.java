@@ -8,7 +8,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Authentication;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
 
@@ -54,7 +58,32 @@ public final class WebSocketEndpoint {
 
     public void connect(ServerWebSocket socket) {
         ctx.metrics().opened();
-        registry.add(new Connection(socket, ctx));
+        registry.add(Connection.overWebSocket(socket, ctx));
+    }
+
+    /**
+     * {@code GET /api/v1/events}: the same stream as Server-Sent Events. The cursor comes from
+     * {@code Last-Event-ID} (or {@code ?lastEventId=}), written {@code <epoch>:<offset>} as each event's id.
+     */
+    public void eventStream(RoutingContext rc) {
+        Authentication.principal(rc); // 401 without a valid bearer token
+        String token = rc.request().getHeader("Authorization").substring(7).strip();
+        String lastEventId = rc.request().getHeader("Last-Event-ID");
+        if (lastEventId == null) {
+            lastEventId = rc.queryParams().get("lastEventId");
+        }
+        JsonObject cursor = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            int colon = lastEventId.lastIndexOf(':');
+            try {
+                cursor = new JsonObject().put("epoch", lastEventId.substring(0, colon))
+                        .put("offset", Long.parseLong(lastEventId.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw ApiError.invalidField("Last-Event-ID", "An event id is <epoch>:<offset>, as the stream sent it.");
+            }
+        }
+        ctx.metrics().opened();
+        registry.add(Connection.overEventStream(rc.response(), token, cursor, ctx));
     }
 
     private void onEvent(Message<String> message) {
