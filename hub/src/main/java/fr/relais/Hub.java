@@ -24,6 +24,7 @@ import fr.relais.mail.Mailer;
 import fr.relais.ratelimit.RateLimiter;
 import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
+import fr.relais.messaging.MessagingModule;
 import fr.relais.metrics.HubMetrics;
 import fr.relais.net.FreePort;
 import fr.relais.node.NodeRuns;
@@ -54,6 +55,7 @@ public final class Hub {
     private IdentityModule identity;
     private Mailer mailer;
     private Streams streams;
+    private MessagingModule messaging;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
     private long streamTrimmer = -1;
@@ -112,6 +114,9 @@ public final class Hub {
         IdempotencyStore idempotency = new IdempotencyStore(pool);
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
+        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
+        messaging.registerCommands(commands);
+        messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
@@ -147,7 +152,7 @@ public final class Hub {
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi), List.of(identity::mountRoot), webSockets);
+                List.of(identity::mountApi, messaging::mountApi), List.of(identity::mountRoot), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }
@@ -160,6 +165,9 @@ public final class Hub {
         readiness.startDraining();
         if (identity != null) {
             identity.stop();
+        }
+        if (messaging != null) {
+            messaging.stop();
         }
         if (streamTrimmer >= 0) {
             vertx.cancelTimer(streamTrimmer);
@@ -201,6 +209,7 @@ public final class Hub {
             return task.apply(hub).await();
         } finally {
             hub.identity.stop();
+            hub.messaging.stop();
             pool.close().await();
             vertx.close().await();
             metrics.close();

@@ -23,7 +23,7 @@ class ConfigLoaderTest {
     void theShippedDefaultsDescribeAnEmbeddedHubOnPort8080() {
         RelaisConfig config = load(Map.of(), Map.of());
         assertEquals(8080, config.http().port());
-        assertEquals(1 << 20, config.http().maxBodySize());
+        assertEquals(10 << 20, config.http().maxBodySize());
         assertEquals(Duration.ofSeconds(10), config.http().shutdownGrace());
         assertTrue(config.db().url().isEmpty(), "no URL means embedded PostgreSQL");
         assertEquals(Path.of("./data/postgres"), config.db().embedded().dir());

@@ -31,6 +31,18 @@ public final class CareTeam {
                 .mapEmpty();
     }
 
+    /** Whether {@code professional} treats {@code patient}, for features that need a care relationship. */
+    public static Future<Boolean> inCare(SqlClient client, UUID patient, UUID professional) {
+        return client.preparedQuery("SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
+                .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
+    }
+
+    /** Whether the patient blocked this professional: nothing from them may reach the patient. */
+    public static Future<Boolean> blocked(SqlClient client, UUID patient, UUID professional) {
+        return client.preparedQuery("SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
+                .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
+    }
+
     public Future<JsonObject> declare(UUID patient, String rpps) {
         return professionalByRpps(rpps).compose(pro -> ensure(pool, patient, UUID.fromString(pro.getString("id")), "declared")
                 .map(pro));

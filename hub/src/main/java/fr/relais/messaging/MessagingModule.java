@@ -1,0 +1,92 @@
+package fr.relais.messaging;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.command.CommandRegistry;
+import fr.relais.config.MessagingConfig;
+import fr.relais.error.ApiError;
+import fr.relais.secrets.MasterKey;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Secure messaging as one feature: its service, its queries, its REST routes, its socket commands, and the
+ * retention job that deletes conversations silent for longer than {@code messaging.retention}.
+ */
+public final class MessagingModule {
+    private static final Logger log = LoggerFactory.getLogger(MessagingModule.class);
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final MessagingConfig config;
+    private final MessagingService service;
+    private final MessagingQueries queries;
+    private final MessagingRoutes routes;
+    private long purgeTimer = -1;
+
+    public MessagingModule(Vertx vertx, Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.config = config;
+        MessageCrypto crypto = new MessageCrypto(masterKey, config.keyId());
+        this.service = new MessagingService(streams, crypto, config, audit);
+        this.queries = new MessagingQueries(pool, crypto);
+        this.routes = new MessagingRoutes(service, queries, config);
+    }
+
+    public void mountApi(Router api) {
+        routes.mount(api);
+    }
+
+    /** The same operations over the socket, for patients' and professionals' apps. */
+    public void registerCommands(CommandRegistry commands) {
+        commands.register("conversation.start", null, (who, args) -> service.startConversation(who, args, null)
+                .map(MessagingService.Sent::message));
+        commands.register("message.send", null, (who, args) -> service.send(who, conversationId(args),
+                MessageInput.parse(args, null, config)).map(MessagingService.Sent::message));
+        commands.register("conversation.read", null, (who, args) -> {
+            if (!(args.getValue("upTo") instanceof Number upTo)) {
+                throw ApiError.invalidField("upTo", "upTo is the number (seq) of the last message read.");
+            }
+            return service.markRead(who, conversationId(args), upTo.longValue());
+        });
+        commands.register("conversation.close", null, (who, args) -> service.close(who, conversationId(args)));
+        commands.register("conversation.list", null, (who, args) -> queries.list(who, args.getString("before"),
+                Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
+        commands.register("conversation.messages", null, (who, args) -> queries.messages(who, conversationId(args),
+                args.getLong("after", 0L), Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
+    }
+
+    public void startRetention(long everyMillis) {
+        purgeTimer = vertx.setPeriodic(everyMillis, id -> purgeExpired()
+                .onFailure(e -> log.warn("message retention purge failed: {}", e.getMessage())));
+    }
+
+    /** Deletes conversations whose last activity is older than the retention period; returns how many. */
+    public Future<Integer> purgeExpired() {
+        return pool.preparedQuery("DELETE FROM conversation WHERE last_activity_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) config.retention().toSeconds()))
+                .map(rows -> rows.rowCount());
+    }
+
+    public void stop() {
+        if (purgeTimer >= 0) {
+            vertx.cancelTimer(purgeTimer);
+        }
+    }
+
+    private static UUID conversationId(JsonObject args) {
+        try {
+            return UUID.fromString(args.getString("conversationId"));
+        } catch (RuntimeException e) {
+            throw ApiError.invalidField("conversationId", "conversationId is a conversation's id.");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package fr.relais.messaging;
+
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** What participants read: their conversations with unread counts, the messages (decrypted), the files. */
+public final class MessagingQueries {
+    /** A file to send back: its name, type and bytes. */
+    public record File(String filename, String contentType, Buffer content) {
+    }
+
+    private final Pool pool;
+    private final MessageCrypto crypto;
+
+    MessagingQueries(Pool pool, MessageCrypto crypto) {
+        this.pool = pool;
+        this.crypto = crypto;
+    }
+
+    /**
+     * The caller's conversations, most recently active first, {@code limit} at a time; {@code next} is the cursor
+     * ({@code before}) of the following page.
+     */
+    public Future<JsonObject> list(Principal who, String before, int limit) {
+        OffsetDateTime beforeTime = OffsetDateTime.parse("9999-12-31T00:00:00Z");
+        UUID beforeId = new UUID(-1, -1);
+        if (before != null) {
+            try {
+                String[] parts = before.split("_", 2);
+                beforeTime = OffsetDateTime.parse(parts[0]);
+                beforeId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw ApiError.invalidField("before", "before is the next cursor of a previous page.");
+            }
+        }
+        return pool.preparedQuery("""
+                        SELECT c.id, c.subject_sealed, c.key_id, c.state, c.created_by, c.with_patient, c.message_count,
+                               c.last_activity_at, p.last_read_seq,
+                               (SELECT count(*) FROM message m WHERE m.conversation_id = c.id AND m.seq > p.last_read_seq
+                                  AND m.sender_id <> $1) AS unread,
+                               (SELECT json_agg(json_build_object('id', a.id, 'displayName', a.display_name, 'role', q.role))
+                                  FROM conversation_participant q JOIN account a ON a.id = q.account_id
+                                  WHERE q.conversation_id = c.id) AS participants
+                        FROM conversation_participant p JOIN conversation c ON c.id = p.conversation_id
+                        WHERE p.account_id = $1 AND (c.last_activity_at, c.id) < ($2, $3)
+                        ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $4""")
+                .execute(Tuple.of(who.id(), beforeTime, beforeId, limit))
+                .compose(rows -> Unread.total(pool, who.id()).map(total -> {
+                    JsonArray items = new JsonArray();
+                    Row last = null;
+                    for (Row row : rows) {
+                        last = row;
+                        UUID id = row.getUUID("id");
+                        items.add(new JsonObject().put("id", id.toString())
+                                .put("subject", crypto.openText(row.getBuffer("subject_sealed").getBytes(), row.getString("key_id"),
+                                        "conversation:" + id))
+                                .put("state", row.getString("state")).put("createdBy", row.getUUID("created_by").toString())
+                                .put("withPatient", row.getBoolean("with_patient"))
+                                .put("messageCount", row.getLong("message_count")).put("lastReadSeq", row.getLong("last_read_seq"))
+                                .put("unread", row.getLong("unread"))
+                                .put("lastActivityAt", row.getOffsetDateTime("last_activity_at").toInstant().toString())
+                                .put("participants", row.getValue("participants")));
+                    }
+                    JsonObject page = new JsonObject().put("items", items).put("unreadTotal", total);
+                    if (last != null && items.size() == limit) {
+                        page.put("next", last.getOffsetDateTime("last_activity_at").toInstant() + "_" + last.getUUID("id"));
+                    }
+                    return page;
+                }));
+    }
+
+    /** Messages with {@code seq > after}, oldest first; 404 for non-participants. */
+    public Future<JsonObject> messages(Principal who, UUID conversationId, long after, int limit) {
+        return participantCheck(who, conversationId).compose(v -> pool.preparedQuery("""
+                        SELECT m.id, m.seq, m.sender_id, m.body_sealed, m.key_id, m.created_at,
+                               (SELECT json_agg(json_build_object('id', a.id, 'contentType', a.content_type, 'size', a.size,
+                                                                  'filename', encode(a.filename_sealed, 'base64'),
+                                                                  'keyId', a.key_id) ORDER BY a.id)
+                                  FROM attachment a WHERE a.message_id = m.id) AS attachments
+                        FROM message m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3""")
+                .execute(Tuple.of(conversationId, after, limit)))
+                .compose(rows -> readReceipts(conversationId).map(receipts -> {
+                    JsonArray items = new JsonArray();
+                    for (Row row : rows) {
+                        UUID id = row.getUUID("id");
+                        items.add(new JsonObject().put("id", id.toString()).put("seq", row.getLong("seq"))
+                                .put("senderId", row.getUUID("sender_id").toString())
+                                .put("body", crypto.openText(row.getBuffer("body_sealed").getBytes(), row.getString("key_id"),
+                                        "message:" + id))
+                                .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+                                .put("attachments", attachments(row.getValue("attachments"))));
+                    }
+                    return new JsonObject().put("conversationId", conversationId.toString()).put("items", items)
+                            .put("readUpTo", receipts);
+                }));
+    }
+
+    public Future<File> attachment(Principal who, UUID conversationId, UUID attachmentId) {
+        return participantCheck(who, conversationId).compose(v -> pool.preparedQuery("""
+                        SELECT filename_sealed, content_type, content_sealed, key_id FROM attachment
+                        WHERE id = $1 AND conversation_id = $2""")
+                .execute(Tuple.of(attachmentId, conversationId)))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+                    }
+                    Row row = rows.iterator().next();
+                    String keyId = row.getString("key_id");
+                    return Future.succeededFuture(new File(
+                            crypto.openText(row.getBuffer("filename_sealed").getBytes(), keyId, "attachment-name:" + attachmentId),
+                            row.getString("content_type"),
+                            Buffer.buffer(crypto.open(row.getBuffer("content_sealed").getBytes(), keyId, "attachment:" + attachmentId))));
+                });
+    }
+
+    public Future<Long> unreadTotal(Principal who) {
+        return Unread.total(pool, who.id());
+    }
+
+    private JsonArray attachments(Object raw) {
+        JsonArray out = new JsonArray();
+        if (raw instanceof JsonArray list) {
+            for (Object entry : list) {
+                JsonObject a = (JsonObject) entry;
+                String id = a.getString("id");
+                out.add(new JsonObject().put("id", id).put("contentType", a.getString("contentType")).put("size", a.getLong("size"))
+                        .put("filename", crypto.openText(java.util.Base64.getMimeDecoder().decode(a.getString("filename")),
+                                a.getString("keyId"), "attachment-name:" + id)));
+            }
+        }
+        return out;
+    }
+
+    /** Up to where each participant has read: the read receipts. */
+    private Future<JsonObject> readReceipts(UUID conversationId) {
+        return pool.preparedQuery("SELECT account_id, last_read_seq FROM conversation_participant WHERE conversation_id = $1")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> {
+                    JsonObject receipts = new JsonObject();
+                    rows.forEach(row -> receipts.put(row.getUUID("account_id").toString(), row.getLong("last_read_seq")));
+                    return receipts;
+                });
+    }
+
+    private Future<Void> participantCheck(Principal who, UUID conversationId) {
+        return pool.preparedQuery("SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2")
+                .execute(Tuple.of(conversationId, who.id()))
+                .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
+    }
+}

@@ -1,0 +1,113 @@
+package fr.relais.messaging;
+
+import fr.relais.error.ApiError;
+import fr.relais.identity.Authentication;
+import fr.relais.identity.Principal;
+import fr.relais.web.Fields;
+import fr.relais.web.Requests;
+import fr.relais.web.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** Secure messaging over REST. Integrators use it over the socket (see MessagingCommands). */
+public final class MessagingRoutes {
+    private final MessagingService service;
+    private final MessagingQueries queries;
+    private final fr.relais.config.MessagingConfig limits;
+
+    MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits) {
+        this.service = service;
+        this.queries = queries;
+        this.limits = limits;
+    }
+
+    public void mount(Router api) {
+        api.get("/conversations").handler(this::list);
+        api.post("/conversations").handler(this::start);
+        api.get("/conversations/unread").handler(this::unread);
+        api.get("/conversations/:id/messages").handler(this::messages);
+        api.post("/conversations/:id/messages").handler(this::send);
+        api.post("/conversations/:id/read").handler(this::read);
+        api.post("/conversations/:id/close").handler(this::close);
+        api.get("/conversations/:id/attachments/:attachmentId").handler(this::attachment);
+    }
+
+    private void list(RoutingContext rc) {
+        Principal who = person(rc);
+        queries.list(who, rc.queryParams().get("before"), limit(rc))
+                .onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
+    }
+
+    private void start(RoutingContext rc) {
+        Principal who = Authentication.principal(rc);
+        service.startConversation(who, Requests.json(rc), rc.request().getHeader("Idempotency-Key"))
+                .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
+                .onFailure(rc::fail);
+    }
+
+    private void unread(RoutingContext rc) {
+        queries.unreadTotal(person(rc)).onSuccess(total -> Responses.json(rc, 200, new JsonObject().put("total", total)))
+                .onFailure(rc::fail);
+    }
+
+    private void messages(RoutingContext rc) {
+        Principal who = person(rc);
+        long after = number(rc, "after", 0);
+        queries.messages(who, id(rc), after, limit(rc)).onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
+    }
+
+    private void send(RoutingContext rc) {
+        Principal who = person(rc);
+        MessageInput input = MessageInput.parse(Requests.json(rc), rc.request().getHeader("Idempotency-Key"), limits);
+        service.send(who, id(rc), input)
+                .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
+                .onFailure(rc::fail);
+    }
+
+    private void read(RoutingContext rc) {
+        Principal who = person(rc);
+        Object upTo = Requests.json(rc).getValue("upTo");
+        if (!(upTo instanceof Number n)) {
+            throw ApiError.invalidField("upTo", "upTo is the number (seq) of the last message read.");
+        }
+        service.markRead(who, id(rc), n.longValue()).onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail);
+    }
+
+    private void close(RoutingContext rc) {
+        service.close(person(rc), id(rc)).onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail);
+    }
+
+    private void attachment(RoutingContext rc) {
+        UUID attachmentId = Fields.pathId(rc.pathParam("attachmentId"));
+        queries.attachment(person(rc), id(rc), attachmentId).onSuccess(file -> rc.response()
+                        .putHeader("Content-Type", file.contentType())
+                        .putHeader("Content-Disposition", "attachment; filename*=UTF-8''"
+                                + java.net.URLEncoder.encode(file.filename(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                        .putHeader("Cache-Control", "no-store")
+                        .end(file.content()))
+                .onFailure(rc::fail);
+    }
+
+    private static Principal person(RoutingContext rc) {
+        return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL);
+    }
+
+    private static UUID id(RoutingContext rc) {
+        return Fields.pathId(rc.pathParam("id"));
+    }
+
+    private static int limit(RoutingContext rc) {
+        return (int) Math.min(200, Math.max(1, number(rc, "limit", 50)));
+    }
+
+    private static long number(RoutingContext rc, String name, long fallback) {
+        String raw = rc.queryParams().get(name);
+        try {
+            return raw == null ? fallback : Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiError.invalidField(name, name + " must be a whole number.");
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package fr.relais.messaging;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.config.MessagingConfig;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.stream.StreamTransaction;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rules of secure messaging. Only professionals start conversations (with one patient they treat, or with
+ * colleagues); a closed conversation takes no more messages; a patient who blocked a professional receives
+ * nothing from them; someone who is not a participant learns nothing (404). Every write and the events it causes
+ * (for each participant's stream) commit together. Events carry ids and counts, never a subject or a body: those
+ * stay encrypted at rest and are read through the API.
+ */
+public final class MessagingService {
+    /** The outcome of a send: the message, and whether it had already been sent with the same idempotency key. */
+    public record Sent(JsonObject message, boolean replayed) {
+    }
+
+    private final Streams streams;
+    private final MessageCrypto crypto;
+    private final MessagingConfig limits;
+    private final AuditLog audit;
+
+    MessagingService(Streams streams, MessageCrypto crypto, MessagingConfig limits, AuditLog audit) {
+        this.streams = streams;
+        this.crypto = crypto;
+        this.limits = limits;
+        this.audit = audit;
+    }
+
+    public Future<Sent> startConversation(Principal who, JsonObject body, String headerKey) {
+        if (!who.is(Principal.Kind.PROFESSIONAL)) {
+            return Future.failedFuture(who.is(Principal.Kind.PATIENT)
+                    ? ApiError.of(403, "patients_cannot_start", "Only a professional can start a conversation; reply in one instead.")
+                    : ApiError.of(403, "forbidden", "Only professionals start conversations."));
+        }
+        String subject = body.getValue("subject") instanceof String s && !s.isBlank() && s.length() <= limits.maxSubjectLength()
+                ? s.strip() : null;
+        if (subject == null) {
+            throw ApiError.invalidField("subject", "A subject has 1 to " + limits.maxSubjectLength() + " characters.");
+        }
+        Set<UUID> others = participants(body, who.id());
+        JsonObject first = body.getValue("message") instanceof JsonObject m ? m : null;
+        if (first == null) {
+            throw ApiError.invalidField("message", "A conversation starts with a message.");
+        }
+        MessageInput input = MessageInput.parse(first, headerKey, limits);
+        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> {
+            if (previous != null) {
+                return Future.succeededFuture(new Sent(previous, true));
+            }
+            return tx.sql().preparedQuery("SELECT id, kind, display_name FROM account WHERE id = ANY($1)")
+                    .execute(Tuple.of(others.toArray(UUID[]::new)))
+                    .compose(rows -> checkedRecipients(tx.sql(), who.id(), others, rows))
+                    .compose(patient -> createConversation(tx, who, subject, others, patient, input));
+        }));
+    }
+
+    public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
+        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> {
+            if (previous != null) {
+                return Future.succeededFuture(new Sent(previous, true));
+            }
+            return lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
+                if ("closed".equals(conversation.getString("state"))) {
+                    return Future.failedFuture(ApiError.of(409, "conversation_closed",
+                            "This conversation was closed by the professional; no message can be added."));
+                }
+                return patientOf(tx.sql(), conversationId).compose(patient -> {
+                    if (patient == null || !who.is(Principal.Kind.PROFESSIONAL)) {
+                        return Future.succeededFuture();
+                    }
+                    return CareTeam.blocked(tx.sql(), patient, who.id()).compose(blocked -> blocked
+                            ? Future.failedFuture(recipientUnavailable())
+                            : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(), "message.send", "success")
+                                    .patient(patient).detail("conversation", conversationId.toString())));
+                }).compose(v -> insertMessage(tx, conversationId, who.id(), input)).map(message -> new Sent(message, false));
+            });
+        }));
+    }
+
+    public Future<JsonObject> close(Principal who, UUID conversationId) {
+        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
+            if (!who.is(Principal.Kind.PROFESSIONAL)) {
+                return Future.failedFuture(ApiError.of(403, "forbidden", "Only a professional closes a conversation."));
+            }
+            if ("closed".equals(conversation.getString("state"))) {
+                return Future.succeededFuture(new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
+            }
+            return tx.sql().preparedQuery("""
+                            UPDATE conversation SET state = 'closed', closed_by = $2, closed_at = now(), last_activity_at = now()
+                            WHERE id = $1""")
+                    .execute(Tuple.of(conversationId, who.id()))
+                    .compose(v -> participantIds(tx.sql(), conversationId))
+                    .compose(ids -> appendToAll(tx, ids, "conversation.closed", id -> new JsonObject()
+                            .put("conversationId", conversationId.toString()).put("closedBy", who.id().toString())))
+                    .map(v -> new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
+        }));
+    }
+
+    /** Marks messages up to {@code upTo} read; the other participants see the receipt live. */
+    public Future<JsonObject> markRead(Principal who, UUID conversationId, long upTo) {
+        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
+            long last = conversation.getLong("message_count");
+            if (upTo < 1 || upTo > last) {
+                return Future.failedFuture(ApiError.invalidField("upTo", "upTo must be a message number from 1 to " + last + "."));
+            }
+            return tx.sql().preparedQuery("""
+                            UPDATE conversation_participant SET last_read_seq = $3
+                            WHERE conversation_id = $1 AND account_id = $2 AND last_read_seq < $3 RETURNING last_read_seq""")
+                    .execute(Tuple.of(conversationId, who.id(), upTo))
+                    .compose(updated -> updated.size() == 0 ? Future.succeededFuture()
+                            : participantIds(tx.sql(), conversationId).compose(ids -> appendToAll(tx, ids, "message.read",
+                                    id -> new JsonObject().put("conversationId", conversationId.toString())
+                                            .put("readerId", who.id().toString()).put("upTo", upTo))))
+                    .compose(v -> Unread.counts(tx.sql(), who.id(), conversationId))
+                    .map(unread -> new JsonObject().put("conversationId", conversationId.toString()).put("upTo", upTo)
+                            .put("unread", unread));
+        }));
+    }
+
+    private Future<JsonObject> replayOf(SqlConnection sql, UUID sender, String key) {
+        if (key == null) {
+            return Future.succeededFuture(null);
+        }
+        return sql.preparedQuery("SELECT id, conversation_id, seq, created_at FROM message WHERE sender_id = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(sender, key))
+                .map(rows -> rows.size() == 0 ? null : summary(rows.iterator().next(), sender));
+    }
+
+    private Set<UUID> participants(JsonObject body, UUID creator) {
+        if (!(body.getValue("participants") instanceof JsonArray array) || array.isEmpty()
+                || array.size() >= limits.maxParticipants()) {
+            throw ApiError.invalidField("participants", "Name 1 to " + (limits.maxParticipants() - 1) + " other participants.");
+        }
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (Object value : array) {
+            try {
+                ids.add(UUID.fromString(String.valueOf(value)));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalidField("participants", "Participants are account ids.");
+            }
+        }
+        ids.remove(creator);
+        if (ids.isEmpty()) {
+            throw ApiError.invalidField("participants", "Name at least one other participant.");
+        }
+        return ids;
+    }
+
+    /** Checks who the recipients are; returns the patient among them, or null for professionals only. */
+    private Future<UUID> checkedRecipients(SqlConnection sql, UUID creator, Set<UUID> others, Iterable<Row> rows) {
+        List<UUID> patients = new ArrayList<>();
+        int found = 0;
+        for (Row row : rows) {
+            found++;
+            switch (row.getString("kind")) {
+                case "patient" -> patients.add(row.getUUID("id"));
+                case "professional" -> { }
+                default -> {
+                    return Future.failedFuture(recipientNotFound());
+                }
+            }
+        }
+        if (found != others.size()) {
+            return Future.failedFuture(recipientNotFound());
+        }
+        if (patients.size() > 1) {
+            return Future.failedFuture(ApiError.invalidField("participants", "A conversation includes at most one patient."));
+        }
+        if (patients.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        UUID patient = patients.get(0);
+        return CareTeam.inCare(sql, patient, creator).compose(inCare -> !inCare
+                ? Future.failedFuture(recipientNotFound()) // a patient one does not treat is not revealed
+                : CareTeam.blocked(sql, patient, creator).compose(blocked -> blocked
+                        ? Future.failedFuture(recipientUnavailable()) : Future.succeededFuture(patient)));
+    }
+
+    private Future<Sent> createConversation(StreamTransaction tx, Principal creator, String subject, Set<UUID> others,
+                                            UUID patient, MessageInput input) {
+        UUID id = UUID.randomUUID();
+        List<UUID> everyone = new ArrayList<>();
+        everyone.add(creator.id());
+        everyone.addAll(others);
+        return tx.sql().preparedQuery("""
+                        INSERT INTO conversation (id, subject_sealed, key_id, created_by, with_patient) VALUES ($1, $2, $3, $4, $5)""")
+                .execute(Tuple.of(id, Buffer.buffer(crypto.seal(subject, "conversation:" + id)), crypto.keyId(), creator.id(),
+                        patient != null))
+                .compose(v -> tx.sql().preparedQuery("""
+                                INSERT INTO conversation_participant (conversation_id, account_id, role) VALUES ($1, $2, $3)""")
+                        .executeBatch(everyone.stream().map(account -> Tuple.of(id, account,
+                                account.equals(patient) ? "patient" : "professional")).toList()))
+                .compose(v -> patient == null ? Future.succeededFuture()
+                        : audit.append(tx.sql(), AuditEvent.of("professional", creator.id().toString(), "conversation.start",
+                                "success").patient(patient).detail("conversation", id.toString())))
+                .compose(v -> appendToAll(tx, everyone, "conversation.created", recipient -> new JsonObject()
+                        .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
+                        .put("withPatient", patient != null)))
+                .compose(v -> insertMessage(tx, id, creator.id(), input))
+                .map(message -> new Sent(message.put("conversationId", id.toString()), false));
+    }
+
+    private Future<JsonObject> insertMessage(StreamTransaction tx, UUID conversationId, UUID sender, MessageInput input) {
+        UUID messageId = UUID.randomUUID();
+        return tx.sql().preparedQuery("""
+                        UPDATE conversation SET message_count = message_count + 1, last_activity_at = now()
+                        WHERE id = $1 RETURNING message_count""")
+                .execute(Tuple.of(conversationId))
+                .compose(rows -> {
+                    long seq = rows.iterator().next().getLong("message_count");
+                    return tx.sql().preparedQuery("""
+                                    INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id, idempotency_key)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, conversation_id, seq, created_at""")
+                            .execute(Tuple.of(messageId, conversationId, seq, sender,
+                                    Buffer.buffer(crypto.seal(input.body(), "message:" + messageId)), crypto.keyId(),
+                                    input.idempotencyKey()))
+                            .compose(inserted -> insertAttachments(tx.sql(), conversationId, messageId, input.attachments())
+                                    .map(attachments -> summary(inserted.iterator().next(), sender).put("attachments", attachments)))
+                            .compose(message -> tx.sql().preparedQuery("""
+                                            UPDATE conversation_participant SET last_read_seq = $3
+                                            WHERE conversation_id = $1 AND account_id = $2""")
+                                    .execute(Tuple.of(conversationId, sender, seq)).map(message));
+                })
+                .compose(message -> participantIds(tx.sql(), conversationId).compose(ids -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (UUID recipient : ids) {
+                        chain = chain.compose(v -> Unread.counts(tx.sql(), recipient, conversationId)
+                                .compose(unread -> tx.append(recipient, "message.created", new JsonObject()
+                                        .put("conversationId", conversationId.toString())
+                                        .put("messageId", message.getString("id")).put("seq", message.getLong("seq"))
+                                        .put("senderId", sender.toString()).put("unread", unread)))
+                                .mapEmpty());
+                    }
+                    return chain.map(message);
+                }));
+    }
+
+    private Future<JsonArray> insertAttachments(SqlConnection sql, UUID conversationId, UUID messageId, List<AttachmentInput> files) {
+        JsonArray described = new JsonArray();
+        if (files.isEmpty()) {
+            return Future.succeededFuture(described);
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (AttachmentInput file : files) {
+            UUID id = UUID.randomUUID();
+            rows.add(Tuple.of(id, messageId, conversationId, Buffer.buffer(crypto.seal(file.filename(), "attachment-name:" + id)),
+                    file.contentType(), file.content().length, Buffer.buffer(file.sha256()),
+                    Buffer.buffer(crypto.seal(file.content(), "attachment:" + id)), crypto.keyId()));
+            described.add(new JsonObject().put("id", id.toString()).put("filename", file.filename())
+                    .put("contentType", file.contentType()).put("size", file.content().length));
+        }
+        return sql.preparedQuery("""
+                        INSERT INTO attachment (id, message_id, conversation_id, filename_sealed, content_type, size, sha256,
+                                                content_sealed, key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
+                .executeBatch(rows).map(described);
+    }
+
+    /** The conversation, locked for this transaction, if {@code who} takes part in it; 404 otherwise. */
+    static Future<Row> lockAsParticipant(SqlConnection sql, Principal who, UUID conversationId) {
+        return sql.preparedQuery("""
+                        SELECT c.id, c.state, c.message_count, c.with_patient FROM conversation c
+                        JOIN conversation_participant p ON p.conversation_id = c.id AND p.account_id = $2
+                        WHERE c.id = $1 FOR UPDATE OF c""")
+                .execute(Tuple.of(conversationId, who.id()))
+                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
+                        : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
+    }
+
+    private static Future<UUID> patientOf(SqlConnection sql, UUID conversationId) {
+        return sql.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND role = 'patient'")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("account_id"));
+    }
+
+    static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
+        return sql.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 ORDER BY account_id")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("account_id")));
+                    return ids;
+                });
+    }
+
+    private static Future<Void> appendToAll(StreamTransaction tx, List<UUID> recipients, String type,
+                                            java.util.function.Function<UUID, JsonObject> data) {
+        Future<Void> chain = Future.succeededFuture();
+        for (UUID recipient : recipients) {
+            chain = chain.compose(v -> tx.append(recipient, type, data.apply(recipient)).mapEmpty());
+        }
+        return chain;
+    }
+
+    private static JsonObject summary(Row row, UUID sender) {
+        return new JsonObject().put("id", row.getUUID("id").toString())
+                .put("conversationId", row.getUUID("conversation_id").toString())
+                .put("seq", row.getLong("seq")).put("senderId", sender.toString())
+                .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+    }
+
+    private static ApiError recipientNotFound() {
+        return ApiError.notFound("recipient_not_found", "A participant is unknown, or not a patient you treat.");
+    }
+
+    private static ApiError recipientUnavailable() {
+        return ApiError.of(403, "recipient_unavailable", "This patient does not accept messages from you.");
+    }
+
+}
