@@ -26,6 +26,8 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
 import fr.relais.messaging.MessagingModule;
 import fr.relais.metrics.HubMetrics;
+import fr.relais.profile.ProfileModule;
+import fr.relais.record.RecordModule;
 import fr.relais.net.FreePort;
 import fr.relais.node.NodeRuns;
 import io.vertx.core.DeploymentOptions;
@@ -56,6 +58,8 @@ public final class Hub {
     private Mailer mailer;
     private Streams streams;
     private MessagingModule messaging;
+    private RecordModule record;
+    private ProfileModule profile;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
     private long streamTrimmer = -1;
@@ -117,6 +121,10 @@ public final class Hub {
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
         messaging.registerCommands(commands);
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
+        record = new RecordModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
+        profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
+        record.deploy().await();
+        profile.deploy().await();
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
@@ -152,7 +160,8 @@ public final class Hub {
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi, messaging::mountApi), List.of(identity::mountRoot), webSockets);
+                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi),
+                List.of(identity::mountRoot), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }

@@ -1,6 +1,7 @@
 package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
+import fr.relais.web.ContentTypes;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +32,7 @@ record AttachmentInput(String filename, String contentType, byte[] content) {
         if (content.length > maxSize) {
             throw ApiError.of(413, "attachment_too_large", "A file may have at most " + maxSize + " bytes.").with("field", field);
         }
-        String detected = detect(content);
+        String detected = ContentTypes.detectBinary(content);
         if (detected == null) {
             throw ApiError.of(415, "attachment_type_refused", "Only PDF, JPEG and PNG files are accepted.").with("field", field);
         }
@@ -48,19 +49,5 @@ record AttachmentInput(String filename, String contentType, byte[] content) {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String detect(byte[] b) {
-        if (b.length >= 5 && b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F' && b[4] == '-') {
-            return "application/pdf";
-        }
-        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
-            return "image/jpeg";
-        }
-        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
-                && b[4] == 0x0D && b[5] == 0x0A && b[6] == 0x1A && b[7] == 0x0A) {
-            return "image/png";
-        }
-        return null;
     }
 }

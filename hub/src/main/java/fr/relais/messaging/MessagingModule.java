@@ -6,6 +6,7 @@ import fr.relais.config.MessagingConfig;
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
 import fr.relais.stream.Streams;
+import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,7 @@ public final class MessagingModule {
         this.vertx = vertx;
         this.pool = pool;
         this.config = config;
-        MessageCrypto crypto = new MessageCrypto(masterKey, config.keyId());
+        Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
         this.service = new MessagingService(streams, crypto, config, audit);
         this.queries = new MessagingQueries(pool, crypto);
         this.routes = new MessagingRoutes(service, queries, config);

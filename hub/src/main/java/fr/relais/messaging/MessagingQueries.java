@@ -2,6 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
+import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +20,9 @@ public final class MessagingQueries {
     }
 
     private final Pool pool;
-    private final MessageCrypto crypto;
+    private final Sealer crypto;
 
-    MessagingQueries(Pool pool, MessageCrypto crypto) {
+    MessagingQueries(Pool pool, Sealer crypto) {
         this.pool = pool;
         this.crypto = crypto;
     }

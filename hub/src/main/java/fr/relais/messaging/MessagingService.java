@@ -8,6 +8,7 @@ import fr.relais.identity.Principal;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
+import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -34,11 +35,11 @@ public final class MessagingService {
     }
 
     private final Streams streams;
-    private final MessageCrypto crypto;
+    private final Sealer crypto;
     private final MessagingConfig limits;
     private final AuditLog audit;
 
-    MessagingService(Streams streams, MessageCrypto crypto, MessagingConfig limits, AuditLog audit) {
+    MessagingService(Streams streams, Sealer crypto, MessagingConfig limits, AuditLog audit) {
         this.streams = streams;
         this.crypto = crypto;
         this.limits = limits;

@@ -82,6 +82,20 @@ public final class AccessPolicy {
                 });
     }
 
+    /** The categories {@code who} may read in a record they have access to (all for the patient and representative). */
+    public java.util.Set<DataCategory> readableCategories(Principal who) {
+        if (!who.is(Principal.Kind.PROFESSIONAL)) {
+            return java.util.EnumSet.allOf(DataCategory.class);
+        }
+        java.util.Set<DataCategory> allowed = java.util.EnumSet.noneOf(DataCategory.class);
+        for (DataCategory category : DataCategory.values()) {
+            if (matrix.allows(who.profession(), category)) {
+                allowed.add(category);
+            }
+        }
+        return allowed;
+    }
+
     /** Whether a document is visible to {@code who} given its author and whether the patient hid it. */
     public static boolean documentVisible(Principal who, UUID patientId, UUID authorId, boolean hidden) {
         if (who.id().equals(patientId) || who.id().equals(authorId)) {

@@ -1,0 +1,34 @@
+package fr.relais.profile;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.config.RecordConfig;
+import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.secrets.MasterKey;
+import fr.relais.secrets.Sealer;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/** Wires the profile: its verticle (once per node) and its routes (which call it over the event bus). */
+public final class ProfileModule {
+    private final Vertx vertx;
+    private final ProfileService service;
+    private final ProfileRoutes routes;
+
+    public ProfileModule(Vertx vertx, Streams streams, AccessPolicy policy, AuditLog audit, MasterKey masterKey,
+                         RecordConfig config, Clock clock) {
+        this.vertx = vertx;
+        this.service = new ProfileService(streams, policy, audit, new Sealer(masterKey, "profile", config.keyId()), clock);
+        this.routes = new ProfileRoutes(new ProfileClient(vertx));
+    }
+
+    public Future<String> deploy() {
+        return vertx.deployVerticle(new ProfileVerticle(service));
+    }
+
+    public void mountApi(Router api) {
+        routes.mount(api);
+    }
+}

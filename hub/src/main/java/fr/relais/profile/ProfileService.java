@@ -1,0 +1,214 @@
+package fr.relais.profile;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.DataCategory;
+import fr.relais.secrets.Sealer;
+import fr.relais.service.ServiceEndpoint;
+import fr.relais.stream.StreamTransaction;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The medical profile: allergies, conditions, treatments, vaccinations, measurements. Written by the patient, and
+ * by professionals the access policy lets read that section; every change is a new version (who, when, what)
+ * and a {@code profile.updated} event on the patient's stream. Runs inside {@link ProfileVerticle}.
+ */
+final class ProfileService {
+    private final Streams streams;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final Sealer sealer;
+    private final Clock clock;
+
+    ProfileService(Streams streams, AccessPolicy policy, AuditLog audit, Sealer sealer, Clock clock) {
+        this.streams = streams;
+        this.policy = policy;
+        this.audit = audit;
+        this.sealer = sealer;
+        this.clock = clock;
+    }
+
+    Map<String, ServiceEndpoint.Action> actions() {
+        return Map.of("get", this::get, "add", this::add, "update", this::update, "delete", this::delete, "history", this::history);
+    }
+
+    Future<JsonObject> get(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "profile.read").compose(access -> {
+            Set<DataCategory> readable = policy.readableCategories(who);
+            return tx.sql().preparedQuery("""
+                            SELECT id, section, version, data_sealed, key_id, updated_at FROM profile_entry
+                            WHERE patient_id = $1 AND NOT deleted ORDER BY section, updated_at DESC""")
+                    .execute(Tuple.of(patient))
+                    .map(rows -> {
+                        JsonObject profile = new JsonObject();
+                        for (ProfileSection section : ProfileSection.values()) {
+                            if (readable.contains(section.category())) {
+                                profile.put(section.wireName(), new JsonArray());
+                            }
+                        }
+                        for (Row row : rows) {
+                            JsonArray list = profile.getJsonArray(row.getString("section"));
+                            if (list != null) {
+                                list.add(entry(row));
+                            }
+                        }
+                        return profile;
+                    });
+        }));
+    }
+
+    Future<JsonObject> add(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        ProfileSection section = ProfileSection.parse(args.getString("section"));
+        JsonObject data = section.validate(object(args.getValue("data")), LocalDate.now(clock));
+        UUID id = UUID.randomUUID();
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
+                .compose(v -> tx.sql().preparedQuery("""
+                                INSERT INTO profile_entry (id, patient_id, section, version, data_sealed, key_id)
+                                VALUES ($1, $2, $3, 1, $4, $5) RETURNING id, section, version, data_sealed, key_id, updated_at""")
+                        .execute(Tuple.of(id, patient, section.wireName(), seal(data, id), sealer.keyId())))
+                .compose(rows -> changed(tx, who, patient, section, id, 1, "created", data).map(v -> entry(rows.iterator().next()))));
+    }
+
+    Future<JsonObject> update(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        ProfileSection section = ProfileSection.parse(args.getString("section"));
+        UUID id = uuid(args.getString("entryId"));
+        JsonObject data = section.validate(object(args.getValue("data")), LocalDate.now(clock));
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
+                .compose(v -> tx.sql().preparedQuery("""
+                                SELECT version FROM profile_entry
+                                WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted FOR UPDATE""")
+                        .execute(Tuple.of(id, patient, section.wireName())))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(notFound());
+                    }
+                    int version = rows.iterator().next().getInteger("version") + 1;
+                    return tx.sql().preparedQuery("""
+                                    UPDATE profile_entry SET version = $2, data_sealed = $3, updated_at = now() WHERE id = $1
+                                    RETURNING id, section, version, data_sealed, key_id, updated_at""")
+                            .execute(Tuple.of(id, version, seal(data, id)))
+                            .compose(updated -> changed(tx, who, patient, section, id, version, "updated", data)
+                                    .map(v -> entry(updated.iterator().next())));
+                }));
+    }
+
+    Future<JsonObject> delete(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        ProfileSection section = ProfileSection.parse(args.getString("section"));
+        UUID id = uuid(args.getString("entryId"));
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
+                .compose(v -> tx.sql().preparedQuery("""
+                                UPDATE profile_entry SET version = version + 1, deleted = true, updated_at = now()
+                                WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted RETURNING version""")
+                        .execute(Tuple.of(id, patient, section.wireName())))
+                .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound())
+                        : changed(tx, who, patient, section, id, rows.iterator().next().getInteger("version"), "deleted",
+                                new JsonObject()).map(v -> new JsonObject().put("id", id.toString()).put("deleted", true))));
+    }
+
+    Future<JsonObject> history(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        ProfileSection section = ProfileSection.parse(args.getString("section"));
+        UUID id = uuid(args.getString("entryId"));
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, section.category(), "profile.history")
+                .compose(v -> tx.sql().preparedQuery("""
+                                SELECT v.version, v.change, v.data_sealed, v.key_id, v.changed_by, v.changed_by_kind, v.changed_at
+                                FROM profile_entry_version v JOIN profile_entry e ON e.id = v.entry_id
+                                WHERE v.entry_id = $1 AND e.patient_id = $2 AND e.section = $3 ORDER BY v.version""")
+                        .execute(Tuple.of(id, patient, section.wireName())))
+                .map(rows -> {
+                    JsonArray versions = new JsonArray();
+                    for (Row row : rows) {
+                        versions.add(new JsonObject().put("version", row.getInteger("version")).put("change", row.getString("change"))
+                                .put("data", open(row, id, "profile-version:" + id + ":" + row.getInteger("version")))
+                                .put("changedBy", row.getUUID("changed_by").toString())
+                                .put("changedByKind", row.getString("changed_by_kind"))
+                                .put("changedAt", row.getOffsetDateTime("changed_at").toInstant().toString()));
+                    }
+                    if (versions.isEmpty()) {
+                        throw notFound();
+                    }
+                    return new JsonObject().put("id", id.toString()).put("versions", versions);
+                }));
+    }
+
+    /** The patient writes their own profile; a professional needs to be allowed to read that section. */
+    private Future<Void> mayWrite(StreamTransaction tx, Principal who, UUID patient, ProfileSection section) {
+        if (who.is(Principal.Kind.PATIENT) && who.id().equals(patient)) {
+            return Future.succeededFuture();
+        }
+        if (!who.is(Principal.Kind.PROFESSIONAL)) {
+            return policy.read(tx, who, patient, section.category(), "profile.write").compose(v ->
+                    Future.failedFuture(ApiError.of(403, "forbidden", "Only the patient and their professionals write the profile.")));
+        }
+        return policy.read(tx, who, patient, section.category(), "profile.write").mapEmpty();
+    }
+
+    private Future<Void> changed(StreamTransaction tx, Principal who, UUID patient, ProfileSection section, UUID entry,
+                                 int version, String change, JsonObject data) {
+        return tx.sql().preparedQuery("""
+                        INSERT INTO profile_entry_version (entry_id, version, change, data_sealed, key_id, changed_by, changed_by_kind)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                .execute(Tuple.of(entry, version, change,
+                        Buffer.buffer(sealer.seal(data.encode(), "profile-version:" + entry + ":" + version)), sealer.keyId(),
+                        who.id(), who.kind().wireName()))
+                .compose(v -> who.id().equals(patient) ? Future.<Void>succeededFuture()
+                        : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(), "profile." + change,
+                                "success").patient(patient).detail("section", section.wireName())))
+                .compose(v -> tx.append(patient, "profile.updated", new JsonObject().put("section", section.wireName())
+                        .put("entryId", entry.toString()).put("version", version).put("change", change)
+                        .put("changedByKind", who.kind().wireName())))
+                .mapEmpty();
+    }
+
+    private Buffer seal(JsonObject data, UUID id) {
+        return Buffer.buffer(sealer.seal(data.encode(), "profile:" + id));
+    }
+
+    private JsonObject entry(Row row) {
+        UUID id = row.getUUID("id");
+        return new JsonObject().put("id", id.toString()).put("section", row.getString("section"))
+                .put("version", row.getInteger("version")).put("data", open(row, id, "profile:" + id))
+                .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
+    }
+
+    private JsonObject open(Row row, UUID id, String context) {
+        return new JsonObject(sealer.openText(row.getBuffer("data_sealed").getBytes(), row.getString("key_id"), context));
+    }
+
+    private static JsonObject object(Object value) {
+        if (value instanceof JsonObject object) {
+            return object;
+        }
+        throw ApiError.invalidField("data", "data is an object.");
+    }
+
+    private static UUID uuid(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (RuntimeException e) {
+            throw notFound();
+        }
+    }
+
+    private static ApiError notFound() {
+        return ApiError.notFound("not_found", "There is nothing at this address.");
+    }
+}

@@ -1,0 +1,309 @@
+package fr.relais.record;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Ins;
+import fr.relais.identity.Principal;
+import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.DataCategory;
+import fr.relais.secrets.Sealer;
+import fr.relais.stream.StreamTransaction;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The record (the patient's vault of documents): deposits by professionals, integrators and the patient; listing,
+ * reading, hiding, deleting and new versions, every read by someone else through the access policy. Runs inside
+ * {@link RecordVerticle}; other code reaches it through the event bus ({@link RecordClient}).
+ */
+final class RecordService {
+    private final Streams streams;
+    private final AccessPolicy policy;
+    private final AuditLog audit;
+    private final Sealer sealer;
+    private final DocumentStorage storage;
+    private final int maxDocumentSize;
+    private final Clock clock;
+
+    RecordService(Streams streams, AccessPolicy policy, AuditLog audit, Sealer sealer, DocumentStorage storage,
+                  int maxDocumentSize, Clock clock) {
+        this.streams = streams;
+        this.policy = policy;
+        this.audit = audit;
+        this.sealer = sealer;
+        this.storage = storage;
+        this.maxDocumentSize = maxDocumentSize;
+        this.clock = clock;
+    }
+
+    Map<String, fr.relais.service.ServiceEndpoint.Action> actions() {
+        return Map.of("deposit", this::deposit, "list", this::list, "read", this::read, "hide", this::hide,
+                "delete", this::delete, "replace", this::replace);
+    }
+
+    Future<JsonObject> deposit(Principal who, JsonObject args) {
+        if (who.is(Principal.Kind.ADMIN) || (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope("documents:write"))) {
+            return Future.failedFuture(ApiError.of(403, "forbidden", "Depositing documents needs documents:write."));
+        }
+        DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
+        return streams.withTransaction(tx -> replayed(tx.sql(), who.id(), request.idempotencyKey()).compose(previous -> previous != null
+                ? Future.succeededFuture(previous.put("replayed", true))
+                : patientFor(tx.sql(), who, args).compose(patient -> insert(tx, who, patient, request, null))));
+    }
+
+    Future<JsonObject> list(Principal who, JsonObject args) {
+        UUID patient = uuid(args.getString("patientId"));
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "record.list").compose(access -> {
+            Set<String> kinds = new java.util.HashSet<>();
+            Set<DataCategory> readable = policy.readableCategories(who);
+            for (DocumentKind kind : DocumentKind.values()) {
+                if (readable.contains(kind.category())) {
+                    kinds.add(kind.wireName());
+                }
+            }
+            if (args.getString("kind") != null) {
+                kinds.retainAll(Set.of(DocumentKind.parse(args.getString("kind"), "kind").wireName()));
+            }
+            LocalDate from = date(args.getString("from"), "from", LocalDate.of(1900, 1, 1));
+            LocalDate to = date(args.getString("to"), "to", LocalDate.of(9999, 12, 31));
+            String[] cursor = args.getString("before") == null ? null : args.getString("before").split("_", 2);
+            LocalDate beforeDate = cursor == null ? LocalDate.of(9999, 12, 31) : date(cursor[0], "before", null);
+            UUID beforeId = cursor == null ? new UUID(-1, -1) : uuid(cursor.length > 1 ? cursor[1] : "");
+            int limit = Math.min(200, Math.max(1, args.getInteger("limit", 50)));
+            return tx.sql().preparedQuery("""
+                            SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                                   hidden, replaces_id, created_at
+                            FROM document
+                            WHERE patient_id = $1 AND NOT superseded AND kind = ANY($2) AND care_date BETWEEN $3 AND $4
+                              AND ($5::uuid IS NULL OR author_id = $5)
+                              AND (NOT hidden OR $6 OR author_id = $7)
+                              AND (care_date, id) < ($8, $9)
+                            ORDER BY care_date DESC, id DESC LIMIT $10""")
+                    .execute(Tuple.tuple().addUUID(patient).addArrayOfString(kinds.toArray(String[]::new))
+                            .addLocalDate(from).addLocalDate(to)
+                            .addUUID(args.getString("author") == null ? null : uuid(args.getString("author")))
+                            .addBoolean(who.id().equals(patient)).addUUID(who.id())
+                            .addLocalDate(beforeDate).addUUID(beforeId).addInteger(limit))
+                    .map(rows -> {
+                        JsonArray items = new JsonArray();
+                        Row last = null;
+                        for (Row row : rows) {
+                            last = row;
+                            items.add(describe(row));
+                        }
+                        JsonObject page = new JsonObject().put("items", items);
+                        if (last != null && items.size() == limit) {
+                            page.put("next", last.getLocalDate("care_date") + "_" + last.getUUID("id"));
+                        }
+                        return page;
+                    });
+        }));
+    }
+
+    /** The document and its content; hidden documents exist only for the patient and their author. */
+    Future<JsonObject> read(Principal who, JsonObject args) {
+        UUID id = uuid(args.getString("documentId"));
+        return streams.withTransaction(tx -> document(tx.sql(), id).compose(row -> {
+            UUID patient = row.getUUID("patient_id");
+            boolean author = who.id().equals(row.getUUID("author_id"));
+            if (row.getBoolean("hidden") && !author && !who.id().equals(patient)) {
+                return Future.failedFuture(notFound());
+            }
+            Future<?> allowed = author && !who.id().equals(patient)
+                    ? audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(), "document.read", "success")
+                            .patient(patient).detail("document", id.toString()))
+                    : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
+            return allowed.compose(v -> storage.get(tx.sql(), id)).map(sealed -> describe(row).put("data",
+                    Base64.getEncoder().encodeToString(sealer.open(sealed, row.getString("key_id"), "document:" + id))));
+        }));
+    }
+
+    Future<JsonObject> hide(Principal who, JsonObject args) {
+        UUID id = uuid(args.getString("documentId"));
+        boolean hidden = Boolean.TRUE.equals(args.getValue("hidden"));
+        return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
+                .preparedQuery("UPDATE document SET hidden = $2 WHERE id = $1").execute(Tuple.of(id, hidden))
+                .map(v -> describe(row).put("hidden", hidden))));
+    }
+
+    Future<JsonObject> delete(Principal who, JsonObject args) {
+        UUID id = uuid(args.getString("documentId"));
+        return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> {
+            if (!who.id().equals(row.getUUID("author_id"))) {
+                return Future.failedFuture(ApiError.of(403, "not_your_document",
+                        "You can delete the documents you added; hide the others from professionals instead."));
+            }
+            return tx.sql().preparedQuery("DELETE FROM document WHERE id = $1").execute(Tuple.of(id))
+                    .map(v -> new JsonObject().put("id", id.toString()).put("deleted", true));
+        }));
+    }
+
+    /** A new version by the document's author: the previous one is superseded (no longer listed). */
+    Future<JsonObject> replace(Principal who, JsonObject args) {
+        UUID id = uuid(args.getString("documentId"));
+        DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
+        return streams.withTransaction(tx -> document(tx.sql(), id).compose(row -> {
+            if (!who.id().equals(row.getUUID("author_id"))) {
+                return Future.failedFuture(notFound());
+            }
+            return tx.sql().preparedQuery("UPDATE document SET superseded = true WHERE id = $1 AND NOT superseded")
+                    .execute(Tuple.of(id))
+                    .compose(updated -> updated.rowCount() == 0
+                            ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
+                            : insert(tx, who, row.getUUID("patient_id"), request, id));
+        }));
+    }
+
+    private Future<JsonObject> insert(StreamTransaction tx, Principal who, UUID patient, DepositRequest request, UUID replaces) {
+        UUID id = UUID.randomUUID();
+        return authorName(tx.sql(), who).compose(name -> tx.sql().preparedQuery("""
+                        INSERT INTO document (id, patient_id, kind, title_sealed, care_date, author_id, author_kind, author_name,
+                                              format, size, sha256, key_id, replaces_id, idempotency_key)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                        RETURNING id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                                  hidden, replaces_id, created_at""")
+                .execute(Tuple.tuple().addUUID(id).addUUID(patient).addString(request.kind().wireName())
+                        .addBuffer(Buffer.buffer(sealer.seal(request.title(), "document-title:" + id)))
+                        .addLocalDate(request.careDate()).addUUID(who.id()).addString(who.kind().wireName()).addString(name)
+                        .addString(request.format()).addInteger(request.content().length)
+                        .addBuffer(Buffer.buffer(sha256(request.content()))).addString(sealer.keyId())
+                        .addUUID(replaces).addString(request.idempotencyKey())))
+                .compose(rows -> storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id))
+                        .map(v -> describe(rows.iterator().next())))
+                .compose(document -> (who.is(Principal.Kind.PROFESSIONAL)
+                        ? CareTeam.ensure(tx.sql(), patient, who.id(), "deposit") : Future.<Void>succeededFuture())
+                        .compose(v -> who.id().equals(patient) ? Future.<Void>succeededFuture()
+                                : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
+                                        "document.deposit", "success").patient(patient).detail("document", id.toString())))
+                        .compose(v -> tx.append(patient, "document.arrived", new JsonObject().put("documentId", id.toString())
+                                .put("kind", request.kind().wireName()).put("authorKind", who.kind().wireName())
+                                .put("authorName", document.getString("authorName"))
+                                .put("replaces", replaces == null ? null : replaces.toString())))
+                        .map(v -> document));
+    }
+
+    /** The patient of a deposit: oneself for a patient; by INS or id for others, never one who blocked the depositor. */
+    private Future<UUID> patientFor(SqlConnection sql, Principal who, JsonObject args) {
+        if (who.is(Principal.Kind.PATIENT)) {
+            Object asked = args.getValue("patientId");
+            return asked == null || who.id().toString().equals(asked) ? Future.succeededFuture(who.id())
+                    : Future.failedFuture(ApiError.of(403, "forbidden", "A patient deposits in their own record only."));
+        }
+        Future<UUID> patient;
+        if (args.getValue("ins") != null) {
+            Ins ins = Ins.parse(args.getString("ins"), "ins");
+            patient = sql.preparedQuery("SELECT account_id FROM patient WHERE ins = $1").execute(Tuple.of(ins.value()))
+                    .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("account_id"));
+        } else if (args.getValue("patientId") != null) {
+            UUID id = uuid(args.getString("patientId"));
+            patient = sql.preparedQuery("SELECT account_id FROM patient WHERE account_id = $1").execute(Tuple.of(id))
+                    .map(rows -> rows.size() == 0 ? null : id);
+        } else {
+            throw ApiError.invalidField("ins", "Name the patient by ins (or patientId).");
+        }
+        return patient.compose(id -> {
+            if (id == null) {
+                return Future.failedFuture(ApiError.notFound("patient_not_found", "No patient has this identifier."));
+            }
+            if (!who.is(Principal.Kind.PROFESSIONAL)) {
+                return Future.succeededFuture(id);
+            }
+            return CareTeam.blocked(sql, id, who.id()).compose(blocked -> blocked
+                    ? Future.failedFuture(ApiError.notFound("patient_not_found", "No patient has this identifier."))
+                    : Future.succeededFuture(id));
+        });
+    }
+
+    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key) {
+        if (key == null) {
+            return Future.succeededFuture(null);
+        }
+        return sql.preparedQuery("""
+                        SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size, hidden,
+                               replaces_id, created_at FROM document WHERE author_id = $1 AND idempotency_key = $2""")
+                .execute(Tuple.of(author, key))
+                .map(rows -> rows.size() == 0 ? null : describe(rows.iterator().next()));
+    }
+
+    private Future<Row> document(SqlConnection sql, UUID id) {
+        return sql.preparedQuery("""
+                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format,
+                               size, hidden, replaces_id, created_at FROM document WHERE id = $1""")
+                .execute(Tuple.of(id))
+                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next()) : Future.failedFuture(notFound()));
+    }
+
+    private Future<Row> ownersDocument(SqlConnection sql, Principal who, UUID id) {
+        return document(sql, id).compose(row -> who.is(Principal.Kind.PATIENT) && who.id().equals(row.getUUID("patient_id"))
+                ? Future.succeededFuture(row) : Future.failedFuture(notFound()));
+    }
+
+    private static Future<String> authorName(SqlConnection sql, Principal who) {
+        String query = who.is(Principal.Kind.INTEGRATOR)
+                ? "SELECT name FROM integrator WHERE id = $1"
+                : "SELECT display_name AS name FROM account WHERE id = $1";
+        return sql.preparedQuery(query).execute(Tuple.of(who.id()))
+                .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString("name"));
+    }
+
+    private JsonObject describe(Row row) {
+        UUID id = row.getUUID("id");
+        JsonObject json = new JsonObject().put("id", id.toString()).put("kind", row.getString("kind"))
+                .put("title", sealer.openText(row.getBuffer("title_sealed").getBytes(), row.getString("key_id"), "document-title:" + id))
+                .put("careDate", row.getLocalDate("care_date").toString())
+                .put("authorId", row.getUUID("author_id").toString()).put("authorKind", row.getString("author_kind"))
+                .put("authorName", row.getString("author_name"))
+                .put("contentType", row.getString("format")).put("size", row.getInteger("size"))
+                .put("hidden", row.getBoolean("hidden"))
+                .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+        if (row.getUUID("replaces_id") != null) {
+            json.put("replaces", row.getUUID("replaces_id").toString());
+        }
+        return json;
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static LocalDate date(String raw, String field, LocalDate fallback) {
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return LocalDate.parse(raw);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.invalidField(field, field + " is a date such as 2026-11-23.");
+        }
+    }
+
+    private static UUID uuid(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (RuntimeException e) {
+            throw notFound();
+        }
+    }
+
+    private static ApiError notFound() {
+        return ApiError.notFound("not_found", "There is nothing at this address.");
+    }
+}
