@@ -31,12 +31,14 @@ final class EventStreamTransport implements Transport {
             out.append("event: ").append(new JsonObject(frame).getString("type", "message")).append('\n');
         }
         out.append("data: ").append(frame).append("\n\n");
-        response.write(out.toString());
+        if (!response.closed()) {
+            response.write(out.toString());
+        }
     }
 
     @Override
     public boolean full() {
-        return response.writeQueueFull();
+        return !response.closed() && response.writeQueueFull();
     }
 
     @Override
@@ -49,12 +51,14 @@ final class EventStreamTransport implements Transport {
 
     @Override
     public void ping() {
-        response.write(": ping\n\n");
+        if (!response.closed()) {
+            response.write(": ping\n\n");
+        }
     }
 
     @Override
     public void close(short code, String reason) {
-        if (!response.ended()) {
+        if (!response.ended() && !response.closed()) {
             response.end();
         }
     }

@@ -18,12 +18,14 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void write(String frame, String epoch, long offset, String type) {
-        ws.writeTextMessage(frame);
+        if (!ws.isClosed()) { // the client may have gone before our close handler ran
+            ws.writeTextMessage(frame);
+        }
     }
 
     @Override
     public boolean full() {
-        return ws.writeQueueFull();
+        return !ws.isClosed() && ws.writeQueueFull();
     }
 
     @Override
@@ -36,7 +38,9 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void ping() {
-        ws.writePing(Buffer.buffer());
+        if (!ws.isClosed()) {
+            ws.writePing(Buffer.buffer());
+        }
     }
 
     @Override
