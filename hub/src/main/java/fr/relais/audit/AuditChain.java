@@ -16,12 +16,20 @@ import java.util.UUID;
  */
 final class AuditChain {
     static final byte[] GENESIS = new byte[32];
+    static final int CHAINS = 32;
 
     private AuditChain() {
     }
 
-    static byte[] hash(byte[] previous, long seq, Instant at, AuditEvent event) {
+    /** The chain of an event: by its patient, else its actor, else chain 0. */
+    static short chainOf(AuditEvent event) {
+        String key = event.patientId() != null ? event.patientId().toString() : event.actorId();
+        return key == null ? 0 : (short) Math.floorMod(key.hashCode(), CHAINS);
+    }
+
+    static byte[] hash(byte[] previous, short chain, long seq, Instant at, AuditEvent event) {
         JsonArray canonical = new JsonArray()
+                .add(chain)
                 .add(seq)
                 .add(at.toString())
                 .add(event.actorKind())

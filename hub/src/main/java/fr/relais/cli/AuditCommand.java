@@ -28,7 +28,7 @@ public final class AuditCommand {
                 if (result.intact()) {
                     System.out.println("audit chain intact: " + result.rowsChecked() + " rows");
                 } else {
-                    System.out.println("audit chain BROKEN at row " + result.firstBrokenSeq().get() + ": " + result.problem());
+                    System.out.println("audit chain BROKEN: " + result.problem());
                 }
             }, result -> result.intact() ? 0 : 1);
         }

@@ -25,7 +25,9 @@ public final class ProfileModule {
     }
 
     public Future<String> deploy() {
-        return vertx.deployVerticle(new ProfileVerticle(service));
+        // one instance per core, each on its own event loop; the event bus spreads the requests between them
+        return vertx.deployVerticle(() -> new ProfileVerticle(service),
+                new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
     }
 
     public void mountApi(Router api) {

@@ -26,7 +26,9 @@ public final class RecordModule {
     }
 
     public Future<String> deploy() {
-        return vertx.deployVerticle(new RecordVerticle(service));
+        // one instance per core, each on its own event loop; the event bus spreads the requests between them
+        return vertx.deployVerticle(() -> new RecordVerticle(service),
+                new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
     }
 
     public void mountApi(Router api) {

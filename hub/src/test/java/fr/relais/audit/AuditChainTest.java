@@ -27,17 +27,21 @@ class AuditChainTest {
         assertTrue(rows >= 6, "account creations, activations, password steps and logins are audited: " + rows);
         assertEquals("audit chain intact: " + rows + " rows", verify(0));
 
-        assertThrows(IllegalStateException.class, () -> hub.sql().execute("UPDATE audit_log SET outcome = 'failure' WHERE seq = 3"),
+        var victim = hub.sql().rows("SELECT chain, seq FROM audit_log WHERE seq >= 2 ORDER BY at LIMIT 1").get(0);
+        String where = "chain = " + victim.get("chain") + " AND seq = " + victim.get("seq");
+        assertThrows(IllegalStateException.class, () -> hub.sql().execute("UPDATE audit_log SET outcome = 'failure' WHERE " + where),
                 "the table refuses updates");
-        assertThrows(IllegalStateException.class, () -> hub.sql().execute("DELETE FROM audit_log WHERE seq = 3"));
+        assertThrows(IllegalStateException.class, () -> hub.sql().execute("DELETE FROM audit_log WHERE " + where));
 
         hub.sql().execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only");
         try {
-            hub.sql().execute("UPDATE audit_log SET outcome = 'failure' WHERE seq = 3");
+            hub.sql().execute("UPDATE audit_log SET outcome = 'failure' WHERE " + where);
         } finally {
             hub.sql().execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only");
         }
-        assertTrue(verify(1).startsWith("audit chain BROKEN at row 3: row 3 was altered"));
+        String report = verify(1);
+        assertTrue(report.startsWith("audit chain BROKEN: chain " + victim.get("chain") + ", row " + victim.get("seq")
+                + " was altered"), report);
     }
 
     private static String verify(int expectedExit) throws Exception {

@@ -25,6 +25,15 @@ public final class AccessTokens {
     private final Duration lifetime;
     private final Duration clockSkew;
     private final Clock clock;
+    /** Tokens whose signature was checked, with their claims: a client sends the same token many times. */
+    private final java.util.Map<String, TokenClaims> verified = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, TokenClaims> eldest) {
+                    return size() > VERIFIED_CACHE_SIZE;
+                }
+            });
+    private static final int VERIFIED_CACHE_SIZE = 100_000;
 
     public AccessTokens(SigningKeys keys, String issuer, String audience, Duration lifetime, Duration clockSkew, Clock clock) {
         this.keys = keys;
@@ -59,8 +68,17 @@ public final class AccessTokens {
         return Jws.signEs256(key.kid(), payload, key.privateKey());
     }
 
-    /** The token's claims; fails with 401 {@code token_expired} or {@code token_invalid}. */
+    /**
+     * The token's claims; fails with 401 {@code token_expired} or {@code token_invalid}. A token already verified
+     * skips the signature check (the costly part) but not the time checks; revocation is the session's business.
+     */
     public Future<TokenClaims> verify(String token) {
+        TokenClaims known = verified.get(token);
+        if (known != null) {
+            return known.expiresAt().plus(clockSkew).isBefore(clock.instant())
+                    ? Future.failedFuture(ApiError.of(401, "token_expired", "The access token has expired; refresh it."))
+                    : Future.succeededFuture(known);
+        }
         Jws jws = Jws.parse(token).orElse(null);
         if (jws == null) {
             return Future.failedFuture(invalid("The access token is not a signed JWT."));
@@ -79,7 +97,9 @@ public final class AccessTokens {
             if (!jws.verifiedBy(key.get())) {
                 throw invalid("The access token's signature is not valid.");
             }
-            return claims(jws.payload());
+            TokenClaims claims = claims(jws.payload());
+            verified.put(token, claims);
+            return claims;
         });
     }
 

@@ -1,0 +1,20 @@
+package fr.relais.loadtest;
+
+/** {@code ./loadtest/run <scenario> [seconds]}: runs one scenario and writes its results under loadtest/results/. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String scenario = args.length > 0 ? args[0] : "deposits";
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        switch (scenario) {
+            case "deposits" -> DepositBenchmark.run(seconds);
+            default -> {
+                System.err.println("unknown scenario " + scenario + "; known: deposits");
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,61 @@
+package fr.relais.loadtest;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/** Prints a scenario's figures and writes them as JSON and Markdown under loadtest/results/, with the machine. */
+final class Results {
+    private Results() {
+    }
+
+    static Map<String, Object> percentiles(Histogram histogram) {
+        Map<String, Object> ms = new LinkedHashMap<>();
+        ms.put("count", histogram.getTotalCount());
+        ms.put("p50", millis(histogram.getValueAtPercentile(50)));
+        ms.put("p99", millis(histogram.getValueAtPercentile(99)));
+        ms.put("p99.9", millis(histogram.getValueAtPercentile(99.9)));
+        ms.put("max", millis(histogram.getMaxValue()));
+        return ms;
+    }
+
+    static void report(String scenario, Map<String, Object> figures) throws IOException {
+        Map<String, Object> sorted = new TreeMap<>(figures);
+        JsonObject json = new JsonObject()
+                .put("scenario", scenario)
+                .put("at", Instant.now().toString())
+                .put("machine", new JsonObject()
+                        .put("cores", Runtime.getRuntime().availableProcessors())
+                        .put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20)
+                        .put("java", System.getProperty("java.version"))
+                        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+                        .put("jvm", ManagementFactory.getRuntimeMXBean().getVmName()))
+                .put("results", new JsonObject(sorted));
+        StringBuilder md = new StringBuilder("# ").append(scenario).append(" — ").append(json.getString("at")).append("\n\n")
+                .append("Machine: ").append(json.getJsonObject("machine").encode()).append("\n\n")
+                .append("| figure | value |\n|---|---|\n");
+        sorted.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(format(value)).append(" |\n"));
+        Path dir = Files.createDirectories(Path.of("loadtest", "results"));
+        Files.writeString(dir.resolve(scenario + ".json"), json.encodePrettily() + "\n");
+        Files.writeString(dir.resolve(scenario + ".md"), md.toString());
+        System.out.println(md);
+    }
+
+    private static String format(Object value) {
+        if (value instanceof Double d) {
+            return String.format("%.2f", d);
+        }
+        return value instanceof Map<?, ?> map ? new JsonObject(new LinkedHashMap<>((Map<String, Object>) map)).encode() : String.valueOf(value);
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+}
