@@ -7,6 +7,7 @@ import fr.relais.db.DatabaseEndpoint;
 import fr.relais.db.DatabasePool;
 import fr.relais.db.embedded.EmbeddedPostgres;
 import fr.relais.gateway.GatewayVerticle;
+import fr.relais.agenda.AgendaModule;
 import fr.relais.audit.AuditLog;
 import fr.relais.command.CommandRegistry;
 import fr.relais.command.IdempotencyStore;
@@ -60,6 +61,7 @@ public final class Hub {
     private MessagingModule messaging;
     private RecordModule record;
     private ProfileModule profile;
+    private AgendaModule agenda;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
     private long streamTrimmer = -1;
@@ -125,6 +127,8 @@ public final class Hub {
         profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
         record.deploy().await();
         profile.deploy().await();
+        agenda = new AgendaModule(vertx, streams, profile, audit, masterKey, config.agenda(), config.record(), clock,
+                metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
@@ -154,13 +158,14 @@ public final class Hub {
                 undeployAll().await();
             }
         }
+        agenda.start();
         log.info("Relais {} listening on {}", version(), url(config));
     }
 
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi),
+                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi),
                 List.of(identity::mountRoot), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
@@ -177,6 +182,9 @@ public final class Hub {
         }
         if (messaging != null) {
             messaging.stop();
+        }
+        if (agenda != null) {
+            agenda.stop();
         }
         if (streamTrimmer >= 0) {
             vertx.cancelTimer(streamTrimmer);
@@ -249,6 +257,11 @@ public final class Hub {
     /** The identity feature, for tests and admin commands that provision accounts. */
     public IdentityModule identity() {
         return identity;
+    }
+
+    /** The agenda, for tests and benchmarks that drive its scheduler. */
+    public AgendaModule agenda() {
+        return agenda;
     }
 
     /** The stream API, for tests and for features wired by the hub. */

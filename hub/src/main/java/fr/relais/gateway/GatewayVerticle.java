@@ -43,6 +43,8 @@ public final class GatewayVerticle extends VerticleBase {
                 .setHost(deps.http().host())
                 .setPort(deps.http().port())
                 .setCompressionSupported(true)
+                // no HTTP/2 upgrade on clear text: WebSockets need HTTP/1.1, and upgraded connections proved flaky
+                .setHttp2ClearTextEnabled(false)
                 // a hard cap for the codec; the endpoint itself closes with 1009 above ws.maxFrameSize
                 .setMaxWebSocketFrameSize(4 * deps.ws().config().maxFrameSize())
                 .setMaxWebSocketMessageSize(4 * deps.ws().config().maxFrameSize());

@@ -30,6 +30,15 @@ public final class ProfileModule {
                 new io.vertx.core.DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
     }
 
+    /**
+     * The live entries of these sections ({@code treatments}, {@code vaccinations}…) of a patient's profile, each
+     * {id, section, version, data, updatedAt}: for the agenda's reminder planning on this node (no caller, no
+     * access history: nothing leaves the hub).
+     */
+    public Future<java.util.List<io.vertx.core.json.JsonObject>> entries(java.util.UUID patient, java.util.List<String> sections) {
+        return service.entries(patient, sections);
+    }
+
     public void mountApi(Router api) {
         routes.mount(api);
     }

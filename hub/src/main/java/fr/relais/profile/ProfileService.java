@@ -149,6 +149,19 @@ final class ProfileService {
                 }));
     }
 
+    /** The live entries of some sections of a patient's profile, for the node's own planning (reminders). */
+    Future<java.util.List<JsonObject>> entries(UUID patient, java.util.List<String> sections) {
+        return streams.pool().preparedQuery("""
+                        SELECT id, section, version, data_sealed, key_id, updated_at FROM profile_entry
+                        WHERE patient_id = $1 AND section = ANY($2) AND NOT deleted""")
+                .execute(Tuple.tuple().addUUID(patient).addArrayOfString(sections.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.List<JsonObject> entries = new java.util.ArrayList<>();
+                    rows.forEach(row -> entries.add(entry(row)));
+                    return entries;
+                });
+    }
+
     /** The patient writes their own profile; a professional needs to be allowed to read that section. */
     private Future<Void> mayWrite(StreamTransaction tx, Principal who, UUID patient, ProfileSection section) {
         if (who.is(Principal.Kind.PATIENT) && who.id().equals(patient)) {

@@ -43,6 +43,11 @@ public final class Streams {
         }).onSuccess(result -> publish(committed));
     }
 
+    /** The pool the streams write with, for reads that need no transaction. */
+    public Pool pool() {
+        return pool;
+    }
+
     /** Appends one event in a transaction of its own. */
     public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
         return withTransaction(tx -> tx.append(recipient, type, data));

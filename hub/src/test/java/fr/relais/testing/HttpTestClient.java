@@ -1,7 +1,6 @@
 package fr.relais.testing;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,9 +63,11 @@ public final class HttpTestClient {
 
     private Response send(HttpRequest request) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            // a hard deadline on top of the request timeout, which the JDK client does not always honour
+            HttpResponse<String> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .get(TIMEOUT.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS);
             return new Response(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -89,6 +89,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         whileStopped.run();
         overrides.put("http.port", String.valueOf(http.port()));
         hub = Hub.start(config(), clock);
+        http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort(), hub.httpPort()); // no connection of the old hub reused
     }
 
     public RelaisConfig config() {

@@ -1,0 +1,86 @@
+package fr.relais.agenda;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.config.AgendaConfig;
+import fr.relais.config.RecordConfig;
+import fr.relais.profile.ProfileModule;
+import fr.relais.secrets.MasterKey;
+import fr.relais.secrets.Sealer;
+import fr.relais.stream.Streams;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agenda: appointments, their reminders, the prevention and treatment reminders planned from the profile,
+ * the durable scheduler that fires them all, and the iCalendar export.
+ */
+public final class AgendaModule {
+    private static final Logger log = LoggerFactory.getLogger(AgendaModule.class);
+
+    private final Vertx vertx;
+    private final AgendaConfig config;
+    private final ReminderScheduler scheduler;
+    private final ReminderPlanner planner;
+    private final AgendaRoutes routes;
+    private MessageConsumer<String> profileChanges;
+    private long planTimer = -1;
+
+    public AgendaModule(Vertx vertx, Streams streams, ProfileModule profile, AuditLog audit, MasterKey masterKey,
+                        AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
+                        Supplier<String> publicBaseUrl) {
+        this.vertx = vertx;
+        this.config = config;
+        this.scheduler = new ReminderScheduler(vertx, streams.pool(), streams, config, clock, metrics);
+        this.planner = new ReminderPlanner(streams.pool(), profile, PreventionRules.load(), config, clock);
+        AppointmentService appointments = new AppointmentService(streams, new Sealer(masterKey, "agenda", record.keyId()),
+                audit, config.reminderOffsets(), clock);
+        this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock);
+    }
+
+    /** Starts the scheduler, plans everyone once, and plans a patient again when their treatments or vaccinations change. */
+    public void start() {
+        scheduler.start();
+        planTimer = vertx.setPeriodic(0, config.planEvery().toMillis(), id -> planner.planAll()
+                .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage())));
+        profileChanges = vertx.eventBus().consumer(Streams.ADDRESS, message -> {
+            String frame = message.body();
+            if (frame.startsWith("{\"type\":\"profile.updated\"") && (frame.contains("\"section\":\"treatments\"")
+                    || frame.contains("\"section\":\"vaccinations\""))) {
+                planner.plan(UUID.fromString(message.headers().get("recipient")))
+                        .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
+            }
+        });
+    }
+
+    public void stop() {
+        scheduler.stop();
+        if (planTimer >= 0) {
+            vertx.cancelTimer(planTimer);
+        }
+        if (profileChanges != null) {
+            profileChanges.unregister();
+        }
+    }
+
+    public void mountApi(Router api) {
+        routes.mount(api);
+    }
+
+    /** The scheduler, for tests and benchmarks that drive it tick by tick. */
+    public ReminderScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Plans one patient's reminders now (tests; the hub does it on its own). */
+    public Future<Void> plan(UUID patient) {
+        return planner.plan(patient);
+    }
+}

@@ -1,0 +1,212 @@
+package fr.relais.agenda;
+
+import fr.relais.audit.AuditEvent;
+import fr.relais.audit.AuditLog;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import fr.relais.identity.policy.CareTeam;
+import fr.relais.secrets.Sealer;
+import fr.relais.stream.StreamTransaction;
+import fr.relais.stream.Streams;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Appointments: a professional books one for a patient they treat (or creates the care relationship by booking),
+ * a patient adds personal ones. Booking schedules the reminders; moving replaces them; cancelling cancels them;
+ * each change is an {@code appointment.*} event for the patient and the professional.
+ */
+final class AppointmentService {
+    private final Streams streams;
+    private final Sealer sealer;
+    private final AuditLog audit;
+    private final List<Duration> offsets;
+    private final Clock clock;
+
+    AppointmentService(Streams streams, Sealer sealer, AuditLog audit, List<Duration> offsets, Clock clock) {
+        this.streams = streams;
+        this.sealer = sealer;
+        this.audit = audit;
+        this.offsets = offsets;
+        this.clock = clock;
+    }
+
+    Future<JsonObject> book(Principal who, JsonObject body) {
+        Instant start = ParisTime.parse(body.getValue("startsAt"), "startsAt");
+        Instant end = ParisTime.parse(body.getValue("endsAt"), "endsAt");
+        if (!end.isAfter(start)) {
+            throw ApiError.invalidField("endsAt", "An appointment ends after it starts.");
+        }
+        JsonObject details = details(body);
+        UUID id = UUID.randomUUID();
+        return streams.withTransaction(tx -> parties(tx, who, body).compose(parties -> tx.sql().preparedQuery("""
+                                INSERT INTO appointment (id, patient_id, professional_id, created_by, details_sealed, key_id,
+                                                         starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                        .execute(Tuple.tuple().addUUID(id).addUUID(parties[0]).addUUID(parties[1]).addUUID(who.id())
+                                .addBuffer(Buffer.buffer(sealer.seal(details.encode(), "appointment:" + id))).addString(sealer.keyId())
+                                .addOffsetDateTime(utc(start)).addOffsetDateTime(utc(end)))
+                        .compose(v -> parties[1] == null ? Future.<Void>succeededFuture()
+                                : CareTeam.ensure(tx.sql(), parties[0], parties[1], "appointment")
+                                        .compose(x -> audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
+                                                "appointment.book", "success").patient(parties[0]).detail("appointment", id.toString()))))
+                        .compose(v -> scheduleReminders(tx, id, parties[0], start))
+                        .compose(v -> notify(tx, parties, "appointment.created", id, start))
+                        .map(v -> view(id, parties[0], parties[1], start, end, "booked", details))));
+    }
+
+    Future<JsonObject> move(Principal who, UUID id, JsonObject body) {
+        Instant start = ParisTime.parse(body.getValue("startsAt"), "startsAt");
+        Instant end = ParisTime.parse(body.getValue("endsAt"), "endsAt");
+        if (!end.isAfter(start)) {
+            throw ApiError.invalidField("endsAt", "An appointment ends after it starts.");
+        }
+        return streams.withTransaction(tx -> editable(tx, who, id).compose(row -> {
+            UUID[] parties = {row.getUUID("patient_id"), row.getUUID("professional_id")};
+            JsonObject details = open(row);
+            if (body.getValue("place") != null || body.getValue("title") != null) {
+                details = details(body.copy().put("title", body.getValue("title", details.getString("title")))
+                        .put("place", body.getValue("place", details.getString("place"))));
+            }
+            JsonObject updated = details;
+            return tx.sql().preparedQuery("""
+                            UPDATE appointment SET starts_at = $2, ends_at = $3, status = 'moved', details_sealed = $4, updated_at = now()
+                            WHERE id = $1""")
+                    .execute(Tuple.of(id, utc(start), utc(end), Buffer.buffer(sealer.seal(updated.encode(), "appointment:" + id))))
+                    .compose(v -> ReminderJobs.cancelPending(tx.sql(), id))
+                    .compose(v -> scheduleReminders(tx, id, parties[0], start))
+                    .compose(v -> notify(tx, parties, "appointment.moved", id, start))
+                    .map(v -> view(id, parties[0], parties[1], start, end, "moved", updated));
+        }));
+    }
+
+    Future<JsonObject> cancel(Principal who, UUID id) {
+        return streams.withTransaction(tx -> editable(tx, who, id).compose(row -> {
+            UUID[] parties = {row.getUUID("patient_id"), row.getUUID("professional_id")};
+            Instant start = row.getOffsetDateTime("starts_at").toInstant();
+            return tx.sql().preparedQuery("UPDATE appointment SET status = 'cancelled', updated_at = now() WHERE id = $1")
+                    .execute(Tuple.of(id))
+                    .compose(v -> ReminderJobs.cancelPending(tx.sql(), id))
+                    .compose(v -> notify(tx, parties, "appointment.cancelled", id, start))
+                    .map(v -> view(id, parties[0], parties[1], start, row.getOffsetDateTime("ends_at").toInstant(), "cancelled", open(row)));
+        }));
+    }
+
+    /** The caller's appointments between two instants: a patient's own, or a professional's. */
+    Future<JsonArray> list(Principal who, Instant from, Instant to) {
+        return streams.pool().preparedQuery("""
+                        SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
+                        WHERE (patient_id = $1 OR professional_id = $1) AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at""")
+                .execute(Tuple.of(who.id(), utc(from), utc(to)))
+                .map(rows -> {
+                    JsonArray list = new JsonArray();
+                    for (Row row : rows) {
+                        list.add(view(row.getUUID("id"), row.getUUID("patient_id"), row.getUUID("professional_id"),
+                                row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
+                                row.getString("status"), open(row)));
+                    }
+                    return list;
+                });
+    }
+
+    private Future<Void> scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start) {
+        Instant now = clock.instant();
+        Future<Void> chain = Future.succeededFuture();
+        for (Duration offset : offsets) {
+            Instant due = ParisTime.before(start, offset);
+            if (due.isAfter(now)) {
+                String key = "appointment:" + appointment + ":" + start.getEpochSecond() + ":" + offset;
+                JsonObject payload = new JsonObject().put("appointmentId", appointment.toString())
+                        .put("startsAt", ParisTime.show(start)).put("startsAtInstant", start.toString()).put("before", offset.toString());
+                chain = chain.compose(v -> ReminderJobs.schedule(tx.sql(), key, "appointment", patient, appointment, due, payload)
+                        .mapEmpty());
+            }
+        }
+        return chain;
+    }
+
+    private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
+        JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start));
+        Future<Void> chain = tx.append(parties[0], type, data).mapEmpty();
+        return parties[1] == null ? chain : chain.compose(v -> tx.append(parties[1], type, data).mapEmpty());
+    }
+
+    /** {patient, professional}: a professional books for a patient (by id) they treat or newly treat; a patient for themself. */
+    private Future<UUID[]> parties(StreamTransaction tx, Principal who, JsonObject body) {
+        if (who.is(Principal.Kind.PATIENT)) {
+            return Future.succeededFuture(new UUID[] {who.id(), null});
+        }
+        if (!who.is(Principal.Kind.PROFESSIONAL)) {
+            return Future.failedFuture(ApiError.of(403, "forbidden", "Patients and professionals book appointments."));
+        }
+        UUID patient;
+        try {
+            patient = UUID.fromString(String.valueOf(body.getValue("patientId")));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidField("patientId", "patientId is the patient's id.");
+        }
+        return tx.sql().preparedQuery("SELECT 1 FROM patient WHERE account_id = $1").execute(Tuple.of(patient))
+                .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("patient_not_found", "No such patient."))
+                        : CareTeam.blocked(tx.sql(), patient, who.id()))
+                .compose(blocked -> Boolean.TRUE.equals(blocked)
+                        ? Future.failedFuture(ApiError.notFound("patient_not_found", "No such patient."))
+                        : Future.succeededFuture(new UUID[] {patient, who.id()}));
+    }
+
+    private Future<Row> editable(StreamTransaction tx, Principal who, UUID id) {
+        return tx.sql().preparedQuery("""
+                        SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
+                        WHERE id = $1 AND (patient_id = $2 OR professional_id = $2) FOR UPDATE""")
+                .execute(Tuple.of(id, who.id()))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+                    }
+                    Row row = rows.iterator().next();
+                    if ("cancelled".equals(row.getString("status"))) {
+                        return Future.failedFuture(ApiError.of(409, "appointment_cancelled", "This appointment was cancelled."));
+                    }
+                    boolean booker = row.getUUID("professional_id") == null || who.id().equals(row.getUUID("professional_id"));
+                    return booker ? Future.succeededFuture(row)
+                            : Future.failedFuture(ApiError.of(403, "forbidden", "Ask the professional to move or cancel it."));
+                });
+    }
+
+    private JsonObject open(Row row) {
+        return new JsonObject(sealer.openText(row.getBuffer("details_sealed").getBytes(), row.getString("key_id"),
+                "appointment:" + row.getUUID("id")));
+    }
+
+    private static JsonObject details(JsonObject body) {
+        String place = body.getValue("place") instanceof String p && !p.isBlank() && p.length() <= 300 ? p.strip() : null;
+        if (place == null) {
+            throw ApiError.invalidField("place", "place has 1 to 300 characters.");
+        }
+        Object title = body.getValue("title");
+        if (title != null && (!(title instanceof String t) || t.isBlank() || t.length() > 200)) {
+            throw ApiError.invalidField("title", "title has 1 to 200 characters.");
+        }
+        return new JsonObject().put("place", place).put("title", title == null ? "Rendez-vous" : ((String) title).strip());
+    }
+
+    static JsonObject view(UUID id, UUID patient, UUID professional, Instant start, Instant end, String status, JsonObject details) {
+        return new JsonObject().put("id", id.toString()).put("patientId", patient.toString())
+                .put("professionalId", professional == null ? null : professional.toString())
+                .put("startsAt", ParisTime.show(start)).put("endsAt", ParisTime.show(end)).put("status", status)
+                .put("title", details.getString("title")).put("place", details.getString("place"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,163 @@
+package fr.relais.agenda;
+
+import fr.relais.config.AgendaConfig;
+import fr.relais.stream.Streams;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires due reminders, on any number of nodes at once. Each tick claims a batch of due jobs with
+ * {@code FOR UPDATE SKIP LOCKED} and a lease; firing marks the job fired and appends its {@code reminder.due}
+ * event in one transaction that succeeds only while this node still holds the claim, so a reminder fires once
+ * even when nodes crash (another node claims it again when the lease runs out) or run side by side. After
+ * downtime, due reminders are caught up; stale ones are skipped: appointment reminders once the appointment has
+ * begun, treatment reminders older than {@code agenda.treatmentStaleAfter}. A failed firing is retried with
+ * exponential backoff, then marked failed. Time is read from a {@link Clock}, so tests can move it.
+ */
+public final class ReminderScheduler {
+    private static final Logger log = LoggerFactory.getLogger(ReminderScheduler.class);
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Streams streams;
+    private final AgendaConfig config;
+    private final Clock clock;
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Counter fired;
+    private final Counter skipped;
+    private final Counter failed;
+    private final Counter claimed;
+    private final Timer lateness;
+    private long timer = -1;
+
+    public ReminderScheduler(Vertx vertx, Pool pool, Streams streams, AgendaConfig config, Clock clock, MeterRegistry metrics) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.streams = streams;
+        this.config = config;
+        this.clock = clock;
+        this.claimed = Counter.builder("relais.reminders.due").description("reminders claimed for firing").register(metrics);
+        this.fired = Counter.builder("relais.reminders.fired").register(metrics);
+        this.skipped = Counter.builder("relais.reminders.skipped").description("stale reminders not sent").register(metrics);
+        this.failed = Counter.builder("relais.reminders.failed").register(metrics);
+        this.lateness = Timer.builder("relais.reminders.lateness").description("from due time to firing")
+                .publishPercentileHistogram().register(metrics);
+    }
+
+    public void start() {
+        timer = vertx.setPeriodic(config.tickInterval().toMillis(), id -> {
+            if (running.compareAndSet(false, true)) {
+                runOnce().onComplete(done -> {
+                    running.set(false);
+                    if (done.failed()) {
+                        log.warn("reminder tick failed: {}", done.cause().getMessage());
+                    }
+                });
+            }
+        });
+    }
+
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** One tick: claims due reminders and fires them; returns how many fired. */
+    public Future<Integer> runOnce() {
+        Instant now = clock.instant();
+        return pool.preparedQuery("""
+                        WITH due AS (
+                            SELECT id FROM reminder_job
+                            WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'claimed' AND lease_until < $1)
+                            ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+                        UPDATE reminder_job j SET status = 'claimed', claimed_by = $3, lease_until = $4, attempts = j.attempts + 1
+                        FROM due WHERE j.id = due.id
+                        RETURNING j.id, j.kind, j.patient_id, j.source_id, j.due_at, j.payload, j.attempts""")
+                .execute(Tuple.of(utc(now), config.batchSize(), node, utc(now.plus(config.lease()))))
+                .compose(rows -> {
+                    List<Future<Boolean>> firing = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.increment();
+                        firing.add(fire(row, now));
+                    }
+                    return Future.join(firing).map(all -> (int) firing.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+                });
+    }
+
+    private Future<Boolean> fire(Row job, Instant now) {
+        UUID id = job.getUUID("id");
+        Instant due = job.getOffsetDateTime("due_at").toInstant();
+        JsonObject payload = (JsonObject) job.getValue("payload");
+        if (stale(job.getString("kind"), due, payload, now)) {
+            skipped.increment();
+            return pool.preparedQuery("UPDATE reminder_job SET status = 'skipped' WHERE id = $1 AND status = 'claimed' AND claimed_by = $2")
+                    .execute(Tuple.of(id, node)).map(false);
+        }
+        return streams.withTransaction(tx -> tx.sql().preparedQuery("""
+                                UPDATE reminder_job SET status = 'fired', fired_at = $3
+                                WHERE id = $1 AND status = 'claimed' AND claimed_by = $2""")
+                        .execute(Tuple.of(id, node, utc(now)))
+                        .compose(updated -> updated.rowCount() == 0
+                                ? Future.succeededFuture(false) // the lease ran out and another node took it
+                                : tx.append(job.getUUID("patient_id"), "reminder.due", payload.copy()
+                                        .put("reminderId", id.toString()).put("kind", job.getString("kind"))
+                                        .put("dueAt", ParisTime.show(due))).map(true)))
+                .onSuccess(done -> {
+                    if (done) {
+                        fired.increment();
+                        lateness.record(Duration.between(due, now).isNegative() ? Duration.ZERO : Duration.between(due, now));
+                    }
+                })
+                .recover(failure -> retryLater(job, now, failure));
+    }
+
+    private Future<Boolean> retryLater(Row job, Instant now, Throwable failure) {
+        int attempts = job.getInteger("attempts");
+        boolean giveUp = attempts >= config.maxAttempts();
+        Duration backoff = Duration.ofSeconds(Math.min(300, 1L << Math.min(attempts, 8)));
+        log.warn("reminder {} failed (attempt {}): {}", job.getUUID("id"), attempts, failure.getMessage());
+        if (giveUp) {
+            failed.increment();
+        }
+        return pool.preparedQuery("""
+                        UPDATE reminder_job SET status = $3, next_attempt_at = $4, last_error = $5
+                        WHERE id = $1 AND claimed_by = $2 AND status = 'claimed'""")
+                .execute(Tuple.of(job.getUUID("id"), node, giveUp ? "failed" : "pending", utc(now.plus(backoff)),
+                        String.valueOf(failure.getMessage())))
+                .map(false)
+                .otherwise(false);
+    }
+
+    private boolean stale(String kind, Instant due, JsonObject payload, Instant now) {
+        return switch (kind) {
+            case "appointment" -> payload.getString("startsAtInstant") != null
+                    && !now.isBefore(Instant.parse(payload.getString("startsAtInstant")));
+            case "treatment" -> now.isAfter(due.plus(config.treatmentStaleAfter()));
+            default -> false;
+        };
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

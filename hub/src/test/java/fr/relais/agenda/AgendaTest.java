@@ -1,0 +1,207 @@
+package fr.relais.agenda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.relais.testing.Eventually;
+import fr.relais.testing.HttpTestClient.Response;
+import fr.relais.testing.People.Person;
+import fr.relais.testing.TestHub;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Appointments and the reminder scheduler, with the hub's clock under the test's control. */
+class AgendaTest {
+    @RegisterExtension
+    static final TestHub hub = TestHub.create();
+
+    @Test
+    void remindersKeepTheParisTimeOnBothSidesOfDaylightSavingChanges() {
+        Person patient = hub.people().patient("Heure d'été");
+        Person doctor = hub.people().professional("Dr Horloge", "physician");
+        String spring = book(doctor, patient, "2027-03-28T10:00", "2027-03-28T10:30");  // DST starts at 02:00 that day
+        assertEquals(List.of("2027-03-21T09:00:00Z", "2027-03-27T09:00:00Z", "2027-03-28T06:00:00Z"), dues(spring),
+                "7 days and 1 day before at 10:00 winter time, 2 hours before at 08:00 summer time");
+        String autumn = book(doctor, patient, "2027-10-31T10:00", "2027-10-31T10:30");  // DST ends at 03:00 that day
+        assertEquals(List.of("2027-10-24T08:00:00Z", "2027-10-30T08:00:00Z", "2027-10-31T07:00:00Z"), dues(autumn),
+                "7 days and 1 day before at 10:00 summer time, 2 hours before at 08:00 winter time");
+
+        JsonObject shown = new JsonArray(patient.http().get("/api/v1/appointments?from=2027-03-01T00:00&to=2027-04-01T00:00").body())
+                .getJsonObject(0);
+        assertEquals("2027-03-28T10:00+02:00", shown.getString("startsAt"), "shown back in Paris time");
+    }
+
+    @Test
+    void aDueReminderFiresOnceLiveAndMovingOrCancellingFollows() {
+        Person patient = hub.people().patient("Rappel");
+        Person doctor = hub.people().professional("Dr Rappel", "physician");
+        Instant start = hub.clock().instant().plus(Duration.ofDays(3));
+        String id = book(doctor, patient, paris(start), paris(start.plus(Duration.ofMinutes(30))));
+        assertEquals(2, dues(id).size(), "the 7-day reminder is already past: only 1 day and 2 hours before");
+
+        Instant moved = start.plus(Duration.ofDays(10));
+        Response move = doctor.http().put("/api/v1/appointments/" + id, new JsonObject()
+                .put("startsAt", paris(moved)).put("endsAt", paris(moved.plus(Duration.ofMinutes(30)))));
+        assertEquals(200, move.status(), move.body());
+        assertEquals(3, dues(id).size(), "the old reminders are cancelled, three new ones planned");
+        assertEquals(2, hub.sql().count("SELECT count(*) FROM reminder_job WHERE source_id = ? AND status = 'cancelled'", UUID.fromString(id)));
+
+        hub.clock().advance(Duration.ofDays(6).plusHours(1)); // past the 7-day reminder of the moved appointment
+        try {
+            Eventually.await("the reminder fired", Duration.ofSeconds(15), () -> appointmentReminders(patient.id()), n -> n == 1);
+            hub.hub().agenda().scheduler().runOnce().await();
+            assertEquals(1, appointmentReminders(patient.id()), "fired once, even when ticked again");
+        } finally {
+            hub.clock().advance(Duration.ofDays(-6).minusHours(1));
+        }
+        assertEquals(1, events(patient.id(), "appointment.moved"));
+        assertEquals(403, patient.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject()).status(),
+                "the professional who booked it cancels it");
+        assertEquals(200, doctor.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject()).status());
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM reminder_job WHERE source_id = ? AND status = 'pending'", UUID.fromString(id)));
+        assertEquals(1, events(patient.id(), "appointment.cancelled"));
+        Person stranger = hub.people().professional("Dr Autre", "physician");
+        assertEquals(404, stranger.http().put("/api/v1/appointments/" + id, new JsonObject()
+                .put("startsAt", paris(moved)).put("endsAt", paris(moved.plusSeconds(60)))).status());
+    }
+
+    @Test
+    void severalSchedulersOnOneDatabaseFireEachReminderOnce() {
+        Person patient = hub.people().patient("Concurrence");
+        int total = 300;
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < total; i++) {
+            values.append(i == 0 ? "" : ",").append("(gen_random_uuid(), 'bench:").append(patient.id()).append(':').append(i)
+                    .append("', 'screening', '").append(patient.id()).append("', now() - interval '1 minute', now() - interval '1 minute', '{}')");
+        }
+        hub.sql().execute("INSERT INTO reminder_job (id, occurrence_key, kind, patient_id, due_at, next_attempt_at, payload) VALUES "
+                + values);
+        var config = hub.config().agenda();
+        List<ReminderScheduler> schedulers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            schedulers.add(new ReminderScheduler(hub.hub().vertx(), hub.hub().streams().pool(), hub.hub().streams(), config,
+                    hub.clock(), new SimpleMeterRegistry()));
+        }
+        Eventually.await("every reminder fired", Duration.ofSeconds(30), () -> {
+            Future.join(schedulers.stream().map(ReminderScheduler::runOnce).toList()).await();
+            return hub.sql().count("SELECT count(*) FROM reminder_job WHERE patient_id = ? AND status = 'fired'", patient.id());
+        }, fired -> fired == total);
+        assertEquals(total, events(patient.id(), "reminder.due"), "one event per reminder, none twice");
+    }
+
+    @Test
+    void aReminderDueWhileTheHubWasStoppedIsSentAfterTheRestart() throws Exception {
+        Person patient = hub.people().patient("Redémarrage");
+        Person doctor = hub.people().professional("Dr Panne", "physician");
+        Instant start = hub.clock().instant().plus(Duration.ofHours(3));
+        book(doctor, patient, paris(start), paris(start.plus(Duration.ofMinutes(20))));
+        hub.restart(() -> hub.clock().advance(Duration.ofMinutes(90))); // the 2-hour reminder fell due while down
+        try {
+            Eventually.await("the late reminder", Duration.ofSeconds(20), () -> appointmentReminders(patient.id()), n -> n == 1);
+            assertTrue(hub.http().get("/metrics").body().contains("relais_reminders_fired_total"));
+        } finally {
+            hub.clock().advance(Duration.ofMinutes(-90));
+        }
+    }
+
+    @Test
+    void treatmentsAndVaccinationsInTheProfileBecomeReminders() {
+        Person patient = hub.people().patient("Traitement");
+        String base = "/api/v1/patients/" + patient.id() + "/profile";
+        Response treatment = patient.http().post(base + "/treatments", new JsonObject().put("medicine", "Lévothyrox")
+                .put("dose", "75 µg").put("times", new JsonArray().add("08:00").add("20:00")));
+        assertEquals(201, treatment.status(), treatment.body());
+        Eventually.await("treatment reminders planned", Duration.ofSeconds(15),
+                () -> hub.sql().count("SELECT count(*) FROM reminder_job WHERE patient_id = ? AND kind = 'treatment' AND status = 'pending'",
+                        patient.id()), n -> n >= 3);
+        hub.hub().agenda().plan(patient.id()).await();
+        assertTrue(hub.sql().count("SELECT count(*) FROM reminder_job WHERE patient_id = ? AND kind IN ('vaccination', 'screening')",
+                patient.id()) >= 1, "the INS gives age and sex for the prevention calendar");
+        String entry = treatment.json().getString("id");
+        assertEquals(204, patient.http().delete(base + "/treatments/" + entry).status());
+        Eventually.await("treatment reminders cancelled", Duration.ofSeconds(15),
+                () -> hub.sql().count("SELECT count(*) FROM reminder_job WHERE patient_id = ? AND kind = 'treatment' AND status = 'pending'",
+                        patient.id()), n -> n == 0);
+    }
+
+    @Test
+    void theCalendarFeedParsesMatchesTheAgendaAndItsLinkCanBeRevoked() {
+        Person patient = hub.people().patient("Calendrier");
+        Person doctor = hub.people().professional("Dr Ical", "physician");
+        String a = book(doctor, patient, "2027-05-10T14:00", "2027-05-10T14:30");
+        String b = book(doctor, patient, "2027-06-01T09:15", "2027-06-01T09:45");
+        String url = patient.http().post("/api/v1/agenda/calendar-link", new JsonObject()).json().getString("url");
+        String path = url.substring(url.indexOf("/api/v1/"));
+        Response feed = hub.http().get(path);
+        assertEquals(200, feed.status());
+        assertTrue(feed.header("Content-Type").startsWith("text/calendar"));
+        List<Map<String, String>> events = parseIcs(feed.body());
+        Map<String, Map<String, String>> byUid = events.stream().collect(Collectors.toMap(e -> e.get("UID"), e -> e));
+        assertEquals("20270510T120000Z", byUid.get(a + "@relais").get("DTSTART"));
+        assertEquals("20270601T071500Z", byUid.get(b + "@relais").get("DTSTART"));
+        assertEquals("20270601T074500Z", byUid.get(b + "@relais").get("DTEND"));
+        assertTrue(feed.body().lines().allMatch(line -> line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 75));
+        assertTrue(feed.body().contains("\r\n"));
+
+        assertEquals(204, patient.http().delete("/api/v1/agenda/calendar-link").status());
+        assertEquals(404, hub.http().get(path).status());
+        assertEquals(404, hub.http().get("/api/v1/agenda.ics?token=guess").status());
+    }
+
+    private static List<Map<String, String>> parseIcs(String body) {
+        String unfolded = body.replace("\r\n ", "");
+        assertTrue(unfolded.startsWith("BEGIN:VCALENDAR\r\n") && unfolded.endsWith("END:VCALENDAR\r\n"));
+        List<Map<String, String>> events = new ArrayList<>();
+        Map<String, String> current = null;
+        for (String line : unfolded.split("\r\n")) {
+            if (line.equals("BEGIN:VEVENT")) {
+                current = new java.util.HashMap<>();
+            } else if (line.equals("END:VEVENT")) {
+                events.add(current);
+                current = null;
+            } else if (current != null) {
+                int colon = line.indexOf(':');
+                current.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return events;
+    }
+
+    private static String book(Person doctor, Person patient, String start, String end) {
+        Response booked = doctor.http().post("/api/v1/appointments", new JsonObject().put("patientId", patient.id().toString())
+                .put("startsAt", start).put("endsAt", end).put("place", "Cabinet, 3 rue de la Paix"));
+        assertEquals(201, booked.status(), booked.body());
+        return booked.json().getString("id");
+    }
+
+    private static List<String> dues(String appointment) {
+        return hub.sql().rows("SELECT due_at FROM reminder_job WHERE source_id = ? AND status = 'pending' ORDER BY due_at",
+                        UUID.fromString(appointment)).stream()
+                .map(row -> ((java.sql.Timestamp) row.get("due_at")).toInstant().toString()).toList();
+    }
+
+    private static long events(UUID recipient, String type) {
+        return hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type = ?", recipient, type);
+    }
+
+    private static long appointmentReminders(UUID recipient) {
+        return hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type = 'reminder.due' "
+                + "AND data->>'kind' = 'appointment'", recipient);
+    }
+
+    private static String paris(Instant instant) {
+        return instant.atZone(ParisTime.ZONE).toLocalDateTime().withNano(0).toString();
+    }
+}
