@@ -30,6 +30,7 @@ final class BenchHub implements AutoCloseable {
 
     final Hub hub;
     final Path dir;
+    private fr.relais.config.RelaisConfig config;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private BenchHub(Hub hub, Path dir) {
@@ -54,7 +55,13 @@ final class BenchHub implements AutoCloseable {
         var config = ConfigLoader.load(Optional.empty(), Map.of(), overrides);
         LogSetup.apply(config.log()); // no line per request: the benchmark measures the hub, not the console
         Hub hub = Hub.start(config);
-        return new BenchHub(hub, dir);
+        BenchHub bench = new BenchHub(hub, dir);
+        bench.config = config;
+        return bench;
+    }
+
+    fr.relais.config.RelaisConfig config() {
+        return config;
     }
 
     int port() {

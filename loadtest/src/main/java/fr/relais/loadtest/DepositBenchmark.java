@@ -120,7 +120,11 @@ final class DepositBenchmark {
     }
 
     /** The baseline: single-row insert + commit of a row of the same size, same concurrency, same database. */
-    private record RawInsert(double perSecond) {
+    record RawInsert(double perSecond) {
+        static double rate(Pool pool, int concurrency, Duration warmup, Duration measure) {
+            return measure(pool, concurrency, warmup, measure).perSecond;
+        }
+
         static RawInsert measure(Pool pool, int concurrency, Duration warmup, Duration measure) {
             pool.query("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, patient uuid, payload bytea, at timestamptz DEFAULT now())")
                     .execute().await();

@@ -10,8 +10,9 @@ public final class Main {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         switch (scenario) {
             case "deposits" -> DepositBenchmark.run(seconds);
+            case "reminders" -> ReminderBenchmark.run(seconds);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits");
+                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders");
                 System.exit(2);
             }
         }
