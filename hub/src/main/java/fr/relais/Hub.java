@@ -21,7 +21,10 @@ import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityModule;
 import fr.relais.identity.PasswordHashing;
+import fr.relais.mail.EmailOutbox;
 import fr.relais.mail.Mailer;
+import fr.relais.mail.OutboxDispatcher;
+import fr.relais.secrets.Sealer;
 import fr.relais.ratelimit.RateLimiter;
 import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
@@ -57,6 +60,7 @@ public final class Hub {
     private final NodeRuns nodeRuns;
     private IdentityModule identity;
     private Mailer mailer;
+    private OutboxDispatcher dispatcher;
     private Streams streams;
     private MessagingModule messaging;
     private RecordModule record;
@@ -111,9 +115,11 @@ public final class Hub {
     private void startFeatures(RelaisConfig config, Clock clock) {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
         mailer = Mailer.create(vertx, config.mail());
+        EmailOutbox outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
+        dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
         AuditLog audit = new AuditLog(pool);
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
-                new PasswordHashing(vertx, config.auth().argon2()), mailer, audit, new RateLimiter(pool, clock), clock,
+                new PasswordHashing(vertx, config.auth().argon2()), outbox, audit, new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
@@ -159,6 +165,7 @@ public final class Hub {
             }
         }
         agenda.start();
+        dispatcher.start();
         log.info("Relais {} listening on {}", version(), url(config));
     }
 
@@ -185,6 +192,9 @@ public final class Hub {
         }
         if (agenda != null) {
             agenda.stop();
+        }
+        if (dispatcher != null) {
+            dispatcher.stop();
         }
         if (streamTrimmer >= 0) {
             vertx.cancelTimer(streamTrimmer);

@@ -27,7 +27,7 @@ final class FileMailer implements Mailer {
     }
 
     @Override
-    public Future<Void> send(Email email) {
+    public Future<Void> send(Email email, String messageId) {
         return vertx.executeBlocking(() -> {
             Files.createDirectories(dir);
             String name = Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID() + ".eml";
@@ -40,7 +40,8 @@ final class FileMailer implements Mailer {
 
     private String render(Email email) {
         String boundary = "relais-" + UUID.randomUUID();
-        return "From: " + from + "\r\n"
+        return "Message-ID: <" + UUID.randomUUID() + "@relais>\r\n"
+                + "From: " + from + "\r\n"
                 + "To: " + email.to() + "\r\n"
                 + "Subject: =?UTF-8?B?" + Base64.getEncoder().encodeToString(email.subject().getBytes(StandardCharsets.UTF_8)) + "?=\r\n"
                 + "MIME-Version: 1.0\r\n"

@@ -4,11 +4,11 @@ import fr.relais.config.MailConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** Sends emails now. Security emails (login codes, activation) use it directly; notifications go through the outbox. */
+/** Hands one email to the mail system now. Only the outbox dispatcher calls it: every email goes through the outbox. */
 public interface Mailer {
 
-    /** Fails with a {@code mail_unavailable} ApiError (503) when the email could not be handed over. */
-    Future<Void> send(Email email);
+    /** Fails with the transport's own error when the email could not be handed over (see {@link SmtpFailures}). */
+    Future<Void> send(Email email, String messageId);
 
     Future<Void> close();
 

@@ -1,7 +1,6 @@
 package fr.relais.mail;
 
 import fr.relais.config.MailConfig;
-import fr.relais.error.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
@@ -9,13 +8,9 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Hands emails to an SMTP server through a pooled Vert.x mail client. */
 final class SmtpMailer implements Mailer {
-    private static final Logger log = LoggerFactory.getLogger(SmtpMailer.class);
-
     private final MailClient client;
     private final String from;
 
@@ -38,17 +33,12 @@ final class SmtpMailer implements Mailer {
     }
 
     @Override
-    public Future<Void> send(Email email) {
+    public Future<Void> send(Email email, String messageId) {
         MailMessage message = new MailMessage()
+                .addHeader("Message-ID", "<" + messageId + "@relais>")
                 .setFrom(from).setTo(email.to()).setSubject(email.subject())
                 .setText(email.text()).setHtml(email.html());
-        return client.sendMail(message)
-                .<Void>mapEmpty()
-                .recover(failure -> {
-                    log.warn("SMTP refused or unreachable: {}", failure.getMessage());
-                    return Future.failedFuture(ApiError.of(503, "mail_unavailable",
-                            "The email could not be sent; try again in a moment.").retryAfter(Duration.ofSeconds(30)));
-                });
+        return client.sendMail(message).mapEmpty();
     }
 
     @Override

@@ -45,9 +45,10 @@ class AdminAndIntegratorTest {
                 .put("ins", People.insNumber()).put("email", email).put("displayName", "Nouvelle Patiente"));
         assertEquals(201, created.status(), created.body());
         assertEquals("pending", created.json().getString("status"));
-        assertTrue(created.json().getBoolean("activationEmailSent"));
+        assertTrue(created.json().getBoolean("activationEmailQueued"));
 
-        MimeMessage activation = hub.mail().getReceivedMessagesForDomain(email)[0];
+        MimeMessage activation = fr.relais.testing.Eventually.await("the activation email", java.time.Duration.ofSeconds(15),
+                () -> hub.mail().getReceivedMessagesForDomain(email), found -> found.length == 1)[0];
         assertEquals("Activez votre espace santé", activation.getSubject());
         Matcher code = Pattern.compile("Code d'activation : ([A-Za-z0-9_-]+)").matcher(GreenMailUtil.getBody(activation));
         assertTrue(code.find());

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -84,14 +85,15 @@ public final class People {
         return started.json().getString("challengeId");
     }
 
-    /** The code of the newest login email to {@code email}, waiting for it to arrive. */
+    /** The code of the next login email to {@code email} not read yet, waiting for it to arrive. */
     public String awaitCode(String email) {
-        MimeMessage message = Eventually.await("a login code email to " + email, Duration.ofSeconds(20),
+        int already = consumedCodes.getOrDefault(email, 0);
+        List<MimeMessage> codes = Eventually.await("login code email #" + (already + 1) + " to " + email, Duration.ofSeconds(20),
                 () -> Arrays.stream(hub.mail().getReceivedMessagesForDomain(email))
-                        .filter(m -> subject(m).equals("Votre code de connexion"))
-                        .reduce((first, second) -> second).orElse(null),
-                m -> m != null && !consumedCodes.contains(m));
-        consumedCodes.add(message);
+                        .filter(m -> subject(m).equals("Votre code de connexion")).toList(),
+                list -> list.size() > already);
+        consumedCodes.put(email, already + 1);
+        MimeMessage message = codes.get(already);
         Matcher matcher = CODE.matcher(GreenMailUtil.getBody(message).replace("=\r\n", ""));
         if (!matcher.find()) {
             throw new AssertionError("no code in " + GreenMailUtil.getBody(message));
@@ -99,7 +101,7 @@ public final class People {
         return matcher.group(1);
     }
 
-    private final java.util.Set<MimeMessage> consumedCodes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private static final java.util.Map<String, Integer> consumedCodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String subject(MimeMessage message) {
         try {

@@ -121,11 +121,16 @@ public final class Provisioning {
                 .map(v -> new CreatedClient(id, clientId, secret, name, scopes));
     }
 
-    /** Sends the activation email of a new account. */
+    /** Queues the activation email of a new account (sent at once, as a security email). */
     public Future<Void> sendActivation(Created created) {
         String link = ctx.publicBaseUrl().get() + "/activate#code=" + created.activationCode();
-        return ctx.mailer().send(IdentityEmails.activation(created.account().email(), created.account().displayName(),
-                link, created.activationCode(), ctx.auth().activationLifetime()));
+        return ctx.pool().withTransaction(tx -> ctx.outbox().enqueue(tx, "activation:" + created.account().id() + ":"
+                                + java.util.HexFormat.of().formatHex(Tokens.sha256(created.activationCode())).substring(0, 16),
+                        created.account().id(), "security", fr.relais.mail.EmailOutbox.SECURITY,
+                        IdentityEmails.activation(created.account().email(), created.account().displayName(), link,
+                                created.activationCode(), ctx.auth().activationLifetime()), null, ctx.clock().instant()))
+                .onSuccess(v -> ctx.outbox().kick())
+                .mapEmpty();
     }
 
     /** Sets the password of a pending account from its activation code. */

@@ -10,6 +10,7 @@ import fr.relais.identity.account.Account;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
+import fr.relais.mail.EmailOutbox;
 import fr.relais.web.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -140,11 +141,14 @@ public final class LoginService {
         UUID id = UUID.randomUUID();
         String code = Tokens.digits(6);
         OffsetDateTime expires = OffsetDateTime.now(ctx.clock()).plus(ctx.auth().otpLifetime());
-        return ctx.pool().preparedQuery("INSERT INTO login_challenge (id, account_id, code_hash, expires_at) VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(id, account.id(), Buffer.buffer(codeHash(id, code)), expires))
-                .compose(v -> ctx.mailer().send(IdentityEmails.loginCode(account.email(), code, ctx.auth().otpLifetime())))
-                .compose(v -> ctx.audit().append(AuditEvent.of("account", account.id().toString(), "login.password",
-                        "success").from(ip)))
+        return ctx.pool().withTransaction(tx -> tx.preparedQuery(
+                                "INSERT INTO login_challenge (id, account_id, code_hash, expires_at) VALUES ($1, $2, $3, $4)")
+                        .execute(Tuple.of(id, account.id(), Buffer.buffer(codeHash(id, code)), expires))
+                        .compose(v -> ctx.outbox().enqueue(tx, "login-code:" + id, account.id(), "security", EmailOutbox.SECURITY,
+                                IdentityEmails.loginCode(account.email(), code, ctx.auth().otpLifetime()), null, ctx.clock().instant()))
+                        .compose(v -> ctx.audit().append(tx, AuditEvent.of("account", account.id().toString(), "login.password",
+                                "success").from(ip))))
+                .onSuccess(v -> ctx.outbox().kick())
                 .map(v -> new JsonObject().put("challengeId", id.toString()).put("expiresAt", expires.toInstant().toString())
                         .put("delivery", "email"));
     }
