@@ -30,6 +30,7 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
 import fr.relais.messaging.MessagingModule;
 import fr.relais.metrics.HubMetrics;
+import fr.relais.notify.NotifyModule;
 import fr.relais.profile.ProfileModule;
 import fr.relais.record.RecordModule;
 import fr.relais.net.FreePort;
@@ -61,6 +62,7 @@ public final class Hub {
     private IdentityModule identity;
     private Mailer mailer;
     private OutboxDispatcher dispatcher;
+    private NotifyModule notify;
     private Streams streams;
     private MessagingModule messaging;
     private RecordModule record;
@@ -133,6 +135,8 @@ public final class Hub {
         profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
         record.deploy().await();
         profile.deploy().await();
+        notify = new NotifyModule(vertx, pool, outbox, masterKey, config.notifications(), clock,
+                () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile, audit, masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
@@ -166,13 +170,14 @@ public final class Hub {
         }
         agenda.start();
         dispatcher.start();
+        notify.start();
         log.info("Relais {} listening on {}", version(), url(config));
     }
 
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi),
+                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi),
                 List.of(identity::mountRoot), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
@@ -195,6 +200,9 @@ public final class Hub {
         }
         if (dispatcher != null) {
             dispatcher.stop();
+        }
+        if (notify != null) {
+            notify.stop();
         }
         if (streamTrimmer >= 0) {
             vertx.cancelTimer(streamTrimmer);
@@ -267,6 +275,16 @@ public final class Hub {
     /** The identity feature, for tests and admin commands that provision accounts. */
     public IdentityModule identity() {
         return identity;
+    }
+
+    /** Missed-notification emails, for tests that scan on demand. */
+    public NotifyModule notifications() {
+        return notify;
+    }
+
+    /** The outbox dispatcher, for tests and benchmarks. */
+    public OutboxDispatcher dispatcher() {
+        return dispatcher;
     }
 
     /** The agenda, for tests and benchmarks that drive its scheduler. */

@@ -2,6 +2,7 @@ package fr.relais;
 
 import fr.relais.cli.AuditCommand;
 import fr.relais.cli.KeysCommand;
+import fr.relais.cli.MailCommand;
 import fr.relais.cli.MigrateCommand;
 import fr.relais.cli.RelaisCommand;
 import fr.relais.cli.ServeCommand;
@@ -19,7 +20,8 @@ public final class Main {
                 .addSubcommand(new MigrateCommand())
                 .addSubcommand(new UserCommand())
                 .addSubcommand(new AuditCommand())
-                .addSubcommand(new KeysCommand());
+                .addSubcommand(new KeysCommand())
+                .addSubcommand(new MailCommand());
         int exit = cli.execute(args);
         if (exit != ServeCommand.KEEP_RUNNING) {
             System.exit(exit);

@@ -31,6 +31,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     private final TestClock clock = new TestClock();
     private Hub hub;
     private GreenMail mail;
+    private int smtpPort;
     private HttpTestClient http;
 
     private TestHub() {
@@ -110,6 +111,19 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
 
     public GreenMail mail() {
         return mail;
+    }
+
+    /** Stops the SMTP server (an outage), until {@link #startMail()}. */
+    public void stopMail() {
+        smtpPort = mail.getSmtp().getPort();
+        mail.stop();
+    }
+
+    /** Starts the SMTP server again on the same port; what it received before is gone. */
+    public void startMail() {
+        mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        People.forgetReadCodes(); // the new server's mailboxes start empty
+        mail.start();
     }
 
     /** The hub's clock: move it to make codes and tokens expire. */

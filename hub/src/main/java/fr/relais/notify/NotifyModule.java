@@ -1,0 +1,114 @@
+package fr.relais.notify;
+
+import fr.relais.config.NotifyConfig;
+import fr.relais.error.ApiError;
+import fr.relais.identity.Authentication;
+import fr.relais.mail.EmailOutbox;
+import fr.relais.mail.Html;
+import fr.relais.secrets.MasterKey;
+import fr.relais.web.Requests;
+import fr.relais.web.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Missed notifications by email: the scanner that turns unacknowledged events into count-only emails, people's
+ * preferences and quiet hours, and the signed unsubscribe links.
+ */
+public final class NotifyModule {
+    private static final Logger log = LoggerFactory.getLogger(NotifyModule.class);
+
+    private final Vertx vertx;
+    private final NotificationSettings settings;
+    private final MissedEventScanner scanner;
+    private final MasterKey masterKey;
+    private final NotifyConfig config;
+    private final Supplier<String> publicBaseUrl;
+    private long timer = -1;
+
+    public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MasterKey masterKey, NotifyConfig config, Clock clock,
+                        Supplier<String> publicBaseUrl) {
+        this.vertx = vertx;
+        this.masterKey = masterKey;
+        this.config = config;
+        this.publicBaseUrl = publicBaseUrl;
+        this.settings = new NotificationSettings(pool, config);
+        this.scanner = new MissedEventScanner(pool, outbox, settings, config, clock, this::unsubscribeLinks,
+                () -> publicBaseUrl.get() + "/");
+    }
+
+    public void start() {
+        timer = vertx.setPeriodic(config.scanEvery().toMillis(), id -> scanOnce()
+                .onFailure(e -> log.warn("missed-event scan failed: {}", e.getMessage())));
+    }
+
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** One scan now (tests; the hub scans every {@code notify.scanEvery}); returns the emails queued. */
+    public Future<Integer> scanOnce() {
+        return scanner.runOnce();
+    }
+
+    public void mountApi(Router api) {
+        api.get("/me/notifications").handler(rc -> settings.view(Authentication.principal(rc).id())
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
+        api.put("/me/notifications").handler(rc -> settings.update(Authentication.principal(rc).id(), Requests.json(rc))
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
+        api.get("/notifications/unsubscribe").handler(this::unsubscribe);
+    }
+
+    /** The link of an email: no login, the signature is the proof. Security emails have none. */
+    private void unsubscribe(RoutingContext rc) {
+        String account = rc.queryParams().get("account");
+        String categoryName = rc.queryParams().get("category");
+        Category category = Category.parse(categoryName).orElseThrow(() -> ApiError.notFound("not_found", "Unknown link."));
+        byte[] expected = signature(account, category);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(String.valueOf(rc.queryParams().get("signature")));
+        } catch (IllegalArgumentException e) {
+            given = new byte[0];
+        }
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw ApiError.notFound("not_found", "This link is not valid.");
+        }
+        settings.setMode(UUID.fromString(account), category, "live")
+                .onSuccess(v -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                        .end("<!doctype html><meta charset=utf-8><title>Relais</title><p>C'est noté : vous ne recevrez plus "
+                                + "d'email pour « " + Html.escape(category.wireName()) + " ». Vous pouvez changer d'avis dans vos "
+                                + "préférences.</p>"))
+                .onFailure(rc::fail);
+    }
+
+    Map<Category, String> unsubscribeLinks(UUID account, Map<Category, Integer> counts) {
+        Map<Category, String> links = new EnumMap<>(Category.class);
+        for (Category category : counts.keySet()) {
+            links.put(category, publicBaseUrl.get() + "/api/v1/notifications/unsubscribe?account=" + account + "&category="
+                    + category.wireName() + "&signature=" + URLEncoder.encode(Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(signature(account.toString(), category)), StandardCharsets.UTF_8));
+        }
+        return links;
+    }
+
+    private byte[] signature(String account, Category category) {
+        return masterKey.keyedHash("unsubscribe", account + ":" + category.wireName());
+    }
+}
