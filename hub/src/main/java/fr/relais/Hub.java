@@ -62,6 +62,7 @@ public final class Hub {
     private IdentityModule identity;
     private Mailer mailer;
     private OutboxDispatcher dispatcher;
+    private EmailOutbox outbox;
     private NotifyModule notify;
     private Streams streams;
     private MessagingModule messaging;
@@ -117,7 +118,7 @@ public final class Hub {
     private void startFeatures(RelaisConfig config, Clock clock) {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
         mailer = Mailer.create(vertx, config.mail());
-        EmailOutbox outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
+        outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
         dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
         AuditLog audit = new AuditLog(pool);
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
@@ -280,6 +281,11 @@ public final class Hub {
     /** Missed-notification emails, for tests that scan on demand. */
     public NotifyModule notifications() {
         return notify;
+    }
+
+    /** The email outbox, for benchmarks. */
+    public EmailOutbox outbox() {
+        return outbox;
     }
 
     /** The outbox dispatcher, for tests and benchmarks. */

@@ -39,6 +39,10 @@ final class BenchHub implements AutoCloseable {
     }
 
     static BenchHub start() throws IOException {
+        return start(Map.of());
+    }
+
+    static BenchHub start(Map<String, String> extra) throws IOException {
         Path dir = Files.createDirectories(Path.of("loadtest", "target", "bench-" + System.currentTimeMillis())).toAbsolutePath();
         Map<String, String> overrides = Map.ofEntries(
                 Map.entry("http.port", "0"),
@@ -52,7 +56,9 @@ final class BenchHub implements AutoCloseable {
                 Map.entry("auth.argon2.iterations", "1"),
                 Map.entry("auth.rateLimit.perAddress", "1000000"),
                 Map.entry("log.level", "WARN"));
-        var config = ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+        Map<String, String> all = new java.util.HashMap<>(overrides);
+        all.putAll(extra);
+        var config = ConfigLoader.load(Optional.empty(), Map.of(), all);
         LogSetup.apply(config.log()); // no line per request: the benchmark measures the hub, not the console
         Hub hub = Hub.start(config);
         BenchHub bench = new BenchHub(hub, dir);

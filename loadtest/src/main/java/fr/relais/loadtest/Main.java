@@ -11,8 +11,9 @@ public final class Main {
         switch (scenario) {
             case "deposits" -> DepositBenchmark.run(seconds);
             case "reminders" -> ReminderBenchmark.run(seconds);
+            case "mails" -> MailBenchmark.run(seconds);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders");
+                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails");
                 System.exit(2);
             }
         }
