@@ -158,8 +158,7 @@ class AccessPolicyTest {
     }
 
     private static void declareCare(Person patient, Person professional) {
-        Response declared = patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps(professional)));
-        assertEquals(201, declared.status(), declared.body());
+        hub.people().treats(professional, patient);
     }
 
     private static String rpps(Person professional) {

@@ -261,8 +261,7 @@ class MessagingTest {
     }
 
     private static void treats(Person doctor, Person patient) {
-        String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
-        assertEquals(201, patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps)).status());
+        hub.people().treats(doctor, patient);
     }
 
     private static String start(Person doctor, Person patient, String subject) {
@@ -274,8 +273,6 @@ class MessagingTest {
     }
 
     private static WsTestClient live(Person person) {
-        WsTestClient socket = WsTestClient.subscribed(hub.port(), person.accessToken(), null);
-        socket.awaitType("subscribed");
-        return socket;
+        return hub.people().live(person);
     }
 }

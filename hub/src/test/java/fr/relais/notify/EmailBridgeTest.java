@@ -188,13 +188,10 @@ class EmailBridgeTest {
     }
 
     private static void treats(Person doctor, Person patient) {
-        String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
-        assertEquals(201, patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps)).status());
+        hub.people().treats(doctor, patient);
     }
 
     private static WsTestClient live(Person person) {
-        WsTestClient socket = WsTestClient.subscribed(hub.port(), person.accessToken(), null);
-        socket.awaitType("subscribed");
-        return socket;
+        return hub.people().live(person);
     }
 }

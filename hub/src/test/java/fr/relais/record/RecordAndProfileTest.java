@@ -217,18 +217,14 @@ class RecordAndProfileTest {
     }
 
     private static void declareCare(Person patient, Person pro) {
-        String rpps = pro.http().get("/api/v1/me").json().getString("rpps");
-        assertEquals(201, patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps)).status());
+        hub.people().treats(pro, patient);
     }
 
     private static void block(Person patient, Person pro) {
-        String rpps = pro.http().get("/api/v1/me").json().getString("rpps");
-        assertEquals(201, patient.http().post("/api/v1/me/blocked-professionals", new JsonObject().put("rpps", rpps)).status());
+        hub.people().blocks(patient, pro);
     }
 
     private static WsTestClient live(Person person) {
-        WsTestClient socket = WsTestClient.subscribed(hub.port(), person.accessToken(), null);
-        socket.awaitType("subscribed");
-        return socket;
+        return hub.people().live(person);
     }
 }

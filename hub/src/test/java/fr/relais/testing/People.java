@@ -65,6 +65,26 @@ public final class People {
         return logIn(created.account().email(), PASSWORD);
     }
 
+    /** The patient declares that {@code professional} treats them (by RPPS, through the API). */
+    public void treats(Person professional, Person patient) {
+        String rpps = professional.http().get("/api/v1/me").json().getString("rpps");
+        HttpTestClient.Response declared = patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps));
+        assertEquals(201, declared.status(), declared.body());
+    }
+
+    /** The patient blocks {@code professional}. */
+    public void blocks(Person patient, Person professional) {
+        String rpps = professional.http().get("/api/v1/me").json().getString("rpps");
+        assertEquals(201, patient.http().post("/api/v1/me/blocked-professionals", new JsonObject().put("rpps", rpps)).status());
+    }
+
+    /** A socket of this person, subscribed from the head of their stream. */
+    public WsTestClient live(Person person) {
+        WsTestClient socket = WsTestClient.subscribed(hub.port(), person.accessToken(), null);
+        socket.awaitType("subscribed");
+        return socket;
+    }
+
     /** Password, then the emailed code. */
     public Person logIn(String email, String password) {
         String challenge = startLogin(email, password);
