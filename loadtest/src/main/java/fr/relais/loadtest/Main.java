@@ -1,6 +1,6 @@
 package fr.relais.loadtest;
 
-/** {@code ./loadtest/run <scenario> [seconds]}: runs one scenario and writes its results under loadtest/results/. */
+/** {@code ./loadtest/run <scenario> [seconds] [rate]}: runs one scenario and writes its results under loadtest/results/. */
 public final class Main {
     private Main() {
     }
@@ -12,8 +12,9 @@ public final class Main {
             case "deposits" -> DepositBenchmark.run(seconds);
             case "reminders" -> ReminderBenchmark.run(seconds);
             case "mails" -> MailBenchmark.run(seconds);
+            case "fanout" -> FanoutBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 5000);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails");
+                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout");
                 System.exit(2);
             }
         }
