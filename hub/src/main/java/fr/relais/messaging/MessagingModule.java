@@ -39,7 +39,8 @@ public final class MessagingModule {
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
         this.service = new MessagingService(streams, crypto, config, audit);
         this.queries = new MessagingQueries(pool, crypto);
-        this.routes = new MessagingRoutes(service, queries, config);
+        this.routes = new MessagingRoutes(service, queries, config,
+                new AttachmentFiling(pool, queries, new fr.relais.record.RecordClient(vertx)));
     }
 
     public void mountApi(Router api) {

@@ -16,11 +16,14 @@ public final class MessagingRoutes {
     private final MessagingService service;
     private final MessagingQueries queries;
     private final fr.relais.config.MessagingConfig limits;
+    private final AttachmentFiling filing;
 
-    MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits) {
+    MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits,
+                    AttachmentFiling filing) {
         this.service = service;
         this.queries = queries;
         this.limits = limits;
+        this.filing = filing;
     }
 
     public void mount(Router api) {
@@ -32,6 +35,7 @@ public final class MessagingRoutes {
         api.post("/conversations/:id/read").handler(this::read);
         api.post("/conversations/:id/close").handler(this::close);
         api.get("/conversations/:id/attachments/:attachmentId").handler(this::attachment);
+        api.post("/conversations/:id/attachments/:attachmentId/file-to-record").handler(this::fileToRecord);
     }
 
     private void list(RoutingContext rc) {
@@ -88,6 +92,13 @@ public final class MessagingRoutes {
                         .putHeader("Cache-Control", "no-store")
                         .end(file.content()))
                 .onFailure(rc::fail);
+    }
+
+    /** A professional adds a file received or sent in a conversation with a patient to that patient's record. */
+    private void fileToRecord(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        filing.file(who, id(rc), Fields.pathId(rc.pathParam("attachmentId")), Requests.json(rc))
+                .onSuccess(document -> Responses.json(rc, 201, document)).onFailure(rc::fail);
     }
 
     private static Principal person(RoutingContext rc) {

@@ -33,6 +33,8 @@ public final class NotifyModule {
     private static final Logger log = LoggerFactory.getLogger(NotifyModule.class);
 
     private final Vertx vertx;
+    private final Pool pool;
+    private final EmailOutbox outbox;
     private final NotificationSettings settings;
     private final MissedEventScanner scanner;
     private final MasterKey masterKey;
@@ -43,6 +45,8 @@ public final class NotifyModule {
     public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MasterKey masterKey, NotifyConfig config, Clock clock,
                         Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
+        this.pool = pool;
+        this.outbox = outbox;
         this.masterKey = masterKey;
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
@@ -73,6 +77,49 @@ public final class NotifyModule {
         api.put("/me/notifications").handler(rc -> settings.update(Authentication.principal(rc).id(), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/notifications/unsubscribe").handler(this::unsubscribe);
+        api.get("/admin/emails").handler(this::listEmails);
+        api.post("/admin/emails/:id/retry").handler(this::retryEmail);
+    }
+
+    /** For admins: emails by status (dead letters first of all), never their content. */
+    private void listEmails(RoutingContext rc) {
+        Authentication.require(rc, fr.relais.identity.Principal.Kind.ADMIN);
+        String status = rc.queryParams().get("status") == null ? "dead" : rc.queryParams().get("status");
+        if (!java.util.List.of("pending", "sending", "sent", "dead", "skipped").contains(status)) {
+            throw ApiError.invalidField("status", "status is pending, sending, sent, dead or skipped.");
+        }
+        pool.preparedQuery("""
+                        SELECT id, to_address, category, attempts, last_error, created_at, not_before FROM email_outbox
+                        WHERE status = $1 ORDER BY created_at DESC LIMIT 200""")
+                .execute(io.vertx.sqlclient.Tuple.of(status))
+                .onSuccess(rows -> {
+                    io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+                    rows.forEach(row -> list.add(new io.vertx.core.json.JsonObject().put("id", row.getUUID("id").toString())
+                            .put("to", row.getString("to_address")).put("category", row.getString("category"))
+                            .put("attempts", row.getInteger("attempts")).put("lastError", row.getString("last_error"))
+                            .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));
+                    Responses.json(rc, 200, list);
+                })
+                .onFailure(rc::fail);
+    }
+
+    /** For admins: a dead email is tried again from scratch. */
+    private void retryEmail(RoutingContext rc) {
+        Authentication.require(rc, fr.relais.identity.Principal.Kind.ADMIN);
+        UUID id = fr.relais.web.Fields.pathId(rc.pathParam("id"));
+        pool.preparedQuery("""
+                        UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = now(), last_error = NULL
+                        WHERE id = $1 AND status = 'dead'""")
+                .execute(io.vertx.sqlclient.Tuple.of(id))
+                .onSuccess(rows -> {
+                    if (rows.rowCount() == 0) {
+                        rc.fail(ApiError.notFound("not_found", "No dead email has this id."));
+                    } else {
+                        outbox.kick();
+                        Responses.noContent(rc);
+                    }
+                })
+                .onFailure(rc::fail);
     }
 
     /** The link of an email: no login, the signature is the proof. Security emails have none. */

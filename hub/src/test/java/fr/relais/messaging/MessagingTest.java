@@ -160,6 +160,16 @@ class MessagingTest {
         assertEquals("application/pdf", download.headers().firstValue("Content-Type").orElse(""));
         Person stranger = hub.people().patient("Stranger");
         assertEquals(404, stranger.http().get("/api/v1/conversations/" + conversation + "/attachments/" + attachment).status());
+
+        JsonObject filing = new JsonObject().put("kind", "prescription").put("careDate", "2026-11-20");
+        String fileUrl = "/api/v1/conversations/" + conversation + "/attachments/" + attachment + "/file-to-record";
+        assertEquals(403, patient.http().post(fileUrl, filing).status(), "professionals file attachments into the record");
+        Response filed = doctor.http().post(fileUrl, filing);
+        assertEquals(201, filed.status(), filed.body());
+        assertEquals("ordonnance.pdf", filed.json().getString("title"));
+        assertEquals(filed.json().getString("id"), doctor.http().post(fileUrl, filing).json().getString("id"), "filed once");
+        JsonArray record = patient.http().get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items");
+        assertEquals(1, record.size());
         assertEquals(0, hub.sql().count("SELECT count(*) FROM attachment WHERE position(convert_to('%PDF', 'UTF8') in content_sealed) > 0"));
 
         JsonObject lying = new JsonObject().put("body", "x").put("attachments", new JsonArray().add(new JsonObject()

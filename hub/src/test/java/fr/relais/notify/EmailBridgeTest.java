@@ -148,6 +148,24 @@ class EmailBridgeTest {
     }
 
     @Test
+    void deadLettersAreVisibleToAdminsOnlyAndCanBeRetried() {
+        Person patient = hub.people().patient("Lettre morte");
+        Person admin = hub.people().admin("Postmaster");
+        hub.sql().execute("UPDATE email_outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE dedup_key LIKE 'login-code:%' "
+                + "AND recipient_id = '" + patient.id() + "'");
+        assertEquals(403, patient.http().get("/api/v1/admin/emails?status=dead").status());
+        JsonArray dead = new JsonArray(admin.http().get("/api/v1/admin/emails?status=dead").body());
+        JsonObject letter = dead.stream().map(JsonObject.class::cast).filter(e -> e.getString("to").equals(patient.email()))
+                .findFirst().orElseThrow();
+        assertEquals("550 mailbox unavailable", letter.getString("lastError"));
+        assertFalse(letter.containsKey("text") || letter.encode().contains("code de connexion"), "no content is shown");
+        int before = hub.mail().getReceivedMessagesForDomain(patient.email()).length;
+        assertEquals(204, admin.http().post("/api/v1/admin/emails/" + letter.getString("id") + "/retry", new JsonObject()).status());
+        Eventually.await("the retried email", Duration.ofSeconds(15),
+                () -> hub.mail().getReceivedMessagesForDomain(patient.email()).length, n -> n == before + 1);
+    }
+
+    @Test
     void templatesRenderFromTheCommandLineInBothLanguages() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "mail-render-" + System.nanoTime()));
         try (HubProcess run = HubProcess.start(work, Map.of(), "mail", "render", "digest", "--locale", "en")) {

@@ -1,0 +1,48 @@
+package fr.relais.messaging;
+
+import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import fr.relais.record.RecordClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Files an attachment of a patient conversation into that patient's record, through the record's public
+ * interface (the record checks, stores and announces it as any deposit; the idempotency key makes filing the
+ * same attachment twice create one document).
+ */
+final class AttachmentFiling {
+    private final Pool pool;
+    private final MessagingQueries queries;
+    private final RecordClient record;
+
+    AttachmentFiling(Pool pool, MessagingQueries queries, RecordClient record) {
+        this.pool = pool;
+        this.queries = queries;
+        this.record = record;
+    }
+
+    /** {@code body}: {kind, title?, careDate}. */
+    Future<JsonObject> file(Principal professional, UUID conversationId, UUID attachmentId, JsonObject body) {
+        return pool.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND role = 'patient'")
+                .execute(Tuple.of(conversationId))
+                .compose(rows -> queries.attachment(professional, conversationId, attachmentId).compose(file -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(ApiError.badRequest("no_patient",
+                                "This conversation has no patient: there is no record to file into."));
+                    }
+                    JsonObject deposit = new JsonObject()
+                            .put("patientId", rows.iterator().next().getUUID("account_id").toString())
+                            .put("kind", body.getValue("kind")).put("careDate", body.getValue("careDate"))
+                            .put("title", body.getValue("title", file.filename()))
+                            .put("contentType", file.contentType())
+                            .put("data", Base64.getEncoder().encodeToString(file.content().getBytes()))
+                            .put("idempotencyKey", "attachment:" + attachmentId);
+                    return record.deposit(professional, deposit);
+                }));
+    }
+}
