@@ -31,6 +31,8 @@ final class AgendaRoutes {
         api.post("/appointments").handler(this::book);
         api.put("/appointments/:id").handler(this::move);
         api.post("/appointments/:id/cancel").handler(this::cancel);
+        api.put("/me/reminders").handler(rc -> appointments.setOffsets(person(rc).id(), Requests.json(rc))
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.post("/agenda/calendar-link").handler(this::newLink);
         api.delete("/agenda/calendar-link").handler(this::revokeLinks);
         api.get("/agenda.ics").handler(this::ics);

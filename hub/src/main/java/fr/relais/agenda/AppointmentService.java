@@ -119,10 +119,51 @@ final class AppointmentService {
                 });
     }
 
+    /** The patient's own offsets, or the configured ones. */
+    Future<List<Duration>> offsetsOf(io.vertx.sqlclient.SqlClient sql, UUID patient) {
+        return sql.preparedQuery("SELECT offsets FROM reminder_preference WHERE account_id = $1").execute(Tuple.of(patient))
+                .map(rows -> rows.size() == 0 ? offsets : java.util.Arrays.stream(rows.iterator().next().getArrayOfStrings("offsets"))
+                        .map(Duration::parse).toList());
+    }
+
+    /** Sets a person's offsets ("7d", "1d", "2h", "30m"); an empty list means no appointment reminders. */
+    Future<JsonObject> setOffsets(UUID account, JsonObject body) {
+        if (!(body.getValue("offsets") instanceof JsonArray list) || list.size() > 10) {
+            throw ApiError.invalidField("offsets", "offsets lists up to 10 durations such as 7d, 1d, 2h or 30m.");
+        }
+        List<String> parsed = new java.util.ArrayList<>();
+        for (Object item : list) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,3})([dhm])").matcher(String.valueOf(item));
+            if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
+                throw ApiError.invalidField("offsets", "Each offset is a duration such as 7d, 1d, 2h or 30m.");
+            }
+            int n = Integer.parseInt(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofMinutes(n);
+            };
+            if (d.compareTo(Duration.ofDays(60)) > 0) {
+                throw ApiError.invalidField("offsets", "An offset is at most 60 days.");
+            }
+            parsed.add(d.toString());
+        }
+        return streams.pool().preparedQuery("""
+                        INSERT INTO reminder_preference (account_id, offsets) VALUES ($1, $2)
+                        ON CONFLICT (account_id) DO UPDATE SET offsets = EXCLUDED.offsets""")
+                .execute(Tuple.tuple().addUUID(account).addArrayOfString(parsed.toArray(String[]::new)))
+                .map(v -> new JsonObject().put("offsets", list.copy()));
+    }
+
     private Future<Void> scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start) {
+        return offsetsOf(tx.sql(), patient).compose(chosen -> scheduleReminders(tx, appointment, patient, start, chosen));
+    }
+
+    private Future<Void> scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start,
+                                           List<Duration> chosen) {
         Instant now = clock.instant();
         Future<Void> chain = Future.succeededFuture();
-        for (Duration offset : offsets) {
+        for (Duration offset : chosen) {
             Instant due = ParisTime.before(start, offset);
             if (due.isAfter(now)) {
                 String key = "appointment:" + appointment + ":" + start.getEpochSecond() + ":" + offset;

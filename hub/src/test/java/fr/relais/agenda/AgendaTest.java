@@ -78,6 +78,18 @@ class AgendaTest {
     }
 
     @Test
+    void aPatientChoosesTheirOwnReminderOffsets() {
+        Person patient = hub.people().patient("Préférences");
+        Person doctor = hub.people().professional("Dr Offsets", "physician");
+        assertEquals(200, patient.http().put("/api/v1/me/reminders", new JsonObject()
+                .put("offsets", new JsonArray().add("3d").add("30m"))).status());
+        assertEquals("offsets", patient.http().put("/api/v1/me/reminders", new JsonObject()
+                .put("offsets", new JsonArray().add("soon"))).json().getString("field"));
+        String id = book(doctor, patient, "2027-06-10T15:00", "2027-06-10T15:30");
+        assertEquals(List.of("2027-06-07T13:00:00Z", "2027-06-10T12:30:00Z"), dues(id));
+    }
+
+    @Test
     void severalSchedulersOnOneDatabaseFireEachReminderOnce() {
         Person patient = hub.people().patient("Concurrence");
         int total = 300;

@@ -46,6 +46,22 @@ class AccessPolicyTest {
     }
 
     @Test
+    void aLegalRepresentativeSeesTheChildsRecordAndTheAccessIsInTheChildsHistory() {
+        Person parent = hub.people().patient("Parent");
+        String childIns = fr.relais.testing.People.insNumber();
+        var child = hub.hub().identity().provisioning().addPatient("test", new JsonObject().put("ins", childIns)
+                .put("email", "child-" + java.util.UUID.randomUUID() + "@example.fr").put("displayName", "Enfant")
+                .put("representativeId", parent.id().toString())).await();
+        Response seen = parent.http().get("/api/v1/patients/" + child.account().id());
+        assertEquals(200, seen.status(), seen.body());
+        assertEquals("Enfant", seen.json().getString("displayName"));
+        Person other = hub.people().patient("Not the parent");
+        assertEquals(404, other.http().get("/api/v1/patients/" + child.account().id()).status());
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM access_history WHERE patient_id = ? AND actor_id = ?",
+                child.account().id(), parent.id()));
+    }
+
+    @Test
     void aStrangerAnotherPatientAndAnAdminGet404() {
         Person patient = hub.people().patient("Dominique");
         Person stranger = hub.people().professional("Dr Stranger", "physician");
