@@ -27,6 +27,7 @@ public final class Streams {
     private final Vertx vertx;
     private final Pool pool;
     private final Clock clock;
+    private final AppendBatcher batcher = new AppendBatcher(this);
 
     public Streams(Vertx vertx, Pool pool, Clock clock) {
         this.vertx = vertx;
@@ -48,9 +49,12 @@ public final class Streams {
         return pool;
     }
 
-    /** Appends one event in a transaction of its own. */
+    /**
+     * Appends one event that goes with no other write. Appends made at the same moment are committed together
+     * (group commit, see {@link AppendBatcher}); each one's future completes once its event is committed.
+     */
     public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
-        return withTransaction(tx -> tx.append(recipient, type, data));
+        return batcher.append(recipient, type, data);
     }
 
     private void publish(List<StreamEvent> events) {
