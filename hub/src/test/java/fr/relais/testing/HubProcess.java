@@ -86,9 +86,17 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the process if a test left it running: gracefully first, so that its embedded PostgreSQL stops too. */
     @Override
     public void close() {
-        process.destroyForcibly();
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            terminate(Duration.ofSeconds(30));
+        } catch (Exception | AssertionError e) {
+            process.destroyForcibly();
+        }
     }
 
     private void readOutput() {
