@@ -56,6 +56,23 @@ class ServeProcessTest {
     }
 
     @Test
+    void afterAKillTheNextStartUsesThePostgresLeftRunning() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "killed-" + System.nanoTime()));
+        Map<String, String> env = Map.of("RELAIS_HTTP_PORT", "0", "RELAIS_HTTP_HOST", "127.0.0.1");
+        try (HubProcess first = HubProcess.start(work, env)) {
+            first.awaitPort(START);
+            first.kill();
+        }
+        try (HubProcess second = HubProcess.start(work, env)) {
+            HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + second.awaitPort(START));
+            assertEquals(200, http.get("/health/ready").status(), second.output());
+            assertTrue(second.output().contains("already running"), second.output());
+            assertEquals(0, second.terminate(START), second.output());
+        }
+        assertFalse(Files.exists(work.resolve("data/postgres/cluster/postmaster.pid")), "stopped with the hub that used it");
+    }
+
+    @Test
     void aBadConfigurationStopsStartUpWithOneClearLine() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "bad-config-" + System.nanoTime()));
         Files.writeString(work.resolve("bad.yaml"), "http:\n  port: 99999\n");

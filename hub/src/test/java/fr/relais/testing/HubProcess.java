@@ -71,6 +71,11 @@ public final class HubProcess implements AutoCloseable {
         return awaitExit(deadline);
     }
 
+    /** kill -9: no chance to clean up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
     public int awaitExit(Duration deadline) throws InterruptedException {
         if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
