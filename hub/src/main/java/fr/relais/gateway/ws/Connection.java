@@ -3,8 +3,6 @@ package fr.relais.gateway.ws;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import fr.relais.identity.token.TokenClaims;
-import fr.relais.stream.StreamEvent;
-import fr.relais.stream.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
@@ -12,30 +10,22 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket, confined to its gateway instance's event loop. It authenticates (header or first frame),
- * subscribes to its principal's stream from an optional cursor, and then receives every event exactly once and
- * in offset order: live events are delivered when they extend what was delivered, a gap is filled from the
- * database first, duplicates are dropped. Frames from the client are handled one at a time, in order.
+ * One client socket, confined to its gateway instance's event loop: it handles the client's frames one at a
+ * time, in order (authentication by header or first frame, refresh, subscription, acknowledgements, commands),
+ * enforces the per-socket limits, and is swept once a second for deadlines and heartbeats. Once subscribed, its
+ * {@link OrderedDelivery} gives it every event of its principal exactly once and in order.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    private static final int MAX_PENDING_LIVE = 10_000;
-
-    private record Pending(String frame, long committedAt) {
-    }
 
     private final Transport transport;
     private final SocketContext ctx;
     private final long openedAt = System.nanoTime();
     private final Deque<String> inbox = new ArrayDeque<>();
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
 
     private long lastHeard = openedAt;
     private long lastPing = openedAt;
@@ -47,13 +37,7 @@ final class Connection {
     private boolean closed;
     private TokenClaims claims;
 
-    private boolean subscribed;
-    private boolean positioned;      // the stream position is known: live events may flow
-    private boolean catchingUp;
-    private String epoch;
-    private long delivered;
-    private Long announceAt;         // send "subscribed" once delivery reaches this offset
-    private boolean recovered;
+    private OrderedDelivery delivery;  // set once subscribed
 
     private long ackWanted;
     private boolean ackInFlight;
@@ -230,7 +214,7 @@ final class Connection {
     }
 
     private Future<Void> subscribe(Object cursorValue) {
-        if (subscribed) {
+        if (delivery != null) {
             send(Frames.error(null, "already_subscribed", "This socket is already subscribed."));
             return Future.succeededFuture();
         }
@@ -240,10 +224,10 @@ final class Connection {
             send(Frames.error(null, "invalid_cursor", "A cursor is {\"epoch\": string, \"offset\": number}."));
             return Future.succeededFuture();
         }
-        subscribed = true;
+        delivery = new OrderedDelivery(this, transport, ctx, claims.subject());
         ctx.registry().subscribe(this, claims.subject()); // from now on live events queue here: none is missed
         return ctx.streams().position(claims.subject()).map(position -> {
-            start(position, cursor);
+            delivery.start(position, cursor);
             return (Void) null;
         }).recover(failure -> {
             log.warn("cannot read a stream position: {}", failure.getMessage());
@@ -253,37 +237,9 @@ final class Connection {
         });
     }
 
-    private void start(StreamPosition position, JsonObject cursor) {
-        positioned = true;
-        epoch = position.epoch();
-        if (cursor == null) {
-            delivered = position.head();
-            recovered = true;
-        } else {
-            String clientEpoch = cursor.getString("epoch");
-            long offset = cursor.getLong("offset");
-            boolean emptyStream = position.head() == 0 && position.epoch().isEmpty();
-            recovered = emptyStream ? offset == 0 : position.canRecoverFrom(clientEpoch, offset);
-            delivered = recovered ? (emptyStream ? 0 : offset) : position.head();
-        }
-        announceAt = position.head();
-        if (delivered < position.head()) {
-            catchUp(position.head());
-        } else {
-            announce();
-            pump();
-        }
-    }
-
-    private void announce() {
-        if (announceAt != null && delivered >= announceAt) {
-            announceAt = null;
-            send(Frames.subscribed(epoch, delivered, recovered));
-        }
-    }
-
     private Future<Void> acknowledge(Object value) {
-        if (!(value instanceof Number number) || number.longValue() < 0 || number.longValue() > delivered) {
+        if (!(value instanceof Number number) || number.longValue() < 0 || delivery == null
+                || number.longValue() > delivery.delivered()) {
             send(Frames.error(null, "invalid_ack", "Acknowledge an offset you have received."));
             return Future.succeededFuture();
         }
@@ -339,114 +295,21 @@ final class Connection {
 
     /** A committed event of this socket's principal, from the event bus. */
     void onLive(String eventEpoch, long offset, String frame, long committedAt) {
-        if (closed || !subscribed) {
-            return;
-        }
-        if (!positioned) {
-            pending.put(offset, new Pending(frame, committedAt)); // sorted out once the position is read
-            return;
-        }
-        if (epoch == null || epoch.isEmpty()) {
-            epoch = eventEpoch; // the stream was created after we subscribed
-        } else if (!epoch.equals(eventEpoch)) {
-            send(Frames.error(null, "stream_reset", "The event history was reset; subscribe again without a cursor."));
-            close(CloseCodes.STREAM_RESET, "stream reset");
-            return;
-        }
-        pending.put(offset, new Pending(frame, committedAt));
-        if (pending.size() > MAX_PENDING_LIVE) {
-            slowConsumer();
-            return;
-        }
-        pump();
-    }
-
-    private void pump() {
-        while (positioned && !catchingUp && !closed && !pending.isEmpty()) {
-            Map.Entry<Long, Pending> first = pending.firstEntry();
-            long offset = first.getKey();
-            if (offset <= delivered) {
-                pending.pollFirstEntry();
-            } else if (offset == delivered + 1) {
-                pending.pollFirstEntry();
-                if (transport.full()) {
-                    slowConsumer();
-                    return;
-                }
-                write(first.getValue().frame(), offset);
-                ctx.metrics().delivered(first.getValue().committedAt());
-            } else {
-                catchUp(offset - 1); // a gap: an event whose publication we missed; read it back first
-                return;
-            }
+        if (!closed && delivery != null) {
+            delivery.onLive(eventEpoch, offset, frame, committedAt);
         }
     }
 
-    private void catchUp(long target) {
-        catchingUp = true;
-        ctx.streams().replay(claims.subject(), delivered, target, ctx.config().replayPageSize())
-                .onSuccess(events -> {
-                    if (closed) {
-                        return;
-                    }
-                    writePage(events, target);
-                    if (delivered < target) {
-                        afterDrain(() -> catchUp(target));
-                    } else {
-                        catchingUp = false;
-                        announce();
-                        pump();
-                    }
-                })
-                .onFailure(failure -> {
-                    log.warn("cannot replay a stream: {}", failure.getMessage());
-                    send(Frames.error(null, "unavailable", "The event history cannot be read now; reconnect with your cursor."));
-                    close((short) 1011, "database unavailable");
-                });
-    }
-
-    private void writePage(List<StreamEvent> events, long target) {
-        if (events.isEmpty()) {
-            log.warn("stream of {} has no events in ({}, {}]: skipping ahead", claims.subject(), delivered, target);
-            delivered = target;
-            return;
-        }
-        for (StreamEvent event : events) {
-            if (event.offset() == delivered + 1) {
-                write(event.toFrame(), event.offset(), event.type());
-            }
-        }
-    }
-
-    /** Replays wait for the client to read what was written before the next page, within the idle timeout. */
-    private void afterDrain(Runnable next) {
-        if (!transport.full()) {
-            next.run();
-            return;
-        }
-        long timer = ctx.vertx().setTimer(ctx.config().idleTimeout().toMillis(), id -> slowConsumer());
-        transport.onDrain(() -> {
-            ctx.vertx().cancelTimer(timer);
-            next.run();
-        });
-    }
-
-    /** Live events carry their type in the frame already; the label is read only by transports that need it. */
-    private void write(String frame, long offset) {
-        write(frame, offset, EventFrames.type(frame));
-    }
-
-    private void write(String frame, long offset, String type) {
-        transport.write(frame, epoch, offset, type);
-        delivered = offset;
-        ctx.metrics().frameOut();
-    }
-
-    private void send(String frame) {
+    /** A control frame (not an event). */
+    void send(String frame) {
         if (!closed) {
-            transport.write(frame, epoch, -1, null);
+            transport.write(frame, delivery == null ? null : delivery.epoch(), -1, null);
             ctx.metrics().frameOut();
         }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------------
@@ -470,7 +333,7 @@ final class Connection {
         }
     }
 
-    private void slowConsumer() {
+    void slowConsumer() {
         ctx.metrics().slowConsumer();
         close(CloseCodes.SLOW_CONSUMER, "slow consumer");
     }
@@ -492,7 +355,9 @@ final class Connection {
             return;
         }
         cleanedUp = true;
-        pending.clear();
+        if (delivery != null) {
+            delivery.clear();
+        }
         ctx.registry().remove(this, claims == null ? null : claims.subject(), claims == null ? null : claims.sessionId());
         if (slotTaken) {
             ctx.principals().release(claims.subject());
