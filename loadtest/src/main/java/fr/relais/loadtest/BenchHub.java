@@ -112,9 +112,14 @@ final class BenchHub implements AutoCloseable {
     }
 
     private String code(String email) throws Exception {
+        return codeFromMailDir(dir.resolve("mail"), email);
+    }
+
+    /** The login code emailed to {@code email}, read from the .eml files of a hub with file mail transport. */
+    static String codeFromMailDir(Path mailDir, String email) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.list(dir.resolve("mail"))) {
+            try (Stream<Path> files = Files.list(mailDir)) {
                 for (Path file : files.toList()) {
                     String text = Files.readString(file);
                     Matcher m = CODE.matcher(text);

@@ -13,8 +13,9 @@ public final class Main {
             case "reminders" -> ReminderBenchmark.run(seconds);
             case "mails" -> MailBenchmark.run(seconds);
             case "fanout" -> FanoutBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 5000);
+            case "connections" -> ConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 15000);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout");
+                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout, connections");
                 System.exit(2);
             }
         }
