@@ -34,6 +34,7 @@ import fr.relais.notify.NotifyModule;
 import fr.relais.profile.ProfileModule;
 import fr.relais.record.RecordModule;
 import fr.relais.net.FreePort;
+import fr.relais.node.ClusterNode;
 import fr.relais.node.NodeRuns;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -94,7 +95,8 @@ public final class Hub {
     /** Starts a node whose time-based rules (token expiry, code lifetime…) read {@code clock}; for tests. */
     public static Hub start(RelaisConfig config, Clock clock) {
         HubMetrics metrics = new HubMetrics();
-        Vertx vertx = metrics.instrument(Vertx.builder(), new VertxOptions().setPreferNativeTransport(true)).build();
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        Vertx vertx = ClusterNode.start(metrics.instrument(Vertx.builder(), options), options, config.cluster());
         PreparedDatabase database;
         try {
             database = PreparedDatabase.open(config.db());

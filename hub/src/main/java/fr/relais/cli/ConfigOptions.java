@@ -14,7 +14,11 @@ public final class ConfigOptions {
                     + "Environment variables RELAIS_<KEY> override it.")
     Path file;
 
+    @Option(names = "--cluster", description = "Join the other nodes (Hazelcast), as cluster.enabled: true does.")
+    boolean cluster;
+
     RelaisConfig load() {
-        return ConfigLoader.load(Optional.ofNullable(file), System.getenv(), Map.of());
+        RelaisConfig config = ConfigLoader.load(Optional.ofNullable(file), System.getenv(), Map.of());
+        return cluster ? config.clustered() : config;
     }
 }

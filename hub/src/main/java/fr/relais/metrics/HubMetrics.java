@@ -35,7 +35,7 @@ public final class HubMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** Makes the Vert.x instance report into this registry. */
+    /** Makes the Vert.x instance report into this registry (sets the metrics options on {@code options}). */
     public VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
         // Only low-cardinality labels: a path label would make one series per document or conversation id.
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()

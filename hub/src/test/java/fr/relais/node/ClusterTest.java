@@ -1,0 +1,88 @@
+package fr.relais.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import fr.relais.Hub;
+import fr.relais.config.ConfigLoader;
+import fr.relais.gateway.ws.CloseCodes;
+import fr.relais.net.FreePort;
+import fr.relais.testing.People.Person;
+import fr.relais.testing.TestHub;
+import fr.relais.testing.WsTestClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two nodes on one database, joined by Hazelcast: what happens on one reaches sockets held by the other. */
+class ClusterTest {
+    private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
+    private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
+    private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
+
+    @RegisterExtension
+    static final TestHub nodeA = TestHub.create()
+            .with("cluster.enabled", "true").with("cluster.port", String.valueOf(HAZELCAST_A))
+            .with("cluster.members", MEMBERS).with("cluster.name", "relais-test-" + HAZELCAST_A);
+
+    private static Hub nodeB;
+
+    @BeforeAll
+    static void startSecondNode() {
+        Map<String, String> overrides = new HashMap<>();
+        var a = nodeA.config();
+        overrides.put("http.port", "0");
+        overrides.put("http.host", "127.0.0.1");
+        overrides.put("db.url", "postgresql://" + a.db().external().orElseThrow().host() + ":" + a.db().external().orElseThrow().port()
+                + "/" + a.db().external().orElseThrow().database());
+        overrides.put("db.user", a.db().user());
+        overrides.put("db.password", a.db().password());
+        overrides.put("secrets.dir", a.secrets().dir().toString()); // the same master key on every node
+        overrides.put("mail.transport", "smtp");
+        overrides.put("mail.host", "127.0.0.1");
+        overrides.put("mail.port", String.valueOf(nodeA.mail().getSmtp().getPort()));
+        overrides.put("cluster.enabled", "true");
+        overrides.put("cluster.port", String.valueOf(HAZELCAST_B));
+        overrides.put("cluster.members", MEMBERS);
+        overrides.put("cluster.name", "relais-test-" + HAZELCAST_A);
+        nodeB = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides));
+    }
+
+    @AfterAll
+    static void stopSecondNode() {
+        if (nodeB != null) {
+            nodeB.stop().await();
+        }
+    }
+
+    @Test
+    void eventsWrittenOnOneNodeReachSocketsOnTheOther() {
+        Person doctor = nodeA.people().professional("Dr Cluster", "physician");
+        Person patient = nodeA.people().patient("Patiente sur B");
+        nodeA.people().treats(doctor, patient);
+        try (WsTestClient onB = WsTestClient.subscribed(nodeB.httpPort(), patient.accessToken(), null)) {
+            onB.awaitType("subscribed");
+            nodeA.hub().streams().append(patient.id(), "document.arrived", new JsonObject()).await();
+            assertEquals("document.arrived", onB.awaitEvents(1).get(0).getString("type"));
+            doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Bonjour")
+                    .put("participants", new JsonArray().add(patient.id().toString()))
+                    .put("message", new JsonObject().put("body", "Depuis le nœud A")));
+            onB.awaitType("message.created");
+        }
+    }
+
+    @Test
+    void aLogoutOnOneNodeClosesTheSessionsSocketsOnTheOther() {
+        Person patient = nodeA.people().patient("Déconnexion");
+        try (WsTestClient onB = WsTestClient.subscribed(nodeB.httpPort(), patient.accessToken(), null)) {
+            onB.awaitType("subscribed");
+            assertEquals(204, patient.http().post("/api/v1/auth/logout", new JsonObject()).status());
+            assertEquals(CloseCodes.SESSION_REVOKED, onB.awaitClose());
+        }
+    }
+}
