@@ -1,5 +1,6 @@
 package fr.relais.gateway;
 
+import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +53,10 @@ final class ProblemResponder {
     }
 
     private static ApiError toApiError(RoutingContext ctx) {
-        Throwable failure = ctx.failure();
+        Throwable failure = DatabaseOutage.toClientError(ctx.failure());
+        if (failure != ctx.failure()) {
+            log.warn("request {} refused, the database is unavailable: {}", RequestLog.requestId(ctx), ctx.failure().toString());
+        }
         if (failure instanceof ApiError error) {
             return error;
         }

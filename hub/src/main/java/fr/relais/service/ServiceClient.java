@@ -40,7 +40,8 @@ public final class ServiceClient {
             for (String member : problem.getJsonObject("extensions", new JsonObject()).fieldNames()) {
                 error = error.with(member, problem.getJsonObject("extensions").getValue(member));
             }
-            return error;
+            Long retryAfterMs = problem.getLong("retryAfterMs");
+            return retryAfterMs == null ? error : error.retryAfter(Duration.ofMillis(retryAfterMs));
         }
         if (failure instanceof ReplyException) {
             return ApiError.of(503, "service_unavailable", "A service did not answer in time; try again.")

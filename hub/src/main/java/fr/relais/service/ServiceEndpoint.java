@@ -1,5 +1,6 @@
 package fr.relais.service;
 
+import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import io.vertx.core.Future;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -36,9 +38,10 @@ public final class ServiceEndpoint {
                 result = Future.failedFuture(e);
             }
             result.onSuccess(message::reply).onFailure(failure -> {
-                if (failure instanceof ApiError error) {
+                if (DatabaseOutage.toClientError(failure) instanceof ApiError error) {
                     message.fail(error.status(), new JsonObject().put("code", error.code()).put("detail", error.detail())
-                            .put("extensions", error.extensions()).encode());
+                            .put("extensions", error.extensions())
+                            .put("retryAfterMs", error.retryAfter().map(Duration::toMillis).orElse(null)).encode());
                 } else {
                     log.error("{} {} failed", address, request.getString("action"), failure);
                     message.fail(500, new JsonObject().put("code", "internal_error")

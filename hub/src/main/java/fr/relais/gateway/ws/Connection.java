@@ -1,5 +1,6 @@
 package fr.relais.gateway.ws;
 
+import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import fr.relais.identity.token.TokenClaims;
@@ -281,7 +282,7 @@ final class Connection {
         return execution.transform(result -> {
             if (result.succeeded()) {
                 send(Frames.result(id, result.result()));
-            } else if (result.cause() instanceof ApiError e) {
+            } else if (DatabaseOutage.toClientError(result.cause()) instanceof ApiError e) {
                 send(Frames.error(id, e.code(), e.detail()));
             } else {
                 log.error("command {} failed", op, result.cause());
