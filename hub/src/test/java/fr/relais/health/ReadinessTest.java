@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +27,7 @@ class ReadinessTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create()
             .with("db.url", "")
-            .with("db.embedded.dir", "target/readiness-postgres-" + ProcessHandle.current().pid());
+            .with("db.embedded.dir", "target/readiness-postgres-" + UUID.randomUUID());
 
     @Test
     void notReadyWhileTheDatabaseIsDownAndReadyAgainWhenItIsBack() {

@@ -1,0 +1,122 @@
+package fr.relais.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.relais.config.DbConfig;
+import fr.relais.config.RelaisConfig;
+import fr.relais.db.DatabaseEndpoint;
+import fr.relais.net.FreePort;
+import fr.relais.testing.Eventually;
+import fr.relais.testing.HttpTestClient.Response;
+import fr.relais.testing.HubProcess;
+import fr.relais.testing.People.Person;
+import fr.relais.testing.TestHub;
+import fr.relais.testing.WsTestClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * kill -9 of a clustered node under traffic: node A runs in this JVM, node B in a process of its own. The patient's
+ * socket on B dies with B; the client reconnects to A with its cursor and gets every event exactly once.
+ */
+class NodeFailoverTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final int MESSAGES = 40;
+    private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
+    private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
+    private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
+    private static final String CLUSTER_NAME = "relais-failover-" + HAZELCAST_A;
+
+    @RegisterExtension
+    static final TestHub nodeA = TestHub.create()
+            .with("cluster.enabled", "true").with("cluster.port", String.valueOf(HAZELCAST_A))
+            .with("cluster.members", MEMBERS).with("cluster.name", CLUSTER_NAME);
+
+    @Test
+    void theClientsOfAKilledNodeReconnectToAnotherAndGetEveryEventExactlyOnce() throws Exception {
+        Person doctor = nodeA.people().professional("Dr Relève", "physician");
+        Person patient = nodeA.people().patient("Patiente de B");
+        nodeA.people().treats(doctor, patient);
+        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
+
+        Path work = Files.createDirectories(Path.of("target", "failover-" + System.nanoTime()));
+        try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(nodeA.config()), "serve", "--cluster")) {
+            int portB = nodeB.awaitPort(DEADLINE);
+            WsTestClient onB = WsTestClient.subscribed(portB, patient.accessToken(), null);
+            onB.awaitType("subscribed");
+
+            CompletableFuture<List<String>> traffic = CompletableFuture.supplyAsync(() -> {
+                List<String> sent = new ArrayList<>();
+                for (int i = 1; i <= MESSAGES; i++) {
+                    Response response = doctor.http().post("/api/v1/conversations/" + conversation + "/messages",
+                            new JsonObject().put("body", "Message " + i));
+                    assertEquals(201, response.status(), response.body());
+                    sent.add(response.json().getString("id"));
+                }
+                return sent;
+            });
+            Eventually.await("node B to deliver some of the traffic", DEADLINE, () -> messageIds(onB.events()).size(),
+                    delivered -> delivered >= MESSAGES / 4);
+            nodeB.kill();
+            assertEquals((short) 1006, onB.awaitClose(), "the socket died with its node");
+            List<JsonObject> beforeKill = onB.events();
+            onB.close();
+
+            JsonObject last = beforeKill.get(beforeKill.size() - 1);
+            JsonObject cursor = new JsonObject().put("epoch", last.getString("epoch")).put("offset", last.getLong("offset"));
+            try (WsTestClient onA = WsTestClient.subscribed(nodeA.port(), patient.accessToken(), cursor)) {
+                List<String> sent = traffic.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                assertTrue(messageIds(beforeKill).size() < MESSAGES, "the node died under traffic");
+                String lastSent = sent.get(sent.size() - 1);
+                Eventually.await("every message, on node A", DEADLINE, () -> messageIds(onA.events()), ids -> ids.contains(lastSent));
+
+                List<JsonObject> all = new ArrayList<>(beforeKill);
+                all.addAll(onA.events());
+                long first = all.get(0).getLong("offset");
+                for (int i = 0; i < all.size(); i++) {
+                    assertEquals(first + i, all.get(i).getLong("offset"), "offsets in order, none missed, none twice");
+                }
+                assertEquals(sent, messageIds(all), "every message exactly once, in the order sent");
+                assertEquals(MESSAGES, new HashSet<>(messageIds(all)).size());
+            }
+        }
+    }
+
+    private static List<String> messageIds(List<JsonObject> events) {
+        return events.stream().filter(e -> "message.created".equals(e.getString("type")))
+                .map(e -> e.getJsonObject("data").getString("messageId")).toList();
+    }
+
+    /** Node B: the same database, master key and SMTP server as node A, in the same Hazelcast cluster. */
+    private static Map<String, String> secondNodeEnvironment(RelaisConfig a) {
+        DbConfig db = a.db();
+        DatabaseEndpoint endpoint = db.external().orElseThrow();
+        return Map.ofEntries(
+                Map.entry("RELAIS_HTTP_PORT", "0"),
+                Map.entry("RELAIS_HTTP_HOST", "127.0.0.1"),
+                Map.entry("RELAIS_DB_URL", "postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database()),
+                Map.entry("RELAIS_DB_USER", db.user()),
+                Map.entry("RELAIS_DB_PASSWORD", db.password()),
+                Map.entry("RELAIS_SECRETS_DIR", a.secrets().dir().toAbsolutePath().toString()),
+                Map.entry("RELAIS_MAIL_TRANSPORT", "smtp"),
+                Map.entry("RELAIS_MAIL_HOST", "127.0.0.1"),
+                Map.entry("RELAIS_MAIL_PORT", String.valueOf(nodeA.mail().getSmtp().getPort())),
+                Map.entry("RELAIS_CLUSTER_PORT", String.valueOf(HAZELCAST_B)),
+                Map.entry("RELAIS_CLUSTER_MEMBERS", MEMBERS),
+                Map.entry("RELAIS_CLUSTER_NAME", CLUSTER_NAME));
+    }
+}
