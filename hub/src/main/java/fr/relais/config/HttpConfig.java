@@ -1,5 +1,6 @@
 package fr.relais.config;
 
+import fr.relais.web.AddressRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * @param shutdownGrace how long a graceful stop waits for requests in flight
  */
 public record HttpConfig(String host, int port, int instances, long maxBodySize, Duration shutdownGrace,
-                         Optional<String> publicUrl, List<String> corsAllowedOrigins, Optional<Tls> tls) {
+                         Optional<String> publicUrl, List<String> corsAllowedOrigins, List<String> trustedProxies,
+                         Optional<Tls> tls) {
 
     /** PEM files of the listener's certificate chain and private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -24,7 +26,8 @@ public record HttpConfig(String host, int port, int instances, long maxBodySize,
     }
 
     public HttpConfig withPort(int actualPort) {
-        return new HttpConfig(host, actualPort, instances, maxBodySize, shutdownGrace, publicUrl, corsAllowedOrigins, tls);
+        return new HttpConfig(host, actualPort, instances, maxBodySize, shutdownGrace, publicUrl, corsAllowedOrigins,
+                trustedProxies, tls);
     }
 
     static HttpConfig from(Settings s) {
@@ -36,7 +39,20 @@ public record HttpConfig(String host, int port, int instances, long maxBodySize,
                 s.duration("http.shutdownGrace", Duration.ZERO, Duration.ofMinutes(10)),
                 s.optionalString("http.publicUrl").map(url -> url.replaceAll("/+$", "")),
                 s.list("http.corsAllowedOrigins"),
+                trustedProxies(s),
                 tls(s));
+    }
+
+    private static List<String> trustedProxies(Settings s) {
+        List<String> proxies = s.list("http.trustedProxies");
+        for (String proxy : proxies) {
+            try {
+                AddressRange.parse(proxy);
+            } catch (IllegalArgumentException e) {
+                throw s.invalid("http.trustedProxies", e.getMessage() + " (like 10.0.0.0/8 or 192.168.1.10)");
+            }
+        }
+        return proxies;
     }
 
     private static Optional<Tls> tls(Settings s) {

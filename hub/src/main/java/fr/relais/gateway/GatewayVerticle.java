@@ -60,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(new ClientAddress(deps.http().trustedProxies()));
         router.route().handler(RequestLog::handle);
         router.route().handler(new SecurityHeaders(deps.http().tls().isPresent())::handle);
         if (!deps.http().corsAllowedOrigins().isEmpty()) {

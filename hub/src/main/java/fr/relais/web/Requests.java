@@ -28,8 +28,15 @@ public final class Requests {
         return object;
     }
 
-    /** The caller's address as this node sees it. */
+    /** Where the gateway puts the caller's address (the client's, behind trusted proxies). */
+    public static final String CLIENT_ADDRESS = "relais.clientAddress";
+
+    /** The caller's address: the peer's, or the client's as trusted proxies forwarded it. */
     public static String ip(RoutingContext ctx) {
+        String resolved = ctx.get(CLIENT_ADDRESS);
+        if (resolved != null) {
+            return resolved;
+        }
         return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     }
 }
