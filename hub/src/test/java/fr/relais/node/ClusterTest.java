@@ -1,19 +1,27 @@
 package fr.relais.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.Hub;
 import fr.relais.config.ConfigLoader;
 import fr.relais.gateway.ws.CloseCodes;
 import fr.relais.net.FreePort;
+import fr.relais.testing.Eventually;
+import fr.relais.testing.HttpTestClient;
+import fr.relais.testing.HttpTestClient.Response;
+import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes on one database, joined by Hazelcast: what happens on one reaches sockets held by the other. */
 class ClusterTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
     private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
     private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
@@ -73,6 +82,27 @@ class ClusterTest {
                     .put("participants", new JsonArray().add(patient.id().toString()))
                     .put("message", new JsonObject().put("body", "Depuis le nœud A")));
             onB.awaitType("message.created");
+        }
+    }
+
+    @Test
+    void bothNodesDispatchOneOutboxAndEachEmailLeavesExactlyOnce() {
+        List<Person> patients = IntStream.range(0, 5).mapToObj(i -> nodeA.people().patient("Courriel " + i)).toList();
+        HttpTestClient onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
+        for (Person patient : patients) {
+            for (HttpTestClient node : List.of(nodeA.http(), onB, nodeA.http(), onB)) {
+                Response started = node.postJson("/api/v1/auth/login",
+                        new JsonObject().put("email", patient.email()).put("password", People.PASSWORD));
+                assertEquals(200, started.status(), started.body());
+            }
+        }
+        for (Person patient : patients) {
+            Eventually.await("every email to " + patient.email() + " sent", DEADLINE, () -> nodeA.sql().count(
+                    "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
+            long sent = nodeA.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ?", patient.id());
+            assertTrue(sent >= 5, "activation, first login and four more codes");
+            assertEquals(sent, nodeA.mail().getReceivedMessagesForDomain(patient.email()).length,
+                    "each email once, though both nodes' dispatchers woke for it");
         }
     }
 
