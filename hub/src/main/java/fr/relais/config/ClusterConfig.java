@@ -1,9 +1,17 @@
 package fr.relais.config;
 
 import java.util.List;
+import java.util.Optional;
 
-/** Joining other hub nodes: Hazelcast membership and the clustered event bus. */
-public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String name) {
+/**
+ * Joining other hub nodes: Hazelcast membership and the clustered event bus.
+ *
+ * @param members           TCP-IP join: the other members as host:port
+ * @param kubernetesService Kubernetes join: the DNS name of a headless service that selects the hub pods
+ *                          (members and multicast are then unused)
+ */
+public record ClusterConfig(boolean enabled, String host, int port, List<String> members, Optional<String> kubernetesService,
+                            String name) {
 
     static ClusterConfig from(Settings s) {
         List<String> members = s.list("cluster.members");
@@ -12,11 +20,17 @@ public record ClusterConfig(boolean enabled, String host, int port, List<String>
                 throw s.invalid("cluster.members", "must list members as host:port");
             }
         }
+        Optional<String> kubernetesService = s.optionalString("cluster.kubernetesService");
+        kubernetesService.ifPresent(service -> {
+            if (!service.matches("[a-z0-9]([a-z0-9.\\-]*[a-z0-9])?")) {
+                throw s.invalid("cluster.kubernetesService", "must be a DNS name, like relais-hz.health.svc.cluster.local");
+            }
+        });
         return new ClusterConfig(s.bool("cluster.enabled"), s.nonBlank("cluster.host"), s.integer("cluster.port", 1, 65535),
-                members, s.nonBlank("cluster.name"));
+                members, kubernetesService, s.nonBlank("cluster.name"));
     }
 
     public ClusterConfig enabledNow() {
-        return new ClusterConfig(true, host, port, members, name);
+        return new ClusterConfig(true, host, port, members, kubernetesService, name);
     }
 }

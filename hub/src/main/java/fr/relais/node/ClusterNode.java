@@ -37,8 +37,11 @@ public final class ClusterNode {
         }
         JoinConfig join = network.getJoin();
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getMulticastConfig().setEnabled(cluster.members().isEmpty());
-        join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty()).setMembers(cluster.members());
+        boolean kubernetes = cluster.kubernetesService().isPresent();
+        join.getMulticastConfig().setEnabled(!kubernetes && cluster.members().isEmpty());
+        join.getTcpIpConfig().setEnabled(!kubernetes && !cluster.members().isEmpty()).setMembers(cluster.members());
+        cluster.kubernetesService().ifPresent(service -> // DNS lookup mode: needs no access to the Kubernetes API
+                join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", service));
         options.setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0).setClusterPublicHost(cluster.host()));
         return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().await();
     }

@@ -65,6 +65,7 @@ class ConfigLoaderTest {
         assertMessage(Map.of("db.sslMode", "maybe"), "db.sslMode", "disable, prefer, require, verify-ca, verify-full");
         assertMessage(Map.of("db.poolSize", "0"), "db.poolSize = '0'", "from 1 to 1000");
         assertMessage(Map.of("db.url", "mysql://x/y"), "db.url = 'mysql://x/y'", "must look like postgresql://");
+        assertMessage(Map.of("cluster.kubernetesService", "Relais HZ"), "cluster.kubernetesService", "must be a DNS name");
         assertMessage(Map.of("http.trustedProxies", "proxy.example"), "http.trustedProxies", "is not an IP address or CIDR range");
         assertMessage(Map.of("http.trustedProxies", "10.0.0.0/33"), "http.trustedProxies", "prefix length that is not between 0 and 32");
     }
