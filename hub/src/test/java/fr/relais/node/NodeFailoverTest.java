@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.relais.config.DbConfig;
 import fr.relais.config.RelaisConfig;
 import fr.relais.db.DatabaseEndpoint;
+import fr.relais.gateway.ws.CloseCodes;
 import fr.relais.net.FreePort;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient.Response;
@@ -28,12 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * kill -9 of a clustered node under traffic: node A runs in this JVM, node B in a process of its own. The patient's
- * socket on B dies with B; the client reconnects to A with its cursor and gets every event exactly once.
+ * A clustered node ends under traffic (kill -9, or SIGTERM as in a rolling restart): node A runs in this JVM, node B
+ * in a process of its own. The patient's socket on B ends with B; the client reconnects to A with its cursor and
+ * gets every event exactly once.
  */
 class NodeFailoverTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
-    private static final int MESSAGES = 40;
+    private static final int MESSAGES = 150;
     private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
     private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
     private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
@@ -46,6 +48,16 @@ class NodeFailoverTest {
 
     @Test
     void theClientsOfAKilledNodeReconnectToAnotherAndGetEveryEventExactlyOnce() throws Exception {
+        clientsMoveToNodeAWithoutLossWhen(HubProcess::kill, (short) 1006);
+    }
+
+    @Test
+    void theClientsOfANodeStoppedForARollingRestartMoveWithoutLoss() throws Exception {
+        clientsMoveToNodeAWithoutLossWhen(node -> assertEquals(0, node.terminate(DEADLINE), node.output()), CloseCodes.GOING_AWAY);
+    }
+
+    /** Node B serves the patient's socket while node A takes the doctor's messages; {@code stop} ends node B meanwhile. */
+    private static void clientsMoveToNodeAWithoutLossWhen(NodeStop stop, short expectedClose) throws Exception {
         Person doctor = nodeA.people().professional("Dr Relève", "physician");
         Person patient = nodeA.people().patient("Patiente de B");
         nodeA.people().treats(doctor, patient);
@@ -71,20 +83,20 @@ class NodeFailoverTest {
             });
             Eventually.await("node B to deliver some of the traffic", DEADLINE, () -> messageIds(onB.events()).size(),
                     delivered -> delivered >= MESSAGES / 4);
-            nodeB.kill();
-            assertEquals((short) 1006, onB.awaitClose(), "the socket died with its node");
-            List<JsonObject> beforeKill = onB.events();
+            stop.apply(nodeB);
+            assertEquals(expectedClose, onB.awaitClose(), "the socket ended with its node");
+            List<JsonObject> beforeStop = onB.events();
             onB.close();
 
-            JsonObject last = beforeKill.get(beforeKill.size() - 1);
+            JsonObject last = beforeStop.get(beforeStop.size() - 1);
             JsonObject cursor = new JsonObject().put("epoch", last.getString("epoch")).put("offset", last.getLong("offset"));
             try (WsTestClient onA = WsTestClient.subscribed(nodeA.port(), patient.accessToken(), cursor)) {
                 List<String> sent = traffic.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-                assertTrue(messageIds(beforeKill).size() < MESSAGES, "the node died under traffic");
+                assertTrue(messageIds(beforeStop).size() < MESSAGES, "the node ended under traffic");
                 String lastSent = sent.get(sent.size() - 1);
                 Eventually.await("every message, on node A", DEADLINE, () -> messageIds(onA.events()), ids -> ids.contains(lastSent));
 
-                List<JsonObject> all = new ArrayList<>(beforeKill);
+                List<JsonObject> all = new ArrayList<>(beforeStop);
                 all.addAll(onA.events());
                 long first = all.get(0).getLong("offset");
                 for (int i = 0; i < all.size(); i++) {
@@ -94,6 +106,10 @@ class NodeFailoverTest {
                 assertEquals(MESSAGES, new HashSet<>(messageIds(all)).size());
             }
         }
+    }
+
+    private interface NodeStop {
+        void apply(HubProcess node) throws Exception;
     }
 
     private static List<String> messageIds(List<JsonObject> events) {
