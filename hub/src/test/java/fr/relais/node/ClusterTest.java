@@ -107,6 +107,35 @@ class ClusterTest {
     }
 
     @Test
+    void emailsQueuedOnBothNodesDuringAnSmtpOutageLeaveExactlyOnceWhenItIsBack() {
+        List<Person> patients = IntStream.range(0, 3).mapToObj(i -> nodeA.people().patient("Panne " + i)).toList();
+        HttpTestClient onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
+        nodeA.stopMail();
+        try {
+            for (Person patient : patients) {
+                for (HttpTestClient node : List.of(nodeA.http(), onB)) {
+                    Response started = node.postJson("/api/v1/auth/login",
+                            new JsonObject().put("email", patient.email()).put("password", People.PASSWORD));
+                    assertEquals(200, started.status(), "a login does not wait for SMTP: " + started.body());
+                }
+            }
+            for (Person patient : patients) {
+                Eventually.await("both codes to " + patient.email() + " tried and failed", DEADLINE, () -> nodeA.sql().count(
+                        "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status = 'pending' AND attempts >= 1",
+                        patient.id()), n -> n == 2);
+            }
+        } finally {
+            nodeA.startMail(); // the same port: what the first server received is gone, so only new deliveries count
+        }
+        for (Person patient : patients) {
+            Eventually.await("every email to " + patient.email() + " sent", Duration.ofSeconds(60), () -> nodeA.sql().count(
+                    "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
+            assertEquals(2, nodeA.mail().getReceivedMessagesForDomain(patient.email()).length,
+                    "the two codes of the outage, each once");
+        }
+    }
+
+    @Test
     void aLogoutOnOneNodeClosesTheSessionsSocketsOnTheOther() {
         Person patient = nodeA.people().patient("Déconnexion");
         try (WsTestClient onB = WsTestClient.subscribed(nodeB.httpPort(), patient.accessToken(), null)) {
