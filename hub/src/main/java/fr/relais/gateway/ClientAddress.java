@@ -22,8 +22,7 @@ final class ClientAddress implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-        ctx.put(Requests.CLIENT_ADDRESS, resolve(peer, ctx.request().headers().getAll("X-Forwarded-For")));
+        ctx.put(Requests.CLIENT_ADDRESS, resolve(Requests.peer(ctx), ctx.request().headers().getAll("X-Forwarded-For")));
         ctx.next();
     }
 

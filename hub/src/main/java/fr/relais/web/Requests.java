@@ -34,9 +34,11 @@ public final class Requests {
     /** The caller's address: the peer's, or the client's as trusted proxies forwarded it. */
     public static String ip(RoutingContext ctx) {
         String resolved = ctx.get(CLIENT_ADDRESS);
-        if (resolved != null) {
-            return resolved;
-        }
+        return resolved != null ? resolved : peer(ctx);
+    }
+
+    /** The address of the other end of the connection (a proxy, when there is one). */
+    public static String peer(RoutingContext ctx) {
         return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     }
 }

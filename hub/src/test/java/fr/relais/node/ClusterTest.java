@@ -17,7 +17,6 @@ import fr.relais.testing.WsTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,23 +42,7 @@ class ClusterTest {
 
     @BeforeAll
     static void startSecondNode() {
-        Map<String, String> overrides = new HashMap<>();
-        var a = nodeA.config();
-        overrides.put("http.port", "0");
-        overrides.put("http.host", "127.0.0.1");
-        overrides.put("db.url", "postgresql://" + a.db().external().orElseThrow().host() + ":" + a.db().external().orElseThrow().port()
-                + "/" + a.db().external().orElseThrow().database());
-        overrides.put("db.user", a.db().user());
-        overrides.put("db.password", a.db().password());
-        overrides.put("secrets.dir", a.secrets().dir().toString()); // the same master key on every node
-        overrides.put("mail.transport", "smtp");
-        overrides.put("mail.host", "127.0.0.1");
-        overrides.put("mail.port", String.valueOf(nodeA.mail().getSmtp().getPort()));
-        overrides.put("cluster.enabled", "true");
-        overrides.put("cluster.port", String.valueOf(HAZELCAST_B));
-        overrides.put("cluster.members", MEMBERS);
-        overrides.put("cluster.name", "relais-test-" + HAZELCAST_A);
-        nodeB = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides));
+        nodeB = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), nodeA.siblingSettings(HAZELCAST_B)));
     }
 
     @AfterAll
@@ -91,9 +74,7 @@ class ClusterTest {
         HttpTestClient onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
         for (Person patient : patients) {
             for (HttpTestClient node : List.of(nodeA.http(), onB, nodeA.http(), onB)) {
-                Response started = node.postJson("/api/v1/auth/login",
-                        new JsonObject().put("email", patient.email()).put("password", People.PASSWORD));
-                assertEquals(200, started.status(), started.body());
+                startLogin(node, patient);
             }
         }
         for (Person patient : patients) {
@@ -114,9 +95,7 @@ class ClusterTest {
         try {
             for (Person patient : patients) {
                 for (HttpTestClient node : List.of(nodeA.http(), onB)) {
-                    Response started = node.postJson("/api/v1/auth/login",
-                            new JsonObject().put("email", patient.email()).put("password", People.PASSWORD));
-                    assertEquals(200, started.status(), "a login does not wait for SMTP: " + started.body());
+                    startLogin(node, patient); // it does not wait for SMTP
                 }
             }
             for (Person patient : patients) {
@@ -143,5 +122,12 @@ class ClusterTest {
             assertEquals(204, patient.http().post("/api/v1/auth/logout", new JsonObject()).status());
             assertEquals(CloseCodes.SESSION_REVOKED, onB.awaitClose());
         }
+    }
+
+    /** Password step of a login on {@code node}: it queues the email with the code. */
+    private static void startLogin(HttpTestClient node, Person patient) {
+        Response started = node.postJson("/api/v1/auth/login",
+                new JsonObject().put("email", patient.email()).put("password", People.PASSWORD));
+        assertEquals(200, started.status(), started.body());
     }
 }

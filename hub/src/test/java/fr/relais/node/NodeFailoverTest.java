@@ -3,9 +3,7 @@ package fr.relais.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.relais.config.DbConfig;
-import fr.relais.config.RelaisConfig;
-import fr.relais.db.DatabaseEndpoint;
+import fr.relais.config.ConfigLoader;
 import fr.relais.gateway.ws.CloseCodes;
 import fr.relais.net.FreePort;
 import fr.relais.testing.Eventually;
@@ -20,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,7 @@ class NodeFailoverTest {
                 .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
 
         Path work = Files.createDirectories(Path.of("target", "failover-" + System.nanoTime()));
-        try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(nodeA.config()), "serve", "--cluster")) {
+        try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(), "serve", "--cluster")) {
             int portB = nodeB.awaitPort(DEADLINE);
             WsTestClient onB = WsTestClient.subscribed(portB, patient.accessToken(), null);
             onB.awaitType("subscribed");
@@ -117,22 +116,10 @@ class NodeFailoverTest {
                 .map(e -> e.getJsonObject("data").getString("messageId")).toList();
     }
 
-    /** Node B: the same database, master key and SMTP server as node A, in the same Hazelcast cluster. */
-    private static Map<String, String> secondNodeEnvironment(RelaisConfig a) {
-        DbConfig db = a.db();
-        DatabaseEndpoint endpoint = db.external().orElseThrow();
-        return Map.ofEntries(
-                Map.entry("RELAIS_HTTP_PORT", "0"),
-                Map.entry("RELAIS_HTTP_HOST", "127.0.0.1"),
-                Map.entry("RELAIS_DB_URL", "postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database()),
-                Map.entry("RELAIS_DB_USER", db.user()),
-                Map.entry("RELAIS_DB_PASSWORD", db.password()),
-                Map.entry("RELAIS_SECRETS_DIR", a.secrets().dir().toAbsolutePath().toString()),
-                Map.entry("RELAIS_MAIL_TRANSPORT", "smtp"),
-                Map.entry("RELAIS_MAIL_HOST", "127.0.0.1"),
-                Map.entry("RELAIS_MAIL_PORT", String.valueOf(nodeA.mail().getSmtp().getPort())),
-                Map.entry("RELAIS_CLUSTER_PORT", String.valueOf(HAZELCAST_B)),
-                Map.entry("RELAIS_CLUSTER_MEMBERS", MEMBERS),
-                Map.entry("RELAIS_CLUSTER_NAME", CLUSTER_NAME));
+    /** Node B's environment: the same database, master key and SMTP server as node A, in its cluster. */
+    private static Map<String, String> secondNodeEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        nodeA.siblingSettings(HAZELCAST_B).forEach((key, value) -> env.put(ConfigLoader.envName(key), value));
+        return env;
     }
 }

@@ -7,7 +7,9 @@ import fr.relais.config.ConfigLoader;
 import fr.relais.config.RelaisConfig;
 import fr.relais.db.DatabaseEndpoint;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,24 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         overrides.put("http.port", String.valueOf(http.port()));
         hub = Hub.start(config(), clock);
         http = new HttpTestClient("http://127.0.0.1:" + hub.httpPort(), hub.httpPort()); // no connection of the old hub reused
+    }
+
+    /**
+     * The settings of a second node beside this hub: the same database, master key and SMTP server, and this hub's
+     * cluster ({@code cluster.members}, {@code cluster.name}), with its own Hazelcast port.
+     */
+    public Map<String, String> siblingSettings(int hazelcastPort) {
+        Map<String, String> sibling = new HashMap<>();
+        for (String key : List.of("db.url", "db.user", "db.password", "mail.transport", "mail.host", "mail.port",
+                "cluster.members", "cluster.name")) {
+            sibling.put(key, overrides.get(key));
+        }
+        sibling.put("secrets.dir", Path.of(overrides.get("secrets.dir")).toAbsolutePath().toString());
+        sibling.put("http.port", "0");
+        sibling.put("http.host", "127.0.0.1");
+        sibling.put("cluster.enabled", "true");
+        sibling.put("cluster.port", String.valueOf(hazelcastPort));
+        return sibling;
     }
 
     public RelaisConfig config() {
