@@ -44,17 +44,13 @@ public final class GatewayVerticle extends VerticleBase {
                 .setPort(deps.http().port())
                 .setCompressionSupported(true)
                 // no HTTP/2 upgrade on clear text: WebSockets need HTTP/1.1, and upgraded connections proved flaky
-                .setHttp2ClearTextEnabled(false)
-                // a hard cap for the codec; the endpoint itself closes with 1009 above ws.maxFrameSize
-                .setMaxWebSocketFrameSize(4 * deps.ws().config().maxFrameSize())
-                .setMaxWebSocketMessageSize(4 * deps.ws().config().maxFrameSize());
+                .setHttp2ClearTextEnabled(false);
         deps.http().tls().ifPresent(tls -> options.setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
                         .setKeyPath(tls.keyFile().toString()))
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3")));
         server = vertx.createHttpServer(options);
         webSockets = new WebSocketEndpoint(vertx, deps.ws());
-        server.webSocketHandshakeHandler(webSockets::handshake).webSocketHandler(webSockets::connect);
         return webSockets.start().compose(v -> server.requestHandler(router()).listen());
     }
 
@@ -69,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
         deps.health().mount(router);
         router.get("/metrics").handler(deps.metrics());
         deps.rootRoutes().forEach(mount -> mount.accept(router));
+        router.get(WebSocketEndpoint.PATH).handler(webSockets::upgrade); // before the body and token handlers
 
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(deps.http().maxBodySize()));
         router.route("/api/*").handler(deps.authentication());

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -33,6 +34,10 @@ public final class HubMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // Netty allocates its direct buffers itself, outside the JVM's direct buffer pool
+        io.micrometer.core.instrument.Gauge.builder("relais.netty.direct.memory", PlatformDependent::usedDirectMemory)
+                .description("direct memory held by Netty's buffers (pooled arenas included)").baseUnit("bytes")
+                .register(registry);
     }
 
     /** Makes the Vert.x instance report into this registry (sets the metrics options on {@code options}). */

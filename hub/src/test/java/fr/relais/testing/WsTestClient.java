@@ -143,6 +143,20 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends a WebSocket ping with {@code payload} and returns the payload of the pong that answers it. */
+    public String ping(String payload) {
+        io.vertx.core.Promise<String> pong = io.vertx.core.Promise.promise();
+        ws.pongHandler(data -> pong.tryComplete(data.toString()));
+        ws.writePing(Buffer.buffer(payload));
+        return within(pong.future());
+    }
+
+    /** Starts the closing handshake with {@code code}; returns the code the hub answers with. */
+    public short closeWith(short code) {
+        ws.close(code, "bye");
+        return awaitClose();
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }

@@ -6,7 +6,6 @@ import fr.relais.identity.Principal;
 import fr.relais.identity.token.TokenClaims;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -48,17 +47,12 @@ final class Connection {
         this.ctx = ctx;
     }
 
-    /** A client on {@code /api/v1/ws}: credentials at the handshake or in a first frame, then its frames. */
-    static Connection overWebSocket(ServerWebSocket ws, SocketContext ctx) {
-        Connection connection = new Connection(new WebSocketTransport(ws, ctx.config().maxOutboundBytes()), ctx);
-        ws.textMessageHandler(connection::onText);
-        ws.binaryMessageHandler(binary -> connection.close(CloseCodes.PROTOCOL_ERROR, "binary frames are not part of the protocol"));
-        ws.pongHandler(pong -> connection.lastHeard = System.nanoTime());
-        ws.closeHandler(v -> connection.cleanUp());
-        ws.exceptionHandler(e -> log.debug("socket error: {}", e.toString()));
-        String header = ws.headers().get("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            connection.inbox.add(new JsonObject().put("type", "auth").put("token", header.substring(7).strip()).encode());
+    /** A client on {@code /api/v1/ws}: credentials at the handshake ({@code authorization}) or in a first frame. */
+    static Connection overWebSocket(WebSocketChannel socket, String authorization, SocketContext ctx) {
+        Connection connection = new Connection(socket, ctx);
+        socket.attach(connection);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            connection.inbox.add(new JsonObject().put("type", "auth").put("token", authorization.substring(7).strip()).encode());
             connection.drain();
         }
         return connection;
@@ -67,7 +61,7 @@ final class Connection {
     /** A client of {@code GET /api/v1/events}: authenticated by its header, subscribed at once from its cursor. */
     static Connection overEventStream(HttpServerResponse response, String token, JsonObject cursor, SocketContext ctx) {
         Connection connection = new Connection(new EventStreamTransport(response, ctx.config().maxOutboundBytes()), ctx);
-        response.closeHandler(v -> connection.cleanUp());
+        response.closeHandler(v -> connection.onClosed());
         response.exceptionHandler(e -> log.debug("event stream error: {}", e.toString()));
         connection.inbox.add(new JsonObject().put("type", "auth").put("token", token).encode());
         JsonObject subscribe = new JsonObject().put("type", "subscribe");
@@ -85,7 +79,12 @@ final class Connection {
 
     // ---- frames from the client -------------------------------------------------------------------------
 
-    private void onText(String text) {
+    /** A pong or a ping: the client is there. */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    void onText(String text) {
         ctx.metrics().frameIn();
         if (tooBig(text)) {
             close(CloseCodes.TOO_BIG, "frame larger than " + ctx.config().maxFrameSize() + " bytes");
@@ -345,12 +344,13 @@ final class Connection {
         }
         closed = true;
         transport.close(code, reason);
-        cleanUp();
+        onClosed();
     }
 
     private boolean cleanedUp;
 
-    private void cleanUp() {
+    /** The socket is closed, by either side: it leaves the registry and gives back its slot. */
+    void onClosed() {
         closed = true;
         if (cleanedUp) {
             return;

@@ -6,8 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +26,7 @@ public final class WebSocketEndpoint {
     private final Vertx vertx;
     private final SocketContext ctx;
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final WebSocketUpgrade upgrade;
     private MessageConsumer<String> events;
     private MessageConsumer<JsonArray> revocations;
     private long sweeper = -1;
@@ -36,6 +35,7 @@ public final class WebSocketEndpoint {
         this.vertx = vertx;
         this.ctx = new SocketContext(vertx, deps.config(), deps.authentication(), deps.streams(), deps.commands(),
                 deps.metrics(), deps.principals(), registry, deps.clock());
+        this.upgrade = new WebSocketUpgrade(deps.config().maxFrameSize(), deps.config().maxOutboundBytes());
     }
 
     public Future<Void> start() {
@@ -48,17 +48,13 @@ public final class WebSocketEndpoint {
         return Future.join(events.completion(), revocations.completion()).mapEmpty();
     }
 
-    public void handshake(ServerWebSocketHandshake handshake) {
-        if (PATH.equals(handshake.path())) {
-            handshake.accept();
-        } else {
-            handshake.reject(404);
-        }
-    }
-
-    public void connect(ServerWebSocket socket) {
-        ctx.metrics().opened();
-        registry.add(Connection.overWebSocket(socket, ctx));
+    /** {@code GET /api/v1/ws} with an upgrade: the socket is served on its channel from now on. */
+    public void upgrade(RoutingContext rc) {
+        String authorization = rc.request().getHeader("Authorization");
+        upgrade.accept(rc.request()).onSuccess(socket -> {
+            ctx.metrics().opened();
+            registry.add(Connection.overWebSocket(socket, authorization, ctx));
+        }).onFailure(rc::fail);
     }
 
     /**

@@ -3,6 +3,7 @@ package fr.relais.gateway.ws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.relais.testing.Eventually;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
@@ -77,6 +78,59 @@ class SocketProtocolTest {
             socket.awaitType("subscribed");
             socket.sendBinary(new byte[] {1, 2, 3});
             assertEquals(CloseCodes.PROTOCOL_ERROR, socket.awaitClose());
+        }
+    }
+
+    @Test
+    void pingsAreAnsweredAndTheClientsCloseIsEchoed() {
+        Person p = hub.people().patient("Polite");
+        double connectionsBefore = gauge("vertx_http_server_active_connections");
+        double requestsBefore = gauge("vertx_http_server_active_requests"); // the scrape itself is one
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), p.accessToken(), null)) {
+            socket.awaitType("subscribed");
+            assertEquals("are you there", socket.ping("are you there"));
+            assertEquals(CloseCodes.NORMAL, socket.closeWith(CloseCodes.NORMAL));
+        }
+        Eventually.await("the socket to leave the open count", Duration.ofSeconds(10),
+                () -> hub.http().get("/metrics").body(), metrics -> metrics.contains("relais_ws_connections 0.0"));
+        // Vert.x's HTTP metrics see the upgraded connection end too, and the upgrade request answered
+        assertEquals(connectionsBefore, gauge("vertx_http_server_active_connections"));
+        assertEquals(requestsBefore, gauge("vertx_http_server_active_requests"));
+        assertTrue(hub.http().get("/metrics").body().contains("code=\"101\""), "the upgrade is counted as a 101");
+    }
+
+    /** The sum of a gauge's series in /metrics. */
+    private static double gauge(String name) {
+        return hub.http().get("/metrics").body().lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void aRequestThatIsNotAWebSocketUpgradeGetsAProblem() throws Exception {
+        var plain = hub.http().get("/api/v1/ws");
+        assertEquals(400, plain.status());
+        assertEquals("websocket_handshake", plain.json().getString("code"));
+        // java.net.http will not send Upgrade or Connection headers: this one is written by hand
+        String oldVersion = exchange("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+        assertTrue(oldVersion.startsWith("HTTP/1.1 426 "), oldVersion);
+        assertTrue(oldVersion.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-version: 13\r\n"), oldVersion);
+        assertTrue(oldVersion.contains("\"code\":\"websocket_version\""), oldVersion);
+    }
+
+    /** Writes a raw HTTP/1.1 request and reads the answer's head and body (by its Content-Length). */
+    private static String exchange(String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", hub.port())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            while (!answer.toString().contains("\r\n\r\n")) {
+                answer.append((char) in.read());
+            }
+            var length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(answer);
+            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+            return answer + new String(in.readNBytes(bodyLength), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
