@@ -117,12 +117,17 @@ final class BenchHub implements AutoCloseable {
 
     /** The login code emailed to {@code email}, read from the .eml files of a hub with file mail transport. */
     static String codeFromMailDir(Path mailDir, String email) throws Exception {
+        return codeFromMailDir(mailDir, email, CODE);
+    }
+
+    /** The first group of {@code code} in an email to {@code email} (the file is then deleted). */
+    static String codeFromMailDir(Path mailDir, String email, Pattern code) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(mailDir)) {
                 for (Path file : files.toList()) {
                     String text = Files.readString(file);
-                    Matcher m = CODE.matcher(text);
+                    Matcher m = code.matcher(text);
                     if (text.contains("To: " + email + "\r\n") && m.find()) {
                         Files.delete(file);
                         return m.group(1);
@@ -133,7 +138,7 @@ final class BenchHub implements AutoCloseable {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
-        throw new IllegalStateException("no login code for " + email);
+        throw new IllegalStateException("no " + code + " in an email to " + email);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 /** A JVM started by a scenario (the hub, or the bare baseline server), measured from outside with jcmd. */
 final class ChildProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     final Process process;
@@ -58,6 +59,32 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException("no '" + text + "' within " + deadline + ":\n" + Files.readString(log));
     }
 
+    /** Writes a line to the process's standard input. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** The last match of {@code pattern}'s first group in the output, waiting until there is one. */
+    String awaitLast(Pattern pattern, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            Matcher m = pattern.matcher(Files.exists(log) ? Files.readString(log) : "");
+            String last = null;
+            while (m.find()) {
+                last = m.group(1);
+            }
+            if (last != null) {
+                return last;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the process ended:\n" + Files.readString(log));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        throw new IllegalStateException("no " + pattern + " within " + deadline + ":\n" + Files.readString(log));
+    }
+
     /** Heap in use after a full collection, in KiB. */
     long heapAfterGcKiB() throws Exception {
         run("GC.run");
@@ -66,6 +93,16 @@ final class ChildProcess implements AutoCloseable {
             throw new IllegalStateException("cannot read the heap");
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /** Live objects per class after a full collection: class name → {instances, bytes}. */
+    Map<String, long[]> classHistogram() throws Exception {
+        Map<String, long[]> classes = new java.util.HashMap<>();
+        Matcher row = HISTOGRAM_ROW.matcher(run("GC.class_histogram"));
+        while (row.find()) {
+            classes.put(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))});
+        }
+        return classes;
     }
 
     /** Resident memory of the whole process, in KiB. */

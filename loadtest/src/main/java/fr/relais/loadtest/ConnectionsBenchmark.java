@@ -1,7 +1,6 @@
 package fr.relais.loadtest;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -35,14 +34,7 @@ final class ConnectionsBenchmark {
     static void run(int seconds, int connections) throws Exception {
         Path dir = Files.createDirectories(Path.of("loadtest", "target", "connections-" + System.currentTimeMillis())).toAbsolutePath();
         int hubPort = freePort();
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("RELAIS_HTTP_PORT", String.valueOf(hubPort)), Map.entry("RELAIS_HTTP_HOST", "127.0.0.1"),
-                Map.entry("RELAIS_DB_EMBEDDED_DIR", dir.resolve("postgres").toString()),
-                Map.entry("RELAIS_SECRETS_DIR", dir.resolve("secrets").toString()),
-                Map.entry("RELAIS_MAIL_TRANSPORT", "file"), Map.entry("RELAIS_MAIL_DIR", dir.resolve("mail").toString()),
-                Map.entry("RELAIS_WS_MAX_CONNECTIONS_PER_PRINCIPAL", "100000"),
-                Map.entry("RELAIS_AUTH_ARGON2_MEMORY", "4MiB"), Map.entry("RELAIS_AUTH_ARGON2_ITERATIONS", "1"),
-                Map.entry("RELAIS_AUTH_ACCESS_TOKEN_LIFETIME", "2h"), Map.entry("RELAIS_LOG_LEVEL", "WARN"));
+        Map<String, String> env = hubEnvironment(dir, hubPort);
         Vertx vertx = Vertx.vertx();
         Map<String, Object> hub;
         Map<String, Object> bare;
@@ -59,18 +51,34 @@ final class ConnectionsBenchmark {
         } finally {
             vertx.close().await();
         }
-        double hubPer = (double) hub.get("heap_per_connection_KiB");
-        double barePer = (double) bare.get("heap_per_connection_KiB");
+        double hubPer = (double) hub.get("heap_and_direct_per_connection_KiB");
+        double barePer = (double) bare.get("heap_and_direct_per_connection_KiB");
         Results.report("connections", Map.of(
                 "connections", connections, "hold_seconds", seconds,
                 "hub", hub, "bare_vertx_baseline", bare,
-                "ratio_hub_to_bare_heap_per_connection", hubPer / barePer));
+                "ratio_hub_to_bare_heap_and_direct_per_connection", hubPer / barePer,
+                "target_heap_and_direct_per_connection_KiB", 8));
     }
 
-    private static Map<String, Object> measure(Vertx vertx, ChildProcess server, int port, String token, int count, int seconds)
+    /** A hub process on {@code port} with its data under {@code dir}: one account may hold any number of sockets. */
+    static Map<String, String> hubEnvironment(Path dir, int port) {
+        return Map.ofEntries(
+                Map.entry("RELAIS_HTTP_PORT", String.valueOf(port)), Map.entry("RELAIS_HTTP_HOST", "127.0.0.1"),
+                Map.entry("RELAIS_DB_EMBEDDED_DIR", dir.resolve("postgres").toString()),
+                Map.entry("RELAIS_SECRETS_DIR", dir.resolve("secrets").toString()),
+                Map.entry("RELAIS_MAIL_TRANSPORT", "file"), Map.entry("RELAIS_MAIL_DIR", dir.resolve("mail").toString()),
+                Map.entry("RELAIS_WS_MAX_CONNECTIONS_PER_PRINCIPAL", "100000"),
+                Map.entry("RELAIS_AUTH_ARGON2_MEMORY", "4MiB"), Map.entry("RELAIS_AUTH_ARGON2_ITERATIONS", "1"),
+                Map.entry("RELAIS_AUTH_RATE_LIMIT_PER_ADDRESS", "1000000"),
+                Map.entry("RELAIS_AUTH_ACCESS_TOKEN_LIFETIME", "2h"), Map.entry("RELAIS_LOG_LEVEL", "WARN"));
+    }
+
+    static Map<String, Object> measure(Vertx vertx, ChildProcess server, int port, String token, int count, int seconds)
             throws Exception {
         long heap0 = server.heapAfterGcKiB();
+        long direct0 = directBytes(port, token != null);
         long rss0 = server.rssKiB();
+        Map<String, long[]> classes0 = server.classHistogram();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(count + 10));
         List<WebSocket> sockets = new ArrayList<>(count);
         for (int start = 0; start < count; start += 1000) {
@@ -84,66 +92,100 @@ final class ConnectionsBenchmark {
         DepositBenchmark.park(Duration.ofSeconds(seconds));
         long open = sockets.stream().filter(ws -> !ws.isClosed()).count();
         long heap1 = server.heapAfterGcKiB();
+        long direct1 = directBytes(port, token != null);
         long rss1 = server.rssKiB();
+        Map<String, Object> perClass = bytesPerConnectionByClass(classes0, server.classHistogram(), count);
         Future.all(sockets.stream().map(WebSocket::close).toList()).otherwiseEmpty().await();
         client.close().await();
         return Map.of("opened", sockets.size(), "still_open_after_hold", open,
                 "heap_per_connection_KiB", (heap1 - heap0) / (double) count,
+                "direct_per_connection_KiB", (direct1 - direct0) / 1024.0 / count,
+                "heap_and_direct_per_connection_KiB", (heap1 - heap0) / (double) count + (direct1 - direct0) / 1024.0 / count,
                 "rss_per_connection_KiB", (rss1 - rss0) / (double) count,
-                "heap_before_MiB", heap0 / 1024, "heap_after_MiB", heap1 / 1024);
+                "heap_before_MiB", heap0 / 1024, "heap_after_MiB", heap1 / 1024,
+                "bytes_per_connection_by_class", perClass);
+    }
+
+    /** Direct memory held by the server's Netty: the hub's gauge in /metrics, or the bare server's one answer. */
+    static long directBytes(int port, boolean hub) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + (hub ? "/metrics" : "/"))).build(), HttpResponse.BodyHandlers.ofString());
+        if (!hub) {
+            return Long.parseLong(response.body().strip());
+        }
+        Matcher gauge = Pattern.compile("(?m)^relais_netty_direct_memory_bytes (\\S+)$").matcher(response.body());
+        if (!gauge.find()) {
+            throw new IllegalStateException("no direct memory gauge in /metrics");
+        }
+        return (long) Double.parseDouble(gauge.group(1));
+    }
+
+    /** The classes whose live bytes grew most with the sockets, as bytes per socket (where the heap goes). */
+    private static Map<String, Object> bytesPerConnectionByClass(Map<String, long[]> before, Map<String, long[]> after, int count) {
+        Map<String, Object> top = new java.util.LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]))
+                .filter(e -> e.getValue() > count) // more than a byte per socket
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(25)
+                .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / (double) count)));
+        return top;
     }
 
     private static Future<WebSocket> open(WebSocketClient client, int port, String token) {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/api/v1/ws");
         if (token == null) {
-            return client.connect(options);
+            return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/api/v1/ws"));
         }
-        Promise<WebSocket> subscribed = Promise.promise();
-        client.connect(options.addHeader("Authorization", "Bearer " + token)).onSuccess(ws -> {
-            ws.textMessageHandler(text -> {
-                if (text.contains("\"subscribed\"")) {
-                    subscribed.tryComplete(ws);
-                }
-            });
-            ws.writeTextMessage("{\"type\":\"subscribe\"}");
-        }).onFailure(subscribed::tryFail);
-        return subscribed.future();
+        return SocketHolder.subscribed(client, port, token);
     }
 
     /** A patient created with the console, activated and logged in through the API. */
-    private static String patientToken(Path dir, Map<String, String> env, int port) throws Exception {
+    static String patientToken(Path dir, Map<String, String> env, int port) throws Exception {
         String nir = "1850375999999";
         String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
-        String email = "connections@bench.example";
-        try (ChildProcess cli = ChildProcess.start(dir, "cli", env, "fr.relais.Main", "user", "add-patient", "--ins", ins,
-                "--email", email, "--name", "Bench")) {
+        return account(dir, env, port, "connections@bench.example", "add-patient", "--ins", ins).getString("accessToken");
+    }
+
+    /**
+     * An account created with the console ({@code relais user <add> … --email --name}), activated and logged in
+     * through the API: the login answer ({@code accessToken}, {@code account.id}).
+     */
+    static JsonObject account(Path dir, Map<String, String> env, int port, String email, String... add) throws Exception {
+        List<String> command = new ArrayList<>(List.of("user"));
+        command.addAll(List.of(add));
+        command.addAll(List.of("--email", email, "--name", "Bench " + add[0]));
+        try (ChildProcess cli = ChildProcess.start(dir, "cli-" + add[0], env, "fr.relais.Main", command.toArray(String[]::new))) {
             cli.process.waitFor();
             Matcher code = Pattern.compile("activation code: (\\S+)").matcher(Files.readString(cli.log));
             if (!code.find()) {
                 throw new IllegalStateException(Files.readString(cli.log));
             }
             HttpClient http = HttpClient.newHttpClient();
-            post(http, port, "/api/v1/auth/activate", new JsonObject().put("code", code.group(1)).put("password", BenchHub.PASSWORD));
+            post(http, port, "/api/v1/auth/activate", new JsonObject().put("code", code.group(1)).put("password", BenchHub.PASSWORD), null);
             String challenge = post(http, port, "/api/v1/auth/login", new JsonObject().put("email", email)
-                    .put("password", BenchHub.PASSWORD)).getString("challengeId");
+                    .put("password", BenchHub.PASSWORD), null).getString("challengeId");
             return post(http, port, "/api/v1/auth/login/verify", new JsonObject().put("challengeId", challenge)
-                    .put("code", BenchHub.codeFromMailDir(dir.resolve("mail"), email))).getString("accessToken");
+                    .put("code", BenchHub.codeFromMailDir(dir.resolve("mail"), email)), null);
         }
     }
 
-    private static JsonObject post(HttpClient http, int port, String path, JsonObject body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(path + ": " + response.statusCode() + " " + response.body());
-        }
-        return new JsonObject(response.body());
+    static JsonObject post(HttpClient http, int port, String path, JsonObject body, String token) {
+        return new PublicApi(http, port, null).call("POST", path, token, body).join();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A free port below the ephemeral range (32768 and up): a port from that range, once released, can be taken
+     * by any outgoing connection (the nodes' own Hazelcast links) before the process meant for it binds it.
+     */
+    static int freePort() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }

@@ -13,9 +13,15 @@ public final class Main {
             case "reminders" -> ReminderBenchmark.run(seconds);
             case "mails" -> MailBenchmark.run(seconds);
             case "fanout" -> FanoutBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 5000);
-            case "connections" -> ConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 15000);
+            case "connections" -> ConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 19000);
+            case "recovery-storm" -> RecoveryStormBenchmark.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+            case "mixed-day" -> MixedDayBenchmark.run(args.length > 1 ? seconds : 600);
+            case "cluster-throughput" -> ClusterThroughputBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            case "broadcast" -> BroadcastBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+            case "cluster-connections" -> ClusterConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 100_000,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 6);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout, connections");
+                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
                 System.exit(2);
             }
         }

@@ -52,6 +52,9 @@ final class Results {
         if (value instanceof Double d) {
             return String.format("%.2f", d);
         }
+        if (value instanceof java.util.List<?> list) {
+            return new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(list)).encode();
+        }
         return value instanceof Map<?, ?> map ? new JsonObject(new LinkedHashMap<>((Map<String, Object>) map)).encode() : String.valueOf(value);
     }
 

@@ -1,0 +1,55 @@
+package fr.relais.loadtest;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/** The public API as the benchmarks use it: JSON calls, and accounts made and logged in the way people do. */
+record PublicApi(HttpClient http, int port, Path mail) {
+    private static final Pattern ACTIVATION = Pattern.compile("Code d'activation : (\\S+)");
+
+    /** A logged-in account; {@code ins} for patients only. */
+    record Account(String id, String email, String token, String ins) {
+    }
+
+    CompletableFuture<JsonObject> call(String method, String path, String token, JsonObject body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            String text = response.body();
+            return text.startsWith("{") ? new JsonObject(text) : new JsonObject();
+        });
+    }
+
+    Account create(String adminToken, String kind, JsonObject body) throws Exception {
+        call("POST", "/api/v1/admin/" + kind, adminToken, body).join();
+        String email = body.getString("email");
+        String code = BenchHub.codeFromMailDir(mail, email, ACTIVATION);
+        call("POST", "/api/v1/auth/activate", null, new JsonObject().put("code", code).put("password", BenchHub.PASSWORD)).join();
+        JsonObject login = login(email);
+        return new Account(login.getJsonObject("account").getString("id"), email, login.getString("accessToken"), body.getString("ins"));
+    }
+
+    JsonObject login(String email) {
+        try {
+            String challenge = call("POST", "/api/v1/auth/login", null, new JsonObject().put("email", email)
+                    .put("password", BenchHub.PASSWORD)).join().getString("challengeId");
+            return call("POST", "/api/v1/auth/login/verify", null, new JsonObject().put("challengeId", challenge)
+                    .put("code", BenchHub.codeFromMailDir(mail, email))).join();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
