@@ -70,7 +70,7 @@ final class BroadcastBenchmark {
         String nir = "2850375999998";
         String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
         JsonObject patient = ConnectionsBenchmark.account(dir, env, port, "patient@bench.example", "add-patient", "--ins", ins);
-        JsonObject pro = ConnectionsBenchmark.account(dir, env, port, "pro@bench.example", "add-professional",
+        JsonObject pro = ConnectionsBenchmark.account(dir, env, port, "pro@bench.example", "add-pro",
                 "--rpps", "10000000009", "--profession", "physician");
         HttpClient http = HttpClient.newHttpClient();
         ConnectionsBenchmark.post(http, port, "/api/v1/me/care-relationships", new JsonObject().put("rpps", "10000000009"),

@@ -129,8 +129,8 @@ final class MixedDayBenchmark {
                     },
                     "appointment", () -> {
                         int i = ThreadLocalRandom.current().nextInt(PATIENTS);
-                        OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Paris")).plusMinutes(61 + (seconds / 60))
-                                .truncatedTo(ChronoUnit.MINUTES);
+                        // its reminder (1 h before) falls due about two minutes from now, within the run
+                        OffsetDateTime start = OffsetDateTime.now(ZoneId.of("Europe/Paris")).plusMinutes(62).truncatedTo(ChronoUnit.MINUTES);
                         return api.call("POST", "/api/v1/appointments", pros.get(i % PROFESSIONALS).token(), new JsonObject()
                                 .put("patientId", patients.get(i).id()).put("startsAt", start.toString())
                                 .put("endsAt", start.plusMinutes(20).toString()).put("place", "Cabinet"));

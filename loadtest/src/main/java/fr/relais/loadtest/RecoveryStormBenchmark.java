@@ -51,7 +51,13 @@ final class RecoveryStormBenchmark {
 
         void onFrame(String text, Promise<Void> subscribed) {
             if (text.startsWith("{\"type\":\"subscribed\"")) {
-                epoch = new JsonObject(text).getString("epoch");
+                JsonObject frame = new JsonObject(text);
+                synchronized (this) {
+                    if (epoch == null) { // subscribed without a cursor: the stream starts after its head
+                        last = frame.getLong("offset");
+                    }
+                    epoch = frame.getString("epoch");
+                }
                 subscribed.tryComplete();
                 return;
             }
@@ -98,7 +104,7 @@ final class RecoveryStormBenchmark {
         try (ChildProcess server = ChildProcess.start(dir, "hub", env, "fr.relais.Main", "serve")) {
             server.awaitLine("running at", Duration.ofMinutes(2));
             HttpClient http = HttpClient.newHttpClient();
-            String proToken = ConnectionsBenchmark.account(dir, env, port, "pro@bench.example", "add-professional",
+            String proToken = ConnectionsBenchmark.account(dir, env, port, "pro@bench.example", "add-pro",
                     "--rpps", "10000000009", "--profession", "physician").getString("accessToken");
             List<String> tokens = new ArrayList<>();
             List<String> conversations = new ArrayList<>();
