@@ -181,7 +181,7 @@ public final class Hub {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
                 List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi),
-                List.of(identity::mountRoot), webSockets);
+                List.of(identity::mountRoot, fr.relais.portal.PortalRoutes::mount), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }

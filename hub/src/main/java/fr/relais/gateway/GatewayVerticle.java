@@ -44,7 +44,11 @@ public final class GatewayVerticle extends VerticleBase {
                 .setPort(deps.http().port())
                 .setCompressionSupported(true)
                 // no HTTP/2 upgrade on clear text: WebSockets need HTTP/1.1, and upgraded connections proved flaky
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // sockets are served by gateway.ws.WebSocketUpgrade, which negotiates no extension: Vert.x must
+                // not answer a browser's offer of compression on its behalf
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         deps.http().tls().ifPresent(tls -> options.setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
                         .setKeyPath(tls.keyFile().toString()))

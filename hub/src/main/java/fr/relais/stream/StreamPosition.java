@@ -13,6 +13,9 @@ public record StreamPosition(String epoch, long head, long firstRetained, long a
         if (head == 0 && epoch.isEmpty()) {
             return true;
         }
+        if (clientEpoch.isEmpty() && offset == 0) { // subscribed before the stream's first event
+            return firstRetained <= 1;
+        }
         return epoch.equals(clientEpoch) && offset >= firstRetained - 1 && offset <= head;
     }
 }

@@ -118,6 +118,16 @@ class SocketProtocolTest {
         assertTrue(oldVersion.contains("\"code\":\"websocket_version\""), oldVersion);
     }
 
+    @Test
+    void anOfferOfCompressionIsDeclined() throws Exception {
+        // browsers offer permessage-deflate; the hub negotiates no extension, so frames stay uncompressed
+        String answer = exchange("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 101 "), answer);
+        assertTrue(!answer.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-extensions"), answer);
+    }
+
     /** Writes a raw HTTP/1.1 request and reads the answer's head and body (by its Content-Length). */
     private static String exchange(String request) throws java.io.IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", hub.port())) {

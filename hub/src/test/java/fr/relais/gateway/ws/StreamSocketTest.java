@@ -75,6 +75,22 @@ class StreamSocketTest {
     }
 
     @Test
+    void aCursorTakenBeforeTheStreamsFirstEventRecoversThatEvent() {
+        Person hugo = hub.people().patient("Hugo");
+        JsonObject cursor;
+        try (WsTestClient first = WsTestClient.subscribed(hub.port(), hugo.accessToken(), null)) {
+            JsonObject subscribed = first.awaitType("subscribed"); // the stream does not exist yet: epoch ""
+            cursor = new JsonObject().put("epoch", subscribed.getString("epoch")).put("offset", subscribed.getLong("offset"));
+        }
+        assertEquals(new JsonObject().put("epoch", "").put("offset", 0), cursor);
+        append(hugo.id(), "message.created", new JsonObject().put("n", 1)); // while away: the stream begins
+        try (WsTestClient again = subscribe(hugo, cursor)) {
+            assertEquals(1, again.awaitEvents(1).get(0).getLong("offset"));
+            assertTrue(again.awaitType("subscribed").getBoolean("recovered"));
+        }
+    }
+
+    @Test
     void concurrentWritersToOneRecipientGetGapFreeOffsetsDeliveredInOrder() {
         Person dan = hub.people().patient("Dan");
         try (WsTestClient socket = subscribe(dan, null)) {

@@ -1,0 +1,120 @@
+package fr.relais.portal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.relais.testing.Browser;
+import fr.relais.testing.CuttableProxy;
+import fr.relais.testing.People;
+import fr.relais.testing.People.Person;
+import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The web portal in a real headless Chromium: two people in two browsers, live notifications, a network cut. */
+class PortalBrowserTest {
+    @RegisterExtension
+    static final TestHub hub = TestHub.create();
+
+    @Test
+    void aProfessionalsMessageAndDepositAppearOnThePatientsOpenPageWithoutReload() throws Exception {
+        Person patient = hub.people().patient("Camille Martin");
+        Person doctor = hub.people().professional("Dr Durand", "physician");
+        hub.people().treats(doctor, patient);
+        Path pdf = Files.write(Files.createTempFile("bilan", ".pdf"),
+                ("%PDF-1.4\n" + "x".repeat(200) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII));
+        try (Browser patientPage = Browser.open(hub.port()); Browser doctorPage = Browser.open(hub.port())) {
+            patientPage.logIn(patient.email(), People.PASSWORD, () -> hub.people().awaitCode(patient.email()));
+            patientPage.awaitText("#bell-count", "0");
+            patientPage.screenshot("patient-messages-empty");
+
+            doctorPage.logIn(doctor.email(), People.PASSWORD, () -> hub.people().awaitCode(doctor.email()));
+            doctorPage.clickLink("Camille Martin");
+            doctorPage.type("#write-form input[name=subject]", "Vos résultats");
+            doctorPage.type("#write-form textarea[name=body]", "Bonjour, vos résultats sont arrivés et sont normaux.");
+            doctorPage.click("#write-form button[type=submit]");
+            doctorPage.awaitText("#thread", "vos résultats sont arrivés");
+            doctorPage.screenshot("professional-conversation");
+
+            doctorPage.go("#/patients/" + patient.id());
+            doctorPage.select("#deposit-form select[name=kind]", "lab_result");
+            doctorPage.type("#deposit-form input[name=title]", "Bilan sanguin");
+            doctorPage.attach("#deposit-form input[name=file]", pdf);
+            doctorPage.click("#deposit-form button[type=submit]");
+            doctorPage.awaitText("#deposit-form", "Document déposé.");
+            doctorPage.screenshot("professional-patient");
+
+            // the patient's page was never reloaded: the bell counts the doctor's first look at the record, the
+            // message and the document, and the list names them
+            patientPage.awaitText("#bell-count", "3");
+            patientPage.awaitText("#conversations", "Vos résultats");
+            patientPage.click("#bell");
+            patientPage.awaitText("#notification-list", "Dr Durand a consulté votre dossier");
+            patientPage.awaitText("#notification-list", "Nouveau message");
+            patientPage.awaitText("#notification-list", "Nouveau document : Résultat de laboratoire (Dr Durand)");
+            patientPage.screenshot("patient-notifications");
+
+            patientPage.clickLink("Vos résultats");
+            patientPage.awaitText("#thread", "vos résultats sont arrivés et sont normaux");
+            patientPage.type("#reply-form textarea[name=body]", "Merci docteur.");
+            patientPage.click("#reply-form button[type=submit]");
+            patientPage.awaitText("#thread", "Merci docteur.");
+            patientPage.screenshot("patient-conversation");
+            doctorPage.go("#/messages");
+            doctorPage.awaitText("#conversations", "Vos résultats");
+
+            patientPage.go("#/documents");
+            patientPage.awaitText("#documents", "Bilan sanguin");
+            patientPage.screenshot("patient-documents");
+        }
+    }
+
+    @Test
+    void afterANetworkCutThePageShowsReconnectingThenWhatWasMissed() {
+        Person patient = hub.people().patient("Louise Petit");
+        Person doctor = hub.people().professional("Dr Moreau", "physician");
+        hub.people().treats(doctor, patient);
+        try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port())) {
+            page.logIn(patient.email(), People.PASSWORD, () -> hub.people().awaitCode(patient.email()));
+            network.cut();
+            page.awaitText("#status", "Reconnexion…");
+            page.screenshot("patient-reconnecting");
+            JsonObject started = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Rendez-vous")
+                    .put("participants", new JsonArray().add(patient.id().toString()))
+                    .put("message", new JsonObject().put("body", "Pouvez-vous venir jeudi ?"))).json();
+            assertTrue(started.containsKey("conversationId"), started.encode());
+            network.restore();
+            page.awaitText("#status", "En direct");
+            page.awaitText("#bell-count", "1");
+            page.click("#bell");
+            page.awaitText("#notification-list", "Nouveau message");
+        }
+    }
+
+    @Test
+    void aPatientCannotReachAnotherPatientsDataByEditingTheAddress() {
+        Person alice = hub.people().patient("Alice Bernard");
+        Person bruno = hub.people().patient("Bruno Garnier");
+        Person doctor = hub.people().professional("Dr Lefèvre", "physician");
+        hub.people().treats(doctor, bruno);
+        String brunosConversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi de Bruno")
+                .put("participants", new JsonArray().add(bruno.id().toString()))
+                .put("message", new JsonObject().put("body", "Message confidentiel pour Bruno"))).json().getString("conversationId");
+        try (Browser page = Browser.open(hub.port())) {
+            page.logIn(alice.email(), People.PASSWORD, () -> hub.people().awaitCode(alice.email()));
+            page.go("#/messages/" + brunosConversation);
+            page.awaitText("main", "L'opération a échoué");
+            assertFalse(page.pageText().contains("confidentiel"), page.pageText());
+            assertFalse(page.pageText().contains("Suivi de Bruno"), page.pageText());
+            page.go("#/patients/" + bruno.id()); // a professionals' screen: a patient is sent back to her own
+            page.awaitHash("#/messages");
+            page.awaitText("main", "Aucune conversation.");
+            assertFalse(page.pageText().contains("Bruno"), page.pageText());
+        }
+    }
+}

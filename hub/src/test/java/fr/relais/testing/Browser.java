@@ -1,0 +1,144 @@
+package fr.relais.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which {@code .ci/run} installs)
+ * with its own profile, so that two browsers are two people. Every wait polls with a deadline.
+ */
+public final class Browser implements AutoCloseable {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private final ChromeDriver driver;
+    private final Path profile;
+    private final String base;
+
+    private Browser(ChromeDriver driver, Path profile, String base) {
+        this.driver = driver;
+        this.profile = profile;
+        this.base = base;
+    }
+
+    /** A fresh browser pointed at {@code http://127.0.0.1:<port>/}. */
+    public static Browser open(int port) {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver (.ci/run installs them)");
+        }
+        try {
+            Path profile = Files.createTempDirectory("relais-chromium-");
+            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments(
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=fr-FR", "--user-data-dir=" + profile);
+            options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console lines for failures
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort().build();
+            Browser browser = new Browser(new ChromeDriver(service, options), profile, "http://127.0.0.1:" + port + "/");
+            browser.driver.get(browser.base);
+            return browser;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Logs in through the page: email and password, then the emailed code. */
+    public void logIn(String email, String password, Supplier<String> code) {
+        type("#login-form input[name=email]", email);
+        type("#login-form input[name=password]", password);
+        click("#login-form button[type=submit]");
+        type("#code-form input[name=code]", code.get());
+        click("#code-form button[type=submit]");
+        awaitText("#status", "En direct");
+    }
+
+    public void go(String hash) {
+        driver.get(base + hash);
+    }
+
+    public WebElement find(String css) {
+        return new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    public void type(String css, String text) {
+        WebElement input = find(css);
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** Gives a file input a file. */
+    public void attach(String css, Path file) {
+        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)))
+                .sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /** Chooses the option with {@code value} in a select. */
+    public void select(String css, String value) {
+        new org.openqa.selenium.support.ui.Select(find(css)).selectByValue(value);
+    }
+
+    public void click(String css) {
+        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    }
+
+    public void clickLink(String text) {
+        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.elementToBeClickable(By.linkText(text))).click();
+    }
+
+    /** Waits until the element's text contains {@code text}. */
+    public void awaitText(String css, String text) {
+        new WebDriverWait(driver, DEADLINE).withMessage(() -> {
+                    screenshot("failed-wait");
+                    return css + " never showed '" + text + "'; page: " + pageText() + "; console: " + console();
+                })
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    /** What the page wrote to its console (errors included). */
+    public String console() {
+        return driver.manage().logs().get("browser").getAll().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    public String pageText() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** Waits until the address ends with {@code hash}. */
+    public void awaitHash(String hash) {
+        new WebDriverWait(driver, DEADLINE).withMessage(() -> "the address stayed " + driver.getCurrentUrl())
+                .until(ExpectedConditions.urlToBe(base + hash));
+    }
+
+    /** Saves a PNG of the page under target/screenshots (docs/screenshots holds the committed ones). */
+    public void screenshot(String name) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+            Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a leftover temporary profile is harmless
+        }
+    }
+}
