@@ -1,69 +1,14 @@
-// The Relais portal: one page, hash routes, views built with the DOM (never innerHTML with data: what people
-// wrote is shown as text only).
+// The Relais portal: one page, hash routes; this module holds the session, the live stream, the notification
+// bell and the routes. Views are in messages.js, patient.js and professional.js.
 import { t, setLang, currentLang, applyTo } from './i18n.js';
-import { api, ApiError, session, saveSession, clearSession, onRefresh, refresh, download, base64Of } from './api.js';
+import { api, ApiError, session, saveSession, clearSession, onRefresh, refresh } from './api.js';
 import { Live } from './live.js';
+import { el, field, show, announce, problem, submitting, formatTime, isPatient } from './ui.js';
+import { messagesView, conversationView } from './messages.js';
+import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
+import { patientsView, patientView } from './professional.js';
 
-const main = document.getElementById('main');
 const state = { live: null, notifications: [], unseen: 0, view: null };
-
-// ---- small DOM helpers ------------------------------------------------------------------------------
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith('on')) {
-      node.addEventListener(name.slice(2), value);
-    } else if (value !== false && value !== null && value !== undefined) {
-      node.setAttribute(name, value === true ? '' : value);
-    }
-  }
-  children.flat().forEach((child) => node.append(child instanceof Node ? child : document.createTextNode(String(child))));
-  return node;
-}
-
-function field(label, input) {
-  return el('label', {}, label, input);
-}
-
-function show(title, ...content) {
-  main.replaceChildren(el('h1', {}, title), ...content);
-  document.title = `${title} — Relais`;
-  main.focus();
-}
-
-function announce(text) {
-  document.getElementById('announcer').textContent = text;
-}
-
-function problem(error) {
-  if (error instanceof ApiError) {
-    return el('p', { class: 'error', role: 'alert' }, t('error.generic', { detail: error.message }));
-  }
-  return el('p', { class: 'error', role: 'alert' }, t('error.network'));
-}
-
-/** Runs a form's action; the button is disabled meanwhile and a failure is shown inside the form. */
-function submitting(form, action) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    form.querySelectorAll('.error').forEach((e) => e.remove());
-    try {
-      await action();
-    } catch (error) {
-      form.append(problem(error));
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return form;
-}
-
-function formatTime(iso) {
-  return new Date(iso).toLocaleString(currentLang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris' });
-}
 
 // ---- login ------------------------------------------------------------------------------------------
 
@@ -106,16 +51,13 @@ function codeView(challengeId) {
 
 // ---- the signed-in frame: navigation, bell, live stream ----------------------------------------------
 
-function isPatient() {
-  return session()?.account?.kind === 'patient';
-}
-
 function startSession() {
   const me = session().account;
   document.getElementById('logout').hidden = false;
   document.getElementById('bell').hidden = false;
   const links = isPatient()
-    ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents']]
+    ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
+      ['#/access', 'nav.access'], ['#/settings', 'nav.settings']]
     : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href }, t(key))))));
@@ -217,138 +159,6 @@ function toggleBell() {
   }
 }
 
-// ---- messages ---------------------------------------------------------------------------------------
-
-async function messagesView() {
-  const page = await api('GET', '/api/v1/conversations?limit=50');
-  const items = page.items.map((c) => el('li', {},
-    el('a', { href: `#/messages/${c.id}` }, c.subject || '—'), ' ',
-    c.unread > 0 ? el('span', { class: 'count' }, t('messages.unread', { n: c.unread })) : '',
-    c.state === 'closed' ? el('span', { class: 'meta' }, ` — ${t('messages.closed')}`) : ''));
-  show(t('messages.title'), items.length ? el('ul', { class: 'list', id: 'conversations' }, items) : el('p', {}, t('messages.empty')));
-  return { onEvent: (event) => { if (event.type.startsWith('message.') || event.type.startsWith('conversation.')) route(); } };
-}
-
-async function conversationView(id) {
-  const me = session().account.id;
-  const page = await api('GET', `/api/v1/conversations/${encodeURIComponent(id)}/messages?limit=200`);
-  const conversations = await api('GET', '/api/v1/conversations?limit=200');
-  const conversation = conversations.items.find((c) => c.id === id) || { subject: '', state: 'open', participants: [] };
-  const names = Object.fromEntries((conversation.participants || []).map((p) => [p.id, p.displayName]));
-  const othersRead = Math.max(0, ...Object.entries(page.readUpTo || {}).filter(([who]) => who !== me).map(([, seq]) => seq));
-  const messages = page.items.map((m) => el('article', { class: 'message', 'data-mine': m.senderId === me, 'data-seq': m.seq },
-    el('p', { class: 'meta' }, `${m.senderId === me ? t('messages.you') : (names[m.senderId] || '')} — ${formatTime(m.createdAt)}`,
-      m.senderId === me && m.seq <= othersRead ? ` — ${t('messages.readBy')}` : ''),
-    el('div', { class: 'body' }, m.body),
-    (m.attachments || []).map((a) => el('button', { type: 'button', onclick: () => save(
-      `/api/v1/conversations/${id}/attachments/${a.id}`, a.filename) }, `${t('documents.download')} ${a.filename}`))));
-  const content = [el('p', {}, el('a', { href: '#/messages' }, t('messages.back'))), el('section', { id: 'thread', 'aria-live': 'polite' }, messages)];
-  if (conversation.state === 'closed') {
-    content.push(el('p', { class: 'meta' }, t('messages.closed')));
-  } else {
-    const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
-    const file = el('input', { type: 'file', name: 'attachment', accept: 'application/pdf,image/jpeg,image/png' });
-    const form = el('form', { id: 'reply-form' }, field(t('messages.body'), body),
-      isPatient() ? '' : field(t('messages.attachment'), file),
-      el('button', { type: 'submit', class: 'primary' }, t('messages.send')));
-    submitting(form, async () => {
-      const message = { body: body.value };
-      if (file.files && file.files[0]) {
-        message.attachments = [{ filename: file.files[0].name, contentType: file.files[0].type, data: await base64Of(file.files[0]) }];
-      }
-      await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/messages`, message);
-      route();
-    });
-    content.push(el('h2', {}, t('messages.reply')), form);
-    if (!isPatient()) {
-      content.push(el('p', {}, el('button', { type: 'button', id: 'close-conversation', onclick: async () => {
-        await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/close`, {});
-        route();
-      } }, t('messages.close'))));
-    }
-  }
-  show(conversation.subject || t('messages.title'), ...content);
-  const last = page.items.length ? page.items[page.items.length - 1].seq : 0;
-  if (last > 0) {
-    api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/read`, { upTo: last }).catch(() => {});
-  }
-  return { onEvent: (event) => { if ((event.data || {}).conversationId === id) route(); } };
-}
-
-async function save(path, filename) {
-  const blob = await download(path);
-  const link = el('a', { href: URL.createObjectURL(blob), download: filename });
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
-// ---- documents (patients) ---------------------------------------------------------------------------
-
-const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
-
-async function documentsView(kind = '') {
-  const me = session().account.id;
-  const page = await api('GET', `/api/v1/patients/${me}/documents?limit=100${kind ? `&kind=${kind}` : ''}`);
-  const filter = el('select', { id: 'kind-filter', onchange: (e) => { location.hash = `#/documents${e.target.value ? `?kind=${e.target.value}` : ''}`; } },
-    el('option', { value: '' }, t('documents.all')), KINDS.map((k) => el('option', { value: k, selected: k === kind }, t(`kind.${k}`))));
-  const items = page.items.map((d) => el('li', { 'data-document': d.id },
-    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${d.careDate} — ${d.authorName || ''}`),
-    d.hidden ? el('span', { class: 'meta' }, ` — ${t('documents.hidden')}`) : '',
-    el('div', { class: 'row' },
-      el('button', { type: 'button', onclick: () => save(`/api/v1/documents/${d.id}/content`, d.title) }, t('documents.download')),
-      el('button', { type: 'button', onclick: async () => {
-        await api('PUT', `/api/v1/documents/${d.id}/hidden`, { hidden: !d.hidden });
-        route();
-      } }, d.hidden ? t('documents.show') : t('documents.hide')))));
-  show(t('documents.title'), field(t('documents.kind'), filter),
-    items.length ? el('ul', { class: 'list', id: 'documents' }, items) : el('p', {}, t('documents.empty')));
-  return { onEvent: (event) => { if (event.type === 'document.arrived') route(); } };
-}
-
-// ---- patients (professionals) -----------------------------------------------------------------------
-
-async function patientsView() {
-  const page = await api('GET', '/api/v1/patients');
-  const patients = page.items || page;
-  const items = patients.map((p) => el('li', {}, el('a', { href: `#/patients/${p.id}` }, p.displayName)));
-  show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')));
-}
-
-async function patientView(id) {
-  const patient = await api('GET', `/api/v1/patients/${encodeURIComponent(id)}`);
-  const subject = el('input', { name: 'subject', required: true, maxlength: '200' });
-  const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
-  const attachment = el('input', { type: 'file', name: 'attachment', accept: 'application/pdf,image/jpeg,image/png' });
-  const write = el('form', { id: 'write-form' }, field(t('patients.subject'), subject), field(t('messages.body'), body),
-    field(t('messages.attachment'), attachment), el('button', { type: 'submit', class: 'primary' }, t('patients.start')));
-  submitting(write, async () => {
-    const message = { body: body.value };
-    if (attachment.files[0]) {
-      message.attachments = [{ filename: attachment.files[0].name, contentType: attachment.files[0].type,
-        data: await base64Of(attachment.files[0]) }];
-    }
-    const created = await api('POST', '/api/v1/conversations', { subject: subject.value, participants: [id], message });
-    announce(t('patients.sent'));
-    location.hash = `#/messages/${created.conversationId}`;
-  });
-  const kind = el('select', { name: 'kind' }, KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
-  const title = el('input', { name: 'title', required: true, maxlength: '200' });
-  const careDate = el('input', { type: 'date', name: 'careDate', required: true, value: new Date().toISOString().slice(0, 10) });
-  const file = el('input', { type: 'file', name: 'file', required: true, accept: 'application/pdf,image/jpeg,image/png' });
-  const done = el('p', { role: 'status' });
-  const deposit = el('form', { id: 'deposit-form' }, field(t('documents.kind'), kind), field(t('patients.title.field'), title),
-    field(t('patients.careDate'), careDate), field(t('patients.file'), file),
-    el('button', { type: 'submit', class: 'primary' }, t('patients.deposit')), done);
-  submitting(deposit, async () => {
-    await api('POST', '/api/v1/documents', { patientId: id, kind: kind.value, title: title.value, careDate: careDate.value,
-      contentType: file.files[0].type, data: await base64Of(file.files[0]) });
-    done.textContent = t('patients.deposited');
-    deposit.reset();
-  });
-  show(patient.displayName, el('h2', {}, t('patients.write')), write, el('h2', {}, t('patients.deposit')), deposit);
-}
-
 // ---- routing ----------------------------------------------------------------------------------------
 
 async function route() {
@@ -367,11 +177,19 @@ async function route() {
   });
   try {
     if (parts[0] === 'messages' && parts[1]) {
-      state.view = await conversationView(parts[1]);
+      state.view = await conversationView(route, parts[1]);
     } else if (parts[0] === 'messages') {
-      state.view = await messagesView();
+      state.view = await messagesView(route);
     } else if (parts[0] === 'documents' && isPatient()) {
-      state.view = await documentsView(new URLSearchParams(query || '').get('kind') || '');
+      state.view = await documentsView(route, new URLSearchParams(query || '').get('kind') || '');
+    } else if (parts[0] === 'agenda' && isPatient()) {
+      state.view = await agendaView(route);
+    } else if (parts[0] === 'profile' && isPatient()) {
+      state.view = await profileView(route);
+    } else if (parts[0] === 'access' && isPatient()) {
+      state.view = await accessView();
+    } else if (parts[0] === 'settings' && isPatient()) {
+      state.view = await settingsView(route, signedOut);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {
       state.view = await patientView(parts[1]);
     } else if (parts[0] === 'patients' && !isPatient()) {

@@ -178,8 +178,13 @@ final class AppointmentService {
 
     private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
         JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start));
-        Future<Void> chain = tx.append(parties[0], type, data).mapEmpty();
-        return parties[1] == null ? chain : chain.compose(v -> tx.append(parties[1], type, data).mapEmpty());
+        List<UUID> recipients = java.util.Arrays.stream(parties).filter(java.util.Objects::nonNull)
+                .sorted(StreamTransaction.LOCK_ORDER).toList();
+        Future<Void> chain = Future.succeededFuture();
+        for (UUID recipient : recipients) {
+            chain = chain.compose(v -> tx.append(recipient, type, data).mapEmpty());
+        }
+        return chain;
     }
 
     /** {patient, professional}: a professional books for a patient (by id) they treat or newly treat; a patient for themself. */

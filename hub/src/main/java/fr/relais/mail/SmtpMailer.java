@@ -22,7 +22,9 @@ final class SmtpMailer implements Mailer {
                 .setStarttls(config.tls() == MailConfig.Tls.STARTTLS ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
                 .setMaxPoolSize(8)
                 .setKeepAlive(true)
-                .setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
+                .setConnectTimeout((int) Duration.ofSeconds(10).toMillis())
+                // a server that stops answering mid-exchange fails the attempt (retried later) instead of holding it
+                .setIdleTimeout(60).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         if (!config.username().isEmpty()) {
             smtp.setUsername(config.username()).setPassword(config.password()).setLogin(LoginOption.REQUIRED);
         } else {

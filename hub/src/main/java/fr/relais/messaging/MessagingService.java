@@ -293,6 +293,7 @@ public final class MessagingService {
     }
 
     static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
+        // ordered as StreamTransaction.LOCK_ORDER: appends to them follow this order
         return sql.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 ORDER BY account_id")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> {
@@ -305,7 +306,7 @@ public final class MessagingService {
     private static Future<Void> appendToAll(StreamTransaction tx, List<UUID> recipients, String type,
                                             java.util.function.Function<UUID, JsonObject> data) {
         Future<Void> chain = Future.succeededFuture();
-        for (UUID recipient : recipients) {
+        for (UUID recipient : recipients.stream().sorted(StreamTransaction.LOCK_ORDER).toList()) {
             chain = chain.compose(v -> tx.append(recipient, type, data.apply(recipient)).mapEmpty());
         }
         return chain;

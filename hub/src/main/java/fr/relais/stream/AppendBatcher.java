@@ -59,7 +59,7 @@ final class AppendBatcher {
                 inFlight.decrementAndGet();
                 return;
             }
-            batch.sort(Comparator.comparing(Request::recipient)); // stable: one recipient keeps its order
+            batch.sort(Comparator.comparing(Request::recipient, StreamTransaction.LOCK_ORDER)); // stable: one recipient keeps its order
             commit(batch).onComplete(done -> {
                 inFlight.decrementAndGet();
                 drain();

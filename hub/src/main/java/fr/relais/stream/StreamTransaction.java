@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +17,14 @@ import java.util.UUID;
  * events exist if and only if the transaction commits; they are published to sockets after the commit.
  */
 public final class StreamTransaction {
+    /**
+     * The order in which one transaction appends to several recipients: PostgreSQL's order of {@code uuid} (the
+     * text order of the canonical form, not {@link UUID#compareTo}). Each append locks its recipient's stream row
+     * until the end of the transaction; taking those locks in one order everywhere keeps two writers from
+     * waiting on each other.
+     */
+    public static final Comparator<UUID> LOCK_ORDER = Comparator.comparing(UUID::toString);
+
     private final SqlConnection sql;
     private final Clock clock;
     private final List<StreamEvent> appended = new ArrayList<>();

@@ -35,13 +35,38 @@ public final class Streams {
         this.clock = clock;
     }
 
-    /** Runs {@code work} in a transaction; the events it appended are published once it has committed. */
+    /**
+     * Runs {@code work} in a transaction; the events it appended are published once it has committed. A
+     * transaction that PostgreSQL aborts as a deadlock victim or a serialization failure rolled back entirely,
+     * so {@code work} runs again in a new one (at most {@value #ATTEMPTS} times): {@code work} must only write
+     * through the transaction it is given.
+     */
     public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
+        return attempt(work, 1);
+    }
+
+    private static final int ATTEMPTS = 3;
+    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
+
+    private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt) {
         List<StreamEvent> committed = new ArrayList<>();
         return pool.withTransaction(sql -> {
             StreamTransaction tx = new StreamTransaction(sql, clock);
             return work.apply(tx).onSuccess(result -> committed.addAll(tx.appended()));
-        }).onSuccess(result -> publish(committed));
+        }).onSuccess(result -> publish(committed)).recover(failure -> {
+            if (attempt < ATTEMPTS && failure instanceof io.vertx.pgclient.PgException pg && RETRYABLE.contains(pg.getSqlState())) {
+                retries.incrementAndGet();
+                return attempt(work, attempt + 1);
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many transactions were run again after a deadlock or a serialization failure. */
+    public long retriedTransactions() {
+        return retries.get();
     }
 
     /** The pool the streams write with, for reads that need no transaction. */

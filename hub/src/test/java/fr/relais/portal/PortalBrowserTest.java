@@ -1,5 +1,6 @@
 package fr.relais.portal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,19 +22,29 @@ class PortalBrowserTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();
 
+    /** A physician who treats the patient. */
+    private static Person doctorOf(Person patient, String name) {
+        Person doctor = hub.people().professional(name, "physician");
+        hub.people().treats(doctor, patient);
+        return doctor;
+    }
+
+    private static void logIn(Browser page, Person person) {
+        page.logIn(person.email(), People.PASSWORD, () -> hub.people().awaitCode(person.email()));
+    }
+
     @Test
     void aProfessionalsMessageAndDepositAppearOnThePatientsOpenPageWithoutReload() throws Exception {
         Person patient = hub.people().patient("Camille Martin");
-        Person doctor = hub.people().professional("Dr Durand", "physician");
-        hub.people().treats(doctor, patient);
+        Person doctor = doctorOf(patient, "Dr Durand");
         Path pdf = Files.write(Files.createTempFile("bilan", ".pdf"),
                 ("%PDF-1.4\n" + "x".repeat(200) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII));
         try (Browser patientPage = Browser.open(hub.port()); Browser doctorPage = Browser.open(hub.port())) {
-            patientPage.logIn(patient.email(), People.PASSWORD, () -> hub.people().awaitCode(patient.email()));
+            logIn(patientPage, patient);
             patientPage.awaitText("#bell-count", "0");
             patientPage.screenshot("patient-messages-empty");
 
-            doctorPage.logIn(doctor.email(), People.PASSWORD, () -> hub.people().awaitCode(doctor.email()));
+            logIn(doctorPage, doctor);
             doctorPage.clickLink("Camille Martin");
             doctorPage.type("#write-form input[name=subject]", "Vos résultats");
             doctorPage.type("#write-form textarea[name=body]", "Bonjour, vos résultats sont arrivés et sont normaux.");
@@ -75,12 +86,70 @@ class PortalBrowserTest {
     }
 
     @Test
+    void agendaProfileAccessHistoryAndSettingsThenClosingTheSpace() {
+        Person patient = hub.people().patient("Jeanne Roux");
+        Person doctor = doctorOf(patient, "Dr Fabre");
+        String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
+        try (Browser patientPage = Browser.open(hub.port()); Browser doctorPage = Browser.open(hub.port())) {
+            logIn(patientPage, patient);
+            patientPage.go("#/agenda");
+            patientPage.awaitText("main", "Aucun rendez-vous à venir.");
+
+            logIn(doctorPage, doctor);
+            doctorPage.clickLink("Jeanne Roux");
+            String inAMonth = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(30) + "T10:30";
+            doctorPage.setValue("#appointment-form input[name=startsAt]", inAMonth);
+            doctorPage.type("#appointment-form input[name=place]", "Cabinet du Dr Fabre, Lyon");
+            doctorPage.click("#appointment-form button[type=submit]");
+            doctorPage.awaitText("#appointment-form", "Rendez-vous créé.");
+
+            patientPage.awaitText("#appointments", "Cabinet du Dr Fabre, Lyon"); // live, no reload
+            patientPage.awaitText("#bell-count", "2"); // the doctor opened the record, then booked
+            patientPage.click("#make-calendar-link");
+            patientPage.find("#calendar-link input");
+            patientPage.screenshot("patient-agenda");
+
+            patientPage.go("#/profile");
+            patientPage.type("#allergy-form input[name=substance]", "Pénicilline");
+            patientPage.select("#allergy-form select[name=severity]", "severe");
+            patientPage.click("#allergy-form button[type=submit]");
+            patientPage.awaitText("#allergies", "Pénicilline — sévère");
+            patientPage.screenshot("patient-profile");
+
+            patientPage.go("#/access");
+            patientPage.awaitText("#access-history", "Dr Fabre — a ouvert votre dossier");
+            patientPage.screenshot("patient-access-history");
+
+            patientPage.go("#/settings");
+            patientPage.select("#notifications-form select[name=documents]", "digest");
+            patientPage.type("#notifications-form input[name=quietHours]", "21:00-07:30");
+            patientPage.click("#notifications-form button[type=submit]");
+            patientPage.awaitText("#notifications-form", "Réglages enregistrés.");
+            JsonObject saved = patient.http().get("/api/v1/me/notifications").json();
+            assertEquals("digest", saved.getJsonObject("categories").getString("documents"));
+            assertEquals("21:00-07:30", saved.getString("quietHours"));
+            patientPage.type("#block-form input[name=rpps]", rpps);
+            patientPage.click("#block-form button[type=submit]");
+            patientPage.awaitText("#blocked", "Dr Fabre");
+            patientPage.click("#lang");
+            patientPage.awaitText("main h1", "Settings");
+            patientPage.screenshot("patient-settings-english");
+            patientPage.click("#lang");
+
+            patientPage.click("#close-form input[name=confirm]");
+            patientPage.click("#close-form button[type=submit]");
+            patientPage.acceptDialog();
+            patientPage.find("#login-form");
+            assertEquals(401, patient.http().get("/api/v1/me").status(), "the space and its sessions are gone");
+        }
+    }
+
+    @Test
     void afterANetworkCutThePageShowsReconnectingThenWhatWasMissed() {
         Person patient = hub.people().patient("Louise Petit");
-        Person doctor = hub.people().professional("Dr Moreau", "physician");
-        hub.people().treats(doctor, patient);
+        Person doctor = doctorOf(patient, "Dr Moreau");
         try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port())) {
-            page.logIn(patient.email(), People.PASSWORD, () -> hub.people().awaitCode(patient.email()));
+            logIn(page, patient);
             network.cut();
             page.awaitText("#status", "Reconnexion…");
             page.screenshot("patient-reconnecting");
@@ -106,7 +175,7 @@ class PortalBrowserTest {
                 .put("participants", new JsonArray().add(bruno.id().toString()))
                 .put("message", new JsonObject().put("body", "Message confidentiel pour Bruno"))).json().getString("conversationId");
         try (Browser page = Browser.open(hub.port())) {
-            page.logIn(alice.email(), People.PASSWORD, () -> hub.people().awaitCode(alice.email()));
+            logIn(page, alice);
             page.go("#/messages/" + brunosConversation);
             page.awaitText("main", "L'opération a échoué");
             assertFalse(page.pageText().contains("confidentiel"), page.pageText());

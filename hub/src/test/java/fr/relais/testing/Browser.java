@@ -78,6 +78,11 @@ public final class Browser implements AutoCloseable {
         input.sendKeys(text);
     }
 
+    /** Sets an input's value the way a date picker would (typing depends on the browser's locale). */
+    public void setValue(String css, String value) {
+        driver.executeScript("arguments[0].value = arguments[1];", find(css), value);
+    }
+
     /** Gives a file input a file. */
     public void attach(String css, Path file) {
         new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)))
@@ -114,6 +119,11 @@ public final class Browser implements AutoCloseable {
 
     public String pageText() {
         return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** Accepts the page's confirmation dialog. */
+    public void acceptDialog() {
+        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.alertIsPresent()).accept();
     }
 
     /** Waits until the address ends with {@code hash}. */

@@ -58,7 +58,9 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        // a port below the ephemeral range: while the server is stopped (outage tests), a client connecting to a
+        // port of that range can be given the same port as its own source and connect to itself, then wait forever
+        mail = new GreenMail(new ServerSetup(portBelowEphemeralRange(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         String name = context.getRequiredTestClass().getSimpleName();
         DatabaseEndpoint database = TestPostgres.newDatabase(name);
@@ -137,6 +139,18 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     public void stopMail() {
         smtpPort = mail.getSmtp().getPort();
         mail.stop();
+    }
+
+    private static int portBelowEphemeralRange() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // another one
+            }
+        }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 
     /** Starts the SMTP server again on the same port; what it received before is gone. */

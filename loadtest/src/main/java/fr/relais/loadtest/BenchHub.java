@@ -82,7 +82,7 @@ final class BenchHub implements AutoCloseable {
         String ins = null;
         if (patient) {
             String nir = String.format("18507%08d", n);
-            ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
+            ins = PublicApi.ins(nir);
             request.put("ins", ins);
         } else {
             request.put("rpps", String.format("1%010d", n)).put("profession", "physician");

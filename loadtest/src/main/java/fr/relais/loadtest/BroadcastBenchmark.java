@@ -68,7 +68,7 @@ final class BroadcastBenchmark {
     private static Map<String, Object> measureHub(Vertx vertx, Path dir, Map<String, String> env, int port, int rounds, int sockets)
             throws Exception {
         String nir = "2850375999998";
-        String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
+        String ins = PublicApi.ins(nir);
         JsonObject patient = ConnectionsBenchmark.account(dir, env, port, "patient@bench.example", "add-patient", "--ins", ins);
         JsonObject pro = ConnectionsBenchmark.account(dir, env, port, "pro@bench.example", "add-pro",
                 "--rpps", "10000000009", "--profession", "physician");

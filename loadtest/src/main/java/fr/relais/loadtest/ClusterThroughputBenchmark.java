@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -70,15 +69,8 @@ final class ClusterThroughputBenchmark {
             List<PublicApi.Account> patients = new ArrayList<>();
             List<String> conversations = new ArrayList<>();
             for (int i = 0; i < PATIENTS; i++) {
-                String nir = String.format("18503759%05d", i);
-                String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
-                PublicApi.Account patient = first.create(admin, "patients", new JsonObject().put("ins", ins)
-                        .put("email", "patient" + i + "@bench.example").put("displayName", "Patient " + i));
-                patients.add(patient);
-                first.call("POST", "/api/v1/me/care-relationships", patient.token(), new JsonObject().put("rpps", "30000000001")).join();
-                conversations.add(first.call("POST", "/api/v1/conversations", pro.token(), new JsonObject().put("subject", "Suivi")
-                        .put("participants", new JsonArray().add(patient.id())).put("message", new JsonObject().put("body", "Bonjour")))
-                        .join().getString("conversationId"));
+                patients.add(first.patientTreatedBy(admin, "18503759", i, "30000000001"));
+                conversations.add(first.conversation(pro, patients.get(i)));
             }
 
             Map<String, Half> pending = new ConcurrentHashMap<>(); // conversation:seq → the first half to come

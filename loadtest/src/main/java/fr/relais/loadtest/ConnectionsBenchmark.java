@@ -142,7 +142,7 @@ final class ConnectionsBenchmark {
     /** A patient created with the console, activated and logged in through the API. */
     static String patientToken(Path dir, Map<String, String> env, int port) throws Exception {
         String nir = "1850375999999";
-        String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
+        String ins = PublicApi.ins(nir);
         return account(dir, env, port, "connections@bench.example", "add-patient", "--ins", ins).getString("accessToken");
     }
 

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,17 +73,9 @@ final class MixedDayBenchmark {
             List<PublicApi.Account> patients = new ArrayList<>();
             List<String> conversations = new ArrayList<>();
             for (int i = 0; i < PATIENTS; i++) {
-                String nir = String.format("28503759%05d", i);
-                String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
-                PublicApi.Account patient = api.create(admin, "patients", new JsonObject().put("ins", ins)
-                        .put("email", "patient" + i + "@bench.example").put("displayName", "Patient " + i));
-                patients.add(patient);
                 PublicApi.Account pro = pros.get(i % PROFESSIONALS);
-                api.call("POST", "/api/v1/me/care-relationships", patient.token(),
-                        new JsonObject().put("rpps", String.format("2%010d", i % PROFESSIONALS))).join();
-                conversations.add(api.call("POST", "/api/v1/conversations", pro.token(), new JsonObject().put("subject", "Suivi")
-                        .put("participants", new JsonArray().add(patient.id())).put("message", new JsonObject().put("body", "Bonjour")))
-                        .join().getString("conversationId"));
+                patients.add(api.patientTreatedBy(admin, "28503759", i, String.format("2%010d", i % PROFESSIONALS)));
+                conversations.add(api.conversation(pro, patients.get(i)));
             }
             AtomicLong eventsReceived = new AtomicLong();
             Map<String, AtomicLong> eventsByType = new java.util.concurrent.ConcurrentHashMap<>();

@@ -17,6 +17,26 @@ record PublicApi(HttpClient http, int port, Path mail) {
     record Account(String id, String email, String token, String ins) {
     }
 
+    /** A valid INS: the 13-digit NIR and its key. */
+    static String ins(String nir) {
+        return nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
+    }
+
+    /** Patient number {@code n} (NIR {@code nirPrefix} + n), made by the admin, treated by the professional {@code rpps}. */
+    Account patientTreatedBy(String adminToken, String nirPrefix, int n, String rpps) throws Exception {
+        Account patient = create(adminToken, "patients", new JsonObject().put("ins", ins(String.format(nirPrefix + "%05d", n)))
+                .put("email", "patient" + n + "@bench.example").put("displayName", "Patient " + n));
+        call("POST", "/api/v1/me/care-relationships", patient.token(), new JsonObject().put("rpps", rpps)).join();
+        return patient;
+    }
+
+    /** A conversation the professional starts with the patient; its id. */
+    String conversation(Account professional, Account patient) {
+        return call("POST", "/api/v1/conversations", professional.token(), new JsonObject().put("subject", "Suivi")
+                .put("participants", new io.vertx.core.json.JsonArray().add(patient.id()))
+                .put("message", new JsonObject().put("body", "Bonjour"))).join().getString("conversationId");
+    }
+
     CompletableFuture<JsonObject> call(String method, String path, String token, JsonObject body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))

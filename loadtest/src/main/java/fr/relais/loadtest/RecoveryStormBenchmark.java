@@ -110,7 +110,7 @@ final class RecoveryStormBenchmark {
             List<String> conversations = new ArrayList<>();
             for (int p = 0; p < PATIENTS; p++) {
                 String nir = String.format("18503759%05d", p);
-                String ins = nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
+                String ins = PublicApi.ins(nir);
                 JsonObject patient = ConnectionsBenchmark.account(dir, env, port, "patient" + p + "@bench.example", "add-patient", "--ins", ins);
                 tokens.add(patient.getString("accessToken"));
                 ConnectionsBenchmark.post(http, port, "/api/v1/me/care-relationships", new JsonObject().put("rpps", "10000000009"),

@@ -1,0 +1,62 @@
+// Secure messaging: the list of conversations and one conversation (read, reply, attach, close, receipts).
+import { t } from './i18n.js';
+import { api, session, base64Of } from './api.js';
+import { el, field, show, submitting, formatTime, isPatient, save } from './ui.js';
+
+export async function messagesView(route, ) {
+  const page = await api('GET', '/api/v1/conversations?limit=50');
+  const items = page.items.map((c) => el('li', {},
+    el('a', { href: `#/messages/${c.id}` }, c.subject || '—'), ' ',
+    c.unread > 0 ? el('span', { class: 'count' }, t('messages.unread', { n: c.unread })) : '',
+    c.state === 'closed' ? el('span', { class: 'meta' }, ` — ${t('messages.closed')}`) : ''));
+  show(t('messages.title'), items.length ? el('ul', { class: 'list', id: 'conversations' }, items) : el('p', {}, t('messages.empty')));
+  return { onEvent: (event) => { if (event.type.startsWith('message.') || event.type.startsWith('conversation.')) route(); } };
+}
+
+export async function conversationView(route, id) {
+  const me = session().account.id;
+  const page = await api('GET', `/api/v1/conversations/${encodeURIComponent(id)}/messages?limit=200`);
+  const conversations = await api('GET', '/api/v1/conversations?limit=200');
+  const conversation = conversations.items.find((c) => c.id === id) || { subject: '', state: 'open', participants: [] };
+  const names = Object.fromEntries((conversation.participants || []).map((p) => [p.id, p.displayName]));
+  const othersRead = Math.max(0, ...Object.entries(page.readUpTo || {}).filter(([who]) => who !== me).map(([, seq]) => seq));
+  const messages = page.items.map((m) => el('article', { class: 'message', 'data-mine': m.senderId === me, 'data-seq': m.seq },
+    el('p', { class: 'meta' }, `${m.senderId === me ? t('messages.you') : (names[m.senderId] || '')} — ${formatTime(m.createdAt)}`,
+      m.senderId === me && m.seq <= othersRead ? ` — ${t('messages.readBy')}` : ''),
+    el('div', { class: 'body' }, m.body),
+    (m.attachments || []).map((a) => el('button', { type: 'button', onclick: () => save(
+      `/api/v1/conversations/${id}/attachments/${a.id}`, a.filename) }, `${t('documents.download')} ${a.filename}`))));
+  const content = [el('p', {}, el('a', { href: '#/messages' }, t('messages.back'))), el('section', { id: 'thread', 'aria-live': 'polite' }, messages)];
+  if (conversation.state === 'closed') {
+    content.push(el('p', { class: 'meta' }, t('messages.closed')));
+  } else {
+    const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
+    const file = el('input', { type: 'file', name: 'attachment', accept: 'application/pdf,image/jpeg,image/png' });
+    const form = el('form', { id: 'reply-form' }, field(t('messages.body'), body),
+      isPatient() ? '' : field(t('messages.attachment'), file),
+      el('button', { type: 'submit', class: 'primary' }, t('messages.send')));
+    submitting(form, async () => {
+      const message = { body: body.value };
+      if (file.files && file.files[0]) {
+        message.attachments = [{ filename: file.files[0].name, contentType: file.files[0].type, data: await base64Of(file.files[0]) }];
+      }
+      await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/messages`, message);
+      route();
+    });
+    content.push(el('h2', {}, t('messages.reply')), form);
+    if (!isPatient()) {
+      content.push(el('p', {}, el('button', { type: 'button', id: 'close-conversation', onclick: async () => {
+        await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/close`, {});
+        route();
+      } }, t('messages.close'))));
+    }
+  }
+  show(conversation.subject || t('messages.title'), ...content);
+  const last = page.items.length ? page.items[page.items.length - 1].seq : 0;
+  if (last > 0) {
+    api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/read`, { upTo: last }).catch(() => {});
+  }
+  return { onEvent: (event) => { if ((event.data || {}).conversationId === id) route(); } };
+}
+
+

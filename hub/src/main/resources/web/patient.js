@@ -1,0 +1,136 @@
+// The patient's own screens: documents, agenda, profile, access history, settings.
+import { t } from './i18n.js';
+import { api, session } from './api.js';
+import { el, field, show, submitting, formatTime, save } from './ui.js';
+
+export const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
+
+export async function documentsView(route, kind = '') {
+  const me = session().account.id;
+  const page = await api('GET', `/api/v1/patients/${me}/documents?limit=100${kind ? `&kind=${kind}` : ''}`);
+  const filter = el('select', { id: 'kind-filter', onchange: (e) => { location.hash = `#/documents${e.target.value ? `?kind=${e.target.value}` : ''}`; } },
+    el('option', { value: '' }, t('documents.all')), KINDS.map((k) => el('option', { value: k, selected: k === kind }, t(`kind.${k}`))));
+  const items = page.items.map((d) => el('li', { 'data-document': d.id },
+    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${d.careDate} — ${d.authorName || ''}`),
+    d.hidden ? el('span', { class: 'meta' }, ` — ${t('documents.hidden')}`) : '',
+    el('div', { class: 'row' },
+      el('button', { type: 'button', onclick: () => save(`/api/v1/documents/${d.id}/content`, d.title) }, t('documents.download')),
+      el('button', { type: 'button', onclick: async () => {
+        await api('PUT', `/api/v1/documents/${d.id}/hidden`, { hidden: !d.hidden });
+        route();
+      } }, d.hidden ? t('documents.show') : t('documents.hide')))));
+  show(t('documents.title'), field(t('documents.kind'), filter),
+    items.length ? el('ul', { class: 'list', id: 'documents' }, items) : el('p', {}, t('documents.empty')));
+  return { onEvent: (event) => { if (event.type === 'document.arrived') route(); } };
+}
+
+
+// ---- agenda ---------------------------------------------------------------------------------------------
+
+export async function agendaView(route) {
+  const appointments = await api('GET', '/api/v1/appointments');
+  const upcoming = appointments.filter((a) => a.status !== 'cancelled' && new Date(a.endsAt) > new Date());
+  const items = upcoming.map((a) => el('li', {}, el('strong', {}, formatTime(a.startsAt)), ' ',
+    a.title || t('agenda.appointment'), ' — ', a.place || ''));
+  const link = el('p', { id: 'calendar-link' });
+  const make = el('button', { type: 'button', id: 'make-calendar-link', onclick: async () => {
+    const made = await api('POST', '/api/v1/agenda/calendar-link', {});
+    link.replaceChildren(t('agenda.linkHelp'), ' ', el('input', { readonly: true, value: made.url, 'aria-label': t('agenda.link'), size: '60' }));
+  } }, t('agenda.makeLink'));
+  const revoke = el('button', { type: 'button', onclick: async () => {
+    await api('DELETE', '/api/v1/agenda/calendar-link');
+    link.textContent = t('agenda.revoked');
+  } }, t('agenda.revoke'));
+  show(t('agenda.title'), items.length ? el('ul', { class: 'list', id: 'appointments' }, items) : el('p', {}, t('agenda.empty')),
+    el('h2', {}, t('agenda.link')), el('div', { class: 'row' }, make, revoke), link);
+  return { onEvent: (event) => { if (event.type.startsWith('appointment.')) route(); } };
+}
+
+// ---- profile --------------------------------------------------------------------------------------------
+
+const SECTIONS = {
+  allergies: (d) => `${d.substance}${d.reaction ? ` (${d.reaction})` : ''} — ${t(`severity.${d.severity}`)}`,
+  conditions: (d) => `${d.name}${d.since ? ` — ${d.since}` : ''}`,
+  treatments: (d) => `${d.medicine} — ${d.dose} — ${(d.times || []).join(', ')}`,
+  vaccinations: (d) => `${d.vaccine} — ${d.date}`,
+  measurements: (d) => `${t(`measure.${d.type}`)} : ${d.value ?? `${d.systolic}/${d.diastolic}`} ${d.unit} — ${formatTime(d.at)}`,
+};
+
+export async function profileView(route) {
+  const me = session().account.id;
+  const profile = await api('GET', `/api/v1/patients/${me}/profile`);
+  const sections = Object.entries(SECTIONS).map(([section, describe]) => {
+    const entries = profile[section] || [];
+    return el('section', { 'aria-labelledby': `section-${section}` }, el('h2', { id: `section-${section}` }, t(`profile.${section}`)),
+      entries.length ? el('ul', { class: 'list', id: section }, entries.map((e) => el('li', {}, describe(e.data))))
+        : el('p', { class: 'meta' }, t('profile.none')));
+  });
+  const substance = el('input', { name: 'substance', required: true, maxlength: '200' });
+  const severity = el('select', { name: 'severity' }, ['mild', 'moderate', 'severe'].map((s) => el('option', { value: s }, t(`severity.${s}`))));
+  const allergy = submitting(el('form', { id: 'allergy-form' }, field(t('profile.substance'), substance), field(t('profile.severity'), severity),
+    el('button', { type: 'submit', class: 'primary' }, t('profile.addAllergy'))), async () => {
+    await api('POST', `/api/v1/patients/${me}/profile/allergies`, { substance: substance.value, severity: severity.value });
+    route();
+  });
+  show(t('profile.title'), ...sections, el('h2', {}, t('profile.addAllergy')), allergy);
+  return { onEvent: (event) => { if (event.type === 'profile.updated') route(); } };
+}
+
+// ---- access history -------------------------------------------------------------------------------------
+
+export async function accessView() {
+  const page = await api('GET', '/api/v1/me/access-history?limit=100');
+  const items = page.items.map((a) => el('li', {}, el('strong', {}, a.actorName || t('access.someone')), ' — ',
+    t(`access.${a.action}`) , a.emergency ? ` — ${t('access.emergency')}${a.reason ? ` : ${a.reason}` : ''}` : '',
+    ' ', el('span', { class: 'meta' }, formatTime(a.at))));
+  show(t('access.title'), items.length ? el('ul', { class: 'list', id: 'access-history' }, items) : el('p', {}, t('access.empty')));
+  return { onEvent: (event) => { if (event.type.startsWith('record.')) accessView(); } };
+}
+
+// ---- settings -------------------------------------------------------------------------------------------
+
+const CATEGORIES = ['messages', 'documents', 'reminders', 'record_accesses'];
+
+export async function settingsView(route, signedOut) {
+  const [preferences, blocked] = await Promise.all([api('GET', '/api/v1/me/notifications'), api('GET', '/api/v1/me/blocked-professionals')]);
+  const choices = Object.fromEntries(CATEGORIES.map((c) => [c, el('select', { name: c },
+    ['live', 'email', 'digest'].map((v) => el('option', { value: v, selected: preferences.categories[c] === v }, t(`notify.${v}`))))]));
+  const quiet = el('input', { name: 'quietHours', value: preferences.quietHours || '', pattern: '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]',
+    placeholder: '22:00-08:00' });
+  const saved = el('p', { role: 'status' });
+  const notifications = submitting(el('form', { id: 'notifications-form' },
+    CATEGORIES.map((c) => field(t(`category.${c}`), choices[c])), field(t('settings.quietHours'), quiet),
+    el('button', { type: 'submit', class: 'primary' }, t('settings.save')), saved), async () => {
+    await api('PUT', '/api/v1/me/notifications', { categories: Object.fromEntries(CATEGORIES.map((c) => [c, choices[c].value])),
+      quietHours: quiet.value || null });
+    saved.textContent = t('settings.saved');
+  });
+
+  const rpps = el('input', { name: 'rpps', required: true, inputmode: 'numeric', pattern: '[0-9]{11}' });
+  const block = submitting(el('form', { id: 'block-form' }, field(t('settings.rpps'), rpps),
+    el('button', { type: 'submit' }, t('settings.block'))), async () => {
+    await api('POST', '/api/v1/me/blocked-professionals', { rpps: rpps.value });
+    route();
+  });
+  const blockedList = blocked.map((pro) => el('li', {}, `${pro.displayName} (${pro.rpps})`, ' ',
+    el('button', { type: 'button', onclick: async () => {
+      await api('DELETE', `/api/v1/me/blocked-professionals/${pro.id}`);
+      route();
+    } }, t('settings.unblock'))));
+
+  const confirm = el('input', { type: 'checkbox', name: 'confirm', required: true });
+  const close = submitting(el('form', { id: 'close-form' }, el('p', {}, t('settings.closeWarning')),
+    el('label', { class: 'row' }, confirm, t('settings.closeConfirm')),
+    el('button', { type: 'submit' }, t('settings.close'))), async () => {
+    if (!window.confirm(t('settings.closeLast'))) {
+      return;
+    }
+    await api('POST', '/api/v1/me/close', { confirm: true });
+    signedOut();
+  });
+
+  show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications,
+    el('h2', {}, t('settings.blocked')), blockedList.length ? el('ul', { class: 'list', id: 'blocked' }, blockedList)
+      : el('p', { class: 'meta' }, t('settings.noneBlocked')), block,
+    el('h2', {}, t('settings.closeTitle')), close);
+}

@@ -1,0 +1,61 @@
+// The professional's screens: patients in their care, and one patient (write, deposit, appointment).
+import { t } from './i18n.js';
+import { api, base64Of } from './api.js';
+import { el, field, show, submitting, announce } from './ui.js';
+import { KINDS } from './patient.js';
+
+export async function patientsView() {
+  const page = await api('GET', '/api/v1/patients');
+  const patients = page.items || page;
+  const items = patients.map((p) => el('li', {}, el('a', { href: `#/patients/${p.id}` }, p.displayName)));
+  show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')));
+}
+
+export async function patientView(id) {
+  const patient = await api('GET', `/api/v1/patients/${encodeURIComponent(id)}`);
+  const subject = el('input', { name: 'subject', required: true, maxlength: '200' });
+  const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
+  const attachment = el('input', { type: 'file', name: 'attachment', accept: 'application/pdf,image/jpeg,image/png' });
+  const write = el('form', { id: 'write-form' }, field(t('patients.subject'), subject), field(t('messages.body'), body),
+    field(t('messages.attachment'), attachment), el('button', { type: 'submit', class: 'primary' }, t('patients.start')));
+  submitting(write, async () => {
+    const message = { body: body.value };
+    if (attachment.files[0]) {
+      message.attachments = [{ filename: attachment.files[0].name, contentType: attachment.files[0].type,
+        data: await base64Of(attachment.files[0]) }];
+    }
+    const created = await api('POST', '/api/v1/conversations', { subject: subject.value, participants: [id], message });
+    announce(t('patients.sent'));
+    location.hash = `#/messages/${created.conversationId}`;
+  });
+  const kind = el('select', { name: 'kind' }, KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
+  const title = el('input', { name: 'title', required: true, maxlength: '200' });
+  const careDate = el('input', { type: 'date', name: 'careDate', required: true, value: new Date().toISOString().slice(0, 10) });
+  const file = el('input', { type: 'file', name: 'file', required: true, accept: 'application/pdf,image/jpeg,image/png' });
+  const done = el('p', { role: 'status' });
+  const deposit = el('form', { id: 'deposit-form' }, field(t('documents.kind'), kind), field(t('patients.title.field'), title),
+    field(t('patients.careDate'), careDate), field(t('patients.file'), file),
+    el('button', { type: 'submit', class: 'primary' }, t('patients.deposit')), done);
+  submitting(deposit, async () => {
+    await api('POST', '/api/v1/documents', { patientId: id, kind: kind.value, title: title.value, careDate: careDate.value,
+      contentType: file.files[0].type, data: await base64Of(file.files[0]) });
+    done.textContent = t('patients.deposited');
+    deposit.reset();
+  });
+  const startsAt = el('input', { type: 'datetime-local', name: 'startsAt', required: true });
+  const minutes = el('input', { type: 'number', name: 'minutes', min: '5', max: '480', value: '20', required: true });
+  const place = el('input', { name: 'place', required: true, maxlength: '200' });
+  const booked = el('p', { role: 'status' });
+  const appointment = submitting(el('form', { id: 'appointment-form' }, field(t('appointment.startsAt'), startsAt),
+    field(t('appointment.minutes'), minutes), field(t('appointment.place'), place),
+    el('button', { type: 'submit', class: 'primary' }, t('appointment.book')), booked), async () => {
+    const start = startsAt.value; // Paris wall-clock time, as the API takes it
+    const end = new Date(new Date(`${start}:00Z`).getTime() + Number(minutes.value) * 60000).toISOString().slice(0, 16);
+    await api('POST', '/api/v1/appointments', { patientId: id, startsAt: start, endsAt: end, place: place.value });
+    booked.textContent = t('appointment.booked');
+    appointment.reset();
+  });
+  show(patient.displayName, el('h2', {}, t('patients.write')), write, el('h2', {}, t('patients.deposit')), deposit,
+    el('h2', {}, t('appointment.title')), appointment);
+}
+

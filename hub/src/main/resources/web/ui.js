@@ -1,0 +1,75 @@
+// Building blocks of the views: DOM helpers (text only, never HTML from data), forms, errors, dates.
+import { t, currentLang } from './i18n.js';
+import { ApiError, session, download } from './api.js';
+
+const main = document.getElementById('main');
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith('on')) {
+      node.addEventListener(name.slice(2), value);
+    } else if (value !== false && value !== null && value !== undefined) {
+      node.setAttribute(name, value === true ? '' : value);
+    }
+  }
+  children.flat().forEach((child) => node.append(child instanceof Node ? child : document.createTextNode(String(child))));
+  return node;
+}
+
+export function field(label, input) {
+  return el('label', {}, label, input);
+}
+
+export function show(title, ...content) {
+  main.replaceChildren(el('h1', {}, title), ...content);
+  document.title = `${title} — Relais`;
+  main.focus();
+}
+
+export function announce(text) {
+  document.getElementById('announcer').textContent = text;
+}
+
+export function problem(error) {
+  if (error instanceof ApiError) {
+    return el('p', { class: 'error', role: 'alert' }, t('error.generic', { detail: error.message }));
+  }
+  return el('p', { class: 'error', role: 'alert' }, t('error.network'));
+}
+
+/** Runs a form's action; the button is disabled meanwhile and a failure is shown inside the form. */
+export function submitting(form, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    form.querySelectorAll('.error').forEach((e) => e.remove());
+    try {
+      await action();
+    } catch (error) {
+      form.append(problem(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+export function formatTime(iso) {
+  return new Date(iso).toLocaleString(currentLang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris' });
+}
+
+
+export function isPatient() {
+  return session()?.account?.kind === 'patient';
+}
+
+/** Downloads a file the API serves, under {@code filename}. */
+export async function save(path, filename) {
+  const blob = await download(path);
+  const link = el('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
