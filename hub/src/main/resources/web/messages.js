@@ -3,14 +3,29 @@ import { t } from './i18n.js';
 import { api, session, base64Of } from './api.js';
 import { el, field, show, submitting, formatTime, isPatient, save } from './ui.js';
 
-export async function messagesView(route, ) {
+export async function messagesView(route) {
   const page = await api('GET', '/api/v1/conversations?limit=50');
   const items = page.items.map((c) => el('li', {},
     el('a', { href: `#/messages/${c.id}` }, c.subject || '—'), ' ',
     c.unread > 0 ? el('span', { class: 'count' }, t('messages.unread', { n: c.unread })) : '',
     c.state === 'closed' ? el('span', { class: 'meta' }, ` — ${t('messages.closed')}`) : ''));
-  show(t('messages.title'), items.length ? el('ul', { class: 'list', id: 'conversations' }, items) : el('p', {}, t('messages.empty')));
+  show(t('messages.title'), items.length ? el('ul', { class: 'list', id: 'conversations' }, items) : el('p', {}, t('messages.empty')),
+    ...(isPatient() ? [] : [el('h2', {}, t('colleague.title')), colleagueForm()]));
   return { onEvent: (event) => { if (event.type.startsWith('message.') || event.type.startsWith('conversation.')) route(); } };
+}
+
+/** A professional writes to a colleague found by RPPS number (a care team conversation). */
+function colleagueForm() {
+  const rpps = el('input', { name: 'rpps', required: true, inputmode: 'numeric', pattern: '[0-9]{11}' });
+  const subject = el('input', { name: 'subject', required: true, maxlength: '200' });
+  const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
+  return submitting(el('form', { id: 'colleague-form' }, field(t('colleague.rpps'), rpps), field(t('patients.subject'), subject),
+    field(t('messages.body'), body), el('button', { type: 'submit', class: 'primary' }, t('patients.start'))), async () => {
+    const colleague = await api('GET', `/api/v1/professionals/${encodeURIComponent(rpps.value)}`);
+    const created = await api('POST', '/api/v1/conversations', { subject: subject.value, participants: [colleague.id],
+      message: { body: body.value } });
+    location.hash = `#/messages/${created.conversationId}`;
+  });
 }
 
 export async function conversationView(route, id) {

@@ -56,23 +56,73 @@ const SECTIONS = {
   measurements: (d) => `${t(`measure.${d.type}`)} : ${d.value ?? `${d.systolic}/${d.diastolic}`} ${d.unit} — ${formatTime(d.at)}`,
 };
 
+const MEASURES = { weight: 'kg', height: 'cm', glucose: 'g/L', temperature: '°C', heart_rate: 'bpm', blood_pressure: 'mmHg' };
+
+/** The form that adds an entry to a section: its fields, and how they become the entry. */
+function entryForm(section) {
+  const input = (name, attributes = {}) => el('input', { name, required: true, maxlength: '200', ...attributes });
+  switch (section) {
+    case 'allergies': {
+      const substance = input('substance');
+      const severity = el('select', { name: 'severity' }, ['mild', 'moderate', 'severe'].map((s) => el('option', { value: s }, t(`severity.${s}`))));
+      return { fields: [field(t('profile.substance'), substance), field(t('profile.severity'), severity)],
+        entry: () => ({ substance: substance.value, severity: severity.value }) };
+    }
+    case 'conditions': {
+      const name = input('name');
+      return { fields: [field(t('profile.condition'), name)], entry: () => ({ name: name.value }) };
+    }
+    case 'treatments': {
+      const medicine = input('medicine');
+      const dose = input('dose');
+      const times = input('times', { pattern: '\\s*[0-2][0-9]:[0-5][0-9](\\s*,\\s*[0-2][0-9]:[0-5][0-9])*\\s*', placeholder: '08:00, 20:00' });
+      return { fields: [field(t('profile.medicine'), medicine), field(t('profile.dose'), dose), field(t('profile.times'), times)],
+        entry: () => ({ medicine: medicine.value, dose: dose.value, times: times.value.split(',').map((x) => x.trim()) }) };
+    }
+    case 'vaccinations': {
+      const vaccine = input('vaccine');
+      const date = input('date', { type: 'date' });
+      return { fields: [field(t('profile.vaccine'), vaccine), field(t('profile.date'), date)],
+        entry: () => ({ vaccine: vaccine.value, date: date.value }) };
+    }
+    default: { // measurements
+      const type = el('select', { name: 'type' }, Object.keys(MEASURES).map((m) => el('option', { value: m }, `${t(`measure.${m}`)} (${MEASURES[m]})`)));
+      const value = input('value', { inputmode: 'decimal', required: false });
+      const systolic = input('systolic', { inputmode: 'numeric', required: false });
+      const diastolic = input('diastolic', { inputmode: 'numeric', required: false });
+      return { fields: [field(t('profile.measure'), type), field(t('profile.value'), value),
+        field(t('profile.systolic'), systolic), field(t('profile.diastolic'), diastolic)],
+      entry: () => {
+        const measured = { type: type.value, unit: MEASURES[type.value], at: new Date().toISOString() };
+        if (type.value === 'blood_pressure') {
+          return { ...measured, systolic: Number(systolic.value), diastolic: Number(diastolic.value) };
+        }
+        return { ...measured, value: Number(value.value.replace(',', '.')) };
+      } };
+    }
+  }
+}
+
 export async function profileView(route) {
   const me = session().account.id;
   const profile = await api('GET', `/api/v1/patients/${me}/profile`);
   const sections = Object.entries(SECTIONS).map(([section, describe]) => {
     const entries = profile[section] || [];
+    const list = entries.length ? el('ul', { class: 'list', id: section }, entries.map((e) => el('li', {}, describe(e.data), ' ',
+      el('button', { type: 'button', 'aria-label': `${t('profile.remove')} : ${describe(e.data)}`, onclick: async () => {
+        await api('DELETE', `/api/v1/patients/${me}/profile/${section}/${e.id}`);
+        route();
+      } }, t('profile.remove'))))) : el('p', { class: 'meta' }, t('profile.none'));
+    const form = entryForm(section);
+    const add = submitting(el('form', { id: `${section}-form` }, form.fields,
+      el('button', { type: 'submit', class: 'primary' }, t('profile.add'))), async () => {
+      await api('POST', `/api/v1/patients/${me}/profile/${section}`, form.entry());
+      route();
+    });
     return el('section', { 'aria-labelledby': `section-${section}` }, el('h2', { id: `section-${section}` }, t(`profile.${section}`)),
-      entries.length ? el('ul', { class: 'list', id: section }, entries.map((e) => el('li', {}, describe(e.data))))
-        : el('p', { class: 'meta' }, t('profile.none')));
+      list, el('details', {}, el('summary', {}, `${t('profile.add')} — ${t(`profile.${section}`)}`), add));
   });
-  const substance = el('input', { name: 'substance', required: true, maxlength: '200' });
-  const severity = el('select', { name: 'severity' }, ['mild', 'moderate', 'severe'].map((s) => el('option', { value: s }, t(`severity.${s}`))));
-  const allergy = submitting(el('form', { id: 'allergy-form' }, field(t('profile.substance'), substance), field(t('profile.severity'), severity),
-    el('button', { type: 'submit', class: 'primary' }, t('profile.addAllergy'))), async () => {
-    await api('POST', `/api/v1/patients/${me}/profile/allergies`, { substance: substance.value, severity: severity.value });
-    route();
-  });
-  show(t('profile.title'), ...sections, el('h2', {}, t('profile.addAllergy')), allergy);
+  show(t('profile.title'), ...sections);
   return { onEvent: (event) => { if (event.type === 'profile.updated') route(); } };
 }
 

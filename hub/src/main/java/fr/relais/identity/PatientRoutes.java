@@ -32,6 +32,21 @@ public final class PatientRoutes {
         api.get("/patients").handler(this::myPatients);
         api.get("/patients/:patientId").handler(this::patient);
         api.post("/emergency-access").handler(this::openEmergencyAccess);
+        api.get("/professionals/:rpps").handler(this::colleague);
+    }
+
+    /** A colleague found by RPPS number, to write to: professionals only, and only what the public directory shows. */
+    private void colleague(RoutingContext rc) {
+        Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        String rpps = Rpps.parse(rc.pathParam("rpps"), "rpps").value();
+        careTeam.professionalByRpps(rpps).map(pro -> {
+            JsonObject shown = new JsonObject().put("id", pro.getString("id")).put("displayName", pro.getString("displayName"))
+                    .put("rpps", pro.getString("rpps")).put("profession", pro.getString("profession"));
+            if (pro.containsKey("organisation")) {
+                shown.put("organisation", pro.getString("organisation"));
+            }
+            return shown;
+        }).onSuccess(pro -> Responses.json(rc, 200, pro)).onFailure(rc::fail);
     }
 
     private void myPatients(RoutingContext rc) {

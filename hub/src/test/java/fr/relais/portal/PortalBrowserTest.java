@@ -14,7 +14,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The web portal in a real headless Chromium: two people in two browsers, live notifications, a network cut. */
@@ -110,10 +112,17 @@ class PortalBrowserTest {
             patientPage.screenshot("patient-agenda");
 
             patientPage.go("#/profile");
-            patientPage.type("#allergy-form input[name=substance]", "Pénicilline");
-            patientPage.select("#allergy-form select[name=severity]", "severe");
-            patientPage.click("#allergy-form button[type=submit]");
+            patientPage.click("section[aria-labelledby=section-allergies] summary");
+            patientPage.type("#allergies-form input[name=substance]", "Pénicilline");
+            patientPage.select("#allergies-form select[name=severity]", "severe");
+            patientPage.click("#allergies-form button[type=submit]");
             patientPage.awaitText("#allergies", "Pénicilline — sévère");
+            patientPage.click("section[aria-labelledby=section-measurements] summary");
+            patientPage.select("#measurements-form select[name=type]", "blood_pressure");
+            patientPage.type("#measurements-form input[name=systolic]", "128");
+            patientPage.type("#measurements-form input[name=diastolic]", "82");
+            patientPage.click("#measurements-form button[type=submit]");
+            patientPage.awaitText("#measurements", "Tension artérielle : 128/82 mmHg");
             patientPage.screenshot("patient-profile");
 
             patientPage.go("#/access");
@@ -141,6 +150,86 @@ class PortalBrowserTest {
             patientPage.acceptDialog();
             patientPage.find("#login-form");
             assertEquals(401, patient.http().get("/api/v1/me").status(), "the space and its sessions are gone");
+        }
+    }
+
+    @Test
+    void aProfessionalWritesToAColleagueFoundByRpps() {
+        Person writer = hub.people().professional("Dr Giraud", "physician");
+        Person colleague = hub.people().professional("Mme Perrin", "nurse");
+        Person patient = hub.people().patient("Paul Simon");
+        String rpps = colleague.http().get("/api/v1/me").json().getString("rpps");
+        assertEquals(403, patient.http().get("/api/v1/professionals/" + rpps).status(), "the lookup is for professionals");
+        assertEquals("professional_not_found", writer.http().get("/api/v1/professionals/10000000000").json().getString("code"));
+        assertEquals(400, writer.http().get("/api/v1/professionals/12").status());
+        try (Browser writerPage = Browser.open(hub.port()); Browser colleaguePage = Browser.open(hub.port())) {
+            logIn(colleaguePage, colleague);
+            colleaguePage.go("#/messages");
+            logIn(writerPage, writer);
+            writerPage.go("#/messages");
+            writerPage.type("#colleague-form input[name=rpps]", rpps);
+            writerPage.type("#colleague-form input[name=subject]", "Pansement de M. Simon");
+            writerPage.type("#colleague-form textarea[name=body]", "Pouvez-vous passer demain matin ?");
+            writerPage.click("#colleague-form button[type=submit]");
+            writerPage.awaitText("#thread", "Pouvez-vous passer demain matin ?");
+            colleaguePage.awaitText("#conversations", "Pansement de M. Simon");
+            colleaguePage.awaitText("#bell-count", "1");
+        }
+    }
+
+    @Test
+    void theLoginAndTheBellWorkFromTheKeyboardOnAPhoneScreen() {
+        Person patient = hub.people().patient("Nina Faure");
+        Person doctor = doctorOf(patient, "Dr Caron");
+        try (Browser page = Browser.open(hub.port())) {
+            page.resize(390, 844);
+            page.find("#login-form"); // the address field has the focus: no mouse from here on
+            page.keys(patient.email(), Keys.TAB, People.PASSWORD, Keys.ENTER);
+            page.find("#code-form");
+            page.keys(hub.people().awaitCode(patient.email()), Keys.ENTER);
+            page.awaitText("#status", "En direct");
+            doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Vaccin")
+                    .put("participants", new JsonArray().add(patient.id().toString()))
+                    .put("message", new JsonObject().put("body", "Le rappel est à faire.")));
+            page.awaitText("#bell-count", "1");
+            page.screenshot("phone-patient-messages");
+            page.find("#bell").sendKeys(Keys.ENTER);
+            page.awaitAttribute("#bell", "aria-expanded", "true");
+            page.awaitText("#notification-list", "Nouveau message");
+            page.screenshot("phone-patient-notifications");
+            page.find("#bell").sendKeys(Keys.ENTER); // closing the list marks it seen
+            page.awaitText("#bell-count", "0");
+        }
+    }
+
+    @Test
+    void theMainScreensMeetWcag21AaAsAxeChecksThem() {
+        Person patient = hub.people().patient("Rose Blanc");
+        Person doctor = doctorOf(patient, "Dr Noël");
+        doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Contrôle")
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Tout va bien.")));
+        try (Browser page = Browser.open(hub.port())) {
+            assertEquals(List.of(), page.accessibilityProblems(), "login");
+            logIn(page, patient);
+            page.click("#bell");
+            page.find("#notifications");
+            assertEquals(List.of(), page.accessibilityProblems(), "messages with the notifications open");
+            for (String screen : List.of("#/documents", "#/agenda", "#/profile", "#/access", "#/settings")) {
+                page.go(screen);
+                page.find("main h1");
+                page.find("main h1 + *");
+                assertEquals(List.of(), page.accessibilityProblems(), screen);
+            }
+        }
+        try (Browser page = Browser.open(hub.port())) {
+            logIn(page, doctor);
+            page.go("#/patients/" + patient.id());
+            page.find("#appointment-form");
+            assertEquals(List.of(), page.accessibilityProblems(), "a professional's patient screen");
+            page.run("document.querySelector('main').append(document.createElement('input'))"); // a field with no label
+            assertTrue(page.accessibilityProblems().stream().anyMatch(problem -> problem.startsWith("label ")),
+                    "the check sees a planted violation");
         }
     }
 

@@ -121,6 +121,36 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getText();
     }
 
+    /** Types into whatever has the keyboard focus (keys from {@link org.openqa.selenium.Keys} included). */
+    public void keys(CharSequence... keys) {
+        driver.switchTo().activeElement().sendKeys(keys);
+    }
+
+    /** Waits until the element's attribute has {@code value}. */
+    public void awaitAttribute(String css, String name, String value) {
+        new WebDriverWait(driver, DEADLINE).withMessage(() -> css + "[" + name + "] never became " + value)
+                .until(ExpectedConditions.attributeToBe(By.cssSelector(css), name, value));
+    }
+
+    /** The size of a phone's screen, or any other. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
+    /** What axe-core (the accessibility engine) finds against WCAG 2.1 A and AA on the page as it is now. */
+    public java.util.List<String> accessibilityProblems() {
+        return new com.deque.html.axecore.selenium.AxeBuilder().withTags(java.util.List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
+                .analyze(driver).getViolations().stream()
+                .map(rule -> rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at "
+                        + rule.getNodes().stream().map(node -> String.valueOf(node.getHtml())).toList())
+                .toList();
+    }
+
+    /** Runs a script in the page. */
+    public void run(String script) {
+        driver.executeScript(script);
+    }
+
     /** Accepts the page's confirmation dialog. */
     public void acceptDialog() {
         new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.alertIsPresent()).accept();

@@ -148,7 +148,8 @@ public final class CareTeam {
                 });
     }
 
-    private Future<JsonObject> professionalByRpps(String rpps) {
+    /** The professional with this RPPS number (a public directory number), or 404 {@code professional_not_found}. */
+    public Future<JsonObject> professionalByRpps(String rpps) {
         return pool.preparedQuery("""
                         SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, NULL AS origin, a.created_at
                         FROM professional p JOIN account a ON a.id = p.account_id WHERE p.rpps = $1""")
