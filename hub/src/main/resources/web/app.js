@@ -161,7 +161,28 @@ function toggleBell() {
 
 // ---- routing ----------------------------------------------------------------------------------------
 
-async function route() {
+let routing = null;
+let again = false;
+
+/**
+ * Shows the view of the current address. Calls that come while a view is being built (a click, a live event)
+ * are folded into one more pass once it is done, so the last view shown is always that of the last address.
+ */
+function route() {
+  if (routing) {
+    again = true;
+    return routing;
+  }
+  routing = (async () => {
+    do {
+      again = false;
+      await render();
+    } while (again);
+  })().finally(() => { routing = null; });
+  return routing;
+}
+
+async function render() {
   if (!session()) {
     loginView();
     return;
