@@ -23,11 +23,14 @@ import java.util.function.Function;
 public final class Streams {
     /** Event-bus address of committed events: body = the encoded frame; headers = recipient, offset, epoch, committedAt. */
     public static final String ADDRESS = "relais.stream.events";
+    private static final int ATTEMPTS = 3;
+    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
 
     private final Vertx vertx;
     private final Pool pool;
     private final Clock clock;
     private final AppendBatcher batcher = new AppendBatcher(this);
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     public Streams(Vertx vertx, Pool pool, Clock clock) {
         this.vertx = vertx;
@@ -45,9 +48,6 @@ public final class Streams {
         return attempt(work, 1);
     }
 
-    private static final int ATTEMPTS = 3;
-    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
-
     private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt) {
         List<StreamEvent> committed = new ArrayList<>();
         return pool.withTransaction(sql -> {
@@ -61,8 +61,6 @@ public final class Streams {
             return Future.failedFuture(failure);
         });
     }
-
-    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many transactions were run again after a deadlock or a serialization failure. */
     public long retriedTransactions() {

@@ -1,10 +1,6 @@
 package fr.relais.loadtest;
 
 import io.vertx.core.Vertx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,8 +21,6 @@ import java.util.stream.Collectors;
  */
 final class ClusterConnectionsBenchmark {
     private static final Pattern HELD = Pattern.compile("held (\\d+ failed \\d+)");
-    private static final Pattern OPEN = Pattern.compile("open (\\d+)");
-    private static final Pattern GAUGE = Pattern.compile("(?m)^relais_ws_connections (\\S+)$");
 
     private ClusterConnectionsBenchmark() {
     }
@@ -67,16 +60,15 @@ final class ClusterConnectionsBenchmark {
 
             long open = 0;
             for (ChildProcess generator : generators) {
-                int seen = countLines(generator);
-                generator.send("count");
-                open += Long.parseLong(awaitNth(generator, seen + 1));
+                generator.send("count 1");
+                open += Long.parseLong(generator.awaitLast(Pattern.compile("open-1 (\\d+)"), Duration.ofMinutes(1)));
             }
             List<Map<String, Object>> perNode = new ArrayList<>();
             double heapTotal = 0;
             double directTotal = 0;
             long socketsTotal = 0;
             for (int i = 0; i < nodes; i++) {
-                long sockets = (long) Double.parseDouble(scrape(httpPorts.get(i), GAUGE));
+                long sockets = (long) ConnectionsBenchmark.metric(httpPorts.get(i), "relais_ws_connections");
                 long heap = hubs.get(i).heapAfterGcKiB() - before.get(i)[0];
                 long direct = ConnectionsBenchmark.directBytes(httpPorts.get(i), true) - before.get(i)[1];
                 socketsTotal += sockets;
@@ -113,39 +105,5 @@ final class ClusterConnectionsBenchmark {
             vertx.close().await();
         }
         Results.report("cluster-connections", figures);
-    }
-
-    private static String scrape(int port, Pattern pattern) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = pattern.matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + pattern + " in /metrics");
-        }
-        return m.group(1);
-    }
-
-    private static int countLines(ChildProcess generator) throws Exception {
-        Matcher m = OPEN.matcher(Files.readString(generator.log));
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    /** The {@code n}th "open" answer of a generator. */
-    private static String awaitNth(ChildProcess generator, int n) throws Exception {
-        long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (System.nanoTime() < end) {
-            Matcher m = OPEN.matcher(Files.readString(generator.log));
-            for (int i = 1; m.find(); i++) {
-                if (i == n) {
-                    return m.group(1);
-                }
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
-        throw new IllegalStateException("the generator did not count its sockets");
     }
 }

@@ -108,16 +108,22 @@ final class ConnectionsBenchmark {
 
     /** Direct memory held by the server's Netty: the hub's gauge in /metrics, or the bare server's one answer. */
     static long directBytes(int port, boolean hub) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + (hub ? "/metrics" : "/"))).build(), HttpResponse.BodyHandlers.ofString());
         if (!hub) {
-            return Long.parseLong(response.body().strip());
+            return Long.parseLong(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().strip());
         }
-        Matcher gauge = Pattern.compile("(?m)^relais_netty_direct_memory_bytes (\\S+)$").matcher(response.body());
+        return (long) metric(port, "relais_netty_direct_memory_bytes");
+    }
+
+    /** A gauge (one series, no labels) from a hub's /metrics. */
+    static double metric(int port, String name) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher gauge = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(body);
         if (!gauge.find()) {
-            throw new IllegalStateException("no direct memory gauge in /metrics");
+            throw new IllegalStateException("no " + name + " in /metrics");
         }
-        return (long) Double.parseDouble(gauge.group(1));
+        return Double.parseDouble(gauge.group(1));
     }
 
     /** The classes whose live bytes grew most with the sockets, as bytes per socket (where the heap goes). */

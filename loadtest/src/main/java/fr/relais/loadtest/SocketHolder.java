@@ -18,7 +18,7 @@ import java.util.List;
  * One process of a spread-out generator (a process may not open more than 20,000 files here):
  * {@code SocketHolder <token> <local address> <count> <port,port,…>} opens {@code count} authenticated,
  * subscribed WebSockets from {@code local address}, spread over the ports, prints {@code held <n>}, then answers
- * each {@code count} line on its standard input with {@code open <n>} until the input closes.
+ * each {@code count <k>} line on its standard input with {@code open-<k> <n>} until the input closes.
  */
 public final class SocketHolder {
     private SocketHolder() {
@@ -51,8 +51,8 @@ public final class SocketHolder {
         System.out.println("held " + sockets.size() + " failed " + failed);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-            if (line.equals("count")) {
-                System.out.println("open " + sockets.stream().filter(ws -> !ws.isClosed()).count());
+            if (line.startsWith("count ")) {
+                System.out.println("open-" + line.substring(6) + " " + sockets.stream().filter(ws -> !ws.isClosed()).count());
             }
         }
         vertx.close().await();
