@@ -28,16 +28,19 @@ final class WebSocketChannel extends ChannelInboundHandlerAdapter implements Tra
 
     private final Channel channel;
     private final ContextInternal context;
-    private final Runnable onClosed;
+    private Runnable onClosed = () -> { };
     private Connection connection;
     private Runnable onDrain;
 
-    /** {@code onClosed} runs once the channel is closed, on the event loop. */
-    WebSocketChannel(Channel channel, ContextInternal context, WriteBufferWaterMark outboundLimit, Runnable onClosed) {
+    WebSocketChannel(Channel channel, ContextInternal context, WriteBufferWaterMark outboundLimit) {
         this.channel = channel;
         this.context = context;
-        this.onClosed = onClosed;
         channel.config().setWriteBufferWaterMark(outboundLimit);
+    }
+
+    /** {@code action} runs once the channel is closed, on the event loop. */
+    void whenClosed(Runnable action) {
+        this.onClosed = action;
     }
 
     void attach(Connection connection) {

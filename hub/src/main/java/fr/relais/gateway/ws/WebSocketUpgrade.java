@@ -61,6 +61,12 @@ final class WebSocketUpgrade {
             return Future.failedFuture(ApiError.badRequest("websocket_handshake",
                     "This address opens a WebSocket: send Upgrade: websocket."));
         }
+        String connectionHeader = request.getHeader("Connection");
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (connectionHeader == null || !connectionHeader.toLowerCase(java.util.Locale.ROOT).contains("upgrade") || key == null || key.isBlank()) {
+            return Future.failedFuture(ApiError.badRequest("websocket_handshake",
+                    "A WebSocket upgrade needs Connection: Upgrade and a Sec-WebSocket-Key."));
+        }
         if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
             request.response().putHeader("Sec-WebSocket-Version", "13");
             return Future.failedFuture(ApiError.of(426, "websocket_version", "Only WebSocket version 13 is supported."));
@@ -72,11 +78,12 @@ final class WebSocketUpgrade {
         HttpHeaders answer = new DefaultHttpHeaders();
         request.response().headers().forEach(header -> answer.add(header.getKey(), header.getValue()));
         ContextInternal context = ContextInternal.current();
-        WebSocketChannel socket = new WebSocketChannel(channel, context, outboundLimit, reportUpgraded(connection, request));
+        WebSocketChannel socket = new WebSocketChannel(channel, context, outboundLimit);
         Promise<WebSocketChannel> done = context.promise();
         try {
             handshaker.handshake(channel, upgrade, answer, channel.newPromise()).addListener(written -> {
                 if (written.isSuccess()) {
+                    socket.whenClosed(reportUpgraded(connection, request));
                     done.tryComplete(socket);
                 } else {
                     channel.close();

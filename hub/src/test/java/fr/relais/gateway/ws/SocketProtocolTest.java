@@ -110,7 +110,10 @@ class SocketProtocolTest {
         var plain = hub.http().get("/api/v1/ws");
         assertEquals(400, plain.status());
         assertEquals("websocket_handshake", plain.json().getString("code"));
-        // java.net.http will not send Upgrade or Connection headers: this one is written by hand
+        // java.net.http will not send Upgrade or Connection headers: these are written by hand
+        String noKey = exchange("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertTrue(noKey.startsWith("HTTP/1.1 400 ") && noKey.contains("\"code\":\"websocket_handshake\""), noKey);
         String oldVersion = exchange("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
         assertTrue(oldVersion.startsWith("HTTP/1.1 426 "), oldVersion);
