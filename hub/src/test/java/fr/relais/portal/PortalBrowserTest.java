@@ -52,7 +52,7 @@ class PortalBrowserTest {
             doctorPage.type("#write-form textarea[name=body]", "Bonjour, vos résultats sont arrivés et sont normaux.");
             doctorPage.click("#write-form button[type=submit]");
             doctorPage.awaitText("#thread", "vos résultats sont arrivés");
-            doctorPage.screenshot("professional-conversation");
+            String conversation = doctorPage.hash();
 
             doctorPage.go("#/patients/" + patient.id());
             doctorPage.select("#deposit-form select[name=kind]", "lab_result");
@@ -61,6 +61,9 @@ class PortalBrowserTest {
             doctorPage.click("#deposit-form button[type=submit]");
             doctorPage.awaitText("#deposit-form", "Document déposé.");
             doctorPage.screenshot("professional-patient");
+            doctorPage.go(conversation); // the doctor watches the conversation while the patient reads it
+            doctorPage.awaitText("#thread", "vos résultats sont arrivés");
+            assertFalse(doctorPage.pageText().contains("Lu par le destinataire"), "not read yet");
 
             // the patient's page was never reloaded: the bell counts the doctor's first look at the record, the
             // message and the document, and the list names them
@@ -74,12 +77,13 @@ class PortalBrowserTest {
 
             patientPage.clickLink("Vos résultats");
             patientPage.awaitText("#thread", "vos résultats sont arrivés et sont normaux");
+            doctorPage.awaitText("#thread", "Lu par le destinataire"); // the read receipt, live
+            doctorPage.screenshot("professional-conversation");
             patientPage.type("#reply-form textarea[name=body]", "Merci docteur.");
             patientPage.click("#reply-form button[type=submit]");
             patientPage.awaitText("#thread", "Merci docteur.");
             patientPage.screenshot("patient-conversation");
-            doctorPage.go("#/messages");
-            doctorPage.awaitText("#conversations", "Vos résultats");
+            doctorPage.awaitText("#thread", "Merci docteur."); // the reply, live
 
             patientPage.go("#/documents");
             patientPage.awaitText("#documents", "Bilan sanguin");

@@ -156,6 +156,12 @@ public final class Browser implements AutoCloseable {
         new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.alertIsPresent()).accept();
     }
 
+    /** The page's address from its {@code #} on. */
+    public String hash() {
+        String url = driver.getCurrentUrl();
+        return url.substring(url.indexOf('#'));
+    }
+
     /** Waits until the address ends with {@code hash}. */
     public void awaitHash(String hash) {
         new WebDriverWait(driver, DEADLINE).withMessage(() -> "the address stayed " + driver.getCurrentUrl())
