@@ -105,7 +105,7 @@ function notificationText(event) {
     case 'document.arrived':
       return t('event.document.arrived', { kind: t(`kind.${data.kind}`), author: data.authorName || '' });
     case 'reminder.due':
-      return t('event.reminder.due', { kind: data.kind || '' });
+      return t('event.reminder.due', { kind: t(`reminder.${data.kind}`) });
     case 'record.accessed':
     case 'record.emergency_access':
       return t(`event.${event.type}`, { actor: data.actorName || '' });

@@ -28,7 +28,8 @@ export async function documentsView(route, kind = '') {
 // ---- agenda ---------------------------------------------------------------------------------------------
 
 export async function agendaView(route) {
-  const appointments = await api('GET', '/api/v1/appointments');
+  const [appointments, reminders] = await Promise.all([api('GET', '/api/v1/appointments'), api('GET', '/api/v1/agenda/reminders?days=60')]);
+  const reminderItems = reminders.map((r) => el('li', {}, el('strong', {}, formatTime(r.dueAt)), ' ', t(`reminder.${r.kind}`)));
   const upcoming = appointments.filter((a) => a.status !== 'cancelled' && new Date(a.endsAt) > new Date());
   const items = upcoming.map((a) => el('li', {}, el('strong', {}, formatTime(a.startsAt)), ' ',
     a.title || t('agenda.appointment'), ' — ', a.place || ''));
@@ -42,8 +43,10 @@ export async function agendaView(route) {
     link.textContent = t('agenda.revoked');
   } }, t('agenda.revoke'));
   show(t('agenda.title'), items.length ? el('ul', { class: 'list', id: 'appointments' }, items) : el('p', {}, t('agenda.empty')),
+    el('h2', {}, t('agenda.reminders')),
+    reminderItems.length ? el('ul', { class: 'list', id: 'reminders' }, reminderItems) : el('p', {}, t('agenda.noReminder')),
     el('h2', {}, t('agenda.link')), el('div', { class: 'row' }, make, revoke), link);
-  return { onEvent: (event) => { if (event.type.startsWith('appointment.')) route(); } };
+  return { onEvent: (event) => { if (event.type.startsWith('appointment.') || event.type === 'reminder.due') route(); } };
 }
 
 // ---- profile --------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ final class AgendaRoutes {
         api.post("/appointments/:id/cancel").handler(this::cancel);
         api.put("/me/reminders").handler(rc -> appointments.setOffsets(person(rc).id(), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
+        api.get("/agenda/reminders").handler(this::reminders);
         api.post("/agenda/calendar-link").handler(this::newLink);
         api.delete("/agenda/calendar-link").handler(this::revokeLinks);
         api.get("/agenda.ics").handler(this::ics);
@@ -45,6 +46,11 @@ final class AgendaRoutes {
         Instant to = rc.queryParams().get("to") == null ? clock.instant().plus(Duration.ofDays(365))
                 : ParisTime.parse(rc.queryParams().get("to"), "to");
         appointments.list(who, from, to).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    private void reminders(RoutingContext rc) {
+        int days = (int) Math.min(366, Math.max(1, Requests.queryNumber(rc, "days", 30)));
+        appointments.upcomingReminders(person(rc), days).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
     }
 
     private void book(RoutingContext rc) {

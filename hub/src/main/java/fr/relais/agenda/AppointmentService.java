@@ -103,6 +103,15 @@ final class AppointmentService {
     }
 
     /** The caller's appointments between two instants: a patient's own, or a professional's. */
+    /** A patient's reminders to come within {@code days}: appointments, vaccinations, screenings, treatments. */
+    Future<JsonArray> upcomingReminders(Principal who, int days) {
+        if (who.kind() != Principal.Kind.PATIENT) {
+            return Future.failedFuture(fr.relais.error.ApiError.of(403, "forbidden", "Reminders are the patient's own."));
+        }
+        Instant now = clock.instant();
+        return ReminderJobs.upcoming(streams.pool(), who.id(), now, now.plus(Duration.ofDays(days)));
+    }
+
     Future<JsonArray> list(Principal who, Instant from, Instant to) {
         return streams.pool().preparedQuery("""
                         SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment

@@ -14,6 +14,23 @@ final class ReminderJobs {
     private ReminderJobs() {
     }
 
+    /** The patient's reminders still to come between {@code from} and {@code to}, soonest first (at most 200). */
+    static Future<io.vertx.core.json.JsonArray> upcoming(SqlClient sql, UUID patient, Instant from, Instant to) {
+        return sql.preparedQuery("""
+                        SELECT id, kind, due_at, payload FROM reminder_job
+                        WHERE patient_id = $1 AND status IN ('pending', 'claimed') AND due_at >= $2 AND due_at < $3
+                        ORDER BY due_at LIMIT 200""")
+                .execute(Tuple.of(patient, OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to, ZoneOffset.UTC)))
+                .map(rows -> {
+                    io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+                    rows.forEach(row -> list.add(new JsonObject().put("id", row.getUUID("id").toString())
+                            .put("kind", row.getString("kind"))
+                            .put("dueAt", ParisTime.show(row.getOffsetDateTime("due_at").toInstant()))
+                            .put("data", row.getJsonObject("payload"))));
+                    return list;
+                });
+    }
+
     static Future<Boolean> schedule(SqlClient sql, String occurrenceKey, String kind, UUID patient, UUID source, Instant due,
                                     JsonObject payload) {
         OffsetDateTime at = OffsetDateTime.ofInstant(due, ZoneOffset.UTC);

@@ -110,22 +110,10 @@ public final class MeRoutes {
 
     private void accessHistory(RoutingContext rc) {
         Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
-        int limit = (int) Math.min(200, Math.max(1, longParam(rc, "limit", 50)));
-        long before = longParam(rc, "before", Long.MAX_VALUE);
+        int limit = (int) Math.min(200, Math.max(1, Requests.queryNumber(rc, "limit", 50)));
+        long before = Requests.queryNumber(rc, "before", Long.MAX_VALUE);
         careTeam.accessHistory(who.id(), before, limit)
                 .onSuccess(page -> Responses.json(rc, 200, page))
                 .onFailure(rc::fail);
-    }
-
-    private static long longParam(RoutingContext rc, String name, long fallback) {
-        String raw = rc.queryParams().get(name);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw ApiError.invalidField(name, name + " must be a whole number.");
-        }
     }
 }

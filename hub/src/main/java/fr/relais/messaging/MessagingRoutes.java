@@ -58,7 +58,7 @@ public final class MessagingRoutes {
 
     private void messages(RoutingContext rc) {
         Principal who = person(rc);
-        long after = number(rc, "after", 0);
+        long after = Requests.queryNumber(rc, "after", 0);
         queries.messages(who, id(rc), after, limit(rc)).onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
     }
 
@@ -110,15 +110,6 @@ public final class MessagingRoutes {
     }
 
     private static int limit(RoutingContext rc) {
-        return (int) Math.min(200, Math.max(1, number(rc, "limit", 50)));
-    }
-
-    private static long number(RoutingContext rc, String name, long fallback) {
-        String raw = rc.queryParams().get(name);
-        try {
-            return raw == null ? fallback : Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw ApiError.invalidField(name, name + " must be a whole number.");
-        }
+        return (int) Math.min(200, Math.max(1, Requests.queryNumber(rc, "limit", 50)));
     }
 }

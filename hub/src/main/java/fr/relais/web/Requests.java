@@ -41,4 +41,14 @@ public final class Requests {
     public static String peer(RoutingContext ctx) {
         return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     }
+
+    /** A whole-number query parameter, {@code fallback} when absent; 400 {@code invalid_field} when not a number. */
+    public static long queryNumber(RoutingContext rc, String name, long fallback) {
+        String raw = rc.queryParams().get(name);
+        try {
+            return raw == null ? fallback : Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw fr.relais.error.ApiError.invalidField(name, name + " must be a whole number.");
+        }
+    }
 }

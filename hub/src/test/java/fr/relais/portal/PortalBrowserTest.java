@@ -50,6 +50,7 @@ class PortalBrowserTest {
             doctorPage.clickLink("Camille Martin");
             doctorPage.type("#write-form input[name=subject]", "Vos résultats");
             doctorPage.type("#write-form textarea[name=body]", "Bonjour, vos résultats sont arrivés et sont normaux.");
+            doctorPage.attach("#write-form input[name=attachment]", pdf);
             doctorPage.click("#write-form button[type=submit]");
             doctorPage.awaitText("#thread", "vos résultats sont arrivés");
             String conversation = doctorPage.hash();
@@ -82,8 +83,13 @@ class PortalBrowserTest {
             patientPage.type("#reply-form textarea[name=body]", "Merci docteur.");
             patientPage.click("#reply-form button[type=submit]");
             patientPage.awaitText("#thread", "Merci docteur.");
+            patientPage.awaitText("#thread", "Télécharger " + pdf.getFileName()); // the doctor's attachment
             patientPage.screenshot("patient-conversation");
             doctorPage.awaitText("#thread", "Merci docteur."); // the reply, live
+            doctorPage.click("#close-conversation");
+            patientPage.awaitText("main", "Conversation close"); // live: the reply form is gone
+            assertTrue(patientPage.pageText().contains("Conversation close") && !patientPage.pageText().contains("Répondre"),
+                    patientPage.pageText());
 
             patientPage.go("#/documents");
             patientPage.awaitText("#documents", "Bilan sanguin");
@@ -110,6 +116,11 @@ class PortalBrowserTest {
             doctorPage.awaitText("#appointment-form", "Rendez-vous créé.");
 
             patientPage.awaitText("#appointments", "Cabinet du Dr Fabre, Lyon"); // live, no reload
+            patientPage.awaitText("#reminders", "Rendez-vous"); // 7 days, 1 day and 2 hours before
+            io.vertx.core.json.JsonArray reminders = new io.vertx.core.json.JsonArray(patient.http().get("/api/v1/agenda/reminders").body());
+            assertEquals(3, reminders.stream().filter(r -> "appointment".equals(((JsonObject) r).getString("kind"))).count(),
+                    reminders.encode());
+            assertEquals(403, doctor.http().get("/api/v1/agenda/reminders").status(), "reminders are the patient's own");
             patientPage.awaitText("#bell-count", "2"); // the doctor opened the record, then booked
             patientPage.click("#make-calendar-link");
             patientPage.find("#calendar-link input");
