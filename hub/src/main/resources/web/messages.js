@@ -51,11 +51,7 @@ export async function conversationView(route, id) {
       isPatient() ? '' : field(t('messages.attachment'), file),
       el('button', { type: 'submit', class: 'primary' }, t('messages.send')));
     submitting(form, async () => {
-      const message = { body: body.value };
-      if (file.files && file.files[0]) {
-        message.attachments = [{ filename: file.files[0].name, contentType: file.files[0].type, data: await base64Of(file.files[0]) }];
-      }
-      await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/messages`, message);
+      await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/messages`, await messageOf(body, file));
       route();
     });
     content.push(el('h2', {}, t('messages.reply')), form);
@@ -74,4 +70,12 @@ export async function conversationView(route, id) {
   return { onEvent: (event) => { if ((event.data || {}).conversationId === id) route(); } };
 }
 
-
+/** A message as the API takes it: the text of {@code body}, and the file chosen in {@code file} if any. */
+export async function messageOf(body, file) {
+  const message = { body: body.value };
+  const chosen = file.files && file.files[0];
+  if (chosen) {
+    message.attachments = [{ filename: chosen.name, contentType: chosen.type, data: await base64Of(chosen) }];
+  }
+  return message;
+}

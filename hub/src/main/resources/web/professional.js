@@ -3,6 +3,7 @@ import { t } from './i18n.js';
 import { api, base64Of } from './api.js';
 import { el, field, show, submitting, announce } from './ui.js';
 import { KINDS } from './patient.js';
+import { messageOf } from './messages.js';
 
 export async function patientsView() {
   const page = await api('GET', '/api/v1/patients');
@@ -19,12 +20,8 @@ export async function patientView(id) {
   const write = el('form', { id: 'write-form' }, field(t('patients.subject'), subject), field(t('messages.body'), body),
     field(t('messages.attachment'), attachment), el('button', { type: 'submit', class: 'primary' }, t('patients.start')));
   submitting(write, async () => {
-    const message = { body: body.value };
-    if (attachment.files[0]) {
-      message.attachments = [{ filename: attachment.files[0].name, contentType: attachment.files[0].type,
-        data: await base64Of(attachment.files[0]) }];
-    }
-    const created = await api('POST', '/api/v1/conversations', { subject: subject.value, participants: [id], message });
+    const created = await api('POST', '/api/v1/conversations', { subject: subject.value, participants: [id],
+      message: await messageOf(body, attachment) });
     announce(t('patients.sent'));
     location.hash = `#/messages/${created.conversationId}`;
   });
