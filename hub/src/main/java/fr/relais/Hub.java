@@ -133,6 +133,7 @@ public final class Hub {
         StreamCommands.register(commands, streams);
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
         messaging.registerCommands(commands);
+        identity.careTeam().onCareChange(messaging.careListener());
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
         record = new RecordModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
         profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);

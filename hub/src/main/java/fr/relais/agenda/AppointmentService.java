@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Appointments: a professional books one for a patient they treat (or creates the care relationship by booking),
- * a patient adds personal ones. Booking schedules the reminders; moving replaces them; cancelling cancels them;
+ * Appointments: a professional books one for a patient who has not blocked them (booking gives no right to read
+ * anything: it makes no care relationship), a patient adds personal ones. Booking schedules the reminders; moving replaces them; cancelling cancels them;
  * each change is an {@code appointment.*} event for the patient and the professional.
  */
 final class AppointmentService {
@@ -57,9 +57,8 @@ final class AppointmentService {
                                 .addBuffer(Buffer.buffer(sealer.seal(details.encode(), "appointment:" + id))).addString(sealer.keyId())
                                 .addOffsetDateTime(utc(start)).addOffsetDateTime(utc(end)))
                         .compose(v -> parties[1] == null ? Future.<Void>succeededFuture()
-                                : CareTeam.ensure(tx.sql(), parties[0], parties[1], "appointment")
-                                        .compose(x -> audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
-                                                "appointment.book", "success").patient(parties[0]).detail("appointment", id.toString()))))
+                                : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
+                                        "appointment.book", "success").patient(parties[0]).detail("appointment", id.toString())))
                         .compose(v -> scheduleReminders(tx, id, parties[0], start))
                         .compose(v -> notify(tx, parties, "appointment.created", id, start))
                         .map(v -> view(id, parties[0], parties[1], start, end, "booked", details))));
@@ -232,8 +231,14 @@ final class AppointmentService {
                         return Future.failedFuture(ApiError.of(409, "appointment_cancelled", "This appointment was cancelled."));
                     }
                     boolean booker = row.getUUID("professional_id") == null || who.id().equals(row.getUUID("professional_id"));
-                    return booker ? Future.succeededFuture(row)
-                            : Future.failedFuture(ApiError.of(403, "forbidden", "Ask the professional to move or cancel it."));
+                    if (!booker) {
+                        return Future.failedFuture(ApiError.of(403, "forbidden", "Ask the professional to move or cancel it."));
+                    }
+                    return who.is(Principal.Kind.PROFESSIONAL)
+                            ? CareTeam.blocked(tx.sql(), row.getUUID("patient_id"), who.id()).compose(blocked -> blocked
+                                    ? Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."))
+                                    : Future.succeededFuture(row))
+                            : Future.succeededFuture(row);
                 });
     }
 

@@ -7,6 +7,7 @@ import fr.relais.identity.login.ClientCredentials;
 import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
 import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.EmergencyAccess;
 import fr.relais.identity.policy.ProfessionMatrix;
@@ -39,26 +40,30 @@ public final class IdentityModule {
     private final AdminRoutes adminRoutes;
     private final MeRoutes meRoutes;
     private final PatientRoutes patientRoutes;
+    private final CareRoutes careRoutes;
+    private final CareTeam careTeam;
     private final WebClient http;
     private long maintenanceTimer = -1;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
         this.ctx = ctx;
         var auth = config.auth();
-        this.keys = new SigningKeys(ctx.pool(), ctx.masterKey().box("signing-keys"), auth.accessTokenLifetime(), auth.keyRotation());
+        this.keys = new SigningKeys(ctx.pool(), ctx.masterKey().box("signing-keys"), auth.accessTokenLifetime(), auth.keyRotation(),
+                ctx.clock());
         AccessTokens tokens = new AccessTokens(keys, auth.issuer(), auth.audience(), auth.accessTokenLifetime(),
                 auth.clockSkew(), ctx.clock());
         Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
-        this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit());
+        this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
         this.provisioning = new Provisioning(ctx);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
-        CareTeam careTeam = new CareTeam(ctx.pool());
+        this.careTeam = new CareTeam(ctx.pool(), ctx.clock());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
         this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
                 careTeam);
+        this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), config.policy().emergencyAccessDuration(), ctx.clock()));
     }
@@ -82,6 +87,7 @@ public final class IdentityModule {
         authRoutes.mount(api);
         adminRoutes.mount(api);
         meRoutes.mount(api);
+        careRoutes.mount(api);
         patientRoutes.mount(api);
     }
 
@@ -95,6 +101,11 @@ public final class IdentityModule {
 
     public AccessPolicy policy() {
         return policy;
+    }
+
+    /** The patients' decisions about professionals; features listen to blocks through it. */
+    public CareTeam careTeam() {
+        return careTeam;
     }
 
     public Provisioning provisioning() {

@@ -27,9 +27,6 @@ public final class MeRoutes {
     public void mount(Router api) {
         api.get("/me").handler(this::me);
         api.post("/me/close").handler(this::close);
-        api.get("/me/care-relationships").handler(this::listCare);
-        api.post("/me/care-relationships").handler(this::declareCare);
-        api.delete("/me/care-relationships/:professionalId").handler(this::endCare);
         api.get("/me/blocked-professionals").handler(this::listBlocked);
         api.post("/me/blocked-professionals").handler(this::block);
         api.delete("/me/blocked-professionals/:professionalId").handler(this::unblock);
@@ -61,23 +58,6 @@ public final class MeRoutes {
                 .compose(account -> closure.close(account.orElseThrow(), oppose, Requests.ip(rc)))
                 .onSuccess(v -> Responses.noContent(rc))
                 .onFailure(rc::fail);
-    }
-
-    private void listCare(RoutingContext rc) {
-        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
-        careTeam.relationships(who.id()).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
-    }
-
-    private void declareCare(RoutingContext rc) {
-        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
-        String rpps = Rpps.parse(Requests.json(rc).getString("rpps"), "rpps").value();
-        careTeam.declare(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
-    }
-
-    private void endCare(RoutingContext rc) {
-        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
-        careTeam.end(who.id(), Fields.pathId(rc.pathParam("professionalId")))
-                .onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
     }
 
     private void listBlocked(RoutingContext rc) {

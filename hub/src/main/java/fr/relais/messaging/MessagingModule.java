@@ -43,6 +43,11 @@ public final class MessagingModule {
                 new AttachmentFiling(pool, queries, new fr.relais.record.RecordClient(vertx)));
     }
 
+    /** What messaging does when a professional enters or leaves a patient's care. */
+    public fr.relais.identity.policy.CareListener careListener() {
+        return new ConversationCutOff();
+    }
+
     public void mountApi(Router api) {
         routes.mount(api);
     }

@@ -52,7 +52,7 @@ public final class MessagingQueries {
                                   FROM conversation_participant q JOIN account a ON a.id = q.account_id
                                   WHERE q.conversation_id = c.id) AS participants
                         FROM conversation_participant p JOIN conversation c ON c.id = p.conversation_id
-                        WHERE p.account_id = $1 AND (c.last_activity_at, c.id) < ($2, $3)
+                        WHERE p.account_id = $1 AND NOT p.cut_off AND (c.last_activity_at, c.id) < ($2, $3)
                         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $4""")
                 .execute(Tuple.of(who.id(), beforeTime, beforeId, limit))
                 .compose(rows -> Unread.total(pool, who.id()).map(total -> {
@@ -153,7 +153,8 @@ public final class MessagingQueries {
     }
 
     private Future<Void> participantCheck(Principal who, UUID conversationId) {
-        return pool.preparedQuery("SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2")
+        return pool.preparedQuery("""
+                        SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2 AND NOT cut_off""")
                 .execute(Tuple.of(conversationId, who.id()))
                 .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
                         : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));

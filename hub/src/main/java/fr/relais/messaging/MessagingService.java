@@ -190,10 +190,21 @@ public final class MessagingService {
             return Future.succeededFuture(null);
         }
         UUID patient = patients.get(0);
+        List<UUID> colleagues = new ArrayList<>(others);
+        colleagues.remove(patient);
         return CareTeam.inCare(sql, patient, creator).compose(inCare -> !inCare
                 ? Future.failedFuture(recipientNotFound()) // a patient one does not treat is not revealed
-                : CareTeam.blocked(sql, patient, creator).compose(blocked -> blocked
-                        ? Future.failedFuture(recipientUnavailable()) : Future.succeededFuture(patient)));
+                : allInCare(sql, patient, colleagues).compose(all -> all
+                        ? Future.succeededFuture(patient) : Future.failedFuture(recipientUnavailable())));
+    }
+
+    /** Whether the patient counts every one of these professionals in their care (a blocked one is never). */
+    private static Future<Boolean> allInCare(SqlConnection sql, UUID patient, List<UUID> professionals) {
+        Future<Boolean> chain = Future.succeededFuture(true);
+        for (UUID professional : professionals) {
+            chain = chain.compose(all -> !all ? Future.succeededFuture(false) : CareTeam.inCare(sql, patient, professional));
+        }
+        return chain;
     }
 
     private Future<Sent> createConversation(StreamTransaction tx, Principal creator, String subject, Set<UUID> others,
@@ -279,7 +290,7 @@ public final class MessagingService {
     static Future<Row> lockAsParticipant(SqlConnection sql, Principal who, UUID conversationId) {
         return sql.preparedQuery("""
                         SELECT c.id, c.state, c.message_count, c.with_patient FROM conversation c
-                        JOIN conversation_participant p ON p.conversation_id = c.id AND p.account_id = $2
+                        JOIN conversation_participant p ON p.conversation_id = c.id AND p.account_id = $2 AND NOT p.cut_off
                         WHERE c.id = $1 FOR UPDATE OF c""")
                 .execute(Tuple.of(conversationId, who.id()))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
@@ -293,8 +304,11 @@ public final class MessagingService {
     }
 
     static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
-        // ordered as StreamTransaction.LOCK_ORDER: appends to them follow this order
-        return sql.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 ORDER BY account_id")
+        // ordered as StreamTransaction.LOCK_ORDER: appends to them follow this order; a participant cut off by a
+        // block receives nothing more of the conversation
+        return sql.preparedQuery("""
+                        SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND NOT cut_off
+                        ORDER BY account_id""")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
@@ -324,7 +338,7 @@ public final class MessagingService {
     }
 
     private static ApiError recipientUnavailable() {
-        return ApiError.of(403, "recipient_unavailable", "This patient does not accept messages from you.");
+        return ApiError.of(403, "recipient_unavailable", "This patient does not count you, or another participant, in their care team.");
     }
 
 }

@@ -17,7 +17,7 @@ final class Unread {
                         SELECT count(*) FILTER (WHERE m.conversation_id = $2) AS here, count(*) AS total
                         FROM conversation_participant p
                         JOIN message m ON m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq AND m.sender_id <> p.account_id
-                        WHERE p.account_id = $1""")
+                        WHERE p.account_id = $1 AND NOT p.cut_off""")
                 .execute(Tuple.of(account, conversationId))
                 .map(rows -> {
                     var row = rows.iterator().next();

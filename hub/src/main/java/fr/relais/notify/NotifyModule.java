@@ -40,6 +40,7 @@ public final class NotifyModule {
     private final MasterKey masterKey;
     private final NotifyConfig config;
     private final Supplier<String> publicBaseUrl;
+    private final Clock clock;
     private long timer = -1;
 
     public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MasterKey masterKey, NotifyConfig config, Clock clock,
@@ -50,6 +51,7 @@ public final class NotifyModule {
         this.masterKey = masterKey;
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
+        this.clock = clock;
         this.settings = new NotificationSettings(pool, config);
         this.scanner = new MissedEventScanner(pool, outbox, settings, config, clock, this::unsubscribeLinks,
                 () -> publicBaseUrl.get() + "/");
@@ -108,9 +110,9 @@ public final class NotifyModule {
         Authentication.require(rc, fr.relais.identity.Principal.Kind.ADMIN);
         UUID id = fr.relais.web.Fields.pathId(rc.pathParam("id"));
         pool.preparedQuery("""
-                        UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = now(), last_error = NULL
+                        UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = $2, last_error = NULL
                         WHERE id = $1 AND status = 'dead'""")
-                .execute(io.vertx.sqlclient.Tuple.of(id))
+                .execute(io.vertx.sqlclient.Tuple.of(id, java.time.OffsetDateTime.now(clock)))
                 .onSuccess(rows -> {
                     if (rows.rowCount() == 0) {
                         rc.fail(ApiError.notFound("not_found", "No dead email has this id."));

@@ -3,11 +3,11 @@ package fr.relais.record;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
-import fr.relais.identity.Ins;
 import fr.relais.identity.Principal;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.DataCategory;
+import fr.relais.identity.policy.PatientLookup;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
@@ -124,8 +124,9 @@ final class RecordService {
                 return Future.failedFuture(notFound());
             }
             Future<?> allowed = author && !who.id().equals(patient)
-                    ? audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(), "document.read", "success")
-                            .patient(patient).detail("document", id.toString()))
+                    ? notBlocking(tx.sql(), patient, who).recover(e -> Future.failedFuture(notFound()))
+                            .compose(v -> audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
+                                    "document.read", "success").patient(patient).detail("document", id.toString())))
                     : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
             return allowed.compose(v -> storage.get(tx.sql(), id)).map(sealed -> describe(row).put("data",
                     Base64.getEncoder().encodeToString(sealer.open(sealed, row.getString("key_id"), "document:" + id))));
@@ -160,11 +161,12 @@ final class RecordService {
             if (!who.id().equals(row.getUUID("author_id"))) {
                 return Future.failedFuture(notFound());
             }
-            return tx.sql().preparedQuery("UPDATE document SET superseded = true WHERE id = $1 AND NOT superseded")
+            return notBlocking(tx.sql(), row.getUUID("patient_id"), who).recover(e -> Future.failedFuture(notFound()))
+                    .compose(v -> tx.sql().preparedQuery("UPDATE document SET superseded = true WHERE id = $1 AND NOT superseded")
                     .execute(Tuple.of(id))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : insert(tx, who, row.getUUID("patient_id"), request, id));
+                            : insert(tx, who, row.getUUID("patient_id"), request, id)));
         }));
     }
 
@@ -184,9 +186,7 @@ final class RecordService {
                         .addUUID(replaces).addString(request.idempotencyKey())))
                 .compose(rows -> storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id))
                         .map(v -> describe(rows.iterator().next())))
-                .compose(document -> (who.is(Principal.Kind.PROFESSIONAL)
-                        ? CareTeam.ensure(tx.sql(), patient, who.id(), "deposit") : Future.<Void>succeededFuture())
-                        .compose(v -> who.id().equals(patient) ? Future.<Void>succeededFuture()
+                .compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
                                 : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                         "document.deposit", "success").patient(patient).detail("document", id.toString())))
                         .compose(v -> tx.append(patient, "document.arrived", new JsonObject().put("documentId", id.toString())
@@ -203,29 +203,16 @@ final class RecordService {
             return asked == null || who.id().toString().equals(asked) ? Future.succeededFuture(who.id())
                     : Future.failedFuture(ApiError.of(403, "forbidden", "A patient deposits in their own record only."));
         }
-        Future<UUID> patient;
-        if (args.getValue("ins") != null) {
-            Ins ins = Ins.parse(args.getString("ins"), "ins");
-            patient = sql.preparedQuery("SELECT account_id FROM patient WHERE ins = $1").execute(Tuple.of(ins.value()))
-                    .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("account_id"));
-        } else if (args.getValue("patientId") != null) {
-            UUID id = uuid(args.getString("patientId"));
-            patient = sql.preparedQuery("SELECT account_id FROM patient WHERE account_id = $1").execute(Tuple.of(id))
-                    .map(rows -> rows.size() == 0 ? null : id);
-        } else {
-            throw ApiError.invalidField("ins", "Name the patient by ins (or patientId).");
+        return PatientLookup.named(sql, args).compose(patient -> notBlocking(sql, patient, who).map(patient));
+    }
+
+    /** A patient who blocked a professional receives nothing from them, and their old documents are closed to them. */
+    private static Future<Void> notBlocking(SqlConnection sql, UUID patient, Principal who) {
+        if (!who.is(Principal.Kind.PROFESSIONAL)) {
+            return Future.succeededFuture();
         }
-        return patient.compose(id -> {
-            if (id == null) {
-                return Future.failedFuture(ApiError.notFound("patient_not_found", "No patient has this identifier."));
-            }
-            if (!who.is(Principal.Kind.PROFESSIONAL)) {
-                return Future.succeededFuture(id);
-            }
-            return CareTeam.blocked(sql, id, who.id()).compose(blocked -> blocked
-                    ? Future.failedFuture(ApiError.notFound("patient_not_found", "No patient has this identifier."))
-                    : Future.succeededFuture(id));
-        });
+        return CareTeam.blocked(sql, patient, who.id()).compose(blocked -> blocked
+                ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 
     private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key) {

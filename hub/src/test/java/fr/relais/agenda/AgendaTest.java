@@ -1,5 +1,6 @@
 package fr.relais.agenda;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Appointments and the reminder scheduler, with the hub's clock under the test's control. */
+@ClockSensitive
 class AgendaTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();
@@ -31,16 +34,35 @@ class AgendaTest {
     void remindersKeepTheParisTimeOnBothSidesOfDaylightSavingChanges() {
         Person patient = hub.people().patient("Heure d'été");
         Person doctor = hub.people().professional("Dr Horloge", "physician");
-        String spring = book(doctor, patient, "2027-03-28T10:00", "2027-03-28T10:30");  // DST starts at 02:00 that day
-        assertEquals(List.of("2027-03-21T09:00:00Z", "2027-03-27T09:00:00Z", "2027-03-28T06:00:00Z"), dues(spring),
+        LocalDate springDay = nextChangeDay(true); // e.g. 2027-03-28: summer time starts at 02:00
+        String spring = book(doctor, patient, springDay + "T10:00", springDay + "T10:30");
+        assertEquals(List.of(utc(springDay.minusDays(7), "09:00"), utc(springDay.minusDays(1), "09:00"),
+                        utc(springDay, "06:00")), dues(spring),
                 "7 days and 1 day before at 10:00 winter time, 2 hours before at 08:00 summer time");
-        String autumn = book(doctor, patient, "2027-10-31T10:00", "2027-10-31T10:30");  // DST ends at 03:00 that day
-        assertEquals(List.of("2027-10-24T08:00:00Z", "2027-10-30T08:00:00Z", "2027-10-31T07:00:00Z"), dues(autumn),
+        LocalDate autumnDay = nextChangeDay(false); // e.g. 2027-10-31: summer time ends at 03:00
+        String autumn = book(doctor, patient, autumnDay + "T10:00", autumnDay + "T10:30");
+        assertEquals(List.of(utc(autumnDay.minusDays(7), "08:00"), utc(autumnDay.minusDays(1), "08:00"),
+                        utc(autumnDay, "07:00")), dues(autumn),
                 "7 days and 1 day before at 10:00 summer time, 2 hours before at 08:00 winter time");
 
-        JsonObject shown = new JsonArray(patient.http().get("/api/v1/appointments?from=2027-03-01T00:00&to=2027-04-01T00:00").body())
-                .getJsonObject(0);
-        assertEquals("2027-03-28T10:00+02:00", shown.getString("startsAt"), "shown back in Paris time");
+        JsonObject shown = new JsonArray(patient.http().get("/api/v1/appointments?from=" + springDay.withDayOfMonth(1)
+                + "T00:00&to=" + springDay.withDayOfMonth(1).plusMonths(1) + "T00:00").body()).getJsonObject(0);
+        assertEquals(springDay + "T10:00+02:00", shown.getString("startsAt"), "shown back in Paris time");
+    }
+
+    /** The day of Paris's next change to summer time (or back), at least ten days after the hub's clock. */
+    private static LocalDate nextChangeDay(boolean toSummer) {
+        Instant from = hub.clock().instant().plus(Duration.ofDays(10));
+        var transition = ParisTime.ZONE.getRules().nextTransition(from);
+        while (transition.isGap() != toSummer) {
+            transition = ParisTime.ZONE.getRules().nextTransition(transition.getInstant());
+        }
+        return transition.getDateTimeBefore().toLocalDate();
+    }
+
+    /** {@code day} at {@code time} UTC, as {@link #dues} prints it. */
+    private static String utc(LocalDate day, String time) {
+        return day + "T" + time + ":00Z";
     }
 
     @Test
@@ -85,18 +107,21 @@ class AgendaTest {
                 .put("offsets", new JsonArray().add("3d").add("30m"))).status());
         assertEquals("offsets", patient.http().put("/api/v1/me/reminders", new JsonObject()
                 .put("offsets", new JsonArray().add("soon"))).json().getString("field"));
-        String id = book(doctor, patient, "2027-06-10T15:00", "2027-06-10T15:30");
-        assertEquals(List.of("2027-06-07T13:00:00Z", "2027-06-10T12:30:00Z"), dues(id));
+        LocalDate day = summerDay(60);
+        String id = book(doctor, patient, day + "T15:00", day + "T15:30");
+        assertEquals(List.of(day.minusDays(3) + "T13:00:00Z", day + "T12:30:00Z"), dues(id), "3 days and 30 minutes before 15:00 summer time");
     }
 
     @Test
     void severalSchedulersOnOneDatabaseFireEachReminderOnce() {
         Person patient = hub.people().patient("Concurrence");
         int total = 300;
+        Instant aMinuteAgo = hub.clock().instant().minus(Duration.ofMinutes(1)); // the hub's minute, not the database's
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < total; i++) {
             values.append(i == 0 ? "" : ",").append("(gen_random_uuid(), 'bench:").append(patient.id()).append(':').append(i)
-                    .append("', 'screening', '").append(patient.id()).append("', now() - interval '1 minute', now() - interval '1 minute', '{}')");
+                    .append("', 'screening', '").append(patient.id()).append("', '").append(aMinuteAgo).append("', '").append(aMinuteAgo)
+                    .append("', '{}')");
         }
         hub.sql().execute("INSERT INTO reminder_job (id, occurrence_key, kind, patient_id, due_at, next_attempt_at, payload) VALUES "
                 + values);
@@ -152,8 +177,10 @@ class AgendaTest {
     void theCalendarFeedParsesMatchesTheAgendaAndItsLinkCanBeRevoked() {
         Person patient = hub.people().patient("Calendrier");
         Person doctor = hub.people().professional("Dr Ical", "physician");
-        String a = book(doctor, patient, "2027-05-10T14:00", "2027-05-10T14:30");
-        String b = book(doctor, patient, "2027-06-01T09:15", "2027-06-01T09:45");
+        LocalDate first = summerDay(60);
+        LocalDate second = first.plusDays(22);
+        String a = book(doctor, patient, first + "T14:00", first + "T14:30");
+        String b = book(doctor, patient, second + "T09:15", second + "T09:45");
         String url = patient.http().post("/api/v1/agenda/calendar-link", new JsonObject()).json().getString("url");
         String path = url.substring(url.indexOf("/api/v1/"));
         Response feed = hub.http().get(path);
@@ -161,9 +188,9 @@ class AgendaTest {
         assertTrue(feed.header("Content-Type").startsWith("text/calendar"));
         List<Map<String, String>> events = parseIcs(feed.body());
         Map<String, Map<String, String>> byUid = events.stream().collect(Collectors.toMap(e -> e.get("UID"), e -> e));
-        assertEquals("20270510T120000Z", byUid.get(a + "@relais").get("DTSTART"));
-        assertEquals("20270601T071500Z", byUid.get(b + "@relais").get("DTSTART"));
-        assertEquals("20270601T074500Z", byUid.get(b + "@relais").get("DTEND"));
+        assertEquals(basic(first) + "T120000Z", byUid.get(a + "@relais").get("DTSTART"));
+        assertEquals(basic(second) + "T071500Z", byUid.get(b + "@relais").get("DTSTART"));
+        assertEquals(basic(second) + "T074500Z", byUid.get(b + "@relais").get("DTEND"));
         assertTrue(feed.body().lines().allMatch(line -> line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 75));
         assertTrue(feed.body().contains("\r\n"));
 
@@ -211,6 +238,19 @@ class AgendaTest {
     private static long appointmentReminders(UUID recipient) {
         return hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type = 'reminder.due' "
                 + "AND data->>'kind' = 'appointment'", recipient);
+    }
+
+    /** A day of Paris summer time (UTC+2) at least {@code days} after the hub's clock, away from the changes. */
+    private static LocalDate summerDay(int days) {
+        LocalDate day = hub.clock().instant().atZone(ParisTime.ZONE).toLocalDate().plusDays(days);
+        while (!day.getMonth().equals(java.time.Month.JUNE) && !day.getMonth().equals(java.time.Month.JULY)) {
+            day = day.plusMonths(1).withDayOfMonth(10);
+        }
+        return day;
+    }
+
+    private static String basic(LocalDate day) {
+        return day.toString().replace("-", "");
     }
 
     private static String paris(Instant instant) {

@@ -1,5 +1,6 @@
 package fr.relais.identity;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may open a patient's record, tested for the right and the wrong people. */
+@ClockSensitive
 class AccessPolicyTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();

@@ -1,5 +1,6 @@
 package fr.relais.identity;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@ClockSensitive
 class LoginFlowTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create().with("auth.rateLimit.perAccount", "6");

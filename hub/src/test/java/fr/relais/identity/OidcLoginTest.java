@@ -1,5 +1,6 @@
 package fr.relais.identity;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import fr.relais.testing.HttpTestClient.Response;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Professionals logging in with an external OpenID Connect provider whose JWKS this test serves. */
+@ClockSensitive
 class OidcLoginTest {
     private static final String ISSUER = "https://psc.example.test/realms/esante";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -60,7 +62,7 @@ class OidcLoginTest {
     void wrongAudienceExpiredUntrustedIssuerUnknownRppsAndBadSignatureAreRefused() {
         String rpps = registeredProfessional();
         assertRefused(idToken(claims(rpps).put("aud", "another-app")), "external_token_invalid");
-        assertRefused(idToken(claims(rpps).put("exp", Instant.now().minusSeconds(600).getEpochSecond())), "external_token_invalid");
+        assertRefused(idToken(claims(rpps).put("exp", hub.clock().instant().minusSeconds(600).getEpochSecond())), "external_token_invalid");
         assertRefused(idToken(claims(rpps).put("iss", "https://evil.example")), "external_token_invalid");
         assertRefused(idToken(claims("10000000000")), "unknown_professional");
         String good = idToken(claims(rpps));
@@ -87,7 +89,7 @@ class OidcLoginTest {
     }
 
     private static JsonObject claims(String rpps) {
-        long now = Instant.now().getEpochSecond();
+        long now = hub.clock().instant().getEpochSecond();
         return new JsonObject().put("iss", ISSUER).put("aud", "relais").put("sub", "f:550dc1c8:" + rpps)
                 .put("SubjectNameID", rpps).put("iat", now).put("exp", now + 300);
     }

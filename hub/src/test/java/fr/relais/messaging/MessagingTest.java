@@ -101,8 +101,8 @@ class MessagingTest {
         String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
         assertEquals(201, patient.http().post("/api/v1/me/blocked-professionals", new JsonObject().put("rpps", rpps)).status());
         Response again = doctor.http().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("body", "Bonjour"));
-        assertEquals(403, again.status());
-        assertEquals("recipient_unavailable", again.json().getString("code"));
+        assertEquals(404, again.status(), "cut off from the conversation: it no longer exists for them");
+        assertEquals("not_found", again.json().getString("code"));
 
         Person stranger = hub.people().professional("Dr Nobody", "physician");
         Person otherPatient = hub.people().patient("Quentin");

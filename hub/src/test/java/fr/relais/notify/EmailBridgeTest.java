@@ -1,5 +1,6 @@
 package fr.relais.notify;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,11 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The email bridge against a real SMTP server: outbox, digests without health data, preferences, quiet hours. */
+@ClockSensitive
 class EmailBridgeTest {
     private static final String DIGEST = "Du nouveau dans votre espace santé";
 
     @RegisterExtension
-    static final TestHub hub = TestHub.create();
+    static final TestHub hub = TestHub.create()
+            .with("notify.quietHours", ""); // no hour holds a digest unless a test sets quiet hours itself
 
     @Test
     void anUnreadMessageYieldsOneCountOnlyDigestAndAReadOneNone() {

@@ -1,10 +1,12 @@
 package fr.relais.portal;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.testing.Browser;
+import fr.relais.testing.TestClock;
 import fr.relais.testing.CuttableProxy;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
@@ -41,7 +43,7 @@ class PortalBrowserTest {
         Person doctor = doctorOf(patient, "Dr Durand");
         Path pdf = Files.write(Files.createTempFile("bilan", ".pdf"),
                 ("%PDF-1.4\n" + "x".repeat(200) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII));
-        try (Browser patientPage = Browser.open(hub.port()); Browser doctorPage = Browser.open(hub.port())) {
+        try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
             logIn(patientPage, patient);
             patientPage.awaitText("#bell-count", "0");
             patientPage.screenshot("patient-messages-empty");
@@ -98,19 +100,21 @@ class PortalBrowserTest {
     }
 
     @Test
+    @ClockSensitive
     void agendaProfileAccessHistoryAndSettingsThenClosingTheSpace() {
         Person patient = hub.people().patient("Jeanne Roux");
         Person doctor = doctorOf(patient, "Dr Fabre");
         String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
-        try (Browser patientPage = Browser.open(hub.port()); Browser doctorPage = Browser.open(hub.port())) {
+        try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
             logIn(patientPage, patient);
             patientPage.go("#/agenda");
             patientPage.awaitText("main", "Aucun rendez-vous à venir.");
 
             logIn(doctorPage, doctor);
             doctorPage.clickLink("Jeanne Roux");
-            String inAMonth = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(30) + "T10:30";
-            doctorPage.setValue("#appointment-form input[name=startsAt]", inAMonth);
+            // well inside the 30 days of the reminder list, with its 7-day, 1-day and 2-hour reminders, at any hour
+            String inThreeWeeks = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().plusDays(20) + "T10:30";
+            doctorPage.setValue("#appointment-form input[name=startsAt]", inThreeWeeks);
             doctorPage.type("#appointment-form input[name=place]", "Cabinet du Dr Fabre, Lyon");
             doctorPage.click("#appointment-form button[type=submit]");
             doctorPage.awaitText("#appointment-form", "Rendez-vous créé.");
@@ -177,7 +181,7 @@ class PortalBrowserTest {
         assertEquals(403, patient.http().get("/api/v1/professionals/" + rpps).status(), "the lookup is for professionals");
         assertEquals("professional_not_found", writer.http().get("/api/v1/professionals/10000000000").json().getString("code"));
         assertEquals(400, writer.http().get("/api/v1/professionals/12").status());
-        try (Browser writerPage = Browser.open(hub.port()); Browser colleaguePage = Browser.open(hub.port())) {
+        try (Browser writerPage = Browser.open(hub.port(), hub.clock()); Browser colleaguePage = Browser.open(hub.port(), hub.clock())) {
             logIn(colleaguePage, colleague);
             colleaguePage.go("#/messages");
             logIn(writerPage, writer);
@@ -196,7 +200,7 @@ class PortalBrowserTest {
     void theLoginAndTheBellWorkFromTheKeyboardOnAPhoneScreen() {
         Person patient = hub.people().patient("Nina Faure");
         Person doctor = doctorOf(patient, "Dr Caron");
-        try (Browser page = Browser.open(hub.port())) {
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
             page.resize(390, 844);
             page.find("#login-form"); // the address field has the focus: no mouse from here on
             page.keys(patient.email(), Keys.TAB, People.PASSWORD, Keys.ENTER);
@@ -224,7 +228,7 @@ class PortalBrowserTest {
         doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Contrôle")
                 .put("participants", new JsonArray().add(patient.id().toString()))
                 .put("message", new JsonObject().put("body", "Tout va bien.")));
-        try (Browser page = Browser.open(hub.port())) {
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
             assertEquals(List.of(), page.accessibilityProblems(), "login");
             logIn(page, patient);
             page.click("#bell");
@@ -237,7 +241,7 @@ class PortalBrowserTest {
                 assertEquals(List.of(), page.accessibilityProblems(), screen);
             }
         }
-        try (Browser page = Browser.open(hub.port())) {
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
             logIn(page, doctor);
             page.go("#/patients/" + patient.id());
             page.find("#appointment-form");
@@ -252,7 +256,7 @@ class PortalBrowserTest {
     void afterANetworkCutThePageShowsReconnectingThenWhatWasMissed() {
         Person patient = hub.people().patient("Louise Petit");
         Person doctor = doctorOf(patient, "Dr Moreau");
-        try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port())) {
+        try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port(), hub.clock())) {
             logIn(page, patient);
             network.cut();
             page.awaitText("#status", "Reconnexion…");
@@ -278,7 +282,7 @@ class PortalBrowserTest {
         String brunosConversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi de Bruno")
                 .put("participants", new JsonArray().add(bruno.id().toString()))
                 .put("message", new JsonObject().put("body", "Message confidentiel pour Bruno"))).json().getString("conversationId");
-        try (Browser page = Browser.open(hub.port())) {
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
             logIn(page, alice);
             page.go("#/messages/" + brunosConversation);
             page.awaitText("main", "L'opération a échoué");

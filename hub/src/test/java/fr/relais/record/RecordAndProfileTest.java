@@ -1,5 +1,6 @@
 package fr.relais.record;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The record and the profile: deposits that arrive live, and who may see what. */
+@ClockSensitive
 class RecordAndProfileTest {
     private static final byte[] PDF = "%PDF-1.7\n% compte rendu\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -49,7 +51,8 @@ class RecordAndProfileTest {
         assertEquals("Bilan sanguin", listed.getJsonObject(0).getString("title"));
         assertArrayEquals(PDF, download(patient, listed.getJsonObject(0).getString("id")));
         assertEquals(0, hub.sql().count("SELECT count(*) FROM document_content WHERE position(convert_to('compte rendu', 'UTF8') in content_sealed) > 0"));
-        assertEquals(1, new JsonArray(biologist.http().get("/api/v1/patients").body()).size(), "a deposit creates a care relationship");
+        assertEquals(0, new JsonArray(biologist.http().get("/api/v1/patients").body()).size(), "a deposit makes no care relationship");
+        assertEquals(404, biologist.http().get("/api/v1/patients/" + patient.id() + "/documents").status(), "writing is not reading");
     }
 
     @Test
@@ -58,6 +61,7 @@ class RecordAndProfileTest {
         Person author = hub.people().professional("Dr Auteur", "physician");
         Person colleague = hub.people().professional("Dr Collègue", "physician");
         declareCare(patient, colleague);
+        declareCare(patient, author);
         String id = author.http().post("/api/v1/documents", deposit("discharge_report", "Sortie d'hospitalisation")
                 .put("ins", ins(patient))).json().getString("id");
         assertEquals(1, listFor(colleague, patient).size());

@@ -32,8 +32,12 @@ public final class Browser implements AutoCloseable {
         this.base = base;
     }
 
-    /** A fresh browser pointed at {@code http://127.0.0.1:<port>/}. */
-    public static Browser open(int port) {
+    /**
+     * A fresh browser pointed at {@code http://127.0.0.1:<port>/}, whose pages see the hub's clock: {@code Date} is
+     * shifted by the test clock's distance from the real time, as Playwright's clock would, so that the page and
+     * the hub agree on what "now" and "upcoming" are.
+     */
+    public static Browser open(int port, TestClock clock) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver (.ci/run installs them)");
         }
@@ -47,11 +51,25 @@ public final class Browser implements AutoCloseable {
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                     .usingAnyFreePort().build();
             Browser browser = new Browser(new ChromeDriver(service, options), profile, "http://127.0.0.1:" + port + "/");
+            browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                    java.util.Map.of("source", shiftedDate(clock.offsetFromRealTime())));
             browser.driver.get(browser.base);
             return browser;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String shiftedDate(Duration offset) {
+        return """
+                (() => {
+                  const shift = %d, RealDate = Date;
+                  class ShiftedDate extends RealDate {
+                    constructor(...args) { super(...(args.length ? args : [RealDate.now() + shift])); }
+                    static now() { return RealDate.now() + shift; }
+                  }
+                  globalThis.Date = ShiftedDate;
+                })();""".formatted(offset.toMillis());
     }
 
     /** Logs in through the page: email and password, then the emailed code. */

@@ -163,10 +163,10 @@ public final class Provisioning {
 
     private Future<UUID> useActivation(SqlClient tx, String code) {
         return tx.preparedQuery("""
-                        UPDATE activation SET used_at = now()
-                        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+                        UPDATE activation SET used_at = $2
+                        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
                         RETURNING account_id""")
-                .execute(Tuple.of(Buffer.buffer(Tokens.sha256(code))))
+                .execute(Tuple.of(Buffer.buffer(Tokens.sha256(code)), OffsetDateTime.now(ctx.clock())))
                 .compose(rows -> rows.size() == 1
                         ? Future.succeededFuture(rows.iterator().next().getUUID("account_id"))
                         : Future.failedFuture(ApiError.badRequest("activation_invalid",

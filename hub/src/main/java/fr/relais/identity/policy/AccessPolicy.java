@@ -35,10 +35,12 @@ public final class AccessPolicy {
 
     private final ProfessionMatrix matrix;
     private final AuditLog audit;
+    private final java.time.Clock clock;
 
-    public AccessPolicy(ProfessionMatrix matrix, AuditLog audit) {
+    public AccessPolicy(ProfessionMatrix matrix, AuditLog audit, java.time.Clock clock) {
         this.matrix = matrix;
         this.audit = audit;
+        this.clock = clock;
     }
 
     /**
@@ -57,9 +59,9 @@ public final class AccessPolicy {
                                EXISTS (SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2) AS blocked,
                                EXISTS (SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2) AS in_care,
                                (SELECT reason FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
-                                  AND expires_at > now() ORDER BY expires_at DESC LIMIT 1) AS emergency_reason,
+                                  AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1) AS emergency_reason,
                                (SELECT display_name FROM account WHERE id = $2) AS actor_name""")
-                .execute(Tuple.of(patientId, who.id()))
+                .execute(Tuple.of(patientId, who.id(), java.time.OffsetDateTime.now(clock)))
                 .compose(rows -> {
                     Row row = rows.iterator().next();
                     if (!row.getBoolean("patient_exists")) {

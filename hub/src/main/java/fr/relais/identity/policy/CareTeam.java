@@ -17,18 +17,17 @@ import java.util.UUID;
  */
 public final class CareTeam {
     private final Pool pool;
+    private final java.time.Clock clock;
+    private final java.util.List<CareListener> careListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public CareTeam(Pool pool) {
+    public CareTeam(Pool pool, java.time.Clock clock) {
         this.pool = pool;
+        this.clock = clock;
     }
 
-    /** Records that {@code professional} treats {@code patient} (by appointment, deposit or declaration); idempotent. */
-    public static Future<Void> ensure(SqlClient tx, UUID patient, UUID professional, String origin) {
-        return tx.preparedQuery("""
-                        INSERT INTO care_relationship (patient_id, professional_id, origin) VALUES ($1, $2, $3)
-                        ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(patient, professional, origin))
-                .mapEmpty();
+    /** {@code listener} hears of every relationship that begins or ends, inside the transaction that decides it. */
+    public void onCareChange(CareListener listener) {
+        careListeners.add(listener);
     }
 
     /** Whether {@code professional} treats {@code patient}, for features that need a care relationship. */
@@ -43,16 +42,6 @@ public final class CareTeam {
                 .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
     }
 
-    public Future<JsonObject> declare(UUID patient, String rpps) {
-        return professionalByRpps(rpps).compose(pro -> ensure(pool, patient, UUID.fromString(pro.getString("id")), "declared")
-                .map(pro));
-    }
-
-    public Future<Void> end(UUID patient, UUID professional) {
-        return deleteOne("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2", patient, professional,
-                "This professional is not in your care team.");
-    }
-
     public Future<JsonArray> relationships(UUID patient) {
         return pool.preparedQuery("""
                         SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, c.origin, c.created_at
@@ -63,25 +52,37 @@ public final class CareTeam {
                 .map(CareTeam::professionals);
     }
 
-    /** Blocking also ends the care relationship: a blocked professional sees nothing. */
+    /** Blocking also ends the care relationship and declines a pending request: a blocked professional sees nothing. */
     public Future<JsonObject> block(UUID patient, String rpps) {
-        return professionalByRpps(rpps).compose(pro -> pool.withTransaction(tx -> tx.preparedQuery("""
-                                INSERT INTO professional_block (patient_id, professional_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.of(patient, UUID.fromString(pro.getString("id"))))
-                        .compose(v -> tx.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
-                                .execute(Tuple.of(patient, UUID.fromString(pro.getString("id"))))))
-                .map(pro));
+        return professionalByRpps(rpps).compose(pro -> {
+            UUID professional = UUID.fromString(pro.getString("id"));
+            return pool.withTransaction(tx -> tx.preparedQuery("""
+                                    INSERT INTO professional_block (patient_id, professional_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
+                            .execute(Tuple.of(patient, professional))
+                            .compose(v -> tx.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
+                                    .execute(Tuple.of(patient, professional)))
+                            .compose(v -> CareRequestQueries.settlePending(tx, patient, professional, "declined",
+                                    java.time.OffsetDateTime.now(clock)))
+                            .compose(v -> careChanged(tx, patient, professional, false)))
+                    .map(pro);
+        });
     }
 
+    /** Unblocking lets the professional ask again; it does not bring back the care relationship the block ended. */
     public Future<Void> unblock(UUID patient, UUID professional) {
-        return deleteOne("DELETE FROM professional_block WHERE patient_id = $1 AND professional_id = $2", patient, professional,
-                "This professional is not blocked.");
+        return pool.preparedQuery("DELETE FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
+                .execute(Tuple.of(patient, professional))
+                .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ApiError.notFound("not_found", "This professional is not blocked.")));
     }
 
-    private Future<Void> deleteOne(String sql, UUID patient, UUID professional, String whenMissing) {
-        return pool.preparedQuery(sql).execute(Tuple.of(patient, professional))
-                .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(ApiError.notFound("not_found", whenMissing)));
+    /** Tells the features that {@code professional} now is, or no longer is, in {@code patient}'s care. */
+    Future<Void> careChanged(SqlClient tx, UUID patient, UUID professional, boolean inCare) {
+        Future<Void> chain = Future.succeededFuture();
+        for (CareListener listener : careListeners) {
+            chain = chain.compose(v -> listener.careChanged(tx, patient, professional, inCare));
+        }
+        return chain;
     }
 
     public Future<JsonArray> blocked(UUID patient) {

@@ -61,9 +61,9 @@ public final class Sessions {
     public Future<Boolean> isLive(UUID sessionId) {
         return pool.preparedQuery("""
                         SELECT 1 FROM session s LEFT JOIN integrator i ON i.id = s.integrator_id
-                        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+                        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
                           AND (i.id IS NULL OR NOT i.disabled)""")
-                .execute(Tuple.of(sessionId))
+                .execute(Tuple.of(sessionId, OffsetDateTime.now(clock)))
                 .map(rows -> rows.size() == 1);
     }
 

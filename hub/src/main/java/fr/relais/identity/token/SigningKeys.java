@@ -18,6 +18,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -46,10 +47,12 @@ public final class SigningKeys {
     private final SecretBox box;
     private final Duration tokenLifetime;
     private final Duration rotationPeriod;
+    private final Clock clock;
     private volatile Snapshot snapshot = new Snapshot(null, Map.of());
     private volatile long lastReloadNanos;
 
-    public SigningKeys(Pool pool, SecretBox box, Duration tokenLifetime, Duration rotationPeriod) {
+    public SigningKeys(Pool pool, SecretBox box, Duration tokenLifetime, Duration rotationPeriod, Clock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.box = box;
         this.tokenLifetime = tokenLifetime;
@@ -62,7 +65,7 @@ public final class SigningKeys {
                         .compose(v -> tx.query("SELECT max(created_at) AS newest FROM signing_key WHERE retired_at IS NULL").execute())
                         .compose(rows -> {
                             OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
-                            boolean due = newest == null || newest.toInstant().plus(rotationPeriod).isBefore(Instant.now());
+                            boolean due = newest == null || newest.toInstant().plus(rotationPeriod).isBefore(clock.instant());
                             return due ? insertNewKey(tx).mapEmpty() : Future.succeededFuture();
                         })
                         .compose(v -> retireSuperseded(tx)))
@@ -132,19 +135,23 @@ public final class SigningKeys {
         KeyPair pair = generate();
         JsonObject jwk = Jwk.ofEc(kid, (ECPublicKey) pair.getPublic());
         byte[] sealed = box.seal(pair.getPrivate().getEncoded(), "signing-key:" + kid);
-        return tx.preparedQuery("INSERT INTO signing_key (kid, algorithm, public_jwk, sealed_private) VALUES ($1, 'ES256', $2, $3)")
-                .execute(Tuple.of(kid, jwk, Buffer.buffer(sealed)))
+        return tx.preparedQuery("""
+                        INSERT INTO signing_key (kid, algorithm, public_jwk, sealed_private, created_at)
+                        SELECT $1, 'ES256', $2, $3,
+                               -- keys stay ordered by creation even when the clock stands still (tests) or steps back
+                               GREATEST($4::timestamptz, (SELECT max(created_at) + interval '1 millisecond' FROM signing_key))""")
+                .execute(Tuple.of(kid, jwk, Buffer.buffer(sealed), OffsetDateTime.now(clock)))
                 .map(kid);
     }
 
     /** Retires keys whose successor has signed for longer than a token lives: nothing they signed is valid now. */
     private Future<Void> retireSuperseded(SqlClient tx) {
         return tx.preparedQuery("""
-                        UPDATE signing_key k SET retired_at = now()
+                        UPDATE signing_key k SET retired_at = $2
                         WHERE retired_at IS NULL AND EXISTS (
                             SELECT 1 FROM signing_key n
-                            WHERE n.created_at > k.created_at AND n.created_at < now() - make_interval(secs => $1))""")
-                .execute(Tuple.of((double) tokenLifetime.plusMinutes(1).toSeconds()))
+                            WHERE n.created_at > k.created_at AND n.created_at < $2::timestamptz - make_interval(secs => $1))""")
+                .execute(Tuple.of((double) tokenLifetime.plusMinutes(1).toSeconds(), OffsetDateTime.now(clock)))
                 .mapEmpty();
     }
 

@@ -1,5 +1,6 @@
 package fr.relais.gateway.ws;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every documented error and close code of the WebSocket protocol, and authentication in its forms. */
+@ClockSensitive
 class SocketProtocolTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create()

@@ -1,5 +1,6 @@
 package fr.relais.identity.token;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every way a forged or stale access token must fail, against the real hub. */
+@ClockSensitive
 class AccessTokenSecurityTest {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -94,7 +96,7 @@ class AccessTokenSecurityTest {
         SigningKeys.Key key = hub.hub().identity().signingKeys().active();
         assertRefused(Jws.signEs256(key.kid(), payload(p).put("iss", "someone-else"), key.privateKey()), "token_invalid");
         assertRefused(Jws.signEs256(key.kid(), payload(p).put("aud", "another-api"), key.privateKey()), "token_invalid");
-        long future = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+        long future = hub.clock().instant().plus(Duration.ofHours(1)).getEpochSecond();
         assertRefused(Jws.signEs256(key.kid(), payload(p).put("nbf", future), key.privateKey()), "token_invalid");
         assertEquals(200, hub.http().send("GET", "/api/v1/me", Map.of("Authorization", "Bearer "
                 + Jws.signEs256(key.kid(), payload(p), key.privateKey()))).status(), "the same claims, untouched, pass");
