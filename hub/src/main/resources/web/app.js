@@ -7,6 +7,7 @@ import { el, field, show, announce, problem, submitting, formatTime, isPatient }
 import { messagesView, conversationView } from './messages.js';
 import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
 import { patientsView, patientView } from './professional.js';
+import { careTeamView } from './care.js';
 
 const state = { live: null, notifications: [], unseen: 0, view: null };
 
@@ -57,7 +58,7 @@ function startSession() {
   document.getElementById('bell').hidden = false;
   const links = isPatient()
     ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
-      ['#/access', 'nav.access'], ['#/settings', 'nav.settings']]
+      ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/settings', 'nav.settings']]
     : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href }, t(key))))));
@@ -109,13 +110,18 @@ function notificationText(event) {
     case 'record.accessed':
     case 'record.emergency_access':
       return t(`event.${event.type}`, { actor: data.actorName || '' });
+    case 'care.requested':
+      return t('event.care.requested', { actor: (data.professional || {}).displayName || '' });
+    case 'care.accepted':
+    case 'care.started':
+      return t(`event.${event.type}`, { patient: data.patientName || '' });
     default:
       return t(`event.${event.type}`);
   }
 }
 
 const NOTIFIED = ['message.created', 'document.arrived', 'reminder.due', 'record.accessed', 'record.emergency_access',
-  'appointment.created', 'conversation.closed'];
+  'appointment.created', 'conversation.closed', 'care.requested', 'care.accepted', 'care.declined', 'care.started'];
 
 function notify(event) {
   const mine = event.type === 'message.created' && event.data.senderId === session().account.id;
@@ -207,6 +213,8 @@ async function render() {
       state.view = await agendaView(route);
     } else if (parts[0] === 'profile' && isPatient()) {
       state.view = await profileView(route);
+    } else if (parts[0] === 'care' && isPatient()) {
+      state.view = await careTeamView(route);
     } else if (parts[0] === 'access' && isPatient()) {
       state.view = await accessView();
     } else if (parts[0] === 'settings' && isPatient()) {
@@ -214,7 +222,7 @@ async function render() {
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {
       state.view = await patientView(parts[1]);
     } else if (parts[0] === 'patients' && !isPatient()) {
-      state.view = await patientsView();
+      state.view = await patientsView(route);
     } else {
       location.hash = isPatient() ? '#/messages' : '#/patients';
     }

@@ -1,15 +1,19 @@
-// The professional's screens: patients in their care, and one patient (write, deposit, appointment).
+// The professional's screens: patients in their care (and asking a patient for access), and one patient (write,
+// deposit, appointment).
 import { t } from './i18n.js';
 import { api, base64Of } from './api.js';
 import { el, field, show, submitting, announce } from './ui.js';
 import { KINDS } from './patient.js';
 import { messageOf } from './messages.js';
+import { careRequestForm, myRequestsList } from './care.js';
 
-export async function patientsView() {
-  const page = await api('GET', '/api/v1/patients');
+export async function patientsView(route) {
+  const [page, requests] = await Promise.all([api('GET', '/api/v1/patients'), api('GET', '/api/v1/care-requests')]);
   const patients = page.items || page;
   const items = patients.map((p) => el('li', {}, el('a', { href: `#/patients/${p.id}` }, p.displayName)));
-  show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')));
+  show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')),
+    el('h2', {}, t('patients.ask')), careRequestForm(route), el('h3', {}, t('care.myRequests')), myRequestsList(requests));
+  return { onEvent: (event) => { if (event.type.startsWith('care.')) route(); } };
 }
 
 export async function patientView(id) {

@@ -7,6 +7,7 @@ import fr.relais.cli.MigrateCommand;
 import fr.relais.cli.RelaisCommand;
 import fr.relais.cli.ServeCommand;
 import fr.relais.cli.UserCommand;
+import java.time.Clock;
 import picocli.CommandLine;
 
 /** The {@code relais} command line: {@code serve} (the default), {@code migrate}, and admin commands. */
@@ -15,8 +16,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new RelaisCommand())
-                .addSubcommand(new ServeCommand())
+        run(args, Clock.systemUTC());
+    }
+
+    /** Runs the command line with the hub reading the time from {@code clock}. */
+    public static void run(String[] args, Clock clock) {
+        CommandLine cli = new CommandLine(new RelaisCommand(clock))
+                .addSubcommand(new ServeCommand(clock))
                 .addSubcommand(new MigrateCommand())
                 .addSubcommand(new UserCommand())
                 .addSubcommand(new AuditCommand())

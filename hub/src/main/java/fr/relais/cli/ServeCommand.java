@@ -4,6 +4,7 @@ import fr.relais.Hub;
 import fr.relais.config.ConfigException;
 import fr.relais.config.RelaisConfig;
 import fr.relais.logging.LogSetup;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,12 +24,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Override
-    public Integer call() {
-        return serve(config);
+    private final Clock clock;
+
+    public ServeCommand() {
+        this(Clock.systemUTC());
     }
 
-    static int serve(ConfigOptions options) {
+    /** A hub that reads the time from {@code clock} (the tests' child processes share their test clock). */
+    public ServeCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        return serve(config, clock);
+    }
+
+    static int serve(ConfigOptions options, Clock clock) {
         RelaisConfig config;
         try {
             config = options.load();
@@ -39,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
         LogSetup.apply(config.log());
         Hub hub;
         try {
-            hub = Hub.start(config);
+            hub = Hub.start(config, clock);
         } catch (RuntimeException e) {
             log.error("Relais could not start: {}", e.getMessage(), e);
             return 1;

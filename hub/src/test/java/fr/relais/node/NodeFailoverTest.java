@@ -65,7 +65,7 @@ class NodeFailoverTest {
                 .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
 
         Path work = Files.createDirectories(Path.of("target", "failover-" + System.nanoTime()));
-        try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(), "serve", "--cluster")) {
+        try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(), nodeA.clock(), "serve", "--cluster")) {
             int portB = nodeB.awaitPort(DEADLINE);
             WsTestClient onB = WsTestClient.subscribed(portB, patient.accessToken(), null);
             onB.awaitType("subscribed");

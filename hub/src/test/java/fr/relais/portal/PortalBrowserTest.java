@@ -100,6 +100,33 @@ class PortalBrowserTest {
     }
 
     @Test
+    void aProfessionalAsksForAccessAndThePatientAcceptsItInThePortalLive() {
+        Person patient = hub.people().patient("Inès Garnier");
+        Person doctor = hub.people().professional("Dr Lemoine", "physician");
+        String ins = patient.http().get("/api/v1/me").json().getString("ins");
+        try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
+            logIn(patientPage, patient);
+            logIn(doctorPage, doctor);
+            doctorPage.awaitText("main", "Aucun patient suivi.");
+            doctorPage.type("#care-request-form input[name=ins]", ins);
+            doctorPage.click("#care-request-form button[type=submit]");
+            doctorPage.awaitText("#my-care-requests", "Demande en attente");
+
+            patientPage.awaitText("#bell-count", "1"); // live: the request rings the patient's bell
+            patientPage.go("#/care");
+            patientPage.awaitText("#care-requests", "Dr Lemoine — Médecin");
+            patientPage.screenshot("patient-care-requests");
+            patientPage.click("#care-requests button.primary");
+            patientPage.awaitText("#care-team", "Dr Lemoine");
+
+            doctorPage.awaitText("#patients", "Inès Garnier"); // live: the acceptance reaches the doctor's open page
+            doctorPage.clickLink("Inès Garnier");
+            doctorPage.awaitText("main", "Écrire");
+        }
+        assertEquals(200, doctor.http().get("/api/v1/patients/" + patient.id() + "/profile").status());
+    }
+
+    @Test
     @ClockSensitive
     void agendaProfileAccessHistoryAndSettingsThenClosingTheSpace() {
         Person patient = hub.people().patient("Jeanne Roux");

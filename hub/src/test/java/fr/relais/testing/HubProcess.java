@@ -33,9 +33,15 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts {@code relais <args>} in {@code workDir} with these environment variables added. */
     public static HubProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, new TestClock(), args);
+    }
+
+    /** The same, with the child hub's clock standing where {@code clock} stands now (nodes of one test share a time). */
+    public static HubProcess start(Path workDir, Map<String, String> env, TestClock clock, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "fr.relais.Main"));
+                "-D" + TestClock.PROPERTY + "=" + clock.instant(),
+                "-cp", System.getProperty("java.class.path"), ClockedMain.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("RELAIS_"));
