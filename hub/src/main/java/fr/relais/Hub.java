@@ -128,7 +128,7 @@ public final class Hub {
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
-        IdempotencyStore idempotency = new IdempotencyStore(pool);
+        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
