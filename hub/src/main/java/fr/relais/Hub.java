@@ -134,6 +134,7 @@ public final class Hub {
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
         messaging.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
+        identity.spaceClosure().alsoErase(messaging.erasure());
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
         record = new RecordModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
         profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);

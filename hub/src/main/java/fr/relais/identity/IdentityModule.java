@@ -45,6 +45,7 @@ public final class IdentityModule {
     private final CareTeam careTeam;
     private final WebClient http;
     private final EmergencyReasons reasons;
+    private final SpaceClosure closure;
     private long maintenanceTimer = -1;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
@@ -64,8 +65,8 @@ public final class IdentityModule {
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
-        this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
-                careTeam);
+        this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
+        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons, config.policy().emergencyAccessDuration(), ctx.clock()));
@@ -116,6 +117,11 @@ public final class IdentityModule {
 
     public Provisioning provisioning() {
         return provisioning;
+    }
+
+    /** Closing spaces; features add what they erase themselves ({@link SpaceClosure#alsoErase}). */
+    public SpaceClosure spaceClosure() {
+        return closure;
     }
 
     public SigningKeys signingKeys() {
