@@ -58,14 +58,14 @@ public final class IdentityModule {
         Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
-        this.provisioning = new Provisioning(ctx);
+        this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
+        this.provisioning = new Provisioning(ctx, closure);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
         this.reasons = new EmergencyReasons(ctx.masterKey());
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
-        this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,

@@ -11,7 +11,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -46,11 +45,7 @@ public final class SpaceClosure {
     public Future<Void> close(Account patient, boolean oppose, String ip) {
         return pool.withTransaction(tx -> sessions.revokeAll(tx, patient.id(), "space_closed")
                         .compose(revoked -> (oppose ? recordOpposition(tx, masterKey, patient.ins()) : Future.<Void>succeededFuture())
-                                .compose(v -> eraseFeatures(tx, patient.id()))
-                                .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1")
-                                        .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
-                                .compose(v -> Streams.delete(tx, patient.id()))
-                                .compose(v -> Accounts.delete(tx, patient.id()))
+                                .compose(v -> erase(tx, patient))
                                 .compose(v -> audit.append(tx, AuditEvent.of("patient", patient.id().toString(),
                                         oppose ? "space.oppose" : "space.close", "success").patient(patient.id()).from(ip)))
                                 .map(revoked)))
@@ -58,12 +53,17 @@ public final class SpaceClosure {
                 .mapEmpty();
     }
 
-    private Future<Void> eraseFeatures(SqlClient tx, UUID account) {
+    /** Deletes the patient and all that is theirs, in the caller's transaction (closing, or opposing at activation). */
+    public Future<Void> erase(SqlClient tx, Account patient) {
         Future<Void> chain = Future.succeededFuture();
         for (AccountErasure feature : features) {
-            chain = chain.compose(v -> feature.erase(tx, account));
+            chain = chain.compose(v -> feature.erase(tx, patient.id()));
         }
-        return chain;
+        return chain
+                .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1")
+                        .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
+                .compose(v -> Streams.delete(tx, patient.id()))
+                .compose(v -> Accounts.delete(tx, patient.id()));
     }
 
     static Future<Void> recordOpposition(SqlClient tx, MasterKey masterKey, String ins) {
