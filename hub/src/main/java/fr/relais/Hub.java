@@ -128,12 +128,13 @@ public final class Hub {
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
-        IdempotencyStore idempotency = new IdempotencyStore(pool);
+        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
         messaging.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
+        identity.spaceClosure().alsoErase(messaging.erasure());
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
         record = new RecordModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
         profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);

@@ -43,6 +43,6 @@ public final class CommandRegistry {
         if (idempotencyKey == null) {
             return registered.handler().handle(who, args);
         }
-        return idempotency.once(who.id(), idempotencyKey, op, () -> registered.handler().handle(who, args));
+        return idempotency.once(who, idempotencyKey, op, () -> registered.handler().handle(who, args));
     }
 }

@@ -1,9 +1,13 @@
 package fr.relais.command;
 
 import fr.relais.error.ApiError;
+import fr.relais.identity.Principal;
+import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.UUID;
@@ -12,26 +16,26 @@ import java.util.function.Supplier;
 /**
  * Remembers the result of each (caller, idempotency key) for a while, so a retried request returns the first
  * result. Features whose writes must never happen twice also put the key in their own unique constraint, inside
- * their transaction; this store answers the retry without running it again.
+ * their transaction; this store answers the retry without running it again. A result can be health data (the
+ * messages of a conversation): it is sealed, bound to its caller and key, and deleted with the caller's account.
  */
 public final class IdempotencyStore {
     private final Pool pool;
+    private final Sealer sealer;
 
-    public IdempotencyStore(Pool pool) {
+    public IdempotencyStore(Pool pool, Sealer sealer) {
         this.pool = pool;
+        this.sealer = sealer;
     }
 
-    public Future<JsonObject> once(UUID principal, String key, String operation, Supplier<Future<JsonObject>> work) {
+    public Future<JsonObject> once(Principal who, String key, String operation, Supplier<Future<JsonObject>> work) {
         if (key.isBlank() || key.length() > 200) {
             return Future.failedFuture(ApiError.invalidField("idempotencyKey", "An idempotency key has 1 to 200 characters."));
         }
-        return stored(principal, key, operation).compose(previous -> previous != null
+        return stored(who.id(), key, operation).compose(previous -> previous != null
                 ? Future.succeededFuture(previous)
-                : work.get().compose(result -> pool.preparedQuery("""
-                                INSERT INTO idempotency_key (principal_id, key, operation, result) VALUES ($1, $2, $3, $4)
-                                ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.of(principal, key, operation, result))
-                        .compose(v -> stored(principal, key, operation))
+                : work.get().compose(result -> remember(who, key, operation, result)
+                        .compose(v -> stored(who.id(), key, operation))
                         .map(winner -> winner == null ? result : winner)));
     }
 
@@ -42,18 +46,33 @@ public final class IdempotencyStore {
                 .map(rows -> rows.rowCount());
     }
 
+    private Future<Void> remember(Principal who, String key, String operation, JsonObject result) {
+        boolean integrator = who.is(Principal.Kind.INTEGRATOR);
+        return pool.preparedQuery("""
+                        INSERT INTO idempotency_key (account_id, integrator_id, key, operation, result_sealed, key_id)
+                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(integrator ? null : who.id(), integrator ? who.id() : null, key, operation,
+                        Buffer.buffer(sealer.seal(result.encode(), context(who.id(), key))), sealer.keyId()))
+                .mapEmpty();
+    }
+
     private Future<JsonObject> stored(UUID principal, String key, String operation) {
-        return pool.preparedQuery("SELECT operation, result FROM idempotency_key WHERE principal_id = $1 AND key = $2")
+        return pool.preparedQuery("SELECT operation, result_sealed, key_id FROM idempotency_key WHERE principal_id = $1 AND key = $2")
                 .execute(Tuple.of(principal, key))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
                     }
-                    var row = rows.iterator().next();
+                    Row row = rows.iterator().next();
                     if (!row.getString("operation").equals(operation)) {
                         throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for another operation.");
                     }
-                    return (JsonObject) row.getValue("result");
+                    return new JsonObject(sealer.openText(row.getBuffer("result_sealed").getBytes(), row.getString("key_id"),
+                            context(principal, key)));
                 });
+    }
+
+    private static String context(UUID principal, String key) {
+        return "idempotency:" + principal + ":" + key;
     }
 }

@@ -10,6 +10,7 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.identity.policy.EmergencyReasons;
 import fr.relais.identity.policy.ProfessionMatrix;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
@@ -43,6 +44,8 @@ public final class IdentityModule {
     private final CareRoutes careRoutes;
     private final CareTeam careTeam;
     private final WebClient http;
+    private final EmergencyReasons reasons;
+    private final SpaceClosure closure;
     private long maintenanceTimer = -1;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
@@ -55,23 +58,27 @@ public final class IdentityModule {
         Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
-        this.provisioning = new Provisioning(ctx);
+        this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
+        this.provisioning = new Provisioning(ctx, closure);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
-        this.careTeam = new CareTeam(ctx.pool(), ctx.clock());
+        this.reasons = new EmergencyReasons(ctx.masterKey());
+        this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
-        this.meRoutes = new MeRoutes(ctx.pool(), new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey()),
-                careTeam);
+        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
-                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), config.policy().emergencyAccessDuration(), ctx.clock()));
+                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons, config.policy().emergencyAccessDuration(), ctx.clock()));
     }
 
-    /** Builds the feature, makes sure a signing key exists, and starts the periodic key and counter upkeep. */
+    /**
+     * Builds the feature, makes sure a signing key exists, seals the emergency reasons an older version left in
+     * clear, and starts the periodic key and counter upkeep.
+     */
     public static Future<IdentityModule> start(IdentityContext ctx, RelaisConfig config, Streams streams) {
         IdentityModule module = new IdentityModule(ctx, config, streams);
-        return module.keys.maintain().map(v -> {
+        return module.keys.maintain().compose(v -> module.reasons.sealLeftovers(ctx.pool())).map(v -> {
             module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
             return module;
         });
@@ -110,6 +117,11 @@ public final class IdentityModule {
 
     public Provisioning provisioning() {
         return provisioning;
+    }
+
+    /** Closing spaces; features add what they erase themselves ({@link SpaceClosure#alsoErase}). */
+    public SpaceClosure spaceClosure() {
+        return closure;
     }
 
     public SigningKeys signingKeys() {

@@ -3,6 +3,7 @@ package fr.relais.messaging;
 import fr.relais.audit.AuditLog;
 import fr.relais.command.CommandRegistry;
 import fr.relais.config.MessagingConfig;
+import fr.relais.identity.account.AccountErasure;
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
 import fr.relais.stream.Streams;
@@ -46,6 +47,11 @@ public final class MessagingModule {
     /** What messaging does when a professional enters or leaves a patient's care. */
     public fr.relais.identity.policy.CareListener careListener() {
         return new ConversationCutOff();
+    }
+
+    /** What a closed space takes along from messaging: its conversations, for everyone in them. */
+    public AccountErasure erasure() {
+        return new ConversationErasure();
     }
 
     public void mountApi(Router api) {

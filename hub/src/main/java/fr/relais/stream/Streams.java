@@ -137,4 +137,23 @@ public final class Streams {
     public static Future<Void> delete(SqlClient tx, UUID recipient) {
         return tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)).mapEmpty();
     }
+
+    /**
+     * Takes a person's id out of the events kept in other people's streams (their space was closed): every
+     * top-level value equal to it becomes null. The events keep their offsets, so cursors and replays stay whole.
+     */
+    public static Future<Void> eraseMentions(SqlClient tx, UUID person, List<UUID> streams) {
+        if (streams.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return tx.preparedQuery("""
+                        UPDATE stream_event e
+                        SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) THEN 'null'::jsonb
+                                                                        ELSE j.value END)
+                                    FROM jsonb_each(e.data) AS j)
+                        WHERE e.recipient_id = ANY($2)
+                          AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""")
+                .execute(Tuple.tuple().addString(person.toString()).addArrayOfUUID(streams.toArray(UUID[]::new)))
+                .mapEmpty();
+    }
 }

@@ -63,6 +63,11 @@ public final class Accounts {
     }
 
     /** Deletes an account and, through the foreign keys, everything that belongs to it. */
+    /** The rate-limit counter of logins to one email address (deleted with the account). */
+    public static String loginRateKey(String email) {
+        return "login:account:" + email.toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static Future<Void> delete(SqlClient tx, UUID id) {
         return tx.preparedQuery("DELETE FROM account WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
     }

@@ -40,9 +40,11 @@ public final class Provisioning {
     }
 
     private final IdentityContext ctx;
+    private final SpaceClosure closure;
 
-    public Provisioning(IdentityContext ctx) {
+    public Provisioning(IdentityContext ctx, SpaceClosure closure) {
         this.ctx = ctx;
+        this.closure = closure;
     }
 
     public Future<Created> addPatient(String actor, JsonObject body) {
@@ -155,7 +157,7 @@ public final class Provisioning {
                         return Future.failedFuture(ApiError.badRequest("not_a_patient", "Only a patient's space can be opposed."));
                     }
                     return SpaceClosure.recordOpposition(tx, ctx.masterKey(), patient.ins())
-                            .compose(v -> Accounts.delete(tx, accountId))
+                            .compose(v -> closure.erase(tx, patient))
                             .compose(v -> ctx.audit().append(tx, AuditEvent.of("patient", accountId.toString(),
                                     "space.oppose", "success").patient(accountId).from(ip)));
                 })));

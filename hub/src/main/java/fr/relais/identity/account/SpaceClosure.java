@@ -10,12 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.UUID;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A patient closes their space (or opposes it): their sessions are revoked, every row that belongs to them is
- * deleted (foreign keys cascade from the account; the event stream goes too), and the audit log keeps only that
- * it happened. After the commit the revoked sessions are announced so that gateways drop their sockets.
+ * deleted (foreign keys cascade from the account; the event stream, the login rate counters and what features
+ * erase themselves ({@link AccountErasure}) go too), and the audit log keeps only that it happened. After the
+ * commit the revoked sessions are announced so that gateways drop their sockets.
  */
 public final class SpaceClosure {
     /** Event-bus address: a JSON array of revoked session ids. */
@@ -25,6 +27,7 @@ public final class SpaceClosure {
     private final Sessions sessions;
     private final AuditLog audit;
     private final MasterKey masterKey;
+    private final List<AccountErasure> features = new CopyOnWriteArrayList<>();
 
     public SpaceClosure(Pool pool, Sessions sessions, AuditLog audit, MasterKey masterKey) {
         this.pool = pool;
@@ -33,17 +36,34 @@ public final class SpaceClosure {
         this.masterKey = masterKey;
     }
 
+    /** Has {@code erasure} run in every closing transaction (features register at start-up). */
+    public void alsoErase(AccountErasure erasure) {
+        features.add(erasure);
+    }
+
     /** Closes the space of {@code patient}; with {@code oppose}, it may never be created again. */
     public Future<Void> close(Account patient, boolean oppose, String ip) {
         return pool.withTransaction(tx -> sessions.revokeAll(tx, patient.id(), "space_closed")
                         .compose(revoked -> (oppose ? recordOpposition(tx, masterKey, patient.ins()) : Future.<Void>succeededFuture())
-                                .compose(v -> Streams.delete(tx, patient.id()))
-                                .compose(v -> Accounts.delete(tx, patient.id()))
+                                .compose(v -> erase(tx, patient))
                                 .compose(v -> audit.append(tx, AuditEvent.of("patient", patient.id().toString(),
                                         oppose ? "space.oppose" : "space.close", "success").patient(patient.id()).from(ip)))
                                 .map(revoked)))
                 .onSuccess(sessions::announce)
                 .mapEmpty();
+    }
+
+    /** Deletes the patient and all that is theirs, in the caller's transaction (closing, or opposing at activation). */
+    public Future<Void> erase(SqlClient tx, Account patient) {
+        Future<Void> chain = Future.succeededFuture();
+        for (AccountErasure feature : features) {
+            chain = chain.compose(v -> feature.erase(tx, patient.id()));
+        }
+        return chain
+                .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1")
+                        .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
+                .compose(v -> Streams.delete(tx, patient.id()))
+                .compose(v -> Accounts.delete(tx, patient.id()));
     }
 
     static Future<Void> recordOpposition(SqlClient tx, MasterKey masterKey, String ins) {

@@ -44,7 +44,7 @@ public final class LoginService {
     public Future<JsonObject> start(JsonObject body, String ip) {
         String email = Fields.text(body, "email", 1, 320).toLowerCase(Locale.ROOT);
         String password = Fields.text(body, "password", 1, 256);
-        return limit("login:account:" + email, "login:ip:" + ip)
+        return limit(Accounts.loginRateKey(email), "login:ip:" + ip)
                 .compose(v -> Accounts.byEmail(ctx.pool(), email))
                 .compose(found -> {
                     Optional<Account> usable = found.filter(Account::active);

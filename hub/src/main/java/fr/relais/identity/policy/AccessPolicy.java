@@ -58,8 +58,8 @@ public final class AccessPolicy {
                                EXISTS (SELECT 1 FROM patient WHERE account_id = $1 AND representative_id = $2) AS representative,
                                EXISTS (SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2) AS blocked,
                                EXISTS (SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2) AS in_care,
-                               (SELECT reason FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
-                                  AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1) AS emergency_reason,
+                               (SELECT id FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
+                                  AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1) AS emergency_access,
                                (SELECT display_name FROM account WHERE id = $2) AS actor_name""")
                 .execute(Tuple.of(patientId, who.id(), java.time.OffsetDateTime.now(clock)))
                 .compose(rows -> {
@@ -77,7 +77,7 @@ public final class AccessPolicy {
                     if (row.getBoolean("in_care")) {
                         return record(stx, who, patientId, row.getString("actor_name"), action, null);
                     }
-                    String emergency = row.getString("emergency_reason");
+                    UUID emergency = row.getUUID("emergency_access");
                     return emergency != null
                             ? record(stx, who, patientId, row.getString("actor_name"), action, emergency)
                             : denied(tx, who, patientId, action);
@@ -107,9 +107,9 @@ public final class AccessPolicy {
     }
 
     private Future<Access> record(StreamTransaction stx, Principal who, UUID patientId, String actorName, String action,
-                                  String emergencyReason) {
+                                  UUID emergencyAccess) {
         SqlClient tx = stx.sql();
-        boolean emergency = emergencyReason != null;
+        boolean emergency = emergencyAccess != null;
         return tx.preparedQuery("""
                         INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $2)
                         ON CONFLICT DO NOTHING RETURNING actor_id""")
@@ -118,10 +118,10 @@ public final class AccessPolicy {
                     boolean first = inserted.size() == 1;
                     return tx.preparedQuery("""
                                     INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
-                                                                reason, first_access)
+                                                                emergency_access_id, first_access)
                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
                             .execute(Tuple.of(patientId, who.kind().wireName(), who.id(), actorName == null ? "" : actorName,
-                                    action, emergency, emergencyReason, first))
+                                    action, emergency, emergencyAccess, first))
                             .compose(v -> audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
                                     "success").patient(patientId).detail("emergency", emergency)))
                             .compose(v -> first || emergency

@@ -17,11 +17,13 @@ import java.util.UUID;
  */
 public final class CareTeam {
     private final Pool pool;
+    private final EmergencyReasons reasons;
     private final java.time.Clock clock;
     private final java.util.List<CareListener> careListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public CareTeam(Pool pool, java.time.Clock clock) {
+    public CareTeam(Pool pool, EmergencyReasons reasons, java.time.Clock clock) {
         this.pool = pool;
+        this.reasons = reasons;
         this.clock = clock;
     }
 
@@ -95,10 +97,14 @@ public final class CareTeam {
                 .map(CareTeam::professionals);
     }
 
+    /** An objection also ends, now, every emergency access still running. */
     public Future<Void> setEmergencyObjection(UUID patient, boolean objected) {
-        return pool.preparedQuery("UPDATE patient SET emergency_access_objection = $2 WHERE account_id = $1")
+        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE patient SET emergency_access_objection = $2 WHERE account_id = $1")
                 .execute(Tuple.of(patient, objected))
-                .mapEmpty();
+                .compose(v -> !objected ? Future.succeededFuture()
+                        : tx.preparedQuery("UPDATE emergency_access SET expires_at = $2 WHERE patient_id = $1 AND expires_at > $2")
+                                .execute(Tuple.of(patient, java.time.OffsetDateTime.now(clock))))
+                .mapEmpty());
     }
 
     /** The patients a professional treats, for their patient list. */
@@ -123,8 +129,10 @@ public final class CareTeam {
     /** Newest first, {@code limit} entries with an id below {@code before}; {@code next} is the cursor of the next page. */
     public Future<JsonObject> accessHistory(UUID patient, long before, int limit) {
         return pool.preparedQuery("""
-                        SELECT id, actor_kind, actor_id, actor_name, action, emergency, reason, first_access, at
-                        FROM access_history WHERE patient_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3""")
+                        SELECT h.id, h.actor_kind, h.actor_id, h.actor_name, h.action, h.emergency, h.first_access, h.at,
+                               e.id AS emergency_access_id, e.reason_sealed, e.key_id
+                        FROM access_history h LEFT JOIN emergency_access e ON e.id = h.emergency_access_id
+                        WHERE h.patient_id = $1 AND h.id < $2 ORDER BY h.id DESC LIMIT $3""")
                 .execute(Tuple.of(patient, before, limit))
                 .map(rows -> {
                     JsonArray items = new JsonArray();
@@ -136,8 +144,9 @@ public final class CareTeam {
                                 .put("action", row.getString("action")).put("emergency", row.getBoolean("emergency"))
                                 .put("firstAccess", row.getBoolean("first_access"))
                                 .put("at", row.getOffsetDateTime("at").toInstant().toString());
-                        if (row.getString("reason") != null) {
-                            item.put("reason", row.getString("reason"));
+                        if (row.getBuffer("reason_sealed") != null) {
+                            item.put("reason", reasons.open(row.getUUID("emergency_access_id"), row.getBuffer("reason_sealed"),
+                                    row.getString("key_id")));
                         }
                         items.add(item);
                     }

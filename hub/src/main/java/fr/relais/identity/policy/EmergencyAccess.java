@@ -19,20 +19,23 @@ import java.util.UUID;
 /**
  * Break-glass: a professional facing an emergency opens a patient's record without a care relationship, by the
  * patient's INS and with a stated reason. Refused if the patient objected or blocked them; always audited, and
- * the accesses it allows appear in the patient's history flagged as emergency, with the reason; the patient is
- * told at once by a {@code record.emergency_access} event.
+ * the accesses it allows appear in the patient's history flagged as emergency, with the reason (sealed at rest,
+ * see {@link EmergencyReasons}); the patient is told at once by a {@code record.emergency_access} event, which
+ * carries no reason: events travel and are kept in clear, the history is opened for the patient alone.
  */
 public final class EmergencyAccess {
     private final Pool pool;
     private final Streams streams;
     private final AuditLog audit;
+    private final EmergencyReasons reasons;
     private final Duration duration;
     private final Clock clock;
 
-    public EmergencyAccess(Pool pool, Streams streams, AuditLog audit, Duration duration, Clock clock) {
+    public EmergencyAccess(Pool pool, Streams streams, AuditLog audit, EmergencyReasons reasons, Duration duration, Clock clock) {
         this.pool = pool;
         this.streams = streams;
         this.audit = audit;
+        this.reasons = reasons;
         this.duration = duration;
         this.clock = clock;
     }
@@ -58,13 +61,14 @@ public final class EmergencyAccess {
                                         "This patient refuses emergency access to their record.")));
                     }
                     OffsetDateTime expires = OffsetDateTime.now(clock).plus(duration);
+                    UUID id = UUID.randomUUID();
                     return streams.withTransaction(tx -> tx.sql().preparedQuery("""
-                                            INSERT INTO emergency_access (id, patient_id, professional_id, reason, expires_at)
-                                            VALUES ($1, $2, $3, $4, $5)""")
-                                    .execute(Tuple.of(UUID.randomUUID(), patient, professional.id(), reason, expires))
+                                            INSERT INTO emergency_access (id, patient_id, professional_id, reason_sealed, key_id, expires_at)
+                                            VALUES ($1, $2, $3, $4, $5, $6)""")
+                                    .execute(Tuple.of(id, patient, professional.id(), reasons.seal(id, reason), reasons.keyId(), expires))
                                     .compose(v -> audit.append(tx.sql(), event))
                                     .compose(v -> tx.append(patient, "record.emergency_access", new JsonObject()
-                                            .put("actorId", professional.id().toString()).put("reason", reason)
+                                            .put("actorId", professional.id().toString())
                                             .put("expiresAt", expires.toInstant().toString()))))
                             .map(v -> new JsonObject().put("patientId", patient.toString())
                                     .put("expiresAt", expires.toInstant().toString()));

@@ -253,6 +253,27 @@ class SocketProtocolTest {
     }
 
     @Test
+    void anIntegratorsCommandSentTwiceWithOneKeyIsAnsweredTheSameAndKeptUnderTheIntegrator() {
+        Person admin = hub.people().admin("Ops Clés");
+        JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "App rejouée")
+                .put("scopes", new JsonArray().add("stream:read"))).json();
+        String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
+                        + client.getString("clientSecret")).json().getString("access_token");
+        try (WsTestClient integrator = WsTestClient.subscribed(hub.port(), token, null)) {
+            integrator.awaitType("subscribed");
+            for (String id : new String[] {"k1", "k2"}) {
+                integrator.send(new JsonObject().put("type", "command").put("id", id).put("op", "stream.position")
+                        .put("idempotencyKey", "integrator-key"));
+                JsonObject answer = integrator.awaitFrame(id, frame -> id.equals(frame.getString("id")));
+                assertEquals("result", answer.getString("type"), answer.encode());
+            }
+        }
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM idempotency_key WHERE key = 'integrator-key' "
+                + "AND integrator_id IS NOT NULL AND account_id IS NULL"));
+    }
+
+    @Test
     void theFirstAccessOfAProfessionalIsNotifiedToThePatientLive() {
         Person patient = hub.people().patient("Watched");
         Person doctor = hub.people().professional("Dr Reader", "physician");

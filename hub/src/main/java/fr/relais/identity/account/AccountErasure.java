@@ -1,0 +1,15 @@
+package fr.relais.identity.account;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.util.UUID;
+
+/**
+ * What a feature deletes when a space is closed that no foreign key to the account can reach (a conversation
+ * belongs to all its participants, not to one account). It runs in the closing transaction, before the account
+ * is deleted, so the rows still say who was who.
+ */
+@FunctionalInterface
+public interface AccountErasure {
+    Future<Void> erase(SqlClient tx, UUID account);
+}

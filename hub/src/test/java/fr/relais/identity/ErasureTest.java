@@ -1,0 +1,63 @@
+package fr.relais.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import fr.relais.identity.account.Provisioning;
+import fr.relais.testing.DatabaseScan;
+import fr.relais.testing.Footprint;
+import fr.relais.testing.People;
+import fr.relais.testing.People.Person;
+import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Closing a space leaves nothing of the patient anywhere in the database but the pseudonymised audit log. */
+class ErasureTest {
+    @RegisterExtension
+    static final TestHub hub = TestHub.create();
+
+    @Test
+    void closingASpaceLeavesNoRowThatNamesThePatientAndTheirConversationsGoForEveryone() {
+        Footprint footprint = Footprint.leave(hub);
+        Person patient = footprint.patient();
+        Person doctor = footprint.doctor();
+        String messages = "/api/v1/conversations/" + footprint.conversationId() + "/messages";
+        assertEquals(200, doctor.http().get(messages).status());
+        List<String> traces = new ArrayList<>(footprint.written());
+        traces.addAll(List.of(patient.id().toString(), footprint.ins(), patient.email()));
+
+        assertEquals(204, patient.http().post("/api/v1/me/close", new JsonObject().put("confirm", true)).status());
+
+        // the audit tables (audit_log, audit_head, any audit_*) keep that things happened; their rows are
+        // pseudonymised by the audit log's own work, so they are not searched here
+        DatabaseScan scan = DatabaseScan.of(hub.hub().database()).skippingTablesStartingWith("audit");
+        assertEquals(List.of(), scan.find(traces));
+        assertEquals(404, doctor.http().get(messages).status(), "the doctor's copy of the conversation went with it");
+        assertEquals(0, doctor.http().get("/api/v1/conversations").json().getJsonArray("items").size());
+        assertEquals(200, doctor.http().get("/api/v1/me").status(), "the professionals keep their accounts");
+    }
+
+    @Test
+    void opposingTheSpaceAtActivationLeavesNothingOfWhatArrivedBeforeEither() {
+        String ins = People.insNumber();
+        String email = "opposant-" + UUID.randomUUID().toString().substring(0, 8) + "@example.fr";
+        Provisioning.Created created = hub.hub().identity().provisioning()
+                .addPatient("test", new JsonObject().put("ins", ins).put("email", email).put("displayName", "Opposant")).await();
+        Person doctor = hub.people().professional("Dr Avant Activation", "physician");
+        String title = "Compte rendu déposé avant l'opposition";
+        assertEquals(201, doctor.http().post("/api/v1/documents", new JsonObject().put("ins", ins).put("kind", "prescription")
+                .put("title", title).put("careDate", "2026-11-20").put("contentType", "application/pdf")
+                .put("data", Base64.getEncoder().encodeToString("%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.US_ASCII)))).status());
+
+        assertEquals(204, hub.http().postJson("/api/v1/auth/oppose", new JsonObject().put("code", created.activationCode())).status());
+
+        DatabaseScan scan = DatabaseScan.of(hub.hub().database()).skippingTablesStartingWith("audit"); // as above
+        assertEquals(List.of(), scan.find(List.of(created.account().id().toString(), ins, email, title)));
+    }
+}
