@@ -58,6 +58,22 @@ public final class People {
         return activateAndLogIn(created);
     }
 
+    /** An integrator (a hospital or lab system) registered by an admin, with a client-credentials token of {@code scopes}. */
+    public Person integrator(String name, String... scopes) {
+        Person admin = admin("Intégrations " + name);
+        HttpTestClient.Response client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name)
+                .put("scopes", new io.vertx.core.json.JsonArray(List.of(scopes))));
+        assertEquals(201, client.status(), client.body());
+        String credentials = client.json().getString("clientId") + ":" + client.json().getString("clientSecret");
+        HttpTestClient.Response token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of("Authorization",
+                        "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                "application/x-www-form-urlencoded", "grant_type=client_credentials");
+        assertEquals(200, token.status(), token.body());
+        String access = token.json().getString("access_token");
+        UUID id = UUID.fromString(new AuthorizedClient(hub.http(), access).get("/api/v1/me").json().getString("id"));
+        return new Person(id, null, access, null, new AuthorizedClient(hub.http(), access));
+    }
+
     public Person activateAndLogIn(Provisioning.Created created) {
         HttpTestClient.Response activated = hub.http().postJson("/api/v1/auth/activate",
                 new JsonObject().put("code", created.activationCode()).put("password", PASSWORD));
