@@ -182,13 +182,7 @@ public final class Footprint {
     /** Lets the delay pass so that what the patient left unread becomes a digest email, sent to GreenMail. */
     private void digest() {
         int before = hub.mail().getReceivedMessagesForDomain(patient.email()).length;
-        hub.clock().advance(Duration.ofMinutes(11));
-        try {
-            hub.hub().notifications().scanOnce().await();
-            hub.hub().dispatcher().runOnce().await();
-        } finally {
-            hub.clock().advance(Duration.ofMinutes(-11));
-        }
+        hub.emailWhatWasMissed();
         Eventually.await("the digest email", Duration.ofSeconds(15),
                 () -> hub.mail().getReceivedMessagesForDomain(patient.email()).length, n -> n > before);
     }

@@ -165,6 +165,21 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         return clock;
     }
 
+    /**
+     * Lets the notification delay pass: moves the clock past it, scans for the events nobody acknowledged, lets the
+     * dispatcher send what is due then, and moves the clock back.
+     */
+    public void emailWhatWasMissed() {
+        java.time.Duration pastTheDelay = config().notifications().delay().plusMinutes(1);
+        clock.advance(pastTheDelay);
+        try {
+            hub.notifications().scanOnce().await();
+            hub.dispatcher().runOnce().await();
+        } finally {
+            clock.advance(pastTheDelay.negated());
+        }
+    }
+
     /** Creates and logs in people through the real API. */
     public People people() {
         return new People(this);
