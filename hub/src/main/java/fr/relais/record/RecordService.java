@@ -163,10 +163,10 @@ final class RecordService {
             }
             return notBlocking(tx.sql(), row.getUUID("patient_id"), who).recover(e -> Future.failedFuture(notFound()))
                     .compose(v -> tx.sql().preparedQuery("UPDATE document SET superseded = true WHERE id = $1 AND NOT superseded")
-                    .execute(Tuple.of(id))
+                            .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : insert(tx, who, row.getUUID("patient_id"), request, id)));
+                            : insert(tx, who, row.getUUID("patient_id"), request, id));
         }));
     }
 
