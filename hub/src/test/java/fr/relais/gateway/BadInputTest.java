@@ -93,6 +93,8 @@ class BadInputTest {
             get("/api/v1/conversations/:id/messages").by(PATIENT, PROFESSIONAL).id(f -> f.conversation).query("after", "limit"),
             post("/api/v1/conversations/:id/messages").by(PATIENT, PROFESSIONAL).id(f -> f.conversation)
                     .json(BadInputFixtures::message).header("Idempotency-Key"),
+            post("/api/v1/conversations/:id/messages").by(PATIENT).id(f -> f.conversation)
+                    .json(f -> f.message().put("idempotencyKey", "key-" + UUID.randomUUID())),
             post("/api/v1/conversations/:id/read").by(PATIENT, PROFESSIONAL).id(f -> f.conversation)
                     .json(f -> new JsonObject().put("upTo", 1)),
             post("/api/v1/conversations/:id/close").by(PROFESSIONAL).id(f -> f.conversationToClose),
@@ -104,6 +106,8 @@ class BadInputTest {
                     .header("Idempotency-Key"),
             post("/api/v1/documents").by(PROFESSIONAL).json(f -> f.deposit().put("ins", f.ins)),
             post("/api/v1/documents").by(PATIENT).json(BadInputFixtures::deposit).header("Idempotency-Key"),
+            post("/api/v1/documents").by(PROFESSIONAL).json(f -> f.deposit().put("patientId", f.patient.id().toString())
+                    .put("idempotencyKey", "key-" + UUID.randomUUID())),
             get("/api/v1/patients/:patientId/documents").by(PATIENT, PROFESSIONAL).query("kind", "from", "to", "author", "before", "limit"),
             get("/api/v1/documents/:id").by(PATIENT, PROFESSIONAL).id(f -> f.document),
             get("/api/v1/documents/:id/content").by(PATIENT, PROFESSIONAL).id(f -> f.document),
