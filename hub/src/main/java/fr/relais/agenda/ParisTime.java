@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
-
 /**
  * Time as people in France read it. Appointments are entered as Paris wall-clock times (or with an explicit
  * offset), stored as instants, and shown back in Paris time. A local time that does not exist (the spring DST

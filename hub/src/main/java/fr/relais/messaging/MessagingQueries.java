@@ -34,7 +34,7 @@ public final class MessagingQueries {
      * ({@code before}) of the following page.
      */
     public Future<JsonObject> list(Principal who, String before, int limit) {
-        OffsetDateTime beforeTime = DateWindow.LAST.atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime beforeTime = DateWindow.LAST.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         UUID beforeId = new UUID(-1, -1);
         if (before != null) {
             try {

@@ -11,6 +11,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +223,7 @@ final class Connection {
             send(Frames.error(null, "already_subscribed", "This socket is already subscribed."));
             return Future.succeededFuture();
         }
-        java.util.Optional<ApiError> refusal = StreamAccess.refusal(claims.principal());
+        Optional<ApiError> refusal = StreamAccess.refusal(claims.principal());
         if (refusal.isPresent()) {
             send(Frames.error(null, refusal.get().code(), refusal.get().detail()));
             return Future.succeededFuture();
