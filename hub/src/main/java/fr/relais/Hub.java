@@ -40,10 +40,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,8 +184,7 @@ public final class Hub {
     private void deployGateways(HttpConfig http) {
         GatewayVerticle.Dependencies gateway = new GatewayVerticle.Dependencies(
                 http, new HealthRoutes(readiness), metrics.scrapeHandler(), identity.authentication()::handle,
-                List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi),
-                List.of(identity::mountRoot, fr.relais.portal.PortalRoutes::mount), webSockets);
+                apiRoutes(), rootRoutes(), webSockets);
         vertx.deployVerticle(() -> new GatewayVerticle(gateway),
                 new DeploymentOptions().setInstances(http.instancesOrCores())).await();
     }
@@ -265,6 +266,16 @@ public final class Hub {
     }
 
     /** The port the gateway listens on. */
+    /** The routes each feature mounts under {@code /api/v1}, as every gateway instance mounts them. */
+    public List<Consumer<Router>> apiRoutes() {
+        return List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi);
+    }
+
+    /** The routes features mount at the root of the server (the JWKS, the portal). */
+    public List<Consumer<Router>> rootRoutes() {
+        return List.of(identity::mountRoot, fr.relais.portal.PortalRoutes::mount);
+    }
+
     public int httpPort() {
         return httpPort;
     }

@@ -8,6 +8,7 @@ import fr.relais.identity.policy.CareTeam;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
+import fr.relais.web.DateWindow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appointments: a professional books one for a patient who has not blocked them (booking gives no right to read
@@ -28,6 +32,8 @@ import java.util.UUID;
  * each change is an {@code appointment.*} event for the patient and the professional.
  */
 final class AppointmentService {
+    private static final Logger log = LoggerFactory.getLogger(AppointmentService.class);
+
     private final Streams streams;
     private final Sealer sealer;
     private final AuditLog audit;
@@ -101,7 +107,6 @@ final class AppointmentService {
         }));
     }
 
-    /** The caller's appointments between two instants: a patient's own, or a professional's. */
     /** A patient's reminders to come within {@code days}: appointments, vaccinations, screenings, treatments. */
     Future<JsonArray> upcomingReminders(Principal who, int days) {
         if (who.kind() != Principal.Kind.PATIENT) {
@@ -111,6 +116,7 @@ final class AppointmentService {
         return ReminderJobs.upcoming(streams.pool(), who.id(), now, now.plus(Duration.ofDays(days)));
     }
 
+    /** The caller's appointments between two instants: a patient's own, or a professional's. */
     Future<JsonArray> list(Principal who, Instant from, Instant to) {
         return streams.pool().preparedQuery("""
                         SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
@@ -119,12 +125,27 @@ final class AppointmentService {
                 .map(rows -> {
                     JsonArray list = new JsonArray();
                     for (Row row : rows) {
-                        list.add(view(row.getUUID("id"), row.getUUID("patient_id"), row.getUUID("professional_id"),
-                                row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
-                                row.getString("status"), open(row)));
+                        shown(row).ifPresent(list::add);
                     }
                     return list;
                 });
+    }
+
+    /** A stored appointment as lists show it; one that cannot be shown is left out (and logged), not the whole list. */
+    private Optional<JsonObject> shown(Row row) {
+        try {
+            JsonObject view = view(row.getUUID("id"), row.getUUID("patient_id"), row.getUUID("professional_id"),
+                    row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
+                    row.getString("status"), open(row));
+            if (view.getString("startsAt") != null && view.getString("endsAt") != null) {
+                return Optional.of(view);
+            }
+            log.warn("appointment {} has a time outside {} to {}: left out of lists", row.getUUID("id"), DateWindow.FIRST,
+                    DateWindow.LAST);
+        } catch (RuntimeException e) {
+            log.warn("appointment {} cannot be shown: {}", row.getUUID("id"), e.toString());
+        }
+        return Optional.empty();
     }
 
     /** The patient's own offsets, or the configured ones. */

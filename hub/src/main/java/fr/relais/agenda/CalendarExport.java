@@ -69,8 +69,34 @@ final class CalendarExport {
         return ics.toString();
     }
 
+    /**
+     * A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped, each line break (CR LF, LF or CR) as
+     * {@code \n}; other control characters are not allowed in TEXT and are dropped. Nothing a person wrote can then
+     * end the content line and start a property of its own.
+     */
     private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n");
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case ';' -> out.append("\\;");
+                case ',' -> out.append("\\,");
+                case '\n' -> out.append("\\n");
+                case '\r' -> {
+                    out.append("\\n");
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                        i++;
+                    }
+                }
+                default -> {
+                    if (c == '\t' || (c >= 0x20 && c != 0x7F)) {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** Content lines end with CRLF and are folded at 75 octets (RFC 5545 §3.1). */

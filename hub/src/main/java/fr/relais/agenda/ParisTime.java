@@ -1,13 +1,14 @@
 package fr.relais.agenda;
 
 import fr.relais.error.ApiError;
+import fr.relais.web.DateWindow;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * Time as people in France read it. Appointments are entered as Paris wall-clock times (or with an explicit
@@ -20,20 +21,25 @@ final class ParisTime {
     private ParisTime() {
     }
 
+    /** A time a client sent, within the {@link DateWindow}; 400 {@code invalid_field} naming {@code field} otherwise. */
     static Instant parse(Object raw, String field) {
         String text = String.valueOf(raw);
+        Instant instant;
         try {
             if (text.length() > 16 && (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$"))) {
-                return OffsetDateTime.parse(text).toInstant();
+                instant = OffsetDateTime.parse(text).toInstant();
+            } else {
+                instant = LocalDateTime.parse(text).atZone(ZONE).toInstant();
             }
-            return LocalDateTime.parse(text).atZone(ZONE).toInstant();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             throw ApiError.invalidField(field, field + " is a Paris date and time such as 2027-03-28T10:00.");
         }
+        return DateWindow.check(instant, field);
     }
 
+    /** The instant in Paris time, or null for one outside the {@link DateWindow} (written before it was enforced). */
     static String show(Instant instant) {
-        return instant.atZone(ZONE).toOffsetDateTime().toString();
+        return DateWindow.contains(instant) ? instant.atZone(ZONE).toOffsetDateTime().toString() : null;
     }
 
     /** {@code offset} before {@code start}: whole days keep the wall-clock time (across a DST change), hours are exact. */

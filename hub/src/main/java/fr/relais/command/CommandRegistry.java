@@ -41,8 +41,25 @@ public final class CommandRegistry {
                     "This operation needs the scope " + registered.integratorScope().orElse("(none available)") + "."));
         }
         if (idempotencyKey == null) {
-            return registered.handler().handle(who, args);
+            return run(registered.handler(), who, args);
         }
-        return idempotency.once(who, idempotencyKey, op, () -> registered.handler().handle(who, args));
+        return idempotency.once(who, idempotencyKey, op, () -> run(registered.handler(), who, args));
+    }
+
+    /**
+     * Runs a handler; an argument of the wrong type ({@code "limit": "abc"} read as a number) or an unparseable one
+     * is the client's mistake, whether the handler throws it or fails its future with it: {@code invalid_command}.
+     */
+    private static Future<JsonObject> run(CommandHandler handler, Principal who, JsonObject args) {
+        Future<JsonObject> result;
+        try {
+            result = handler.handle(who, args);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.recover(failure -> Future.failedFuture(failure instanceof ClassCastException
+                || failure instanceof IllegalArgumentException
+                ? ApiError.badRequest("invalid_command", "An argument of the command has the wrong type or form.")
+                : failure));
     }
 }

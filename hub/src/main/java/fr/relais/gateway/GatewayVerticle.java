@@ -55,6 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3")));
         server = vertx.createHttpServer(options);
         webSockets = new WebSocketEndpoint(vertx, deps.ws());
+        server.invalidRequestHandler(ProblemResponder::invalidRequest);
         return webSockets.start().compose(v -> server.requestHandler(router()).listen());
     }
 
@@ -63,6 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.route().handler(new ClientAddress(deps.http().trustedProxies()));
         router.route().handler(RequestLog::handle);
         router.route().handler(new SecurityHeaders(deps.http().tls().isPresent())::handle);
+        router.route().handler(InputScreen::target); // before any route with a path decodes it
         if (!deps.http().corsAllowedOrigins().isEmpty()) {
             router.route("/api/*").handler(Cors.allowing(deps.http().corsAllowedOrigins()));
         }
@@ -72,6 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.get(WebSocketEndpoint.PATH).handler(webSockets::upgrade); // before the body and token handlers
 
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(deps.http().maxBodySize()));
+        router.route("/api/*").handler(InputScreen::body);
         router.route("/api/*").handler(deps.authentication());
         Router api = Router.router(vertx);
         api.get("/events").handler(webSockets::eventStream);
@@ -79,6 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
         router.route("/api/v1/*").subRouter(api);
 
         router.route().failureHandler(ProblemResponder::handleFailure);
+        router.errorHandler(400, ProblemResponder::handleFailure);
         router.errorHandler(404, ProblemResponder::handleFailure);
         router.errorHandler(405, ProblemResponder::handleFailure);
         router.errorHandler(413, ProblemResponder::handleFailure);

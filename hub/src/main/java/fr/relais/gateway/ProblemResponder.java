@@ -2,9 +2,13 @@ package fr.relais.gateway;
 
 import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
+import fr.relais.web.NulCharacters;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +29,32 @@ final class ProblemResponder {
     }
 
     static void send(RoutingContext ctx, ApiError error) {
-        HttpServerResponse response = ctx.response();
+        send(ctx.response(), error, RequestLog.requestId(ctx));
+    }
+
+    /**
+     * Server handler for requests the HTTP decoder refused before any route saw them (a header value with a NUL or
+     * another forbidden character, a request line or headers over the limits): a problem, then the connection closes.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        ApiError error;
+        if (cause instanceof TooLongFrameException && String.valueOf(cause.getMessage()).startsWith("An HTTP line")) {
+            error = ApiError.of(414, "uri_too_long", "The request line is longer than the limit.");
+        } else if (cause instanceof TooLongFrameException) {
+            error = ApiError.of(431, "headers_too_large", "The request headers are larger than the limit.");
+        } else if (cause instanceof IllegalArgumentException) {
+            // Netty's header validation: a value holding a character HTTP does not allow, NUL among them
+            error = ApiError.badRequest(NulCharacters.CODE, "A header holds a character that is not allowed (such as NUL).");
+        } else {
+            error = ApiError.badRequest("bad_request", "The request is malformed.");
+        }
+        log.debug("invalid HTTP request refused: {}", String.valueOf(cause));
+        request.response().putHeader("Connection", "close");
+        send(request.response(), error, UUID.randomUUID().toString());
+    }
+
+    private static void send(HttpServerResponse response, ApiError error, String requestId) {
         if (response.headWritten()) {
             response.reset(); // too late to answer properly: cut the exchange rather than send a corrupt body
             return;
@@ -37,7 +66,6 @@ final class ProblemResponder {
                 .put("code", error.code())
                 .put("detail", error.detail());
         error.extensions().forEach(member -> problem.put(member.getKey(), member.getValue()));
-        String requestId = RequestLog.requestId(ctx);
         if (requestId != null) {
             problem.put("requestId", requestId);
         }

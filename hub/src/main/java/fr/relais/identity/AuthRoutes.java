@@ -8,6 +8,7 @@ import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
 import fr.relais.identity.token.SigningKeys;
 import fr.relais.web.Fields;
+import fr.relais.web.NulCharacters;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.MultiMap;
@@ -123,6 +124,9 @@ public final class AuthRoutes {
         }
         if (clientId == null || secret == null) {
             throw ClientCredentials.oauthError(401, "invalid_client", "invalid_client", "Send the client id and secret.");
+        }
+        if (NulCharacters.in(clientId) || NulCharacters.in(secret)) {
+            throw NulCharacters.refused("Authorization");
         }
         clients.grant(clientId, secret, form.get("scope"), Requests.ip(rc))
                 .onSuccess(grant -> {

@@ -2,10 +2,10 @@ package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
 import fr.relais.web.ContentTypes;
+import fr.relais.web.Fields;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * A file attached to a message, checked at the edge: its type is read from its first bytes (PDF, JPEG, PNG) and
@@ -20,15 +20,7 @@ record AttachmentInput(String filename, String contentType, byte[] content) {
             throw ApiError.invalidField(field + ".filename", "A file name has 1 to 200 characters and no path.");
         }
         String declared = json.getValue("contentType") instanceof String t ? t : "";
-        byte[] content;
-        try {
-            content = Base64.getDecoder().decode(json.getString("data", ""));
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw ApiError.invalidField(field + ".data", "The file content must be base64.");
-        }
-        if (content.length == 0) {
-            throw ApiError.invalidField(field + ".data", "The file is empty.");
-        }
+        byte[] content = Fields.base64(json, "data", field + ".data");
         if (content.length > maxSize) {
             throw ApiError.of(413, "attachment_too_large", "A file may have at most " + maxSize + " bytes.").with("field", field);
         }

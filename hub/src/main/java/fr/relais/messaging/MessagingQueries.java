@@ -3,6 +3,7 @@ package fr.relais.messaging;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import fr.relais.secrets.Sealer;
+import fr.relais.web.DateWindow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** What participants read: their conversations with unread counts, the messages (decrypted), the files. */
@@ -32,7 +34,7 @@ public final class MessagingQueries {
      * ({@code before}) of the following page.
      */
     public Future<JsonObject> list(Principal who, String before, int limit) {
-        OffsetDateTime beforeTime = OffsetDateTime.parse("9999-12-31T00:00:00Z");
+        OffsetDateTime beforeTime = DateWindow.LAST.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         UUID beforeId = new UUID(-1, -1);
         if (before != null) {
             try {
@@ -42,6 +44,7 @@ public final class MessagingQueries {
             } catch (RuntimeException e) {
                 throw ApiError.invalidField("before", "before is the next cursor of a previous page.");
             }
+            DateWindow.check(beforeTime.toInstant(), "before");
         }
         return pool.preparedQuery("""
                         SELECT c.id, c.subject_sealed, c.key_id, c.state, c.created_by, c.with_patient, c.message_count,

@@ -3,6 +3,7 @@ package fr.relais.notify;
 import fr.relais.config.NotifyConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
+import fr.relais.identity.Principal;
 import fr.relais.mail.EmailOutbox;
 import fr.relais.mail.Html;
 import fr.relais.secrets.MasterKey;
@@ -74,13 +75,18 @@ public final class NotifyModule {
     }
 
     public void mountApi(Router api) {
-        api.get("/me/notifications").handler(rc -> settings.view(Authentication.principal(rc).id())
+        api.get("/me/notifications").handler(rc -> settings.view(person(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
-        api.put("/me/notifications").handler(rc -> settings.update(Authentication.principal(rc).id(), Requests.json(rc))
+        api.put("/me/notifications").handler(rc -> settings.update(person(rc), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/notifications/unsubscribe").handler(this::unsubscribe);
         api.get("/admin/emails").handler(this::listEmails);
         api.post("/admin/emails/:id/retry").handler(this::retryEmail);
+    }
+
+    /** Email preferences belong to people: integrators receive no email (403). */
+    private static UUID person(RoutingContext rc) {
+        return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.ADMIN).id();
     }
 
     /** For admins: emails by status (dead letters first of all), never their content. */

@@ -2,6 +2,7 @@ package fr.relais.profile;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.policy.DataCategory;
+import fr.relais.web.DateWindow;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -101,16 +102,16 @@ enum ProfileSection {
         } else {
             out.put("value", number(data, "value", range[0], range[1]));
         }
-        Object at = data.getValue("at");
+        OffsetDateTime when;
         try {
-            OffsetDateTime when = OffsetDateTime.parse(String.valueOf(at));
-            if (when.toLocalDate().isAfter(today.plusDays(1))) {
-                throw ApiError.invalidField("data.at", "A measurement cannot be in the future.");
-            }
-            out.put("at", when.toInstant().toString());
+            when = OffsetDateTime.parse(String.valueOf(data.getValue("at")));
         } catch (DateTimeParseException e) {
             throw ApiError.invalidField("data.at", "at is a date and time such as 2026-11-23T08:30:00+01:00.");
         }
+        if (when.toLocalDate().isAfter(today.plusDays(1))) {
+            throw ApiError.invalidField("data.at", "A measurement cannot be in the future.");
+        }
+        out.put("at", DateWindow.check(when.toInstant(), "data.at").toString());
     }
 
     private static double number(JsonObject data, String field, double min, double max) {
@@ -148,15 +149,11 @@ enum ProfileSection {
         if (value == null && !required) {
             return null;
         }
-        try {
-            LocalDate date = LocalDate.parse(String.valueOf(value));
-            if (date.isAfter(latest) || date.isBefore(LocalDate.of(1900, 1, 1))) {
-                throw ApiError.invalidField("data." + field, field + " is not a plausible date.");
-            }
-            return date.toString();
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalidField("data." + field, field + " is a date such as 2026-11-23.");
+        LocalDate date = DateWindow.date(value, "data." + field);
+        if (date.isAfter(latest)) {
+            throw ApiError.invalidField("data." + field, field + " is not a plausible date.");
         }
+        return date.toString();
     }
 
     private static String oneOf(JsonObject data, String field, String... allowed) {

@@ -2,10 +2,10 @@ package fr.relais.record;
 
 import fr.relais.error.ApiError;
 import fr.relais.web.ContentTypes;
+import fr.relais.web.DateWindow;
+import fr.relais.web.Fields;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.Set;
 
 /** A document as a depositor sends it, checked at the edge. */
@@ -20,13 +20,8 @@ record DepositRequest(DocumentKind kind, String title, LocalDate careDate, Strin
         if (title == null) {
             throw ApiError.invalidField("title", "A title has 1 to 300 characters.");
         }
-        LocalDate careDate;
-        try {
-            careDate = LocalDate.parse(String.valueOf(json.getValue("careDate")));
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalidField("careDate", "careDate is a date such as 2026-11-23.");
-        }
-        if (careDate.isAfter(today.plusDays(1)) || careDate.isBefore(LocalDate.of(1900, 1, 1))) {
+        LocalDate careDate = DateWindow.date(json.getValue("careDate"), "careDate");
+        if (careDate.isAfter(today.plusDays(1))) {
             throw ApiError.invalidField("careDate", "careDate cannot be in the future.");
         }
         String declared = json.getValue("contentType") instanceof String c ? c : "";
@@ -34,15 +29,7 @@ record DepositRequest(DocumentKind kind, String title, LocalDate careDate, Strin
             throw ApiError.of(415, "document_type_refused", "Documents are PDF, JPEG, PNG, or CDA as XML or text.")
                     .with("field", "contentType");
         }
-        byte[] content;
-        try {
-            content = Base64.getDecoder().decode(json.getString("data", ""));
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw ApiError.invalidField("data", "The document's content must be base64.");
-        }
-        if (content.length == 0) {
-            throw ApiError.invalidField("data", "The document is empty.");
-        }
+        byte[] content = Fields.base64(json, "data", "data");
         if (content.length > maxSize) {
             throw ApiError.of(413, "document_too_large", "A document may have at most " + maxSize + " bytes.").with("field", "data");
         }

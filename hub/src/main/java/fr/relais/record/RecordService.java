@@ -11,6 +11,7 @@ import fr.relais.identity.policy.PatientLookup;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
+import fr.relais.web.DateWindow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -78,10 +79,10 @@ final class RecordService {
             if (args.getString("kind") != null) {
                 kinds.retainAll(Set.of(DocumentKind.parse(args.getString("kind"), "kind").wireName()));
             }
-            LocalDate from = date(args.getString("from"), "from", LocalDate.of(1900, 1, 1));
-            LocalDate to = date(args.getString("to"), "to", LocalDate.of(9999, 12, 31));
+            LocalDate from = args.getString("from") == null ? DateWindow.FIRST : DateWindow.date(args.getString("from"), "from");
+            LocalDate to = args.getString("to") == null ? DateWindow.LAST : DateWindow.date(args.getString("to"), "to");
             String[] cursor = args.getString("before") == null ? null : args.getString("before").split("_", 2);
-            LocalDate beforeDate = cursor == null ? LocalDate.of(9999, 12, 31) : date(cursor[0], "before", null);
+            LocalDate beforeDate = cursor == null ? DateWindow.LAST : DateWindow.date(cursor[0], "before");
             UUID beforeId = cursor == null ? new UUID(-1, -1) : uuid(cursor.length > 1 ? cursor[1] : "");
             int limit = Math.min(200, Math.max(1, args.getInteger("limit", 50)));
             return tx.sql().preparedQuery("""
@@ -268,17 +269,6 @@ final class RecordService {
             return java.security.MessageDigest.getInstance("SHA-256").digest(content);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static LocalDate date(String raw, String field, LocalDate fallback) {
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(raw);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiError.invalidField(field, field + " is a date such as 2026-11-23.");
         }
     }
 

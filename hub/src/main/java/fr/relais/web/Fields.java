@@ -52,6 +52,20 @@ public final class Fields {
         return body.getValue(field) == null ? null : uuid(body, field);
     }
 
+    /** The bytes of a base64 text field; 400 naming {@code field} when it is missing, not base64, or empty. */
+    public static byte[] base64(JsonObject body, String key, String field) {
+        byte[] bytes;
+        try {
+            bytes = body.getValue(key) instanceof String text ? java.util.Base64.getDecoder().decode(text) : null;
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw ApiError.invalidField(field, "The content must be base64 and not empty.");
+        }
+        return bytes;
+    }
+
     public static UUID pathId(String raw) {
         try {
             return UUID.fromString(raw);

@@ -4,12 +4,14 @@ import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import fr.relais.identity.token.TokenClaims;
+import fr.relais.web.NulCharacters;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,9 @@ final class Connection {
 
     void onText(String text) {
         ctx.metrics().frameIn();
+        if (closed) {
+            return; // a cut client may go on sending: nothing of it is kept
+        }
         if (tooBig(text)) {
             close(CloseCodes.TOO_BIG, "frame larger than " + ctx.config().maxFrameSize() + " bytes");
             return;
@@ -218,6 +223,11 @@ final class Connection {
             send(Frames.error(null, "already_subscribed", "This socket is already subscribed."));
             return Future.succeededFuture();
         }
+        Optional<ApiError> refusal = StreamAccess.refusal(claims.principal());
+        if (refusal.isPresent()) {
+            send(Frames.error(null, refusal.get().code(), refusal.get().detail()));
+            return Future.succeededFuture();
+        }
         JsonObject cursor = cursorValue instanceof JsonObject c ? c : null;
         if (cursorValue != null && (cursor == null || !(cursor.getValue("offset") instanceof Number)
                 || !(cursor.getValue("epoch") instanceof String))) {
@@ -272,10 +282,12 @@ final class Connection {
         String op = frame.getValue("op") instanceof String s ? s : "";
         JsonObject args = frame.getValue("args") instanceof JsonObject a ? a : new JsonObject();
         String key = frame.getValue("idempotencyKey") instanceof String k ? k : null;
+        String nul = key != null && NulCharacters.in(key) ? "idempotencyKey" : NulCharacters.findIn(args, "args");
         Future<JsonObject> execution;
         try {
-            execution = ctx.commands().execute(claims.principal(), op, args, key);
-        } catch (ApiError e) {
+            execution = nul != null ? Future.failedFuture(NulCharacters.refused(nul))
+                    : ctx.commands().execute(claims.principal(), op, args, key);
+        } catch (RuntimeException e) {
             execution = Future.failedFuture(e);
         }
         return execution.transform(result -> {
@@ -300,12 +312,20 @@ final class Connection {
         }
     }
 
-    /** A control frame (not an event). */
+    /**
+     * A control frame (not an event): a command's result, an error, an acknowledgement of the protocol. It counts
+     * toward {@code ws.maxOutboundBytes} like events do: a client that lets replies pile up is cut (4004).
+     */
     void send(String frame) {
-        if (!closed) {
-            transport.write(frame, delivery == null ? null : delivery.epoch(), -1, null);
-            ctx.metrics().frameOut();
+        if (closed) {
+            return;
         }
+        if (transport.full()) {
+            slowConsumer();
+            return;
+        }
+        transport.write(frame, delivery == null ? null : delivery.epoch(), -1, null);
+        ctx.metrics().frameOut();
     }
 
     boolean isClosed() {

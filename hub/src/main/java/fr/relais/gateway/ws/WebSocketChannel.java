@@ -6,14 +6,17 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +29,12 @@ import org.slf4j.LoggerFactory;
 final class WebSocketChannel extends ChannelInboundHandlerAdapter implements Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketChannel.class);
 
+    /** How long a client has to read our close frame and answer it before its connection is cut. */
+    private static final long CLOSE_GRACE_MILLIS = 10_000;
+
     private final Channel channel;
     private final ContextInternal context;
+    private boolean closing;
     private Runnable onClosed = () -> { };
     private Connection connection;
     private Runnable onDrain;
@@ -61,9 +68,13 @@ final class WebSocketChannel extends ChannelInboundHandlerAdapter implements Tra
             } else if (message instanceof PongWebSocketFrame) {
                 context.dispatch(v -> connection.heard());
             } else if (message instanceof CloseWebSocketFrame close) {
-                // the closing handshake: answer with the client's code, then close the TCP connection
-                channel.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain()))
-                        .addListener(ChannelFutureListener.CLOSE);
+                if (closing) {
+                    channel.close(); // the client answered our close: the handshake is over
+                } else {
+                    // the client starts the closing handshake: answer with its code, then close the TCP connection
+                    channel.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain()))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
             } else if (message instanceof BinaryWebSocketFrame) {
                 context.dispatch(v -> connection.close(CloseCodes.PROTOCOL_ERROR, "binary frames are not part of the protocol"));
             }
@@ -91,7 +102,11 @@ final class WebSocketChannel extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            // the decoder refused a frame (over its cap: 1009; malformed: 1002) and drops what follows
+            short code = (short) corrupted.closeStatus().code();
+            context.dispatch(v -> connection.close(code, corrupted.closeStatus().reasonText()));
+        } else if (cause instanceof TooLongFrameException) {
             context.dispatch(v -> connection.close(CloseCodes.TOO_BIG, "frame too large"));
         } else {
             log.debug("socket error: {}", cause.toString());
@@ -125,11 +140,25 @@ final class WebSocketChannel extends ChannelInboundHandlerAdapter implements Tra
         }
     }
 
+    /**
+     * Sends the close frame, then half-closes: the client reads the frame and our end of the stream (even one still
+     * sending, whose data would otherwise turn the close into a reset and lose the frame), answers, and the
+     * connection closes. A client that does not answer within {@link #CLOSE_GRACE_MILLIS} is cut.
+     */
     @Override
     public void close(short code, String reason) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        if (!channel.isActive() || closing) {
+            return;
         }
+        closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
+import fr.relais.identity.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +63,10 @@ public final class WebSocketEndpoint {
      * {@code Last-Event-ID} (or {@code ?lastEventId=}), written {@code <epoch>:<offset>} as each event's id.
      */
     public void eventStream(RoutingContext rc) {
-        Authentication.principal(rc); // 401 without a valid bearer token
+        Principal who = Authentication.principal(rc); // 401 without a valid bearer token
+        StreamAccess.refusal(who).ifPresent(refusal -> {
+            throw refusal;
+        });
         String token = rc.request().getHeader("Authorization").substring(7).strip();
         String lastEventId = rc.request().getHeader("Last-Event-ID");
         if (lastEventId == null) {

@@ -46,9 +46,11 @@ final class WebSocketUpgrade {
     WebSocketUpgrade(int maxFrameSize, int maxOutboundBytes) {
         this.maxFrameSize = maxFrameSize;
         // a hard cap for the codec; the connection itself closes with 1009 above ws.maxFrameSize. No extensions:
-        // per-message compression would cost a zlib context per socket.
+        // per-message compression would cost a zlib context per socket. The decoder does not close by itself on a
+        // violation: its close frame would bypass the frame encoder (added after it) and never reach the client;
+        // WebSocketChannel closes with the violation's code instead.
         this.decoderConfig = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(4 * maxFrameSize)
-                .allowExtensions(false).build();
+                .allowExtensions(false).closeOnProtocolViolation(false).build();
         this.outboundLimit = new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes);
     }
 

@@ -62,7 +62,8 @@ public final class Provisioning {
                                         "This person opposed the creation of their space; it cannot be created."))
                                 : Future.succeededFuture())
                         .compose(v -> Accounts.insertAccount(tx, id, Principal.Kind.PATIENT, email, name))
-                        .compose(v -> Accounts.insertPatient(tx, id, ins.value(), phone, representative))
+                        .compose(v -> Accounts.insertPatient(tx, id, ins.value(), phone, representative)
+                                .recover(Provisioning::unknownRepresentative))
                         .compose(v -> activationCode(tx, id))
                         .compose(code -> ctx.audit().append(tx, AuditEvent.of("admin", actor, "account.create", "success")
                                         .patient(id).detail("kind", "patient"))
@@ -185,6 +186,13 @@ public final class Provisioning {
 
     private Future<Created> created(UUID id, String code) {
         return Accounts.byId(ctx.pool(), id).map(account -> new Created(account.orElseThrow(), code));
+    }
+
+    private static <T> Future<T> unknownRepresentative(Throwable failure) {
+        if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+            return Future.failedFuture(ApiError.invalidField("representativeId", "representativeId names no account."));
+        }
+        return Future.failedFuture(failure);
     }
 
     private static <T> Future<T> duplicate(Throwable failure) {

@@ -245,8 +245,8 @@ class SocketProtocolTest {
         String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
                         + client.getString("clientSecret")).json().getString("access_token");
-        try (WsTestClient integrator = WsTestClient.subscribed(hub.port(), token, null)) {
-            integrator.awaitType("subscribed");
+        try (WsTestClient integrator = WsTestClient.connect(hub.port(), token)) {
+            integrator.awaitType("authenticated"); // without stream:read it may not subscribe either (SocketInputTest)
             integrator.send(new JsonObject().put("type", "command").put("id", "i1").put("op", "stream.position"));
             assertEquals("insufficient_scope", integrator.awaitType("error").getString("code"));
         }
