@@ -262,7 +262,8 @@ final class BadInputEndpoint {
             return route;
         }
         Map<String, String> values = Map.of(":patientId", f.patient.id().toString(), ":professionalId", f.pro2.id().toString(),
-                ":rpps", f.rpps3, ":section", section, ":entryId", entry.apply(f), ":attachmentId", f.attachment);
+                ":rpps", f.rpps3, ":section", section, ":entryId", entry.apply(f), ":attachmentId", f.attachment,
+                ":requestId", f.careRequest);
         return Stream.of(route.split("/")).map(segment -> segment.equals(":id") ? id.apply(f)
                 : values.getOrDefault(segment, segment)).collect(Collectors.joining("/"));
     }

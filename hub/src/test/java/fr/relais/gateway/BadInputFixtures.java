@@ -44,6 +44,7 @@ final class BadInputFixtures {
     final String appointment;
     final String appointmentToCancel;
     final String calendarToken;
+    final String careRequest;
     final LocalDate today;
 
     BadInputFixtures(TestHub hub) {
@@ -78,6 +79,8 @@ final class BadInputFixtures {
         entryToDelete = created(patient.http().post(profile, allergy())).getString("id");
         appointment = created(pro.http().post("/api/v1/appointments", appointmentBody())).getString("id");
         appointmentToCancel = created(pro.http().post("/api/v1/appointments", appointmentBody())).getString("id");
+        careRequest = created(people.professional("Dr Fourth", "midwife").http().post("/api/v1/care-requests",
+                new JsonObject().put("ins", ins))).getString("id");
         String url = created(calendarOwner.http().post("/api/v1/agenda/calendar-link", new JsonObject())).getString("url");
         calendarToken = url.substring(url.indexOf("token=") + 6);
     }
