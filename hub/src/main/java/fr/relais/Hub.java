@@ -239,14 +239,14 @@ public final class Hub {
      * Runs an admin task against the database with the identity feature wired, without serving: starts the
      * embedded server if needed (leaving a serving node's server running), then stops what it started. Blocking.
      */
-    public static <T> T runAdminTask(RelaisConfig config, java.util.function.Function<Hub, Future<T>> task) {
+    public static <T> T runAdminTask(RelaisConfig config, Clock clock, java.util.function.Function<Hub, Future<T>> task) {
         HubMetrics metrics = new HubMetrics();
         Vertx vertx = Vertx.vertx();
         PreparedDatabase database = PreparedDatabase.open(config.db());
         Pool pool = DatabasePool.create(vertx, database.endpoint(), 2);
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
-            hub.startFeatures(config, Clock.systemUTC());
+            hub.startFeatures(config, clock);
             return task.apply(hub).await();
         } finally {
             hub.identity.stop();

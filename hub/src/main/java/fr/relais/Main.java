@@ -1,6 +1,7 @@
 package fr.relais;
 
 import fr.relais.cli.AuditCommand;
+import fr.relais.cli.ConfigOptions;
 import fr.relais.cli.KeysCommand;
 import fr.relais.cli.MailCommand;
 import fr.relais.cli.MigrateCommand;
@@ -21,8 +22,14 @@ public final class Main {
 
     /** Runs the command line with the hub reading the time from {@code clock}. */
     public static void run(String[] args, Clock clock) {
-        CommandLine cli = new CommandLine(new RelaisCommand(clock))
-                .addSubcommand(new ServeCommand(clock))
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ConfigOptions.class ? type.cast(new ConfigOptions(clock)) : CommandLine.defaultFactory().create(type);
+            }
+        };
+        CommandLine cli = new CommandLine(new RelaisCommand(), factory)
+                .addSubcommand(new ServeCommand())
                 .addSubcommand(new MigrateCommand())
                 .addSubcommand(new UserCommand())
                 .addSubcommand(new AuditCommand())

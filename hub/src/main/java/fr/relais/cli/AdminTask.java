@@ -29,7 +29,7 @@ final class AdminTask {
         }
         LogSetup.apply(config.log());
         try {
-            T result = Hub.runAdminTask(config, task);
+            T result = Hub.runAdminTask(config, options.clock(), task);
             print.accept(result);
             return exitCode.applyAsInt(result);
         } catch (ApiError e) {

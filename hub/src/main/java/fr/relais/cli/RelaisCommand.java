@@ -1,7 +1,6 @@
 package fr.relais.cli;
 
 import fr.relais.Hub;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -14,15 +13,9 @@ public final class RelaisCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    private final Clock clock;
-
-    public RelaisCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() {
-        return ServeCommand.serve(config, clock);
+        return ServeCommand.serve(config);
     }
 
     static final class Version implements IVersionProvider {

@@ -4,7 +4,6 @@ import fr.relais.Hub;
 import fr.relais.config.ConfigException;
 import fr.relais.config.RelaisConfig;
 import fr.relais.logging.LogSetup;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,23 +23,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    private final Clock clock;
-
-    public ServeCommand() {
-        this(Clock.systemUTC());
-    }
-
-    /** A hub that reads the time from {@code clock} (the tests' child processes share their test clock). */
-    public ServeCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() {
-        return serve(config, clock);
+        return serve(config);
     }
 
-    static int serve(ConfigOptions options, Clock clock) {
+    static int serve(ConfigOptions options) {
         RelaisConfig config;
         try {
             config = options.load();
@@ -51,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
         LogSetup.apply(config.log());
         Hub hub;
         try {
-            hub = Hub.start(config, clock);
+            hub = Hub.start(config, options.clock());
         } catch (RuntimeException e) {
             log.error("Relais could not start: {}", e.getMessage(), e);
             return 1;

@@ -33,7 +33,7 @@ final class NotificationSettings {
 
     Future<Settings> of(SqlClient sql, UUID account) {
         return sql.preparedQuery("""
-                        SELECT s.locale, s.quiet_start, s.quiet_end,
+                        SELECT s.locale, s.quiet_start, s.quiet_end, COALESCE(s.quiet_hours_chosen, false) AS quiet_hours_chosen,
                                (SELECT json_object_agg(category, mode) FROM notification_preference WHERE account_id = $1) AS modes
                         FROM (SELECT 1) one LEFT JOIN notification_setting s ON s.account_id = $1""")
                 .execute(Tuple.of(account))
@@ -46,9 +46,9 @@ final class NotificationSettings {
                     if (row.getValue("modes") instanceof JsonObject chosen) {
                         chosen.forEach(e -> Category.parse(e.getKey()).ifPresent(c -> modes.put(c, String.valueOf(e.getValue()))));
                     }
-                    LocalTime[] quiet = row.getLocalTime("quiet_start") != null
-                            ? new LocalTime[] {row.getLocalTime("quiet_start"), row.getLocalTime("quiet_end")}
-                            : config.quietHours().orElse(null);
+                    LocalTime[] quiet = !row.getBoolean("quiet_hours_chosen") ? config.quietHours().orElse(null)
+                            : row.getLocalTime("quiet_start") == null ? null // the person chose none
+                            : new LocalTime[] {row.getLocalTime("quiet_start"), row.getLocalTime("quiet_end")};
                     String locale = row.getString("locale") == null ? config.defaultLocale() : row.getString("locale");
                     return new Settings(locale, quiet, modes);
                 });
@@ -99,11 +99,12 @@ final class NotificationSettings {
                                 INSERT INTO notification_preference (account_id, category, mode) VALUES ($1, $2, $3)
                                 ON CONFLICT (account_id, category) DO UPDATE SET mode = EXCLUDED.mode""").executeBatch(preferences))
                         .compose(v -> locale == null && !quietGiven ? Future.succeededFuture() : tx.preparedQuery("""
-                                        INSERT INTO notification_setting (account_id, locale, quiet_start, quiet_end)
-                                        VALUES ($1, COALESCE($2, 'fr'), $3, $4)
+                                        INSERT INTO notification_setting (account_id, locale, quiet_start, quiet_end, quiet_hours_chosen)
+                                        VALUES ($1, COALESCE($2, 'fr'), $3, $4, $5)
                                         ON CONFLICT (account_id) DO UPDATE SET locale = COALESCE($2, notification_setting.locale),
                                             quiet_start = CASE WHEN $5 THEN $3 ELSE notification_setting.quiet_start END,
-                                            quiet_end = CASE WHEN $5 THEN $4 ELSE notification_setting.quiet_end END""")
+                                            quiet_end = CASE WHEN $5 THEN $4 ELSE notification_setting.quiet_end END,
+                                            quiet_hours_chosen = notification_setting.quiet_hours_chosen OR $5""")
                                 .execute(Tuple.of(account, locale, quietHours == null ? null : quietHours[0],
                                         quietHours == null ? null : quietHours[1], quietGiven))))
                 .compose(v -> view(account));

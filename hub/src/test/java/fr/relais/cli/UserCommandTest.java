@@ -1,5 +1,6 @@
 package fr.relais.cli;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code relais user …} provisions from the console, beside a running hub on the same database. */
+@ClockSensitive
 class UserCommandTest {
     private static final Pattern CODE = Pattern.compile("activation code: (\\S+)");
 

@@ -1,5 +1,6 @@
 package fr.relais.node;
 
+import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes on one database, joined by Hazelcast: what happens on one reaches sockets held by the other. */
+@ClockSensitive
 class ClusterTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
