@@ -8,7 +8,7 @@ import fr.relais.db.DatabasePool;
 import fr.relais.db.embedded.EmbeddedPostgres;
 import fr.relais.gateway.GatewayVerticle;
 import fr.relais.agenda.AgendaModule;
-import fr.relais.audit.AuditLog;
+import fr.relais.audit.AuditModule;
 import fr.relais.command.CommandRegistry;
 import fr.relais.command.IdempotencyStore;
 import fr.relais.gateway.ws.PrincipalConnections;
@@ -72,6 +72,7 @@ public final class Hub {
     private RecordModule record;
     private ProfileModule profile;
     private AgendaModule agenda;
+    private AuditModule audit;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
     private long streamTrimmer = -1;
@@ -124,27 +125,27 @@ public final class Hub {
         mailer = Mailer.create(vertx, config.mail());
         outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
         dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
-        AuditLog audit = new AuditLog(pool);
+        audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
-                new PasswordHashing(vertx, config.auth().argon2()), outbox, audit, new RateLimiter(pool, clock), clock,
+                new PasswordHashing(vertx, config.auth().argon2()), outbox, audit.log(), new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
         IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
-        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit, config.messaging());
+        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging());
         messaging.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
-        record = new RecordModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
-        profile = new ProfileModule(vertx, streams, identity.policy(), audit, masterKey, config.record(), clock);
+        record = new RecordModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
+        profile = new ProfileModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         record.deploy().await();
         profile.deploy().await();
         notify = new NotifyModule(vertx, pool, outbox, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        agenda = new AgendaModule(vertx, streams, profile, audit, masterKey, config.agenda(), config.record(), clock,
+        agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
@@ -176,6 +177,7 @@ public final class Hub {
             }
         }
         agenda.start();
+        audit.start();
         dispatcher.start();
         notify.start();
         log.info("Relais {} listening on {}", version(), url(config));
@@ -203,6 +205,9 @@ public final class Hub {
         }
         if (agenda != null) {
             agenda.stop();
+        }
+        if (audit != null) {
+            audit.stop();
         }
         if (dispatcher != null) {
             dispatcher.stop();
@@ -306,6 +311,11 @@ public final class Hub {
     /** The outbox dispatcher, for tests and benchmarks. */
     public OutboxDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The audit log, its checkpoints and its verifier, for admin commands and tests. */
+    public AuditModule audit() {
+        return audit;
     }
 
     /** The agenda, for tests and benchmarks that drive its scheduler. */

@@ -5,7 +5,9 @@ import java.util.UUID;
 
 /**
  * One security event or one action on a patient's data by someone other than the patient.
- * {@code details} must hold identifiers and outcomes only, never health data.
+ * {@code details} must hold identifiers and outcomes only, never health data nor a person's account id, INS or email:
+ * the log keeps its rows after a patient's space is closed. {@link AuditLog} stores {@code actorId} and
+ * {@code patientId} as {@link AuditPseudonyms pseudonyms}.
  *
  * @param actorKind  patient, professional, admin, integrator, system or anonymous
  * @param actorId    the actor's id, or null for an anonymous caller

@@ -1,84 +1,76 @@
 package fr.relais.audit;
 
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** Walks the whole audit chain in order and reports the first row whose hash or link does not hold. Blocking. */
+/**
+ * What {@code relais audit verify} checks: the checkpoints (signatures, and this node's file against the database),
+ * then every chain in order (see {@link ChainWalk}). Rows hashed before the log was keyed are named, with whether a
+ * later keyed row or a checkpoint vouches for them. Blocking.
+ */
 public final class AuditVerifier {
-    /** The outcome: how many rows were checked, and the first broken one if any. */
-    public record Result(long rowsChecked, Optional<Long> firstBrokenSeq, String problem) {
+    /** The outcome: rows checked, notes for the operator, and what is broken (empty if nothing). */
+    public record Result(long rowsChecked, long unkeyedRows, int checkpoints, List<String> notes, List<String> problems) {
         public boolean intact() {
-            return firstBrokenSeq.isEmpty();
+            return problems.isEmpty();
+        }
+
+        /** One line: intact with what was checked, or the first problem. */
+        public String verdict() {
+            if (!intact()) {
+                return "audit chain BROKEN: " + problems.get(0);
+            }
+            return "audit chain intact: " + rowsChecked + " rows, " + (unkeyedRows == 0 ? "all keyed"
+                    : unkeyedRows + " of them unkeyed (see above)") + "; " + checkpoints + " checkpoint(s) verified";
         }
     }
 
-    private AuditVerifier() {
+    private final AuditChain hashes;
+    private final CheckpointSigner signer;
+    private final CheckpointFile file;
+
+    AuditVerifier(AuditChain hashes, CheckpointSigner signer, CheckpointFile file) {
+        this.hashes = hashes;
+        this.signer = signer;
+        this.file = file;
     }
 
-    public static Result verify(Connection connection) throws SQLException {
+    public Result verify(Connection connection) throws SQLException, IOException {
         connection.setAutoCommit(false); // lets the driver stream rows with a fetch size
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for every chain
         try {
-            long checked = 0;
+            CheckpointReview.Outcome checkpoints = CheckpointReview.review(connection, signer, file);
+            List<String> notes = new ArrayList<>(checkpoints.notes());
+            List<String> problems = new ArrayList<>();
+            long rows = 0;
+            long unkeyed = 0;
             for (short chain = 0; chain < AuditChain.CHAINS; chain++) {
-                Result result = verifyChain(connection, chain);
-                checked += result.rowsChecked();
-                if (!result.intact()) {
-                    return new Result(checked, result.firstBrokenSeq(), result.problem());
+                ChainWalk.Outcome walked = ChainWalk.walk(connection, hashes, chain,
+                        Optional.ofNullable(checkpoints.furthest().get((int) chain)));
+                rows += walked.rows();
+                walked.problem().ifPresent(problems::add);
+                if (walked.lastUnkeyed() > 0) {
+                    unkeyed += walked.lastUnkeyed();
+                    notes.add(unkeyedNote(chain, walked));
                 }
             }
-            return new Result(checked, Optional.empty(), "");
+            problems.addAll(checkpoints.problems());
+            return new Result(rows, unkeyed, checkpoints.valid(), notes, problems);
         } finally {
             connection.rollback();
         }
     }
 
-    private static Result verifyChain(Connection connection, short chain) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT seq, at, actor_kind, actor_id, action, outcome, patient_id, ip, details::text, prev_hash, hash
-                FROM audit_log WHERE chain = ? ORDER BY seq""")) {
-            statement.setShort(1, chain);
-            statement.setFetchSize(1000);
-            byte[] previous = AuditChain.GENESIS;
-            long expectedSeq = 1;
-            long checked = 0;
-            String where = "chain " + chain + ", row ";
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    if (seq != expectedSeq) {
-                        return new Result(checked, Optional.of(expectedSeq), where + expectedSeq + " is missing");
-                    }
-                    if (!Arrays.equals(previous, rs.getBytes(10))) {
-                        return new Result(checked, Optional.of(seq), where + seq + " does not link to the row before it");
-                    }
-                    AuditEvent event = new AuditEvent(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            AuditChain.uuidOrNull(rs.getObject(7)), rs.getString(8), new JsonObject(rs.getString(9)));
-                    byte[] recomputed = AuditChain.hash(previous, chain, seq, rs.getObject(2, OffsetDateTime.class).toInstant(), event);
-                    if (!Arrays.equals(recomputed, rs.getBytes(11))) {
-                        return new Result(checked, Optional.of(seq), where + seq + " was altered (its hash does not match)");
-                    }
-                    previous = recomputed;
-                    expectedSeq++;
-                    checked++;
-                }
-            }
-            try (PreparedStatement head = connection.prepareStatement("SELECT seq FROM audit_head WHERE chain = ?")) {
-                head.setShort(1, chain);
-                try (ResultSet rs = head.executeQuery()) {
-                    long headSeq = rs.next() ? rs.getLong(1) : 0;
-                    if (headSeq != checked) {
-                        return new Result(checked, Optional.of(checked + 1),
-                                where + (checked + 1) + ": the chain's head is at row " + headSeq + " but the log ends at row " + checked);
-                    }
-                }
-            }
-            return new Result(checked, Optional.empty(), "");
+    private static String unkeyedNote(short chain, ChainWalk.Outcome walked) {
+        String rows = "chain " + chain + ", rows 1-" + walked.lastUnkeyed() + ": hashed without a key (written before keyed hashing)";
+        if (walked.sealedUpTo() >= walked.lastUnkeyed()) {
+            return rows + "; a later keyed row or a checkpoint vouches for them";
         }
+        return rows + "; rows " + (walked.sealedUpTo() + 1) + "-" + walked.lastUnkeyed()
+                + " are vouched for by nothing yet (the next checkpoint will)";
     }
 }

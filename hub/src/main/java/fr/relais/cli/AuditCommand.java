@@ -1,19 +1,22 @@
 package fr.relais.cli;
 
 import fr.relais.Hub;
-import fr.relais.audit.AuditVerifier;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code relais audit verify}: walks the hash chain; exit 0 if intact, 1 with the first broken row otherwise. */
+/**
+ * {@code relais audit verify}: checks the signed checkpoints and walks every hash chain; prints what it noticed (rows
+ * hashed before keys, checkpoints seen), every problem, then one verdict line; exit 0 if intact, 1 otherwise.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit log.",
         subcommands = AuditCommand.Verify.class)
 public final class AuditCommand {
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify the audit log's hash chain.")
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Verify the audit log's keyed hash chains and signed checkpoints (needs the master key).")
     static final class Verify implements Callable<Integer> {
         @Mixin ConfigOptions config;
 
@@ -22,14 +25,12 @@ public final class AuditCommand {
             return AdminTask.run(config, hub -> hub.vertx().executeBlocking(() -> {
                 var endpoint = hub.database();
                 try (Connection connection = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.jdbcProperties())) {
-                    return AuditVerifier.verify(connection);
+                    return hub.audit().verifier().verify(connection);
                 }
             }), result -> {
-                if (result.intact()) {
-                    System.out.println("audit chain intact: " + result.rowsChecked() + " rows");
-                } else {
-                    System.out.println("audit chain BROKEN: " + result.problem());
-                }
+                result.notes().forEach(System.out::println);
+                result.problems().forEach(problem -> System.out.println("problem: " + problem));
+                System.out.println(result.verdict());
             }, result -> result.intact() ? 0 : 1);
         }
     }

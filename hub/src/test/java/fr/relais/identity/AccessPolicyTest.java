@@ -41,7 +41,7 @@ class AccessPolicyTest {
         assertEquals("Dr Durand", history.getJsonObject(0).getString("actorName"));
         assertTrue(history.getJsonObject(1).getBoolean("firstAccess"));
         assertEquals(2, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'record.open' AND outcome = 'success' AND patient_id = ?",
-                patient.id()));
+                hub.hub().audit().log().pseudonym(patient.id())));
 
         JsonArray myPatients = new JsonArray(doctor.http().get("/api/v1/patients").body());
         assertEquals(patient.id().toString(), myPatients.getJsonObject(0).getString("id"));
@@ -78,7 +78,8 @@ class AccessPolicyTest {
         assertEquals(404, unknown.status(), "an unknown patient looks exactly like a forbidden one");
         assertEquals(0, patient.http().get("/api/v1/me/access-history").json().getJsonArray("items").size());
         fr.relais.testing.Eventually.await("the three refusals audited", java.time.Duration.ofSeconds(10),
-                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE outcome = 'denied' AND patient_id = ?", patient.id()),
+                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE outcome = 'denied' AND patient_id = ?",
+                        hub.hub().audit().log().pseudonym(patient.id())),
                 count -> count == 3);
     }
 
@@ -111,7 +112,7 @@ class AccessPolicyTest {
         assertTrue(entry.getBoolean("emergency"));
         assertEquals("Patient inconscient aux urgences", entry.getString("reason"));
         assertEquals(1, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'emergency_access.open' AND patient_id = ?",
-                patient.id()));
+                hub.hub().audit().log().pseudonym(patient.id())));
 
         Person objector = hub.people().patient("Hélène");
         assertEquals(200, objector.http().put("/api/v1/me/emergency-access-objection", new JsonObject().put("objected", true)).status());

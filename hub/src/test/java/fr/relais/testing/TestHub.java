@@ -65,6 +65,8 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         String name = context.getRequiredTestClass().getSimpleName();
         DatabaseEndpoint database = TestPostgres.newDatabase(name);
         overrides.putIfAbsent("secrets.dir", "target/test-secrets/" + database.database());
+        // the database is new at every run, so its checkpoints must be too: an old file would (rightly) not verify
+        overrides.putIfAbsent("audit.checkpointDir", "target/test-audit/" + database.database() + "-" + java.util.UUID.randomUUID());
         overrides.put("mail.transport", "smtp");
         overrides.put("mail.host", "127.0.0.1");
         overrides.put("mail.port", String.valueOf(mail.getSmtp().getPort()));
@@ -108,6 +110,8 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
             sibling.put(key, overrides.get(key));
         }
         sibling.put("secrets.dir", Path.of(overrides.get("secrets.dir")).toAbsolutePath().toString());
+        sibling.put("audit.checkpointDir", Path.of(overrides.get("audit.checkpointDir") + "-node-" + hazelcastPort)
+                .toAbsolutePath().toString());
         sibling.put("http.port", "0");
         sibling.put("http.host", "127.0.0.1");
         sibling.put("cluster.enabled", "true");
