@@ -16,8 +16,13 @@ public record AuthConfig(String issuer, String audience, Duration accessTokenLif
     public record Argon2(int memoryKiB, int iterations, int parallelism) {
     }
 
-    /** Attempts allowed per account and per client address within one window. */
-    public record RateLimit(Duration window, int perAccount, int perAddress) {
+    /**
+     * Failed authentication attempts allowed within one window: per client address and account (or integrator) pair,
+     * and per address. After {@code perAccount} failures on one account from anywhere, each attempt on it first waits
+     * {@code backoff}, doubling with every further failure up to {@code maxBackoff}: slowed, never refused.
+     */
+    public record RateLimit(Duration window, int perAddressAndAccount, int perAddress, int perAccount, Duration backoff,
+                            Duration maxBackoff) {
     }
 
     /** An external OpenID Connect provider whose ID tokens log professionals in. */
@@ -40,8 +45,11 @@ public record AuthConfig(String issuer, String audience, Duration accessTokenLif
                         s.integer("auth.argon2.iterations", 1, 20),
                         s.integer("auth.argon2.parallelism", 1, 16)),
                 new RateLimit(s.duration("auth.rateLimit.window", Duration.ofSeconds(1), Duration.ofDays(1)),
+                        s.integer("auth.rateLimit.perAddressAndAccount", 1, 1_000_000),
+                        s.integer("auth.rateLimit.perAddress", 1, 1_000_000),
                         s.integer("auth.rateLimit.perAccount", 1, 1_000_000),
-                        s.integer("auth.rateLimit.perAddress", 1, 1_000_000)),
+                        s.duration("auth.rateLimit.backoff", Duration.ofMillis(1), Duration.ofMinutes(1)),
+                        s.duration("auth.rateLimit.maxBackoff", Duration.ofMillis(1), Duration.ofMinutes(5))),
                 oidcIssuers(s));
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ClockSensitive
 class LoginFlowTest {
     @RegisterExtension
-    static final TestHub hub = TestHub.create().with("auth.rateLimit.perAccount", "6");
+    static final TestHub hub = TestHub.create().with("auth.rateLimit.perAddressAndAccount", "6");
 
     @Test
     void passwordThenEmailedCodeGivesTokensThatIdentifyThePerson() {
@@ -95,7 +95,7 @@ class LoginFlowTest {
     }
 
     @Test
-    void tooManyAttemptsOnOneAccountAreRateLimited() {
+    void tooManyFailuresOnOneAccountFromOneAddressAreRateLimited() {
         Person frank = hub.people().patient("Frank");
         Response last = null;
         for (int i = 0; i < 7; i++) {

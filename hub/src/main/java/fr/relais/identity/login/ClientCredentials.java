@@ -23,11 +23,13 @@ public final class ClientCredentials {
     private final IdentityContext ctx;
     private final Sessions sessions;
     private final AccessTokens tokens;
+    private final LoginThrottle throttle;
 
     public ClientCredentials(IdentityContext ctx, Sessions sessions, AccessTokens tokens) {
         this.ctx = ctx;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.throttle = new LoginThrottle(ctx.vertx(), ctx.rateLimiter(), ctx.auth().rateLimit());
     }
 
     /** The granted token and its scopes. */
@@ -35,18 +37,16 @@ public final class ClientCredentials {
     }
 
     public Future<Grant> grant(String clientId, String secret, String requestedScope, String ip) {
-        var limits = ctx.auth().rateLimit();
-        return ctx.rateLimiter().hit("client:" + clientId, limits.perAccount(), limits.window())
-                .compose(v -> ctx.rateLimiter().hit("client:ip:" + ip, limits.perAddress(), limits.window()))
-                .compose(v -> ctx.pool().preparedQuery(
+        return throttle.clientSecret(ip, clientId).compose(attempt -> ctx.pool().preparedQuery(
                                 "SELECT id, secret_hash, scopes, disabled FROM integrator WHERE client_id = $1")
-                        .execute(Tuple.of(clientId)))
+                        .execute(Tuple.of(clientId))
                 .compose(rows -> {
                     Row row = rows.size() == 1 ? rows.iterator().next() : null;
                     boolean usable = row != null && !row.getBoolean("disabled");
                     return ctx.hashing().verify(secret, usable ? row.getString("secret_hash") : null)
-                            .compose(ok -> ok ? issue(row, requestedScope, ip) : refuse(clientId, ip));
-                });
+                            .compose(ok -> ok ? throttle.succeeded(attempt).compose(v -> issue(row, requestedScope, ip))
+                                    : refuse(clientId, ip));
+                }));
     }
 
     private Future<Grant> issue(Row client, String requestedScope, String ip) {

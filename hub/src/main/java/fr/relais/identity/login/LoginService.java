@@ -27,38 +27,39 @@ import java.util.UUID;
 /**
  * Login for people: a password, then a one-time code sent by email at every login (6 digits, short-lived,
  * single use, a few wrong tries kill the attempt). An unknown email and a wrong password get the same answer
- * after the same work. Attempts are rate-limited per account and per client address.
+ * after the same work. Failed attempts are limited by {@link LoginThrottle}.
  */
 public final class LoginService {
     private final IdentityContext ctx;
     private final Sessions sessions;
     private final AccessTokens tokens;
+    private final LoginThrottle throttle;
 
     public LoginService(IdentityContext ctx, Sessions sessions, AccessTokens tokens) {
         this.ctx = ctx;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.throttle = new LoginThrottle(ctx.vertx(), ctx.rateLimiter(), ctx.auth().rateLimit());
     }
 
     /** Checks the password and emails a code; returns the challenge to answer with it. */
     public Future<JsonObject> start(JsonObject body, String ip) {
         String email = Fields.text(body, "email", 1, 320).toLowerCase(Locale.ROOT);
         String password = Fields.text(body, "password", 1, 256);
-        return limit(Accounts.loginRateKey(email), "login:ip:" + ip)
-                .compose(v -> Accounts.byEmail(ctx.pool(), email))
+        return throttle.password(ip, email).compose(attempt -> Accounts.byEmail(ctx.pool(), email)
                 .compose(found -> {
                     Optional<Account> usable = found.filter(Account::active);
                     return ctx.hashing().verify(password, usable.map(Account::passwordHash).orElse(null))
-                            .compose(ok -> ok ? challenge(usable.get(), ip) : refused(found, ip));
-                });
+                            .compose(ok -> ok ? challenge(usable.get(), ip).compose(c -> throttle.succeeded(attempt).map(c))
+                                    : refused(found, ip));
+                }));
     }
 
     /** Trades the emailed code for tokens. */
     public Future<TokenPair> verify(JsonObject body, String ip) {
         UUID challengeId = Fields.uuid(body, "challengeId");
         String code = Fields.text(body, "code", 1, 12);
-        return limit("otp:challenge:" + challengeId, "otp:ip:" + ip)
-                .compose(v -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
+        return throttle.code(ip, challengeId).compose(attempt -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
                                 SELECT account_id, code_hash, expires_at, failures, consumed_at
                                 FROM login_challenge WHERE id = $1 FOR UPDATE""")
                         .execute(Tuple.of(challengeId))
@@ -97,7 +98,8 @@ public final class LoginService {
                                                     "login", "success").from(ip).detail("session", sessionId.toString()))
                                             .compose(u -> Accounts.byId(tx, accountId))
                                             .map(account -> Outcome.ok(pair(account.orElseThrow(), sessionId, refresh))));
-                        })))
+                        }))
+                .compose(outcome -> outcome.error() == null ? throttle.succeeded(attempt).map(outcome) : Future.succeededFuture(outcome)))
                 .compose(Outcome::toFuture);
     }
 
@@ -158,12 +160,6 @@ public final class LoginService {
                         "login.password", "failure").from(ip))
                 .compose(v -> Future.failedFuture(ApiError.of(401, "invalid_credentials",
                         "The email or the password is not right.")));
-    }
-
-    private Future<Void> limit(String accountKey, String addressKey) {
-        var limits = ctx.auth().rateLimit();
-        return ctx.rateLimiter().hit(accountKey, limits.perAccount(), limits.window())
-                .compose(v -> ctx.rateLimiter().hit(addressKey, limits.perAddress(), limits.window()));
     }
 
     private byte[] codeHash(UUID challengeId, String code) {
