@@ -6,6 +6,7 @@ import fr.relais.identity.account.SpaceClosure;
 import fr.relais.identity.login.ClientCredentials;
 import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
+import fr.relais.identity.oidc.UsedIdTokens;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
@@ -46,6 +47,7 @@ public final class IdentityModule {
     private final WebClient http;
     private final EmergencyReasons reasons;
     private final SpaceClosure closure;
+    private final UsedIdTokens usedIdTokens;
     private long maintenanceTimer = -1;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
@@ -63,8 +65,10 @@ public final class IdentityModule {
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
         this.reasons = new EmergencyReasons(ctx.masterKey());
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
+        this.usedIdTokens = new UsedIdTokens(ctx.pool());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
-                provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock()), keys);
+                provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(), usedIdTokens),
+                keys);
         this.adminRoutes = new AdminRoutes(provisioning);
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
@@ -88,6 +92,7 @@ public final class IdentityModule {
         keys.maintain().onFailure(e -> log.warn("signing key upkeep failed: {}", e.getMessage()));
         ctx.rateLimiter().purge(ctx.clock().instant().minus(ctx.auth().rateLimit().window().multipliedBy(2)))
                 .onFailure(e -> log.warn("rate-limit purge failed: {}", e.getMessage()));
+        usedIdTokens.purge(ctx.clock().instant()).onFailure(e -> log.warn("used ID token purge failed: {}", e.getMessage()));
     }
 
     public void mountApi(Router api) {

@@ -59,6 +59,18 @@ class OidcLoginTest {
     }
 
     @Test
+    void anIdTokenLogsInOnceAndIsRefusedWhenReplayed() {
+        String rpps = registeredProfessional();
+        String token = idToken(claims(rpps));
+        assertEquals(200, oidc(token).status());
+        assertRefused(token, "token_replayed");
+
+        JsonObject withId = claims(rpps).put("jti", "psc-" + rpps);
+        assertEquals(200, oidc(idToken(withId)).status());
+        assertRefused(idToken(withId.put("iat", withId.getLong("iat") + 1)), "token_replayed");
+    }
+
+    @Test
     void wrongAudienceExpiredUntrustedIssuerUnknownRppsAndBadSignatureAreRefused() {
         String rpps = registeredProfessional();
         assertRefused(idToken(claims(rpps).put("aud", "another-app")), "external_token_invalid");

@@ -2,6 +2,7 @@ package fr.relais.identity.oidc;
 
 import fr.relais.config.AuthConfig;
 import fr.relais.error.ApiError;
+import fr.relais.identity.Tokens;
 import fr.relais.identity.token.Jwk;
 import fr.relais.identity.token.Jws;
 import io.vertx.core.Future;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Checks ID tokens from configured OpenID Connect providers (such as Pro Santé Connect) and returns the RPPS
  * number they assert. Each provider's keys come from its JWKS URL, cached; a token naming an unknown {@code kid}
  * makes the cache refresh (at most every few seconds per provider). Issuer, audience, expiry and not-before are
- * checked; only RS256 and ES256 signatures are accepted.
+ * checked; only RS256 and ES256 signatures are accepted; a token is accepted once ({@link UsedIdTokens}). The client
+ * obtains the token from the provider itself, so no nonce of ours is in it: a {@code nonce} claim is not checked.
  */
 public final class ExternalIdentityProviders {
     private static final Logger log = LoggerFactory.getLogger(ExternalIdentityProviders.class);
@@ -38,16 +40,22 @@ public final class ExternalIdentityProviders {
     private final List<AuthConfig.OidcIssuer> issuers;
     private final Duration clockSkew;
     private final Clock clock;
+    private final UsedIdTokens used;
     private final Map<String, Keys> cache = new ConcurrentHashMap<>();
 
-    public ExternalIdentityProviders(WebClient http, List<AuthConfig.OidcIssuer> issuers, Duration clockSkew, Clock clock) {
+    public ExternalIdentityProviders(WebClient http, List<AuthConfig.OidcIssuer> issuers, Duration clockSkew, Clock clock,
+                                     UsedIdTokens used) {
         this.http = http;
         this.issuers = issuers;
         this.clockSkew = clockSkew;
         this.clock = clock;
+        this.used = used;
     }
 
-    /** The RPPS number asserted by a valid ID token; fails 401 {@code external_token_invalid} otherwise. */
+    /**
+     * The RPPS number asserted by a valid ID token used for the first time; fails 401 {@code external_token_invalid}
+     * or {@code token_replayed} otherwise.
+     */
     public Future<String> rppsOf(String idToken) {
         Jws jws = Jws.parse(idToken).orElse(null);
         if (jws == null) {
@@ -66,8 +74,15 @@ public final class ExternalIdentityProviders {
             if (key.isEmpty() || !jws.verifiedBy(key.get())) {
                 return Future.failedFuture(invalid("The identity token's signature is not valid."));
             }
-            return claimsOf(jws.payload(), issuer);
+            return claimsOf(jws.payload(), issuer).compose(rpps -> used.spend(tokenHash(issuer, jws.payload(), idToken),
+                    Instant.ofEpochSecond(jws.payload().getLong("exp")).plus(clockSkew)).map(rpps));
         });
+    }
+
+    /** Names the token by its issuer and {@code jti} (two tokens with one jti are one token), else by all of it. */
+    private static byte[] tokenHash(AuthConfig.OidcIssuer issuer, JsonObject claims, String idToken) {
+        Object jti = claims.getValue("jti");
+        return Tokens.sha256(jti instanceof String id && !id.isBlank() ? "jti " + issuer.issuer() + " " + id : "token " + idToken);
     }
 
     private Future<String> claimsOf(JsonObject claims, AuthConfig.OidcIssuer issuer) {
