@@ -41,7 +41,7 @@ public final class AuditVerifier {
 
     public Result verify(Connection connection) throws SQLException, IOException {
         connection.setAutoCommit(false); // lets the driver stream rows with a fetch size
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for every chain
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for checkpoints and chains
         try {
             CheckpointReview.Outcome checkpoints = CheckpointReview.review(connection, signer, file);
             List<String> notes = new ArrayList<>(checkpoints.notes());

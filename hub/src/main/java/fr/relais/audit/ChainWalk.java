@@ -74,9 +74,12 @@ final class ChainWalk {
                     if (alg == AuditChain.UNKEYED && seq >= keyedFrom) {
                         return broken(checked, lastUnkeyed, row + " claims to be unkeyed, but the chain is keyed from row " + keyedFrom);
                     }
-                    AuditEvent event = new AuditEvent(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            AuditChain.uuidOrNull(rs.getObject(7)), rs.getString(8), new JsonObject(rs.getString(9)));
-                    byte[] recomputed = hashes.hash(alg, previous, chain, seq, rs.getObject(2, OffsetDateTime.class).toInstant(), event);
+                    byte[] recomputed;
+                    try {
+                        recomputed = hashes.hash(alg, previous, chain, seq, rs.getObject(2, OffsetDateTime.class).toInstant(), event(rs));
+                    } catch (RuntimeException unreadable) {
+                        return broken(checked, lastUnkeyed, row + " was altered (it cannot be read: " + unreadable.getMessage() + ")");
+                    }
                     if (!Arrays.equals(recomputed, rs.getBytes(11))) {
                         return broken(checked, lastUnkeyed, row + " was altered (its " + (alg == AuditChain.KEYED ? "keyed " : "")
                                 + "hash does not match)");
@@ -102,6 +105,11 @@ final class ChainWalk {
             long sealedUpTo = checked > lastUnkeyed ? checked : signedSeq;
             return new Outcome(checked, lastUnkeyed, sealedUpTo, Optional.empty());
         }
+    }
+
+    private static AuditEvent event(ResultSet rs) throws SQLException {
+        return new AuditEvent(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                AuditChain.uuidOrNull(rs.getObject(7)), rs.getString(8), new JsonObject(rs.getString(9)));
     }
 
     private Head head(Connection connection) throws SQLException {

@@ -39,10 +39,15 @@ final class CheckpointReview {
         this.file = file;
     }
 
+    /**
+     * Reads the file before the database: a node appends a checkpoint to its file only once the database has it, so
+     * every line read is in the snapshot the first query opens, with the rows it signed (on a live node too).
+     */
     static Outcome review(Connection connection, CheckpointSigner signer, CheckpointFile file) throws SQLException, IOException {
         CheckpointReview review = new CheckpointReview(signer, file);
+        List<CheckpointFile.Line> lines = file.read();
         review.readTable(connection);
-        review.readFile();
+        review.checkFile(lines);
         return new Outcome(Map.copyOf(review.furthest), review.valid, List.copyOf(review.notes), List.copyOf(review.problems));
     }
 
@@ -52,8 +57,14 @@ final class CheckpointReview {
             statement.setFetchSize(500);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    Checkpoint checkpoint = new Checkpoint(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                            Checkpoint.headsOf(new JsonArray(rs.getString(3))), rs.getBytes(4));
+                    Checkpoint checkpoint;
+                    try {
+                        checkpoint = new Checkpoint(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                Checkpoint.headsOf(new JsonArray(rs.getString(3))), rs.getBytes(4));
+                    } catch (RuntimeException unreadable) {
+                        problems.add("checkpoint " + rs.getString(1) + " in the database cannot be read: " + unreadable.getMessage());
+                        continue;
+                    }
                     tableSignatures.put(checkpoint.id(), checkpoint.signature());
                     if (accept(checkpoint)) {
                         valid++;
@@ -67,8 +78,7 @@ final class CheckpointReview {
                 : valid + " signed checkpoint(s) in the database verify");
     }
 
-    private void readFile() throws IOException {
-        List<CheckpointFile.Line> lines = file.read();
+    private void checkFile(List<CheckpointFile.Line> lines) {
         if (lines.isEmpty()) {
             notes.add("no checkpoint file at " + file.path() + ": only the database's checkpoints were checked");
             return;
