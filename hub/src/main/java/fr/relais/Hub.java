@@ -254,8 +254,12 @@ public final class Hub {
             hub.startFeatures(config, clock);
             return task.apply(hub).await();
         } finally {
-            hub.identity.stop();
-            hub.messaging.stop();
+            if (hub.identity != null) { // null when start-up failed: let its reason through
+                hub.identity.stop();
+            }
+            if (hub.messaging != null) {
+                hub.messaging.stop();
+            }
             pool.close().await();
             vertx.close().await();
             metrics.close();

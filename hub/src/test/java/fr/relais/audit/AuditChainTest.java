@@ -112,6 +112,12 @@ class AuditChainTest {
     }
 
     @Test
+    void withAnotherMasterKeyVerifyRefusesToStartAndSaysWhy() throws Exception {
+        verify(1, Files.createTempDirectory(Path.of("target"), "other-secrets"));
+        assertTrue(lastRun.contains("cannot be opened: is secrets.masterKey the one"), lastRun);
+    }
+
+    @Test
     void aClosedSpaceLeavesNoRawIdentifierInTheAuditTablesAndStillVerifies() throws Exception {
         String ins = People.insNumber();
         String email = "closing-" + UUID.randomUUID() + "@example.fr";
@@ -162,12 +168,16 @@ class AuditChainTest {
 
     /** Runs {@code relais audit verify} as an operator would, and returns its verdict (its last line). */
     private static String verify(int expectedExit) throws Exception {
+        return verify(expectedExit, hub.config().secrets().dir());
+    }
+
+    private static String verify(int expectedExit, Path secrets) throws Exception {
         DatabaseEndpoint db = hub.hub().database();
         Path work = Files.createDirectories(Path.of("target", "audit-verify-" + System.nanoTime()));
         Map<String, String> env = Map.of(
                 "RELAIS_DB_URL", "postgresql://" + db.host() + ":" + db.port() + "/" + db.database(),
                 "RELAIS_DB_USER", db.user(), "RELAIS_DB_PASSWORD", db.password(),
-                "RELAIS_SECRETS_DIR", hub.config().secrets().dir().toAbsolutePath().toString(),
+                "RELAIS_SECRETS_DIR", secrets.toAbsolutePath().toString(),
                 "RELAIS_AUDIT_CHECKPOINT_DIR", hub.config().audit().checkpointDir().toAbsolutePath().toString(),
                 "RELAIS_LOG_LEVEL", "WARN");
         try (HubProcess run = HubProcess.start(work, env, "audit", "verify")) {
