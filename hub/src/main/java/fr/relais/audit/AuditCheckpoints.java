@@ -50,8 +50,9 @@ public final class AuditCheckpoints {
         this.clock = clock;
     }
 
-    /** Looks every second whether a checkpoint is due; the first one is taken at once. */
+    /** Looks every second whether a checkpoint is due; the first one is due one interval after the start. */
     void start() {
+        lastLook = clock.instant();
         timer = vertx.setPeriodic(TICK.toMillis(), id -> lookIfDue());
     }
 
@@ -63,7 +64,7 @@ public final class AuditCheckpoints {
 
     private void lookIfDue() {
         Instant now = clock.instant();
-        if (taking || (lastLook != null && now.isBefore(lastLook.plus(every)))) {
+        if (taking || now.isBefore(lastLook.plus(every))) {
             return;
         }
         lastLook = now;

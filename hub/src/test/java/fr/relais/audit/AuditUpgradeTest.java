@@ -42,7 +42,8 @@ class AuditUpgradeTest {
         Map<String, String> env = Map.of(
                 "RELAIS_DB_URL", "postgresql://" + db.host() + ":" + db.port() + "/" + db.database(),
                 "RELAIS_DB_USER", db.user(), "RELAIS_DB_PASSWORD", db.password(),
-                "RELAIS_HTTP_PORT", "0", "RELAIS_HTTP_HOST", "127.0.0.1", "RELAIS_LOG_LEVEL", "WARN");
+                "RELAIS_HTTP_PORT", "0", "RELAIS_HTTP_HOST", "127.0.0.1", "RELAIS_LOG_LEVEL", "WARN",
+                "RELAIS_AUDIT_CHECKPOINT_EVERY", "1s");
 
         String before = verify(work, env, 0);
         assertTrue(before.contains("chain 5, rows 1-3: hashed without a key (written before keyed hashing); "
