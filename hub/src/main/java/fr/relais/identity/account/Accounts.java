@@ -62,12 +62,20 @@ public final class Accounts {
                 .mapEmpty();
     }
 
-    /** Deletes an account and, through the foreign keys, everything that belongs to it. */
-    /** The rate-limit counter of logins to one email address (deleted with the account). */
+    /**
+     * The rate-limit counter of failed logins to one email address; its counters per client address start with it and
+     * a space (no email holds one). All are deleted with the account.
+     */
     public static String loginRateKey(String email) {
         return "login:account:" + email.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The rate-limit counter of failed logins to one email address from one client address. */
+    public static String loginRateKey(String email, String ip) {
+        return loginRateKey(email) + " from " + ip;
+    }
+
+    /** Deletes an account and, through the foreign keys, everything that belongs to it. */
     public static Future<Void> delete(SqlClient tx, UUID id) {
         return tx.preparedQuery("DELETE FROM account WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
     }

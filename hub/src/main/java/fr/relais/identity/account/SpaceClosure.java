@@ -60,7 +60,7 @@ public final class SpaceClosure {
             chain = chain.compose(v -> feature.erase(tx, patient.id()));
         }
         return chain
-                .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1")
+                .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1 OR starts_with(key, $1 || ' from ')")
                         .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
                 .compose(v -> Streams.delete(tx, patient.id()))
                 .compose(v -> Accounts.delete(tx, patient.id()));

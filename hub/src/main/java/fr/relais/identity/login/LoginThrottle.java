@@ -1,6 +1,7 @@
 package fr.relais.identity.login;
 
 import fr.relais.config.AuthConfig;
+import fr.relais.identity.account.Accounts;
 import fr.relais.ratelimit.RateLimiter;
 import fr.relais.ratelimit.RateLimiter.Attempt;
 import fr.relais.ratelimit.RateLimiter.Limit;
@@ -33,10 +34,10 @@ final class LoginThrottle {
 
     /** A password attempt on {@code email} from {@code ip}; waits first if the account has failed a lot lately. */
     Future<Attempt> password(String ip, String email) {
-        String account = "login:account:" + email;
+        String account = Accounts.loginRateKey(email);
         return limiter.attempt(limits.window(), List.of(
                         new Limit("login:ip:" + ip, limits.perAddress()),
-                        new Limit("login:pair:" + ip + "|" + email, limits.perAddressAndAccount()),
+                        new Limit(Accounts.loginRateKey(email, ip), limits.perAddressAndAccount()),
                         Limit.countOnly(account)))
                 .compose(attempt -> backoff(attempt.count(account) - 1).map(attempt));
     }
