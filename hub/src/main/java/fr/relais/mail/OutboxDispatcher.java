@@ -98,7 +98,7 @@ public final class OutboxDispatcher {
         return pool.preparedQuery("""
                         WITH ready AS (
                             SELECT id FROM email_outbox
-                            WHERE (status = 'pending' AND (not_before <= $1 OR priority = 0))
+                            WHERE (status = 'pending' AND not_before <= $1)
                                OR (status = 'sending' AND lease_until < $1)
                             ORDER BY priority, not_before LIMIT $2 FOR UPDATE SKIP LOCKED)
                         UPDATE email_outbox o SET status = 'sending', claimed_by = $3, lease_until = $4, attempts = o.attempts + 1

@@ -130,6 +130,11 @@ class EmailBridgeTest {
             Eventually.await("a failed attempt", Duration.ofSeconds(15), () -> hub.sql().count(
                     "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'security' AND attempts >= 1 AND status = 'pending'",
                     patient.id()), n -> n >= 1);
+            for (int tick = 0; tick < 10; tick++) { // a security code backs off too, instead of using up its attempts in seconds
+                hub.hub().dispatcher().runOnce().await();
+            }
+            assertEquals(1, hub.sql().count("SELECT count(*) FROM email_outbox WHERE dedup_key = ? AND status = 'pending' AND attempts = 1",
+                    "login-code:" + challenge), "one attempt, then waiting for its backoff");
         } finally {
             hub.startMail();
         }
