@@ -26,11 +26,13 @@ public final class AuditLog {
     private final Pool pool;
     private final AuditChain chains;
     private final AuditPseudonyms pseudonyms;
+    private final java.time.Clock clock;
 
-    AuditLog(Pool pool, AuditChain chains, AuditPseudonyms pseudonyms) {
+    AuditLog(Pool pool, AuditChain chains, AuditPseudonyms pseudonyms, java.time.Clock clock) {
         this.pool = pool;
         this.chains = chains;
         this.pseudonyms = pseudonyms;
+        this.clock = clock;
     }
 
     /** What audit rows hold for this person, as actor ({@code actor_id}) or as patient ({@code patient_id}). */
@@ -52,7 +54,7 @@ public final class AuditLog {
             Row row = head.iterator().next();
             long seq = row.getLong("seq") + 1;
             byte[] previous = row.getBuffer("hash").getBytes();
-            Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
             byte[] hash = chains.hash(AuditChain.KEYED, previous, chain, seq, at, stored);
             return tx.preparedQuery("""
                             INSERT INTO audit_log (chain, seq, at, actor_kind, actor_id, action, outcome, patient_id, ip, details,

@@ -20,7 +20,7 @@ public final class AuditModule {
         AuditChain hashes = new AuditChain(masterKey);
         CheckpointSigner signer = new CheckpointSigner(masterKey);
         CheckpointFile file = new CheckpointFile(config.checkpointDir());
-        this.log = new AuditLog(pool, hashes, new AuditPseudonyms(masterKey));
+        this.log = new AuditLog(pool, hashes, new AuditPseudonyms(masterKey), clock);
         this.checkpoints = new AuditCheckpoints(vertx, pool, signer, file, config.checkpointEvery(), clock);
         this.verifier = new AuditVerifier(hashes, signer, file);
     }

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Looks for strings in every column of every table of a database, as the catalogue lists them (so a table added
@@ -32,20 +31,13 @@ public final class DatabaseScan {
     }
 
     private final DatabaseEndpoint endpoint;
-    private final Predicate<String> tables;
 
-    private DatabaseScan(DatabaseEndpoint endpoint, Predicate<String> tables) {
+    private DatabaseScan(DatabaseEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.tables = tables;
     }
 
     public static DatabaseScan of(DatabaseEndpoint endpoint) {
-        return new DatabaseScan(endpoint, table -> true);
-    }
-
-    /** The same scan without the tables whose name starts with {@code prefix}. */
-    public DatabaseScan skippingTablesStartingWith(String prefix) {
-        return new DatabaseScan(endpoint, tables.and(table -> !table.startsWith(prefix)));
+        return new DatabaseScan(endpoint);
     }
 
     /** Every column holding any of {@code needles}, in one pass over the database. */
@@ -74,9 +66,7 @@ public final class DatabaseScan {
                 ORDER BY n.nspname, t.relname, a.attnum""");
              ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                if (tables.test(rs.getString(2))) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
-                }
+                columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
             }
         }
         return columns;
