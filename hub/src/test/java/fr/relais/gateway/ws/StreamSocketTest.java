@@ -146,6 +146,19 @@ class StreamSocketTest {
         }
     }
 
+    @Test
+    void aCursorWithANegativeOrFractionalOffsetIsInvalidAndTheSocketMayTryAgain() {
+        Person ivy = hub.people().patient("Ivy");
+        String epoch = hub.hub().streams().position(ivy.id()).await().epoch();
+        for (Object offset : new Object[] {-1, -999_999_999_999L, 1.5}) {
+            try (WsTestClient socket = subscribe(ivy, new JsonObject().put("epoch", epoch).put("offset", offset))) {
+                assertEquals("invalid_cursor", socket.awaitType("error").getString("code"), "offset " + offset);
+                socket.send(new JsonObject().put("type", "subscribe"));
+                socket.awaitType("subscribed");
+            }
+        }
+    }
+
     /** A subscribed socket; without a cursor it waits for "subscribed", so that every later event reaches it. */
     static WsTestClient subscribe(Person person, JsonObject cursor) {
         WsTestClient client = WsTestClient.subscribed(hub.port(), person.accessToken(), cursor);
