@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The operations features offer over the socket, by name, and their execution: the scope an integrator needs,
- * and idempotency (a command sent again with the same key gets the first result back, without running twice).
+ * and idempotency (a write sent again with the same key gets the first result back, without running twice).
+ * Queries are never answered from the idempotency store: they run again, access checks included, every time.
  */
 public final class CommandRegistry {
-    private record Registered(CommandHandler handler, Optional<String> integratorScope) {
+    private record Registered(CommandHandler handler, Optional<String> integratorScope, boolean query) {
     }
 
     private final Map<String, Registered> byName = new ConcurrentHashMap<>();
@@ -23,9 +24,18 @@ public final class CommandRegistry {
         this.idempotency = idempotency;
     }
 
-    /** Offers {@code op}; integrators need {@code integratorScope} (null: integrators may not use it). */
+    /** Offers the write {@code op}; integrators need {@code integratorScope} (null: integrators may not use it). */
     public void register(String op, String integratorScope, CommandHandler handler) {
-        if (byName.putIfAbsent(op, new Registered(handler, Optional.ofNullable(integratorScope))) != null) {
+        add(op, new Registered(handler, Optional.ofNullable(integratorScope), false));
+    }
+
+    /** Offers the read-only {@code op}: an idempotency key sent with it is ignored (reading again changes nothing). */
+    public void registerQuery(String op, String integratorScope, CommandHandler handler) {
+        add(op, new Registered(handler, Optional.ofNullable(integratorScope), true));
+    }
+
+    private void add(String op, Registered registered) {
+        if (byName.putIfAbsent(op, registered) != null) {
             throw new IllegalStateException("command " + op + " is registered twice");
         }
     }
@@ -40,7 +50,7 @@ public final class CommandRegistry {
             return Future.failedFuture(ApiError.of(403, "insufficient_scope",
                     "This operation needs the scope " + registered.integratorScope().orElse("(none available)") + "."));
         }
-        if (idempotencyKey == null) {
+        if (idempotencyKey == null || registered.query()) {
             return run(registered.handler(), who, args);
         }
         return idempotency.once(who, idempotencyKey, op, () -> run(registered.handler(), who, args));

@@ -71,9 +71,9 @@ public final class MessagingModule {
             return service.markRead(who, conversationId(args), upTo.longValue());
         });
         commands.register("conversation.close", null, (who, args) -> service.close(who, conversationId(args)));
-        commands.register("conversation.list", null, (who, args) -> queries.list(who, args.getString("before"),
+        commands.registerQuery("conversation.list", null, (who, args) -> queries.list(who, args.getString("before"),
                 Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
-        commands.register("conversation.messages", null, (who, args) -> queries.messages(who, conversationId(args),
+        commands.registerQuery("conversation.messages", null, (who, args) -> queries.messages(who, conversationId(args),
                 args.getLong("after", 0L), Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
     }
 

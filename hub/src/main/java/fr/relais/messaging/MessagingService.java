@@ -75,26 +75,30 @@ public final class MessagingService {
     }
 
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
-        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> {
-            if (previous != null) {
-                return Future.succeededFuture(new Sent(previous, true));
+        // the participant check comes first: a retry by someone cut off since is refused like any other send
+        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation ->
+                replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> previous == null
+                        ? sendNew(tx, who, conversationId, conversation, input)
+                        : conversationId.toString().equals(previous.getString("conversationId"))
+                                ? Future.succeededFuture(new Sent(previous, true))
+                                : Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
+                                        "This idempotency key was used for a message in another conversation.")))));
+    }
+
+    private Future<Sent> sendNew(StreamTransaction tx, Principal who, UUID conversationId, Row conversation, MessageInput input) {
+        if ("closed".equals(conversation.getString("state"))) {
+            return Future.failedFuture(ApiError.of(409, "conversation_closed",
+                    "This conversation was closed by the professional; no message can be added."));
+        }
+        return patientOf(tx.sql(), conversationId).compose(patient -> {
+            if (patient == null || !who.is(Principal.Kind.PROFESSIONAL)) {
+                return Future.succeededFuture();
             }
-            return lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
-                if ("closed".equals(conversation.getString("state"))) {
-                    return Future.failedFuture(ApiError.of(409, "conversation_closed",
-                            "This conversation was closed by the professional; no message can be added."));
-                }
-                return patientOf(tx.sql(), conversationId).compose(patient -> {
-                    if (patient == null || !who.is(Principal.Kind.PROFESSIONAL)) {
-                        return Future.succeededFuture();
-                    }
-                    return CareTeam.blocked(tx.sql(), patient, who.id()).compose(blocked -> blocked
-                            ? Future.failedFuture(recipientUnavailable())
-                            : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(), "message.send", "success")
-                                    .patient(patient).detail("conversation", conversationId.toString())));
-                }).compose(v -> insertMessage(tx, conversationId, who.id(), input)).map(message -> new Sent(message, false));
-            });
-        }));
+            return CareTeam.blocked(tx.sql(), patient, who.id()).compose(blocked -> blocked
+                    ? Future.failedFuture(recipientUnavailable())
+                    : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(), "message.send", "success")
+                            .patient(patient).detail("conversation", conversationId.toString())));
+        }).compose(v -> insertMessage(tx, conversationId, who.id(), input)).map(message -> new Sent(message, false));
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {

@@ -61,9 +61,11 @@ final class RecordService {
             return Future.failedFuture(ApiError.of(403, "forbidden", "Depositing documents needs documents:write."));
         }
         DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
-        return streams.withTransaction(tx -> replayed(tx.sql(), who.id(), request.idempotencyKey()).compose(previous -> previous != null
-                ? Future.succeededFuture(previous.put("replayed", true))
-                : patientFor(tx.sql(), who, args).compose(patient -> insert(tx, who, patient, request, null))));
+        // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
+        return streams.withTransaction(tx -> patientFor(tx.sql(), who, args).compose(patient ->
+                replayed(tx.sql(), who.id(), request.idempotencyKey(), patient).compose(previous -> previous == null
+                        ? insert(tx, who, patient, request, null)
+                        : Future.succeededFuture(previous.put("replayed", true)))));
     }
 
     Future<JsonObject> list(Principal who, JsonObject args) {
@@ -216,15 +218,24 @@ final class RecordService {
                 ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 
-    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key) {
+    /** The document this author already deposited with {@code key}, if any; a key reused for another patient is a 409. */
+    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key, UUID patient) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
         return sql.preparedQuery("""
-                        SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size, hidden,
-                               replaces_id, created_at FROM document WHERE author_id = $1 AND idempotency_key = $2""")
+                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                               hidden, replaces_id, created_at FROM document WHERE author_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(author, key))
-                .map(rows -> rows.size() == 0 ? null : describe(rows.iterator().next()));
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture(null);
+                    }
+                    Row row = rows.iterator().next();
+                    return patient.equals(row.getUUID("patient_id")) ? Future.succeededFuture(describe(row))
+                            : Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
+                                    "This idempotency key was used for a document in another patient's record."));
+                });
     }
 
     private Future<Row> document(SqlConnection sql, UUID id) {

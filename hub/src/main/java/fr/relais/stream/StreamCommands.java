@@ -12,7 +12,7 @@ public final class StreamCommands {
     }
 
     public static void register(CommandRegistry commands, Streams streams) {
-        commands.register("stream.position", READ_SCOPE, (who, args) -> streams.position(who.id())
+        commands.registerQuery("stream.position", READ_SCOPE, (who, args) -> streams.position(who.id())
                 .map(position -> new JsonObject().put("epoch", position.epoch()).put("head", position.head())
                         .put("firstRetained", position.firstRetained()).put("acked", position.acked())));
     }

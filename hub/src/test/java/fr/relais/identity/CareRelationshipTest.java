@@ -106,12 +106,23 @@ class CareRelationshipTest {
         assertEquals(201, started.status(), started.body());
         String conversation = started.json().getString("conversationId");
         String attachment = started.json().getJsonArray("attachments").getJsonObject(0).getString("id");
-        String document = blocked.http().post("/api/v1/documents", document("Ancien compte rendu").put("ins", ins(patient)))
-                .json().getString("id");
+        JsonObject deposit = document("Ancien compte rendu").put("ins", ins(patient));
+        String document = withKey(blocked, "/api/v1/documents", deposit, "deposit-1").json().getString("id");
+        String messages = "/api/v1/conversations/" + conversation + "/messages";
+        assertEquals(201, withKey(blocked, messages, new JsonObject().put("body", "Suite"), "send-1").status());
+        try (WsTestClient socket = hub.people().live(blocked)) {
+            assertEquals("result", readOverTheSocket(socket, conversation, "read-1").getString("type"));
+        }
 
         hub.people().blocks(patient, blocked);
 
-        String messages = "/api/v1/conversations/" + conversation + "/messages";
+        // a retry with a key used before the block is refused like anything else: nothing comes back from a store
+        assertEquals(404, withKey(blocked, "/api/v1/documents", deposit, "deposit-1").status());
+        assertEquals(404, withKey(blocked, messages, new JsonObject().put("body", "Suite"), "send-1").status());
+        try (WsTestClient socket = hub.people().live(blocked)) {
+            assertEquals("not_found", readOverTheSocket(socket, conversation, "read-1").getString("code"));
+        }
+
         assertEquals(404, blocked.http().get(messages).status());
         assertEquals(404, blocked.http().get("/api/v1/conversations/" + conversation + "/attachments/" + attachment).status());
         assertEquals(0, blocked.http().get("/api/v1/conversations").json().getJsonArray("items").size());
@@ -150,6 +161,18 @@ class CareRelationshipTest {
             Response read = professional.http().get(path);
             assertEquals(404, read.status(), path + " " + read.body());
         }
+    }
+
+    private static Response withKey(Person person, String path, JsonObject body, String key) {
+        return hub.http().send("POST", path, java.util.Map.of("Authorization", "Bearer " + person.accessToken(),
+                "Idempotency-Key", key), "application/json", body.encode());
+    }
+
+    private static JsonObject readOverTheSocket(WsTestClient socket, String conversation, String key) {
+        String id = "read-" + java.util.UUID.randomUUID();
+        socket.send(new JsonObject().put("type", "command").put("id", id).put("op", "conversation.messages").put("idempotencyKey", key)
+                .put("args", new JsonObject().put("conversationId", conversation)));
+        return socket.awaitFrame(id, f -> id.equals(f.getString("id")));
     }
 
     private static long events(Person person) {

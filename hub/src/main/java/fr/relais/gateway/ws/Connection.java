@@ -230,7 +230,8 @@ final class Connection {
         }
         JsonObject cursor = cursorValue instanceof JsonObject c ? c : null;
         if (cursorValue != null && (cursor == null || !(cursor.getValue("offset") instanceof Number offset)
-                || offset.doubleValue() < 0 || offset.doubleValue() != Math.rint(offset.doubleValue())
+                || offset.doubleValue() < 0 || offset.doubleValue() > Long.MAX_VALUE
+                || offset.doubleValue() != Math.rint(offset.doubleValue())
                 || !(cursor.getValue("epoch") instanceof String))) {
             send(Frames.error(null, "invalid_cursor", "A cursor is {\"epoch\": string, \"offset\": a whole number, 0 or more}."));
             return Future.succeededFuture();
