@@ -117,18 +117,23 @@ final class AppointmentService {
     }
 
     /** The caller's appointments between two instants: a patient's own, or a professional's. */
+    /** One's appointments between two instants; a professional sees none with a patient who blocked them. */
     Future<JsonArray> list(Principal who, Instant from, Instant to) {
-        return streams.pool().preparedQuery("""
+        Future<java.util.Set<UUID>> blockedBy = who.is(Principal.Kind.PROFESSIONAL)
+                ? CareTeam.patientsWhoBlocked(streams.pool(), who.id()) : Future.succeededFuture(java.util.Set.of());
+        return blockedBy.compose(blocked -> streams.pool().preparedQuery("""
                         SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
                         WHERE (patient_id = $1 OR professional_id = $1) AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at""")
                 .execute(Tuple.of(who.id(), utc(from), utc(to)))
                 .map(rows -> {
                     JsonArray list = new JsonArray();
                     for (Row row : rows) {
-                        shown(row).ifPresent(list::add);
+                        if (!blocked.contains(row.getUUID("patient_id"))) {
+                            shown(row).ifPresent(list::add);
+                        }
                     }
                     return list;
-                });
+                }));
     }
 
     /** A stored appointment as lists show it; one that cannot be shown is left out (and logged), not the whole list. */

@@ -113,8 +113,11 @@ class CareRelationshipTest {
         try (WsTestClient socket = hub.people().live(blocked)) {
             assertEquals("result", readOverTheSocket(socket, conversation, "read-1").getString("type"));
         }
+        assertEquals(201, blocked.http().post("/api/v1/appointments", appointment(patient)).status());
+        assertEquals(1, appointmentsOf(blocked).size());
 
         hub.people().blocks(patient, blocked);
+        assertEquals(0, appointmentsOf(blocked).size(), "not even the appointments they booked with the patient");
 
         // a retry with a key used before the block is refused like anything else: nothing comes back from a store
         assertEquals(404, withKey(blocked, "/api/v1/documents", deposit, "deposit-1").status());
@@ -173,6 +176,12 @@ class CareRelationshipTest {
         socket.send(new JsonObject().put("type", "command").put("id", id).put("op", "conversation.messages").put("idempotencyKey", key)
                 .put("args", new JsonObject().put("conversationId", conversation)));
         return socket.awaitFrame(id, f -> id.equals(f.getString("id")));
+    }
+
+    private static JsonArray appointmentsOf(Person person) {
+        java.time.LocalDate today = hub.clock().instant().atZone(fr.relais.testing.TestClock.PARIS).toLocalDate();
+        return new JsonArray(person.http().get("/api/v1/appointments?from=" + today + "T00:00&to=" + today.plusDays(60) + "T00:00")
+                .body());
     }
 
     private static long events(Person person) {

@@ -44,6 +44,17 @@ public final class CareTeam {
                 .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
     }
 
+    /** The patients who blocked {@code professional}: nothing of theirs may reach that professional. */
+    public static Future<java.util.Set<UUID>> patientsWhoBlocked(SqlClient client, UUID professional) {
+        return client.preparedQuery("SELECT patient_id FROM professional_block WHERE professional_id = $1")
+                .execute(Tuple.of(professional))
+                .map(rows -> {
+                    java.util.Set<UUID> patients = new java.util.HashSet<>();
+                    rows.forEach(row -> patients.add(row.getUUID("patient_id")));
+                    return patients;
+                });
+    }
+
     public Future<JsonArray> relationships(UUID patient) {
         return pool.preparedQuery("""
                         SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, c.origin, c.created_at
