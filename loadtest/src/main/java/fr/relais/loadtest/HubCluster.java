@@ -17,12 +17,20 @@ final class HubCluster implements AutoCloseable {
     final List<ChildProcess> nodes = new ArrayList<>();
     final List<Integer> httpPorts = new ArrayList<>();
     final List<Map<String, String>> environments = new ArrayList<>();
+    private final Path dir;
+    private int restarts;
 
-    private HubCluster() {
+    private HubCluster(Path dir) {
+        this.dir = dir;
     }
 
     static HubCluster start(Path dir, int count) throws Exception {
-        HubCluster cluster = new HubCluster();
+        return start(dir, count, Map.of());
+    }
+
+    /** {@code count} nodes, each with the benchmark environment plus {@code settings} (RELAIS_* keys). */
+    static HubCluster start(Path dir, int count, Map<String, String> settings) throws Exception {
+        HubCluster cluster = new HubCluster(dir);
         List<Integer> clusterPorts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             cluster.httpPorts.add(ConnectionsBenchmark.freePort());
@@ -35,6 +43,7 @@ final class HubCluster implements AutoCloseable {
             env.put("RELAIS_CLUSTER_MEMBERS", members);
             env.put("RELAIS_CLUSTER_NAME", "loadtest-" + dir.getFileName());
             env.put("RELAIS_DB_POOL_SIZE", String.valueOf(Math.max(6, 32 / count))); // the nodes share one server
+            env.putAll(settings);
             cluster.environments.add(env);
         }
         try {
@@ -51,6 +60,23 @@ final class HubCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /** Kills node {@code i} with SIGKILL, as a crash would: no answer is finished, nothing is closed. */
+    void kill(int i) throws InterruptedException {
+        nodes.get(i).process.destroyForcibly().waitFor();
+    }
+
+    /** Starts node {@code i} again, with its environment, and waits until it serves. */
+    void restart(int i) throws Exception {
+        nodes.set(i, ChildProcess.start(dir, "hub-" + (i + 1) + "-restart-" + (++restarts), environments.get(i),
+                "fr.relais.Main", "serve", "--cluster"));
+        nodes.get(i).awaitLine("running at", Duration.ofMinutes(3));
+    }
+
+    /** The folder of the embedded PostgreSQL the first node started. */
+    Path postgresDir() {
+        return Path.of(environments.get(0).get("RELAIS_DB_EMBEDDED_DIR"));
     }
 
     int size() {

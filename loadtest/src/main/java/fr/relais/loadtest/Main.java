@@ -20,8 +20,9 @@ public final class Main {
             case "broadcast" -> BroadcastBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             case "cluster-connections" -> ClusterConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 100_000,
                     args.length > 3 ? Integer.parseInt(args[3]) : 6);
+            case "faults" -> System.exit(FaultSuite.run(args.length > 1 ? seconds : 12) ? 0 : 1);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
+                System.err.println("unknown scenario " + scenario + "; known: faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
                 System.exit(2);
             }
         }
