@@ -15,12 +15,14 @@ import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,8 @@ class EmailTemplatesTest {
     private static final Pattern TEMPLATE_FILE = Pattern.compile("([a-z-]+)\\.([a-z]{2})((?:\\.[a-z]+)?)\\.mustache");
 
     @RegisterExtension
-    static final TestHub hub = TestHub.create();
+    static final TestHub hub = TestHub.create()
+            .with("notify.quietHours", ""); // no hour holds a digest
 
     @Test
     void aNameWithMarkupReachesTheHtmlPartEscapedAndTheTextPartAsWritten() {
@@ -55,6 +58,32 @@ class EmailTemplatesTest {
         assertFalse(html.contains("<script>"), html);
         String text = DecodedMail.part(activation, "text/plain");
         assertTrue(text.contains("Bonjour " + name + ","), "plain text is not HTML: nothing to escape there\n" + text);
+    }
+
+    @Test
+    void aReaderWhoChoseEnglishGetsTheDigestAndTheUnsubscribePageInEnglish() {
+        Person doctor = hub.people().professional("Dr Templates", "physician");
+        Person reader = hub.people().patient("Reader in English");
+        hub.people().treats(doctor, reader);
+        assertEquals(200, reader.http().put("/api/v1/me/notifications", new JsonObject().put("locale", "en")).status());
+        Response sent = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
+                .put("participants", new JsonArray().add(reader.id().toString()))
+                .put("message", new JsonObject().put("body", "Texte")));
+        assertEquals(201, sent.status(), sent.body());
+        hub.emailWhatWasMissed();
+
+        MimeMessage digest = Eventually.await("the digest, in English", Duration.ofSeconds(15),
+                () -> Arrays.stream(hub.mail().getReceivedMessagesForDomain(reader.email()))
+                        .filter(m -> DecodedMail.text(m).contains("Subject: Something new in your health space\n")).toList(),
+                found -> found.size() == 1).get(0);
+        String text = DecodedMail.part(digest, "text/plain").replace("\r\n", "\n");
+        assertTrue(text.startsWith("Hello,\n\nWaiting for you in your health space: 1 new message.\n"), text);
+        assertTrue(DecodedMail.part(digest, "text/html").contains("<strong>1 new message</strong>"), DecodedMail.text(digest));
+        Matcher link = Pattern.compile("(/api/v1/notifications/unsubscribe\\?\\S+)").matcher(text);
+        assertTrue(link.find(), text);
+        Response page = hub.http().get(link.group(1));
+        assertEquals(200, page.status(), page.body());
+        assertTrue(page.body().contains("Noted: you will no longer receive emails for « messages »."), page.body());
     }
 
     @Test
