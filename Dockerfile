@@ -9,7 +9,6 @@ COPY hub/pom.xml hub/
 COPY loadtest/pom.xml loadtest/
 RUN ./mvnw -B -q -pl hub -am dependency:go-offline
 COPY conf/ conf/
-COPY client/src/ client/src/
 COPY hub/src/ hub/src/
 RUN ./mvnw -B -q -pl hub -am -DskipTests package
 
