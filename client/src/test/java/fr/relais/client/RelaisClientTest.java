@@ -179,6 +179,21 @@ class RelaisClientTest {
         }
     }
 
+    @Test
+    void aRefusedSubscriptionFailsStartWithTheCodeAndTheConnectionStaysForCommands() throws Exception {
+        Person lab = hub.people().integrator("Labo sans flux", "documents:write"); // no stream:read: may not subscribe
+        RelaisClient client = RelaisClient.create(vertx, RelaisClientOptions.of("127.0.0.1", hub.port(), lab::accessToken))
+                .onSubscribed(subscriptions::add);
+
+        Throwable refused = failureOf(client.start());
+        assertEquals("insufficient_scope", assertInstanceOf(CommandException.class, refused).code());
+        assertTrue(client.connected());
+        Throwable command = failureOf(client.command("no.such.operation", new JsonObject(), null));
+        assertEquals("unknown_operation", assertInstanceOf(CommandException.class, command).code(), "commands still run");
+        assertEquals(List.of(), subscriptions);
+        client.close().await(10, TimeUnit.SECONDS);
+    }
+
     private RelaisClient started(RelaisClientOptions options) throws Exception {
         RelaisClient client = RelaisClient.create(vertx, options).onEvent(received::add).onGap(gaps::add)
                 .onSubscribed(subscriptions::add).onClosed(closes::add);
