@@ -16,6 +16,7 @@ public final class CuttableProxy implements AutoCloseable {
 
     private final NetServer server;
     private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.List<Long> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean cut;
 
     private CuttableProxy(NetServer server) {
@@ -38,7 +39,13 @@ public final class CuttableProxy implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** When each connection came ({@link System#nanoTime()}), refused ones included: how often a client tries. */
+    public java.util.List<Long> connectionTimes() {
+        return java.util.List.copyOf(attempts);
+    }
+
     private void relay(NetSocket client, int port) {
+        attempts.add(System.nanoTime());
         if (cut) {
             client.close();
             return;
