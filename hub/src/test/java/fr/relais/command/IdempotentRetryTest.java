@@ -72,6 +72,20 @@ class IdempotentRetryTest {
         assertReused(otherFile);
         assertReused(keyInTheBody);
         assertEquals(2, patient.http().get(path).json().getJsonArray("items").size(), "the greeting and one message");
+
+        // filing the attachment into the record: its key is the attachment, so filing it again is that document,
+        // and filing it again as something else is refused
+        String filing = "/api/v1/conversations/" + conversation + "/attachments/"
+                + first.json().getJsonArray("attachments").getJsonObject(0).getString("id") + "/file-to-record";
+        String today = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().toString();
+        JsonObject asPrescription = new JsonObject().put("kind", "prescription").put("careDate", today);
+        Response filed = doctor.http().post(filing, asPrescription);
+        assertEquals(201, filed.status(), filed.body());
+        assertEquals(filed.json().getString("id"), doctor.http().post(filing, asPrescription).json().getString("id"));
+        Response asSomethingElse = doctor.http().post(filing, asPrescription.copy().put("kind", "other"));
+        assertEquals(409, asSomethingElse.status(), asSomethingElse.body());
+        assertEquals("already_filed", asSomethingElse.json().getString("code"));
+        assertEquals(1, patient.http().get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items").size());
     }
 
     @Test
