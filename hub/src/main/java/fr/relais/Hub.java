@@ -137,7 +137,8 @@ public final class Hub {
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
-        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"));
+        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"),
+                new fr.relais.command.RequestFingerprints(masterKey));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging());

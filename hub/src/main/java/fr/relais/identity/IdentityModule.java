@@ -11,6 +11,7 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.identity.policy.EmergencyAccessNotice;
 import fr.relais.identity.policy.EmergencyReasons;
 import fr.relais.identity.policy.ProfessionMatrix;
 import fr.relais.identity.session.Sessions;
@@ -73,7 +74,9 @@ public final class IdentityModule {
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
-                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons, config.policy().emergencyAccessDuration(), ctx.clock()));
+                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
+                        new EmergencyAccessNotice(ctx.outbox(), ctx.publicBaseUrl(), ctx.clock()),
+                        config.policy().emergencyAccessDuration(), ctx.clock()));
     }
 
     /**
