@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The security emails of identity (templates {@code mail/login-code.*} and {@code mail/activation.*}). They carry a
- * code or a link and nothing else: no health data, no detail of the account beyond the person's own name. They are
+ * The security emails of identity (templates {@code mail/login-code.*}, {@code mail/activation.*} and
+ * {@code mail/emergency-access.*}). They carry a code or a link and nothing else: no health data, no detail of the account beyond the person's own name. They are
  * written in the hub's default language ({@code notify.defaultLocale}): the language a person may choose is a
  * notification preference, which identity does not read.
  */
 public final class IdentityEmails {
     /** The templates these emails are written from. */
-    public static final List<String> TEMPLATES = List.of("login-code", "activation");
+    public static final List<String> TEMPLATES = List.of("login-code", "activation", "emergency-access");
 
     private final MailTemplates templates;
     private final String language;
@@ -32,5 +32,11 @@ public final class IdentityEmails {
     public Email activation(String to, String displayName, String link, String code, Duration lifetime) {
         return templates.render("activation", language, to, Map.of("displayName", displayName, "link", link, "code", code,
                 "days", Math.max(1, lifetime.toDays())));
+    }
+
+    /** A professional opened the patient's record by emergency access: that it happened, for how long, where to read more. */
+    public Email emergencyAccess(String to, Duration lasting, String loginUrl) {
+        long hours = Math.max(1, lasting.toHours());
+        return templates.render("emergency-access", language, to, Map.of("hours", hours, "plural", hours > 1, "loginUrl", loginUrl));
     }
 }

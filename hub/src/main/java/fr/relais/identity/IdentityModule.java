@@ -75,7 +75,7 @@ public final class IdentityModule {
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
-                        new EmergencyAccessNotice(ctx.outbox(), ctx.publicBaseUrl(), ctx.clock()),
+                        new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),
                         config.policy().emergencyAccessDuration(), ctx.clock()));
     }
 

@@ -133,6 +133,58 @@ class IdempotentRetryTest {
         assertEquals(2, patient.http().get("/api/v1/conversations/" + conversation + "/messages").json().getJsonArray("items").size());
     }
 
+    @Test
+    void theSameRequestSentSeveralTimesAtOnceWithOneKeyIsWrittenOnceAndEveryAnswerIsIt() throws Exception {
+        Person doctor = hub.people().professional("Dr Simultanée", "physician");
+        Person patient = hub.people().patient("Patient simultané");
+        hub.people().treats(doctor, patient);
+        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Ensemble")
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Bonjour"))).json().getString("conversationId");
+        String messages = "/api/v1/conversations/" + conversation + "/messages";
+        String careDate = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().minusDays(1).toString();
+        int rounds = 4;
+        for (int round = 0; round < rounds; round++) {
+            assertWrittenOnce(sentAtOnce(doctor, messages, "together-" + round, new JsonObject().put("body", "Message " + round).encode()));
+            assertWrittenOnce(sentAtOnce(doctor, "/api/v1/documents", "together-doc-" + round, new JsonObject()
+                    .put("patientId", patient.id().toString()).put("kind", "lab_result").put("title", "Bilan " + round)
+                    .put("careDate", careDate).put("contentType", "application/pdf").put("data", PDF).encode()));
+        }
+        assertEquals(1 + rounds, patient.http().get(messages).json().getJsonArray("items").size());
+        assertEquals(rounds, patient.http().get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items").size());
+    }
+
+    /** Eight identical requests released together, as a client that retries too early (or twice) sends them. */
+    private static java.util.List<Response> sentAtOnce(Person who, String path, String key, String json) throws Exception {
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Response>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(senders.submit(() -> {
+                    go.await();
+                    return post(who, path, key, json);
+                }));
+            }
+            go.countDown();
+            java.util.List<Response> answers = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Response> answer : sent) {
+                answers.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    private static void assertWrittenOnce(java.util.List<Response> answers) {
+        for (Response answer : answers) {
+            assertEquals(true, answer.status() == 200 || answer.status() == 201, answer.status() + " " + answer.body());
+        }
+        assertEquals(1, answers.stream().filter(a -> a.status() == 201).count(), "one of them wrote");
+        assertEquals(1, answers.stream().map(a -> a.json().getString("id")).distinct().count(), "all answered with the same");
+    }
+
     private static JsonObject command(WsTestClient socket, String id, JsonObject args) {
         socket.send(new JsonObject().put("type", "command").put("id", id).put("op", "message.send")
                 .put("idempotencyKey", "socket-1").put("args", args));

@@ -113,6 +113,7 @@ class EmailTemplatesTest {
             IdentityEmails identity = new IdentityEmails(templates, language);
             for (Email email : List.of(identity.loginCode("a@example.fr", "123456", Duration.ofMinutes(5)),
                     identity.activation("a@example.fr", "Alice", "https://sante.example/activate#code=c", "c", Duration.ofDays(7)),
+                    identity.emergencyAccess("a@example.fr", Duration.ofHours(12), "https://sante.example/"),
                     new DigestEmails(templates).render("a@example.fr", language, Map.of(Category.MESSAGES, 2), "https://sante.example/",
                             Map.of(Category.MESSAGES, "https://sante.example/unsubscribe")))) {
                 for (String part : List.of(email.subject(), email.text(), email.html())) {

@@ -1,8 +1,7 @@
 package fr.relais.identity.policy;
 
-import fr.relais.mail.Email;
+import fr.relais.identity.IdentityEmails;
 import fr.relais.mail.EmailOutbox;
-import fr.relais.mail.Html;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
@@ -18,36 +17,24 @@ import java.util.function.Supplier;
  */
 public final class EmergencyAccessNotice {
     private final EmailOutbox outbox;
+    private final IdentityEmails emails;
     private final Supplier<String> loginUrl;
     private final Clock clock;
 
-    public EmergencyAccessNotice(EmailOutbox outbox, Supplier<String> publicBaseUrl, Clock clock) {
+    public EmergencyAccessNotice(EmailOutbox outbox, IdentityEmails emails, Supplier<String> publicBaseUrl, Clock clock) {
         this.outbox = outbox;
+        this.emails = emails;
         this.loginUrl = () -> publicBaseUrl.get() + "/";
         this.clock = clock;
     }
 
     Future<Void> queue(SqlClient tx, UUID emergencyAccess, UUID patient, String email, Duration lasting) {
         return outbox.enqueue(tx, "emergency-access:" + emergencyAccess, patient, "security", EmailOutbox.SECURITY,
-                render(email, lasting, loginUrl.get()), null, clock.instant()).mapEmpty();
+                emails.emergencyAccess(email, lasting, loginUrl.get()), null, clock.instant()).mapEmpty();
     }
 
     /** Wakes the dispatcher once the access is committed. */
     void send() {
         outbox.kick();
-    }
-
-    /** The email's words, in French like the other security emails. */
-    static Email render(String to, Duration lasting, String loginUrl) {
-        long hours = Math.max(1, lasting.toHours());
-        String happened = "Un professionnel de santé a ouvert votre dossier en urgence (accès « bris de glace »), sans "
-                + "que vous l'ayez déclaré parmi ceux qui vous soignent. Cet accès prend fin de lui-même au bout de "
-                + hours + " heure" + (hours > 1 ? "s" : "") + ".";
-        String where = "Qui, quand et pourquoi : connectez-vous et consultez l'historique des accès à votre dossier.";
-        String object = "Vous pouvez vous opposer aux accès en urgence depuis votre espace ; cela met fin aussi à ceux en cours.";
-        String text = "Bonjour,\n\n" + happened + "\n\n" + where + "\n" + loginUrl + "\n\n" + object + "\n";
-        String html = "<p>Bonjour,</p><p>" + Html.escape(happened) + "</p><p>" + Html.escape(where) + "<br><a href=\""
-                + Html.escape(loginUrl) + "\">Se connecter</a></p><p>" + Html.escape(object) + "</p>";
-        return new Email(to, "Accès en urgence à votre dossier", text, html);
     }
 }
