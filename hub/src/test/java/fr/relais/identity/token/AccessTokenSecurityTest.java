@@ -1,5 +1,6 @@
 package fr.relais.identity.token;
 
+import fr.relais.identity.TestJws;
 import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -87,19 +88,19 @@ class AccessTokenSecurityTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         JsonObject payload = payload(p);
-        assertRefused(Jws.signEs256(kid(p), payload, generator.generateKeyPair().getPrivate()), "token_invalid");
+        assertRefused(TestJws.es256(kid(p), payload, generator.generateKeyPair().getPrivate()), "token_invalid");
     }
 
     @Test
     void wrongIssuerOrAudienceIsRefusedEvenWhenSignedByUs() {
         Person p = hub.people().patient("Issuer");
         SigningKeys.Key key = hub.hub().identity().signingKeys().active();
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("iss", "someone-else"), key.privateKey()), "token_invalid");
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("aud", "another-api"), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("iss", "someone-else"), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("aud", "another-api"), key.privateKey()), "token_invalid");
         long future = hub.clock().instant().plus(Duration.ofHours(1)).getEpochSecond();
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("nbf", future), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("nbf", future), key.privateKey()), "token_invalid");
         assertEquals(200, hub.http().send("GET", "/api/v1/me", Map.of("Authorization", "Bearer "
-                + Jws.signEs256(key.kid(), payload(p), key.privateKey()))).status(), "the same claims, untouched, pass");
+                + TestJws.es256(key.kid(), payload(p), key.privateKey()))).status(), "the same claims, untouched, pass");
     }
 
     @Test
