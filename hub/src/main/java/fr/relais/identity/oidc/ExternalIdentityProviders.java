@@ -80,7 +80,8 @@ public final class ExternalIdentityProviders {
         Keys known = cache.get(issuer.name());
         Future<Keys> keys = known != null ? Future.succeededFuture(known) : fetch(issuer);
         return keys.compose(current -> check(current, idToken).recover(failure -> {
-            boolean unknownKey = failure instanceof NoSuchKeyIdException missing && ProviderKeys.acceptsAlgorithmOf(missing.id());
+            boolean unknownKey = current.jwt() == null
+                    || failure instanceof NoSuchKeyIdException missing && ProviderKeys.acceptsAlgorithmOf(missing.id());
             return unknownKey && current.fetchedAt().plus(MIN_REFRESH_INTERVAL).isBefore(clock.instant())
                     ? fetch(issuer).compose(fresh -> check(fresh, idToken))
                     : Future.failedFuture(failure);
@@ -97,10 +98,14 @@ public final class ExternalIdentityProviders {
                 .map(user -> user.attributes().getJsonObject("accessToken"));
     }
 
-    /** Names the token by its issuer and {@code jti} (two tokens with one jti are one token), else by all of it. */
+    /**
+     * Names the token by its issuer and {@code jti} (two tokens with one jti are one token), else by what its
+     * signature covers: an ECDSA signature can be rewritten without the key ((r, n-s), or in DER), the claims not.
+     */
     private static byte[] tokenHash(AuthConfig.OidcIssuer issuer, JsonObject claims, String idToken) {
         Object jti = claims.getValue("jti");
-        return Tokens.sha256(jti instanceof String id && !id.isBlank() ? "jti " + issuer.issuer() + " " + id : "token " + idToken);
+        return Tokens.sha256(jti instanceof String id && !id.isBlank() ? "jti " + issuer.issuer() + " " + id
+                : "signed " + idToken.substring(0, idToken.lastIndexOf('.')));
     }
 
     private Future<String> claimsOf(JsonObject claims, AuthConfig.OidcIssuer issuer) {

@@ -30,14 +30,16 @@ final class ProviderKeys {
     static JWTAuth verifier(Vertx vertx, JsonObject jwks, JWTOptions rules, String provider) {
         JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(rules);
         Object keys = jwks.getValue("keys");
+        int accepted = 0;
         for (Object entry : keys instanceof JsonArray array ? array : new JsonArray()) {
             if (entry instanceof JsonObject jwk && accepted(jwk) && readable(jwk)) {
                 options.addJwk(jwk);
+                accepted++;
             } else {
                 log.debug("skipping a key of {} that is not an RS256 or ES256 signing key with a kid", provider);
             }
         }
-        return options.getJwks().isEmpty() ? null : JWTAuth.create(vertx, options);
+        return accepted == 0 ? null : JWTAuth.create(vertx, options);
     }
 
     /** Whether a key missing for a token ({@code ALG#kid}) is of an algorithm worth fetching the keys again for. */
