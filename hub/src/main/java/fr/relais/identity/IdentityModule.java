@@ -67,8 +67,8 @@ public final class IdentityModule {
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.usedIdTokens = new UsedIdTokens(ctx.pool());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
-                provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(), usedIdTokens),
-                keys);
+                provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
+                        usedIdTokens), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));

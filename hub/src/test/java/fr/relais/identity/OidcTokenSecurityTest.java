@@ -90,6 +90,14 @@ class OidcTokenSecurityTest {
         assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-2"), claims(rpps), foreign),
                 "external_token_invalid");
         assertEquals(before + 1, psc.fetches(), "but not again within a few seconds");
+        hub.clock().advance(Duration.ofSeconds(4));
+        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-3"), claims(rpps), foreign),
+                "external_token_invalid");
+        assertEquals(before + 1, psc.fetches(), "4 s later, still not");
+        hub.clock().advance(Duration.ofSeconds(2));
+        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-4"), claims(rpps), foreign),
+                "external_token_invalid");
+        assertEquals(before + 2, psc.fetches(), "6 s after the last fetch, again");
         assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", psc.rsaKid()), claims(rpps), foreign),
                 "external_token_invalid");
     }

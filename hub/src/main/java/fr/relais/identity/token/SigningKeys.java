@@ -89,18 +89,22 @@ public final class SigningKeys {
                 .compose(kid -> reload().map(kid));
     }
 
+    /** The key that signs now (tests forge tokens with it). */
     Key active() {
-        Key active = snapshot.active;
-        if (active == null) {
-            throw new IllegalStateException("no signing key loaded: call maintain() at start-up");
-        }
-        return active;
+        return loaded().active;
     }
 
     /** Signs with the active key and verifies with every key loaded, under {@code tokenRules}. */
     JWTAuth jwt() {
-        active();
-        return snapshot.jwt;
+        return loaded().jwt;
+    }
+
+    private Snapshot loaded() {
+        Snapshot current = snapshot;
+        if (current.active == null) {
+            throw new IllegalStateException("no signing key loaded: call maintain() at start-up");
+        }
+        return current;
     }
 
     /**
