@@ -3,7 +3,10 @@ FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
+# Maven reads every module the root pom lists, even when it builds only the hub (-pl hub -am)
+COPY client/pom.xml client/
 COPY hub/pom.xml hub/
+COPY loadtest/pom.xml loadtest/
 RUN ./mvnw -B -q -pl hub -am dependency:go-offline
 COPY conf/ conf/
 COPY hub/src/ hub/src/

@@ -19,9 +19,11 @@ import fr.relais.stream.StreamRetention;
 import fr.relais.stream.Streams;
 import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
+import fr.relais.identity.IdentityEmails;
 import fr.relais.identity.IdentityModule;
 import fr.relais.identity.PasswordHashing;
 import fr.relais.mail.EmailOutbox;
+import fr.relais.mail.MailTemplates;
 import fr.relais.mail.Mailer;
 import fr.relais.mail.OutboxDispatcher;
 import fr.relais.secrets.Sealer;
@@ -30,6 +32,7 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
 import fr.relais.messaging.MessagingModule;
 import fr.relais.metrics.HubMetrics;
+import fr.relais.notify.DigestEmails;
 import fr.relais.notify.NotifyModule;
 import fr.relais.profile.ProfileModule;
 import fr.relais.record.RecordModule;
@@ -46,6 +49,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,12 +130,15 @@ public final class Hub {
         outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
         dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
         audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
+        MailTemplates mailTemplates = mailTemplates();
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
-                new PasswordHashing(vertx, config.auth().argon2()), outbox, audit.log(), new RateLimiter(pool, clock), clock,
+                new PasswordHashing(vertx, config.auth().argon2()), outbox,
+                new IdentityEmails(mailTemplates, config.notifications().defaultLocale()), audit.log(), new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
-        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"));
+        IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"),
+                new fr.relais.command.RequestFingerprints(masterKey));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
         messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging());
@@ -143,7 +150,7 @@ public final class Hub {
         profile = new ProfileModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         record.deploy().await();
         profile.deploy().await();
-        notify = new NotifyModule(vertx, pool, outbox, masterKey, config.notifications(), clock,
+        notify = new NotifyModule(vertx, pool, outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
@@ -155,6 +162,12 @@ public final class Hub {
             retention.trim().onFailure(e -> log.warn("stream trim failed: {}", e.getMessage()));
             idempotency.purge(java.time.Duration.ofDays(1)).onFailure(e -> log.warn("idempotency purge failed: {}", e.getMessage()));
         });
+    }
+
+    /** Every email and page template, read and compiled now: a missing one stops the start. */
+    public static MailTemplates mailTemplates() {
+        return MailTemplates.load(Stream.concat(IdentityEmails.TEMPLATES.stream(), DigestEmails.TEMPLATES.stream()).toList(),
+                NotifyModule.PAGES);
     }
 
     private void deploy(RelaisConfig config) {

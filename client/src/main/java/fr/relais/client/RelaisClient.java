@@ -49,6 +49,8 @@ public final class RelaisClient {
     private volatile Cursor cursor;
     private volatile WebSocket socket;
     private volatile boolean stopped;
+    /** A subscribe frame was sent on the current socket and neither {@code subscribed} nor a refusal came yet. */
+    private volatile boolean subscribing;
 
     private RelaisClient(Vertx vertx, RelaisClientOptions options) {
         this.vertx = vertx;
@@ -84,7 +86,11 @@ public final class RelaisClient {
         return this;
     }
 
-    /** Connects; the future completes when the first subscription is confirmed. */
+    /**
+     * Connects; the future completes when the first subscription is confirmed. If the hub refuses the subscription
+     * (e.g. {@code insufficient_scope} for an integrator without {@code stream:read}), it fails with a
+     * {@link CommandException} of that code, and the connection stays open for the commands the token allows.
+     */
     public Future<Void> start() {
         Promise<Void> subscribed = Promise.promise();
         connect(subscribed);
@@ -145,6 +151,7 @@ public final class RelaisClient {
             if (at != null) {
                 subscribe.put("cursor", new JsonObject().put("epoch", at.epoch()).put("offset", at.offset()));
             }
+            subscribing = true;
             ws.writeTextMessage(subscribe.encode());
         }).onFailure(failure -> {
             log.debug("connection failed: {}", failure.toString());
@@ -156,6 +163,7 @@ public final class RelaisClient {
         String type = frame.getString("type", "");
         switch (type) {
             case "subscribed" -> {
+                subscribing = false;
                 attempts.set(0);
                 String epoch = frame.getString("epoch");
                 long offset = frame.getLong("offset");
@@ -172,6 +180,10 @@ public final class RelaisClient {
             case "error" -> {
                 if (frame.getString("id") != null) {
                     complete(frame.getString("id"), null, new CommandException(frame.getString("code"), frame.getString("message")));
+                } else if (subscribing) {
+                    // an error without an id while subscribing is the refusal of the subscribe frame: start() must not wait forever
+                    subscribing = false;
+                    firstSubscription.tryFail(new CommandException(frame.getString("code"), frame.getString("message")));
                 } else {
                     log.debug("hub error: {} {}", frame.getString("code"), frame.getString("message"));
                 }

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The operations features offer over the socket, by name, and their execution: the scope an integrator needs,
- * and idempotency (a write sent again with the same key gets the first result back, without running twice).
+ * and idempotency (a write sent again with the same key and arguments gets the first result back, without running
+ * twice; with other arguments, 409 idempotency_key_reused).
  * Queries are never answered from the idempotency store: they run again, access checks included, every time.
  */
 public final class CommandRegistry {
@@ -53,7 +54,7 @@ public final class CommandRegistry {
         if (idempotencyKey == null || registered.query()) {
             return run(registered.handler(), who, args);
         }
-        return idempotency.once(who, idempotencyKey, op, () -> run(registered.handler(), who, args));
+        return idempotency.once(who, idempotencyKey, op, args, () -> run(registered.handler(), who, args));
     }
 
     /**

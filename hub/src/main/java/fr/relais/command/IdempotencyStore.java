@@ -16,26 +16,32 @@ import java.util.function.Supplier;
 /**
  * Remembers the result of each (caller, idempotency key) for a while, so a retried request returns the first
  * result. Features whose writes must never happen twice also put the key in their own unique constraint, inside
- * their transaction; this store answers the retry without running it again. A result can be health data (the
- * messages of a conversation): it is sealed, bound to its caller and key, and deleted with the caller's account.
+ * their transaction; this store answers the retry without running it again. The same key with other arguments
+ * is refused ({@link RequestFingerprints}). A result can be health data (the messages of a conversation): it is
+ * sealed, bound to its caller and key, and deleted with the caller's account.
  */
 public final class IdempotencyStore {
     private final Pool pool;
     private final Sealer sealer;
+    private final RequestFingerprints fingerprints;
 
-    public IdempotencyStore(Pool pool, Sealer sealer) {
+    public IdempotencyStore(Pool pool, Sealer sealer, RequestFingerprints fingerprints) {
         this.pool = pool;
         this.sealer = sealer;
+        this.fingerprints = fingerprints;
     }
 
-    public Future<JsonObject> once(Principal who, String key, String operation, Supplier<Future<JsonObject>> work) {
+    /** Runs {@code work} unless this caller already ran {@code operation} with these {@code args} under {@code key}. */
+    public Future<JsonObject> once(Principal who, String key, String operation, JsonObject args,
+                                   Supplier<Future<JsonObject>> work) {
         if (key.isBlank() || key.length() > 200) {
             return Future.failedFuture(ApiError.invalidField("idempotencyKey", "An idempotency key has 1 to 200 characters."));
         }
-        return stored(who.id(), key, operation).compose(previous -> previous != null
+        byte[] fingerprint = fingerprints.of(who.id(), operation, args);
+        return stored(who.id(), key, operation, fingerprint).compose(previous -> previous != null
                 ? Future.succeededFuture(previous)
-                : work.get().compose(result -> remember(who, key, operation, result)
-                        .compose(v -> stored(who.id(), key, operation))
+                : work.get().compose(result -> remember(who, key, operation, fingerprint, result)
+                        .compose(v -> stored(who.id(), key, operation, fingerprint))
                         .map(winner -> winner == null ? result : winner)));
     }
 
@@ -46,18 +52,22 @@ public final class IdempotencyStore {
                 .map(rows -> rows.rowCount());
     }
 
-    private Future<Void> remember(Principal who, String key, String operation, JsonObject result) {
+    private Future<Void> remember(Principal who, String key, String operation, byte[] fingerprint, JsonObject result) {
         boolean integrator = who.is(Principal.Kind.INTEGRATOR);
         return pool.preparedQuery("""
-                        INSERT INTO idempotency_key (account_id, integrator_id, key, operation, result_sealed, key_id)
-                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""")
+                        INSERT INTO idempotency_key (account_id, integrator_id, key, operation, result_sealed, key_id, request_hmac)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""")
                 .execute(Tuple.of(integrator ? null : who.id(), integrator ? who.id() : null, key, operation,
-                        Buffer.buffer(sealer.seal(result.encode(), context(who.id(), key))), sealer.keyId()))
+                        Buffer.buffer(sealer.seal(result.encode(), context(who.id(), key))), sealer.keyId(),
+                        Buffer.buffer(fingerprint)))
                 .mapEmpty();
     }
 
-    private Future<JsonObject> stored(UUID principal, String key, String operation) {
-        return pool.preparedQuery("SELECT operation, result_sealed, key_id FROM idempotency_key WHERE principal_id = $1 AND key = $2")
+    /** The first result under this key, null if none; a 409 if the key was used for another operation or request. */
+    private Future<JsonObject> stored(UUID principal, String key, String operation, byte[] fingerprint) {
+        return pool.preparedQuery("""
+                        SELECT operation, result_sealed, key_id, request_hmac FROM idempotency_key
+                        WHERE principal_id = $1 AND key = $2""")
                 .execute(Tuple.of(principal, key))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -67,6 +77,8 @@ public final class IdempotencyStore {
                     if (!row.getString("operation").equals(operation)) {
                         throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for another operation.");
                     }
+                    Buffer first = row.getBuffer("request_hmac");
+                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
                     return new JsonObject(sealer.openText(row.getBuffer("result_sealed").getBytes(), row.getString("key_id"),
                             context(principal, key)));
                 });

@@ -12,6 +12,6 @@ import java.util.function.Supplier;
 
 /** What the identity services share. {@code publicBaseUrl} is known only once the listener is bound. */
 public record IdentityContext(Vertx vertx, Pool pool, AuthConfig auth, MasterKey masterKey, PasswordHashing hashing,
-                              EmailOutbox outbox, AuditLog audit, RateLimiter rateLimiter, Clock clock,
+                              EmailOutbox outbox, IdentityEmails emails, AuditLog audit, RateLimiter rateLimiter, Clock clock,
                               Supplier<String> publicBaseUrl) {
 }

@@ -11,6 +11,7 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.identity.policy.EmergencyAccessNotice;
 import fr.relais.identity.policy.EmergencyReasons;
 import fr.relais.identity.policy.ProfessionMatrix;
 import fr.relais.identity.session.Sessions;
@@ -53,8 +54,8 @@ public final class IdentityModule {
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
         this.ctx = ctx;
         var auth = config.auth();
-        this.keys = new SigningKeys(ctx.pool(), ctx.masterKey().box("signing-keys"), auth.accessTokenLifetime(), auth.keyRotation(),
-                ctx.clock());
+        this.keys = new SigningKeys(ctx.vertx(), ctx.pool(), ctx.masterKey().box("signing-keys"),
+                AccessTokens.rules(auth.issuer(), auth.audience()), auth.accessTokenLifetime(), auth.keyRotation(), ctx.clock());
         AccessTokens tokens = new AccessTokens(keys, auth.issuer(), auth.audience(), auth.accessTokenLifetime(),
                 auth.clockSkew(), ctx.clock());
         Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
@@ -67,13 +68,15 @@ public final class IdentityModule {
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.usedIdTokens = new UsedIdTokens(ctx.pool());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
-                provisioning, new ExternalIdentityProviders(http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(), usedIdTokens),
-                keys);
+                provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
+                        usedIdTokens), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
-                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons, config.policy().emergencyAccessDuration(), ctx.clock()));
+                new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
+                        new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),
+                        config.policy().emergencyAccessDuration(), ctx.clock()));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.UUID;
 /**
  * Files an attachment of a patient conversation into that patient's record, through the record's public
  * interface (the record checks, stores and announces it as any deposit; the idempotency key makes filing the
- * same attachment twice create one document).
+ * same attachment twice create one document, and filing it again as something else a 409 {@code already_filed}).
  */
 final class AttachmentFiling {
     private final Pool pool;
@@ -42,7 +42,11 @@ final class AttachmentFiling {
                             .put("contentType", file.contentType())
                             .put("data", Base64.getEncoder().encodeToString(file.content().getBytes()))
                             .put("idempotencyKey", "attachment:" + attachmentId);
-                    return record.deposit(professional, deposit);
+                    return record.deposit(professional, deposit).recover(failure -> Future.failedFuture(
+                            failure instanceof ApiError e && "idempotency_key_reused".equals(e.code())
+                                    ? ApiError.of(409, "already_filed", "This file was already filed into the record, "
+                                            + "with another kind, date or title.")
+                                    : failure));
                 }));
     }
 }

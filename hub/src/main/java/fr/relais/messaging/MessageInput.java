@@ -7,8 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A message as a client sends it: text, files, and an optional idempotency key. */
-record MessageInput(String body, List<AttachmentInput> attachments, String idempotencyKey) {
+/**
+ * A message as a client sends it: text, files, and an optional idempotency key; {@code request} is the JSON as
+ * sent, which a retry under the same key must repeat.
+ */
+record MessageInput(String body, List<AttachmentInput> attachments, String idempotencyKey, JsonObject request) {
 
     static MessageInput parse(JsonObject json, String headerKey, MessagingConfig limits) {
         String body = json.getValue("body") instanceof String b ? b : null;
@@ -35,6 +38,6 @@ record MessageInput(String body, List<AttachmentInput> attachments, String idemp
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw ApiError.invalidField("idempotencyKey", "An idempotency key has 1 to 200 characters.");
         }
-        return new MessageInput(body, List.copyOf(attachments), key);
+        return new MessageInput(body, List.copyOf(attachments), key, json);
     }
 }

@@ -2,6 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.audit.AuditLog;
 import fr.relais.command.CommandRegistry;
+import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.identity.account.AccountErasure;
 import fr.relais.error.ApiError;
@@ -38,7 +39,7 @@ public final class MessagingModule {
         this.pool = pool;
         this.config = config;
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
-        this.service = new MessagingService(streams, crypto, config, audit);
+        this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey));
         this.queries = new MessagingQueries(pool, crypto);
         this.routes = new MessagingRoutes(service, queries, config,
                 new AttachmentFiling(pool, queries, new fr.relais.record.RecordClient(vertx)));

@@ -2,6 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
+import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
@@ -38,12 +39,14 @@ public final class MessagingService {
     private final Sealer crypto;
     private final MessagingConfig limits;
     private final AuditLog audit;
+    private final RequestFingerprints fingerprints;
 
-    MessagingService(Streams streams, Sealer crypto, MessagingConfig limits, AuditLog audit) {
+    MessagingService(Streams streams, Sealer crypto, MessagingConfig limits, AuditLog audit, RequestFingerprints fingerprints) {
         this.streams = streams;
         this.crypto = crypto;
         this.limits = limits;
         this.audit = audit;
+        this.fingerprints = fingerprints;
     }
 
     public Future<Sent> startConversation(Principal who, JsonObject body, String headerKey) {
@@ -63,29 +66,30 @@ public final class MessagingService {
             throw ApiError.invalidField("message", "A conversation starts with a message.");
         }
         MessageInput input = MessageInput.parse(first, headerKey, limits);
-        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> {
+        byte[] fingerprint = fingerprints.of(who.id(), "conversation.start", body);
+        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint).compose(previous -> {
             if (previous != null) {
                 return Future.succeededFuture(new Sent(previous, true));
             }
             return tx.sql().preparedQuery("SELECT id, kind, display_name FROM account WHERE id = ANY($1)")
                     .execute(Tuple.of(others.toArray(UUID[]::new)))
                     .compose(rows -> checkedRecipients(tx.sql(), who.id(), others, rows))
-                    .compose(patient -> createConversation(tx, who, subject, others, patient, input));
+                    .compose(patient -> createConversation(tx, who, subject, others, patient, input, fingerprint));
         }));
     }
 
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
+        byte[] fingerprint = fingerprints.of(who.id(), "message.send", input.request().copy()
+                .put("conversationId", conversationId.toString()));
         // the participant check comes first: a retry by someone cut off since is refused like any other send
         return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation ->
-                replayOf(tx.sql(), who.id(), input.idempotencyKey()).compose(previous -> previous == null
-                        ? sendNew(tx, who, conversationId, conversation, input)
-                        : conversationId.toString().equals(previous.getString("conversationId"))
-                                ? Future.succeededFuture(new Sent(previous, true))
-                                : Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
-                                        "This idempotency key was used for a message in another conversation.")))));
+                replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint).compose(previous -> previous == null
+                        ? sendNew(tx, who, conversationId, conversation, input, fingerprint)
+                        : Future.succeededFuture(new Sent(previous, true)))));
     }
 
-    private Future<Sent> sendNew(StreamTransaction tx, Principal who, UUID conversationId, Row conversation, MessageInput input) {
+    private Future<Sent> sendNew(StreamTransaction tx, Principal who, UUID conversationId, Row conversation, MessageInput input,
+                                 byte[] fingerprint) {
         if ("closed".equals(conversation.getString("state"))) {
             return Future.failedFuture(ApiError.of(409, "conversation_closed",
                     "This conversation was closed by the professional; no message can be added."));
@@ -95,7 +99,7 @@ public final class MessagingService {
                         ? Future.<Void>succeededFuture()
                         : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(), "message.send", "success")
                                 .patient(patient).detail("conversation", conversationId.toString())))
-                .compose(v -> insertMessage(tx, conversationId, who.id(), input)).map(message -> new Sent(message, false));
+                .compose(v -> insertMessage(tx, conversationId, who.id(), input, fingerprint)).map(message -> new Sent(message, false));
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {
@@ -138,13 +142,24 @@ public final class MessagingService {
         }));
     }
 
-    private Future<JsonObject> replayOf(SqlConnection sql, UUID sender, String key) {
+    /** The message this sender already sent with {@code key}, or null; a 409 if that was another request. */
+    private Future<JsonObject> replayOf(SqlConnection sql, UUID sender, String key, byte[] fingerprint) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
-        return sql.preparedQuery("SELECT id, conversation_id, seq, created_at FROM message WHERE sender_id = $1 AND idempotency_key = $2")
+        return sql.preparedQuery("""
+                        SELECT id, conversation_id, seq, created_at, request_hmac FROM message
+                        WHERE sender_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(sender, key))
-                .map(rows -> rows.size() == 0 ? null : summary(rows.iterator().next(), sender));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    Buffer first = row.getBuffer("request_hmac");
+                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
+                    return summary(row, sender);
+                });
     }
 
     private Set<UUID> participants(JsonObject body, UUID creator) {
@@ -209,7 +224,7 @@ public final class MessagingService {
     }
 
     private Future<Sent> createConversation(StreamTransaction tx, Principal creator, String subject, Set<UUID> others,
-                                            UUID patient, MessageInput input) {
+                                            UUID patient, MessageInput input, byte[] fingerprint) {
         UUID id = UUID.randomUUID();
         List<UUID> everyone = new ArrayList<>();
         everyone.add(creator.id());
@@ -228,11 +243,12 @@ public final class MessagingService {
                 .compose(v -> appendToAll(tx, everyone, "conversation.created", recipient -> new JsonObject()
                         .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
                         .put("withPatient", patient != null)))
-                .compose(v -> insertMessage(tx, id, creator.id(), input))
+                .compose(v -> insertMessage(tx, id, creator.id(), input, fingerprint))
                 .map(message -> new Sent(message.put("conversationId", id.toString()), false));
     }
 
-    private Future<JsonObject> insertMessage(StreamTransaction tx, UUID conversationId, UUID sender, MessageInput input) {
+    private Future<JsonObject> insertMessage(StreamTransaction tx, UUID conversationId, UUID sender, MessageInput input,
+                                             byte[] fingerprint) {
         UUID messageId = UUID.randomUUID();
         return tx.sql().preparedQuery("""
                         UPDATE conversation SET message_count = message_count + 1, last_activity_at = now()
@@ -241,11 +257,12 @@ public final class MessagingService {
                 .compose(rows -> {
                     long seq = rows.iterator().next().getLong("message_count");
                     return tx.sql().preparedQuery("""
-                                    INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id, idempotency_key)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, conversation_id, seq, created_at""")
+                                    INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id, idempotency_key,
+                                                         request_hmac)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, conversation_id, seq, created_at""")
                             .execute(Tuple.of(messageId, conversationId, seq, sender,
                                     Buffer.buffer(crypto.seal(input.body(), "message:" + messageId)), crypto.keyId(),
-                                    input.idempotencyKey()))
+                                    input.idempotencyKey(), input.idempotencyKey() == null ? null : Buffer.buffer(fingerprint)))
                             .compose(inserted -> insertAttachments(tx.sql(), conversationId, messageId, input.attachments())
                                     .map(attachments -> summary(inserted.iterator().next(), sender).put("attachments", attachments)))
                             .compose(message -> tx.sql().preparedQuery("""

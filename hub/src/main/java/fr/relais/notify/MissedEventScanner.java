@@ -34,17 +34,20 @@ final class MissedEventScanner {
 
     private final Pool pool;
     private final EmailOutbox outbox;
+    private final DigestEmails digests;
     private final NotificationSettings settings;
     private final NotifyConfig config;
     private final Clock clock;
     private final BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks;
     private final java.util.function.Supplier<String> loginUrl;
 
-    MissedEventScanner(Pool pool, EmailOutbox outbox, NotificationSettings settings, NotifyConfig config, Clock clock,
+    MissedEventScanner(Pool pool, EmailOutbox outbox, DigestEmails digests, NotificationSettings settings,
+                       NotifyConfig config, Clock clock,
                        BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks,
                        java.util.function.Supplier<String> loginUrl) {
         this.pool = pool;
         this.outbox = outbox;
+        this.digests = digests;
         this.settings = settings;
         this.config = config;
         this.clock = clock;
@@ -102,7 +105,7 @@ final class MissedEventScanner {
                     long covered = upTo;
                     Future<Boolean> queued = counts.isEmpty() ? Future.succeededFuture(false)
                             : outbox.enqueue(tx, "digest:" + account + ":" + covered, account, "digest", EmailOutbox.NOTIFICATION,
-                                    DigestEmails.render(row.getString("email"), prefs.locale(), new LinkedHashMap<>(counts),
+                                    digests.render(row.getString("email"), prefs.locale(), new LinkedHashMap<>(counts),
                                             loginUrl.get(), unsubscribeLinks.apply(account, counts)),
                                     covered, notBefore(now, prefs.quietHours()));
                     return queued.compose(added -> tx.preparedQuery("""

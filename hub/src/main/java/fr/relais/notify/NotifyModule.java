@@ -5,7 +5,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
 import fr.relais.identity.Principal;
 import fr.relais.mail.EmailOutbox;
-import fr.relais.mail.Html;
+import fr.relais.mail.MailTemplates;
 import fr.relais.secrets.MasterKey;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * preferences and quiet hours, and the signed unsubscribe links.
  */
 public final class NotifyModule {
+    /** The HTML pages of this module, written from templates like the emails. */
+    public static final java.util.List<String> PAGES = java.util.List.of("unsubscribed");
     private static final Logger log = LoggerFactory.getLogger(NotifyModule.class);
 
     private final Vertx vertx;
@@ -42,10 +44,11 @@ public final class NotifyModule {
     private final NotifyConfig config;
     private final Supplier<String> publicBaseUrl;
     private final Clock clock;
+    private final MailTemplates templates;
     private long timer = -1;
 
-    public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MasterKey masterKey, NotifyConfig config, Clock clock,
-                        Supplier<String> publicBaseUrl) {
+    public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
+                        NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
         this.pool = pool;
         this.outbox = outbox;
@@ -53,9 +56,10 @@ public final class NotifyModule {
         this.config = config;
         this.publicBaseUrl = publicBaseUrl;
         this.clock = clock;
+        this.templates = templates;
         this.settings = new NotificationSettings(pool, config);
-        this.scanner = new MissedEventScanner(pool, outbox, settings, config, clock, this::unsubscribeLinks,
-                () -> publicBaseUrl.get() + "/");
+        this.scanner = new MissedEventScanner(pool, outbox, new DigestEmails(templates), settings, config, clock,
+                this::unsubscribeLinks, () -> publicBaseUrl.get() + "/");
     }
 
     public void start() {
@@ -145,11 +149,11 @@ public final class NotifyModule {
         if (!MessageDigest.isEqual(expected, given)) {
             throw ApiError.notFound("not_found", "This link is not valid.");
         }
-        settings.setMode(UUID.fromString(account), category, "live")
-                .onSuccess(v -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                        .end("<!doctype html><meta charset=utf-8><title>Relais</title><p>C'est noté : vous ne recevrez plus "
-                                + "d'email pour « " + Html.escape(category.wireName()) + " ». Vous pouvez changer d'avis dans vos "
-                                + "préférences.</p>"))
+        UUID person = UUID.fromString(account);
+        settings.setMode(person, category, "live")
+                .compose(v -> settings.of(pool, person))
+                .onSuccess(chosen -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                        .end(templates.page("unsubscribed", chosen.locale(), Map.of("category", category.wireName()))))
                 .onFailure(rc::fail);
     }
 

@@ -1,6 +1,7 @@
 package fr.relais.record;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.command.RequestFingerprints;
 import fr.relais.config.RecordConfig;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.secrets.MasterKey;
@@ -21,7 +22,7 @@ public final class RecordModule {
                         RecordConfig config, Clock clock) {
         this.vertx = vertx;
         this.service = new RecordService(streams, policy, audit, new Sealer(masterKey, "documents", config.keyId()),
-                new DatabaseDocumentStorage(), config.maxDocumentSize(), clock);
+                new DatabaseDocumentStorage(), config.maxDocumentSize(), clock, new RequestFingerprints(masterKey));
         this.routes = new RecordRoutes(new RecordClient(vertx));
     }
 

@@ -2,6 +2,7 @@ package fr.relais.record;
 
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
+import fr.relais.command.RequestFingerprints;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Principal;
 import fr.relais.identity.policy.AccessPolicy;
@@ -39,9 +40,10 @@ final class RecordService {
     private final DocumentStorage storage;
     private final int maxDocumentSize;
     private final Clock clock;
+    private final RequestFingerprints fingerprints;
 
     RecordService(Streams streams, AccessPolicy policy, AuditLog audit, Sealer sealer, DocumentStorage storage,
-                  int maxDocumentSize, Clock clock) {
+                  int maxDocumentSize, Clock clock, RequestFingerprints fingerprints) {
         this.streams = streams;
         this.policy = policy;
         this.audit = audit;
@@ -49,6 +51,7 @@ final class RecordService {
         this.storage = storage;
         this.maxDocumentSize = maxDocumentSize;
         this.clock = clock;
+        this.fingerprints = fingerprints;
     }
 
     Map<String, fr.relais.service.ServiceEndpoint.Action> actions() {
@@ -61,10 +64,11 @@ final class RecordService {
             return Future.failedFuture(ApiError.of(403, "forbidden", "Depositing documents needs documents:write."));
         }
         DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
+        byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", args);
         // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
         return streams.withTransaction(tx -> patientFor(tx.sql(), who, args).compose(patient ->
-                replayed(tx.sql(), who.id(), request.idempotencyKey(), patient).compose(previous -> previous == null
-                        ? insert(tx, who, patient, request, null)
+                replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
+                        ? insert(tx, who, patient, request, null, fingerprint)
                         : Future.succeededFuture(previous.put("replayed", true)))));
     }
 
@@ -169,16 +173,18 @@ final class RecordService {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : insert(tx, who, row.getUUID("patient_id"), request, id));
+                            : insert(tx, who, row.getUUID("patient_id"), request, id, null));
         }));
     }
 
-    private Future<JsonObject> insert(StreamTransaction tx, Principal who, UUID patient, DepositRequest request, UUID replaces) {
+    /** {@code fingerprint}: of the request, kept with its idempotency key (null without a key). */
+    private Future<JsonObject> insert(StreamTransaction tx, Principal who, UUID patient, DepositRequest request, UUID replaces,
+                                      byte[] fingerprint) {
         UUID id = UUID.randomUUID();
         return authorName(tx.sql(), who).compose(name -> tx.sql().preparedQuery("""
                         INSERT INTO document (id, patient_id, kind, title_sealed, care_date, author_id, author_kind, author_name,
-                                              format, size, sha256, key_id, replaces_id, idempotency_key)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                              format, size, sha256, key_id, replaces_id, idempotency_key, request_hmac)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                         RETURNING id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
                                   hidden, replaces_id, created_at""")
                 .execute(Tuple.tuple().addUUID(id).addUUID(patient).addString(request.kind().wireName())
@@ -186,7 +192,8 @@ final class RecordService {
                         .addLocalDate(request.careDate()).addUUID(who.id()).addString(who.kind().wireName()).addString(name)
                         .addString(request.format()).addInteger(request.content().length)
                         .addBuffer(Buffer.buffer(sha256(request.content()))).addString(sealer.keyId())
-                        .addUUID(replaces).addString(request.idempotencyKey())))
+                        .addUUID(replaces).addString(request.idempotencyKey())
+                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint))))
                 .compose(rows -> storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id))
                         .map(v -> describe(rows.iterator().next())))
                 .compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
@@ -218,23 +225,28 @@ final class RecordService {
                 ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 
-    /** The document this author already deposited with {@code key}, if any; a key reused for another patient is a 409. */
-    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key, UUID patient) {
+    /** The document this author already deposited with {@code key}, if any; a key reused for another request is a 409. */
+    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key, UUID patient, byte[] fingerprint) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
         return sql.preparedQuery("""
                         SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
-                               hidden, replaces_id, created_at FROM document WHERE author_id = $1 AND idempotency_key = $2""")
+                               hidden, replaces_id, created_at, request_hmac FROM document
+                        WHERE author_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(author, key))
                 .compose(rows -> {
                     if (rows.size() == 0) {
                         return Future.succeededFuture(null);
                     }
                     Row row = rows.iterator().next();
-                    return patient.equals(row.getUUID("patient_id")) ? Future.succeededFuture(describe(row))
-                            : Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
-                                    "This idempotency key was used for a document in another patient's record."));
+                    if (!patient.equals(row.getUUID("patient_id"))) {
+                        return Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
+                                "This idempotency key was used for a document in another patient's record."));
+                    }
+                    Buffer first = row.getBuffer("request_hmac");
+                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
+                    return Future.succeededFuture(describe(row));
                 });
     }
 

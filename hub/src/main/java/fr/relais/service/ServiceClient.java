@@ -12,7 +12,9 @@ import java.time.Duration;
 /**
  * Calls a feature verticle over the event bus: {@code {action, principal, args}} in, a JSON object out. A refusal
  * comes back as the feature's ApiError (status, code, detail), so callers cannot tell a remote service from a
- * local one. The verticle may run on this node or, with a clustered event bus, on another.
+ * local one. Every node runs every feature verticle, so a call stays on its node even with a clustered event bus:
+ * a node killed without notice keeps its registrations in the cluster until the others notice it is gone, and a
+ * call sent there meanwhile would hang until its timeout (CrashBeforeAnswerTest retries a deposit on a survivor).
  */
 public final class ServiceClient {
     private final Vertx vertx;
@@ -22,7 +24,7 @@ public final class ServiceClient {
     public ServiceClient(Vertx vertx, String address, Duration timeout) {
         this.vertx = vertx;
         this.address = address;
-        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
     }
 
     public Future<JsonObject> call(String action, Principal who, JsonObject args) {

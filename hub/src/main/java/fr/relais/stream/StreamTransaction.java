@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +46,8 @@ public final class StreamTransaction {
      * order and a rolled-back append leaves no gap.
      */
     public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        // PostgreSQL keeps microseconds: the time sent live must be the one replayed later, to the same digit
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         return sql.preparedQuery("""
                         INSERT INTO stream (recipient_id, epoch, head) VALUES ($1, $2, 1)
                         ON CONFLICT (recipient_id) DO UPDATE SET head = stream.head + 1

@@ -42,7 +42,9 @@ public final class Streams {
      * Runs {@code work} in a transaction; the events it appended are published once it has committed. A
      * transaction that PostgreSQL aborts as a deadlock victim or a serialization failure rolled back entirely,
      * so {@code work} runs again in a new one (at most {@value #ATTEMPTS} times): {@code work} must only write
-     * through the transaction it is given.
+     * through the transaction it is given. So does one that lost the race for an idempotency key (a unique index
+     * named {@code *_idempotency}) to the same request sent at the same moment: run again, it finds the
+     * winner's result, as a later retry would.
      */
     public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
         return attempt(work, 1);
@@ -54,12 +56,17 @@ public final class Streams {
             StreamTransaction tx = new StreamTransaction(sql, clock);
             return work.apply(tx).onSuccess(result -> committed.addAll(tx.appended()));
         }).onSuccess(result -> publish(committed)).recover(failure -> {
-            if (attempt < ATTEMPTS && failure instanceof io.vertx.pgclient.PgException pg && RETRYABLE.contains(pg.getSqlState())) {
+            if (attempt < ATTEMPTS && runAgain(failure)) {
                 retries.incrementAndGet();
                 return attempt(work, attempt + 1);
             }
             return Future.failedFuture(failure);
         });
+    }
+
+    private static boolean runAgain(Throwable failure) {
+        return failure instanceof io.vertx.pgclient.PgException pg && (RETRYABLE.contains(pg.getSqlState())
+                || "23505".equals(pg.getSqlState()) && pg.getConstraint() != null && pg.getConstraint().endsWith("_idempotency"));
     }
 
     /** How many transactions were run again after a deadlock or a serialization failure. */

@@ -6,18 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People;
 import fr.relais.testing.TestHub;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
-import java.util.Base64;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,70 +16,59 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Professionals logging in with an external OpenID Connect provider whose JWKS this test serves. */
 @ClockSensitive
 class OidcLoginTest {
-    private static final String ISSUER = "https://psc.example.test/realms/esante";
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Vertx providerVertx = Vertx.vertx();
-    private static final AtomicReference<KeyPair> providerKey = new AtomicReference<>(rsa());
-    private static final AtomicReference<String> providerKid = new AtomicReference<>("k1");
-    private static final HttpServer jwksServer = providerVertx.createHttpServer()
-            .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(jwks().encode()))
-            .listen(0, "127.0.0.1").await();
+    private static final FakeIdentityProvider provider = new FakeIdentityProvider("https://psc.example.test/realms/esante");
 
     @RegisterExtension
-    static final TestHub hub = TestHub.create()
-            .with("auth.oidc.issuers.psc.issuer", ISSUER)
-            .with("auth.oidc.issuers.psc.jwksUrl", "http://127.0.0.1:" + jwksServer.actualPort() + "/certs")
-            .with("auth.oidc.issuers.psc.audience", "relais")
-            .with("auth.oidc.issuers.psc.rppsClaim", "SubjectNameID");
+    static final TestHub hub = provider.trustedBy(TestHub.create(), "psc");
 
     @AfterAll
     static void stopProvider() {
-        providerVertx.close().await();
+        provider.close();
     }
 
     @Test
     void aValidIdTokenLogsTheProfessionalIn() {
         String rpps = registeredProfessional();
-        Response login = oidc(idToken(claims(rpps)));
+        Response login = oidc(provider.rs256(claims(rpps)));
         assertEquals(200, login.status(), login.body());
         assertEquals("professional", login.json().getJsonObject("account").getString("kind"));
         Response me = hub.http().send("GET", "/api/v1/me",
-                java.util.Map.of("Authorization", "Bearer " + login.json().getString("accessToken")));
+                Map.of("Authorization", "Bearer " + login.json().getString("accessToken")));
         assertEquals(rpps, me.json().getString("rpps"));
     }
 
     @Test
     void anIdTokenLogsInOnceAndIsRefusedWhenReplayed() {
         String rpps = registeredProfessional();
-        String token = idToken(claims(rpps));
+        String token = provider.rs256(claims(rpps));
         assertEquals(200, oidc(token).status());
         assertRefused(token, "token_replayed");
 
         JsonObject withId = claims(rpps).put("jti", "psc-" + rpps);
-        assertEquals(200, oidc(idToken(withId)).status());
-        assertRefused(idToken(withId.put("iat", withId.getLong("iat") + 1)), "token_replayed");
+        assertEquals(200, oidc(provider.rs256(withId)).status());
+        assertRefused(provider.rs256(withId.put("iat", withId.getLong("iat") + 1)), "token_replayed");
     }
 
     @Test
     void wrongAudienceExpiredUntrustedIssuerUnknownRppsAndBadSignatureAreRefused() {
         String rpps = registeredProfessional();
-        assertRefused(idToken(claims(rpps).put("aud", "another-app")), "external_token_invalid");
-        assertRefused(idToken(claims(rpps).put("exp", hub.clock().instant().minusSeconds(600).getEpochSecond())), "external_token_invalid");
-        assertRefused(idToken(claims(rpps).put("iss", "https://evil.example")), "external_token_invalid");
-        assertRefused(idToken(claims("10000000000")), "unknown_professional");
-        String good = idToken(claims(rpps));
+        assertRefused(provider.rs256(claims(rpps).put("aud", "another-app")), "external_token_invalid");
+        assertRefused(provider.rs256(claims(rpps).put("exp", hub.clock().instant().minusSeconds(600).getEpochSecond())),
+                "external_token_invalid");
+        assertRefused(provider.rs256(claims(rpps).put("iss", "https://evil.example")), "external_token_invalid");
+        assertRefused(provider.rs256(claims("10000000000")), "unknown_professional");
+        String good = provider.rs256(claims(rpps));
         assertRefused(good.substring(0, good.length() - 4) + "AAAA", "external_token_invalid");
     }
 
     @Test
     void aProviderKeyRotationIsPickedUpFromTheJwks() {
         String rpps = registeredProfessional();
-        assertEquals(200, oidc(idToken(claims(rpps))).status());
-        providerKey.set(rsa());
-        providerKid.set("k" + System.nanoTime());
+        assertEquals(200, oidc(provider.rs256(claims(rpps))).status());
+        provider.rotate();
         // the hub refetches a provider's keys on an unknown kid, but at most every few seconds
-        hub.clock().advance(java.time.Duration.ofSeconds(6));
-        Response afterRotation = oidc(idToken(claims(rpps)));
+        hub.clock().advance(Duration.ofSeconds(6));
+        Response afterRotation = oidc(provider.rs256(claims(rpps)));
         assertEquals(200, afterRotation.status(), "an unknown kid makes the hub fetch the JWKS again: " + afterRotation.body());
     }
 
@@ -100,9 +80,7 @@ class OidcLoginTest {
     }
 
     private static JsonObject claims(String rpps) {
-        long now = hub.clock().instant().getEpochSecond();
-        return new JsonObject().put("iss", ISSUER).put("aud", "relais").put("sub", "f:550dc1c8:" + rpps)
-                .put("SubjectNameID", rpps).put("iat", now).put("exp", now + 300);
+        return provider.claims(rpps, hub.clock().instant());
     }
 
     private static Response oidc(String idToken) {
@@ -113,41 +91,5 @@ class OidcLoginTest {
         Response response = oidc(idToken);
         assertEquals(401, response.status(), response.body());
         assertEquals(code, response.json().getString("code"));
-    }
-
-    private static String idToken(JsonObject claims) {
-        try {
-            String input = B64.encodeToString(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", providerKid.get())
-                    .encode().getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
-            Signature signer = Signature.getInstance("SHA256withRSA");
-            signer.initSign(providerKey.get().getPrivate());
-            signer.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + B64.encodeToString(signer.sign());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonObject jwks() {
-        RSAPublicKey key = (RSAPublicKey) providerKey.get().getPublic();
-        return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "RSA").put("alg", "RS256")
-                .put("use", "sig").put("kid", providerKid.get())
-                .put("n", B64.encodeToString(unsigned(key.getModulus())))
-                .put("e", B64.encodeToString(unsigned(key.getPublicExponent())))));
-    }
-
-    private static byte[] unsigned(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

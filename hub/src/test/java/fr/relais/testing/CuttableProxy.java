@@ -9,14 +9,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP relay in front of a hub, to cut the network under a browser: {@link #cut()} drops every connection and
- * refuses new ones until {@link #restore()}.
+ * refuses new ones until {@link #restore()}. {@link #swallowAnswers()} lets requests through but no answer back:
+ * the client of a node that dies after its write and before its answer.
  */
 public final class CuttableProxy implements AutoCloseable {
     private static final Vertx VERTX = Vertx.vertx();
 
     private final NetServer server;
     private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.List<Long> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean swallowing;
 
     private CuttableProxy(NetServer server) {
         this.server = server;
@@ -38,7 +41,13 @@ public final class CuttableProxy implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** When each connection came ({@link System#nanoTime()}), refused ones included: how often a client tries. */
+    public java.util.List<Long> connectionTimes() {
+        return java.util.List.copyOf(attempts);
+    }
+
     private void relay(NetSocket client, int port) {
+        attempts.add(System.nanoTime());
         if (cut) {
             client.close();
             return;
@@ -48,7 +57,11 @@ public final class CuttableProxy implements AutoCloseable {
             open.add(client);
             open.add(upstream);
             client.handler(upstream::write);
-            upstream.handler(client::write);
+            upstream.handler(bytes -> {
+                if (!swallowing) {
+                    client.write(bytes);
+                }
+            });
             client.closeHandler(v -> upstream.close());
             upstream.closeHandler(v -> client.close());
             client.resume();
@@ -59,6 +72,11 @@ public final class CuttableProxy implements AutoCloseable {
         cut = true;
         open.forEach(NetSocket::close);
         open.clear();
+    }
+
+    /** From now on, what the hub sends back is dropped; what clients send still reaches it. */
+    public void swallowAnswers() {
+        swallowing = true;
     }
 
     public void restore() {

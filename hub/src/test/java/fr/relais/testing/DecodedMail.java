@@ -33,6 +33,36 @@ public final class DecodedMail {
         return out.toString();
     }
 
+    /** The decoded body of the first part of {@code mimeType} ({@code text/plain}, {@code text/html}), however deep. */
+    public static String part(MimeMessage message, String mimeType) {
+        try {
+            String found = find(message, mimeType);
+            if (found == null) {
+                throw new AssertionError("no " + mimeType + " part in an email with parts: " + text(message));
+            }
+            return found;
+        } catch (MessagingException e) {
+            throw new IllegalStateException("cannot read an email: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String find(Part part, String mimeType) throws MessagingException, IOException {
+        if (part.isMimeType(mimeType) && part.getContent() instanceof String body) {
+            return body;
+        }
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String found = find(multipart.getBodyPart(i), mimeType);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     private static void append(Part part, StringBuilder out) throws MessagingException, IOException {
         for (Enumeration<Header> headers = part.getAllHeaders(); headers.hasMoreElements(); ) {
             Header header = headers.nextElement();

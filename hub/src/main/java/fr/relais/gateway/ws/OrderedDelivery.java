@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The events of one subscribed socket, each exactly once and in offset order: a live event is written when it
  * extends what was delivered, a gap is read back from the database first, duplicates are dropped. A
  * subscription from a cursor replays what was missed (in pages, waiting for the client to drain between them)
- * and then says {@code subscribed}. Confined to the socket's event loop, like its {@link Connection}.
+ * and then says {@code subscribed}. Events it must read back but that the trimmer removed first are never
+ * skipped silently: the socket is closed with {@link CloseCodes#STREAM_RESET}. Confined to the socket's event loop,
+ * like its {@link Connection}.
  */
 final class OrderedDelivery {
     private static final Logger log = LoggerFactory.getLogger(OrderedDelivery.class);
@@ -131,10 +133,9 @@ final class OrderedDelivery {
         catchingUp = true;
         ctx.streams().replay(recipient, delivered, target, ctx.config().replayPageSize())
                 .onSuccess(events -> {
-                    if (connection.isClosed()) {
+                    if (connection.isClosed() || !writePage(events)) {
                         return;
                     }
-                    writePage(events, target);
                     if (delivered < target) {
                         afterDrain(() -> catchUp(target));
                     } else {
@@ -150,17 +151,32 @@ final class OrderedDelivery {
                 });
     }
 
-    private void writePage(List<StreamEvent> events, long target) {
-        if (events.isEmpty()) {
-            log.warn("stream of {} has no events in ({}, {}]: skipping ahead", recipient, delivered, target);
-            delivered = target;
-            return;
-        }
+    /**
+     * Writes a page read back from the database. Offsets have no gaps, so a page that does not go on from
+     * {@code delivered} (empty, or starting later) means the trimmer removed events this socket had not received
+     * yet: the client is told and the socket closed (it resubscribes with its cursor and learns {@code recovered:
+     * false}), rather than skipping them silently or asking the database again for rows that are gone.
+     */
+    private boolean writePage(List<StreamEvent> events) {
         for (StreamEvent event : events) {
-            if (event.offset() == delivered + 1) {
-                write(event.toFrame(), event.offset(), event.type());
+            if (event.offset() != delivered + 1) {
+                break;
             }
+            write(event.toFrame(), event.offset(), event.type());
         }
+        if (events.isEmpty() || delivered != events.get(events.size() - 1).offset()) {
+            eventsTrimmed();
+            return false;
+        }
+        return true;
+    }
+
+    private void eventsTrimmed() {
+        log.info("events after offset {} were trimmed before this socket received them: closing it with {}", delivered,
+                CloseCodes.STREAM_RESET);
+        connection.send(Frames.error(null, "events_trimmed", "Events you had not received yet were removed from the history "
+                + "(retention); subscribe again with your cursor and reload by REST."));
+        connection.close(CloseCodes.STREAM_RESET, "events trimmed");
     }
 
     /** Replays wait for the client to read what was written before the next page, within the idle timeout. */

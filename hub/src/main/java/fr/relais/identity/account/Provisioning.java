@@ -3,7 +3,6 @@ package fr.relais.identity.account;
 import fr.relais.audit.AuditEvent;
 import fr.relais.error.ApiError;
 import fr.relais.identity.IdentityContext;
-import fr.relais.identity.IdentityEmails;
 import fr.relais.identity.Ins;
 import fr.relais.identity.Principal;
 import fr.relais.identity.Profession;
@@ -130,7 +129,7 @@ public final class Provisioning {
         return ctx.pool().withTransaction(tx -> ctx.outbox().enqueue(tx, "activation:" + created.account().id() + ":"
                                 + java.util.HexFormat.of().formatHex(Tokens.sha256(created.activationCode())).substring(0, 16),
                         created.account().id(), "security", fr.relais.mail.EmailOutbox.SECURITY,
-                        IdentityEmails.activation(created.account().email(), created.account().displayName(), link,
+                        ctx.emails().activation(created.account().email(), created.account().displayName(), link,
                                 created.activationCode(), ctx.auth().activationLifetime()), null, ctx.clock().instant()))
                 .onSuccess(v -> ctx.outbox().kick())
                 .mapEmpty();

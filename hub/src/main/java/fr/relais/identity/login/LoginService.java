@@ -3,7 +3,6 @@ package fr.relais.identity.login;
 import fr.relais.audit.AuditEvent;
 import fr.relais.error.ApiError;
 import fr.relais.identity.IdentityContext;
-import fr.relais.identity.IdentityEmails;
 import fr.relais.identity.Principal;
 import fr.relais.identity.Tokens;
 import fr.relais.identity.account.Account;
@@ -147,7 +146,7 @@ public final class LoginService {
                                 "INSERT INTO login_challenge (id, account_id, code_hash, expires_at) VALUES ($1, $2, $3, $4)")
                         .execute(Tuple.of(id, account.id(), Buffer.buffer(codeHash(id, code)), expires))
                         .compose(v -> ctx.outbox().enqueue(tx, "login-code:" + id, account.id(), "security", EmailOutbox.SECURITY,
-                                IdentityEmails.loginCode(account.email(), code, ctx.auth().otpLifetime()), null, ctx.clock().instant()))
+                                ctx.emails().loginCode(account.email(), code, ctx.auth().otpLifetime()), null, ctx.clock().instant()))
                         .compose(v -> ctx.audit().append(tx, AuditEvent.of("account", account.id().toString(), "login.password",
                                 "success").from(ip))))
                 .onSuccess(v -> ctx.outbox().kick())

@@ -3,39 +3,40 @@ package fr.relais.identity.oidc;
 import fr.relais.config.AuthConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Tokens;
-import fr.relais.identity.token.Jwk;
-import fr.relais.identity.token.Jws;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.impl.jose.JWT;
+import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.client.WebClient;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks ID tokens from configured OpenID Connect providers (such as Pro Santé Connect) and returns the RPPS
- * number they assert. Each provider's keys come from its JWKS URL, cached; a token naming an unknown {@code kid}
- * makes the cache refresh (at most every few seconds per provider). Issuer, audience, expiry and not-before are
- * checked; only RS256 and ES256 signatures are accepted; a token is accepted once ({@link UsedIdTokens}). The client
- * obtains the token from the provider itself, so no nonce of ours is in it: a {@code nonce} claim is not checked.
+ * number they assert. Vert.x Auth JWT verifies the signature with the provider's keys ({@link ProviderKeys}) and
+ * checks the issuer and audience; expiry and not-before are checked here against the hub's clock, with
+ * {@code auth.clockSkew}. A token naming an unknown {@code kid} makes the keys be fetched again (at most every few
+ * seconds per provider). A token is accepted once ({@link UsedIdTokens}). The client obtains the token from the
+ * provider itself, so no nonce of ours is in it: a {@code nonce} claim is not checked.
  */
 public final class ExternalIdentityProviders {
     private static final Logger log = LoggerFactory.getLogger(ExternalIdentityProviders.class);
     private static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(5);
 
-    private record Keys(Map<String, PublicKey> byKid, Instant fetchedAt) {
+    private record Keys(JWTAuth jwt, Instant fetchedAt) {
     }
 
+    private final Vertx vertx;
     private final WebClient http;
     private final List<AuthConfig.OidcIssuer> issuers;
     private final Duration clockSkew;
@@ -43,8 +44,9 @@ public final class ExternalIdentityProviders {
     private final UsedIdTokens used;
     private final Map<String, Keys> cache = new ConcurrentHashMap<>();
 
-    public ExternalIdentityProviders(WebClient http, List<AuthConfig.OidcIssuer> issuers, Duration clockSkew, Clock clock,
-                                     UsedIdTokens used) {
+    public ExternalIdentityProviders(Vertx vertx, WebClient http, List<AuthConfig.OidcIssuer> issuers, Duration clockSkew,
+                                     Clock clock, UsedIdTokens used) {
+        this.vertx = vertx;
         this.http = http;
         this.issuers = issuers;
         this.clockSkew = clockSkew;
@@ -57,41 +59,57 @@ public final class ExternalIdentityProviders {
      * or {@code token_replayed} otherwise.
      */
     public Future<String> rppsOf(String idToken) {
-        Jws jws = Jws.parse(idToken).orElse(null);
-        if (jws == null) {
+        AuthConfig.OidcIssuer issuer;
+        try {
+            // unverified: it only says whose keys to verify with, and the verification checks the issuer again
+            Object iss = JWT.parse(idToken).getJsonObject("payload").getValue("iss");
+            issuer = issuers.stream().filter(i -> i.issuer().equals(iss)).findFirst().orElse(null);
+        } catch (RuntimeException e) {
             return Future.failedFuture(invalid("The identity token is not a signed JWT."));
         }
-        Object iss = jws.payload().getValue("iss");
-        AuthConfig.OidcIssuer issuer = issuers.stream().filter(i -> i.issuer().equals(iss)).findFirst().orElse(null);
         if (issuer == null) {
             return Future.failedFuture(invalid("The identity token comes from an issuer that is not trusted here."));
         }
-        if (!List.of("RS256", "ES256").contains(jws.algorithm())) {
-            return Future.failedFuture(invalid("The identity token's algorithm is not accepted."));
-        }
-        String kid = jws.keyId().orElse("");
-        return key(issuer, kid).compose(key -> {
-            if (key.isEmpty() || !jws.verifiedBy(key.get())) {
-                return Future.failedFuture(invalid("The identity token's signature is not valid."));
-            }
-            return claimsOf(jws.payload(), issuer).compose(rpps -> used.spend(tokenHash(issuer, jws.payload(), idToken),
-                    Instant.ofEpochSecond(jws.payload().getLong("exp")).plus(clockSkew)).map(rpps));
-        });
+        return verified(issuer, idToken).compose(claims -> claimsOf(claims, issuer)
+                .compose(rpps -> used.spend(tokenHash(issuer, claims, idToken),
+                        Instant.ofEpochSecond(claims.getLong("exp")).plus(clockSkew)).map(rpps)));
     }
 
-    /** Names the token by its issuer and {@code jti} (two tokens with one jti are one token), else by all of it. */
+    /** The claims of a token whose signature, issuer and audience hold; fetches the keys again on an unknown kid. */
+    private Future<JsonObject> verified(AuthConfig.OidcIssuer issuer, String idToken) {
+        Keys known = cache.get(issuer.name());
+        Future<Keys> keys = known != null ? Future.succeededFuture(known) : fetch(issuer);
+        return keys.compose(current -> check(current, idToken).recover(failure -> {
+            boolean unknownKey = current.jwt() == null
+                    || failure instanceof NoSuchKeyIdException missing && ProviderKeys.acceptsAlgorithmOf(missing.id());
+            return unknownKey && current.fetchedAt().plus(MIN_REFRESH_INTERVAL).isBefore(clock.instant())
+                    ? fetch(issuer).compose(fresh -> check(fresh, idToken))
+                    : Future.failedFuture(failure);
+        })).recover(failure -> Future.failedFuture(failure instanceof ApiError ? failure
+                : invalid("The identity token's signature is not valid for this provider.")));
+    }
+
+    private static Future<JsonObject> check(Keys keys, String idToken) {
+        if (keys.jwt() == null) {
+            return Future.failedFuture(invalid("The identity provider publishes no key accepted here."));
+        }
+        return Future.<Void>succeededFuture()
+                .compose(v -> keys.jwt().authenticate(new TokenCredentials(idToken)))
+                .map(user -> user.attributes().getJsonObject("accessToken"));
+    }
+
+    /**
+     * Names the token by its issuer and {@code jti} (two tokens with one jti are one token), else by what its
+     * signature covers: an ECDSA signature can be rewritten without the key ((r, n-s), or in DER), the claims not.
+     */
     private static byte[] tokenHash(AuthConfig.OidcIssuer issuer, JsonObject claims, String idToken) {
         Object jti = claims.getValue("jti");
-        return Tokens.sha256(jti instanceof String id && !id.isBlank() ? "jti " + issuer.issuer() + " " + id : "token " + idToken);
+        return Tokens.sha256(jti instanceof String id && !id.isBlank() ? "jti " + issuer.issuer() + " " + id
+                : "signed " + idToken.substring(0, idToken.lastIndexOf('.')));
     }
 
     private Future<String> claimsOf(JsonObject claims, AuthConfig.OidcIssuer issuer) {
         Instant now = clock.instant();
-        Object aud = claims.getValue("aud");
-        boolean audienceOk = issuer.audience().equals(aud) || (aud instanceof JsonArray many && many.contains(issuer.audience()));
-        if (!audienceOk) {
-            return Future.failedFuture(invalid("The identity token is meant for another audience."));
-        }
         if (!(claims.getValue("exp") instanceof Number exp) || Instant.ofEpochSecond(exp.longValue()).plus(clockSkew).isBefore(now)) {
             return Future.failedFuture(invalid("The identity token has expired."));
         }
@@ -105,34 +123,16 @@ public final class ExternalIdentityProviders {
         return Future.succeededFuture(value);
     }
 
-    private Future<Optional<PublicKey>> key(AuthConfig.OidcIssuer issuer, String kid) {
-        Keys keys = cache.get(issuer.name());
-        if (keys != null && keys.byKid().containsKey(kid)) {
-            return Future.succeededFuture(Optional.of(keys.byKid().get(kid)));
-        }
-        if (keys != null && keys.fetchedAt().plus(MIN_REFRESH_INTERVAL).isAfter(clock.instant())) {
-            return Future.succeededFuture(Optional.empty());
-        }
-        return fetch(issuer).map(fresh -> Optional.ofNullable(fresh.byKid().get(kid)));
-    }
-
     private Future<Keys> fetch(AuthConfig.OidcIssuer issuer) {
         return http.getAbs(issuer.jwksUrl()).timeout(Duration.ofSeconds(10).toMillis()).send()
                 .map(response -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("JWKS answered " + response.statusCode());
                     }
-                    Map<String, PublicKey> byKid = new HashMap<>();
-                    for (Object entry : response.bodyAsJsonObject().getJsonArray("keys", new JsonArray())) {
-                        if (entry instanceof JsonObject jwk && jwk.getString("kid") != null) {
-                            try {
-                                byKid.put(jwk.getString("kid"), Jwk.toPublicKey(jwk));
-                            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                                log.debug("skipping a key of {}: {}", issuer.name(), e.getMessage());
-                            }
-                        }
-                    }
-                    Keys keys = new Keys(Map.copyOf(byKid), clock.instant());
+                    JWTOptions rules = new JWTOptions().setIssuer(issuer.issuer()).setAudience(List.of(issuer.audience()))
+                            .setIgnoreExpiration(true);
+                    Keys keys = new Keys(ProviderKeys.verifier(vertx, response.bodyAsJsonObject(), rules, issuer.name()),
+                            clock.instant());
                     cache.put(issuer.name(), keys);
                     return keys;
                 })

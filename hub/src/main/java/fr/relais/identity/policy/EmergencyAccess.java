@@ -21,28 +21,33 @@ import java.util.UUID;
  * patient's INS and with a stated reason. Refused if the patient objected or blocked them; always audited, and
  * the accesses it allows appear in the patient's history flagged as emergency, with the reason (sealed at rest,
  * see {@link EmergencyReasons}); the patient is told at once by a {@code record.emergency_access} event, which
- * carries no reason: events travel and are kept in clear, the history is opened for the patient alone.
+ * carries no reason: events travel and are kept in clear, the history is opened for the patient alone; and by a
+ * security email ({@link EmergencyAccessNotice}) that says even less. The access ends by itself at its expiry
+ * ({@link AccessPolicy} grants only unexpired ones).
  */
 public final class EmergencyAccess {
     private final Pool pool;
     private final Streams streams;
     private final AuditLog audit;
     private final EmergencyReasons reasons;
+    private final EmergencyAccessNotice notice;
     private final Duration duration;
     private final Clock clock;
 
-    public EmergencyAccess(Pool pool, Streams streams, AuditLog audit, EmergencyReasons reasons, Duration duration, Clock clock) {
+    public EmergencyAccess(Pool pool, Streams streams, AuditLog audit, EmergencyReasons reasons, EmergencyAccessNotice notice,
+                           Duration duration, Clock clock) {
         this.pool = pool;
         this.streams = streams;
         this.audit = audit;
         this.reasons = reasons;
+        this.notice = notice;
         this.duration = duration;
         this.clock = clock;
     }
 
     public Future<JsonObject> open(Principal professional, Ins ins, String reason, String ip) {
         return pool.preparedQuery("""
-                        SELECT p.account_id, p.emergency_access_objection,
+                        SELECT p.account_id, a.email, p.emergency_access_objection,
                                EXISTS (SELECT 1 FROM professional_block b
                                        WHERE b.patient_id = p.account_id AND b.professional_id = $2) AS blocked
                         FROM patient p JOIN account a ON a.id = p.account_id WHERE p.ins = $1""")
@@ -69,7 +74,9 @@ public final class EmergencyAccess {
                                     .compose(v -> audit.append(tx.sql(), event))
                                     .compose(v -> tx.append(patient, "record.emergency_access", new JsonObject()
                                             .put("actorId", professional.id().toString())
-                                            .put("expiresAt", expires.toInstant().toString()))))
+                                            .put("expiresAt", expires.toInstant().toString())))
+                                    .compose(v -> notice.queue(tx.sql(), id, patient, row.getString("email"), duration)))
+                            .onSuccess(v -> notice.send())
                             .map(v -> new JsonObject().put("patientId", patient.toString())
                                     .put("expiresAt", expires.toInstant().toString()));
                 });

@@ -2,9 +2,14 @@ package fr.relais.identity.token;
 
 import fr.relais.secrets.SecretBox;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -14,7 +19,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -22,39 +26,46 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The ES256 keys that sign access tokens, shared by all nodes through the database (private keys sealed with
  * the master key). The newest key signs; older ones still verify until every token they signed has expired,
  * then they are retired. Rotation therefore logs nobody out. Every node reloads on a timer and whenever a token
- * names a key it does not know yet.
+ * names a key it does not know yet. Signing and checking are Vert.x Auth JWT's: each load makes one {@link JWTAuth}
+ * that signs with the newest key and verifies with all of them.
  */
 public final class SigningKeys {
-    /** One key: its id, its private half (null for keys only kept to verify) and its public half. */
-    record Key(String kid, PrivateKey privateKey, PublicKey publicKey, JsonObject jwk, Instant createdAt) {
+    /** One key: its id, its private half and its public half as published. */
+    record Key(String kid, PrivateKey privateKey, JsonObject jwk, Instant createdAt) {
     }
 
-    private record Snapshot(Key active, Map<String, Key> byKid) {
+    private record Snapshot(Key active, Map<String, Key> byKid, JWTAuth jwt) {
     }
 
     private static final Duration RELOAD_ON_UNKNOWN_KID_AT_MOST_EVERY = Duration.ofSeconds(5);
 
+    private final Vertx vertx;
     private final Pool pool;
     private final SecretBox box;
+    private final JWTOptions tokenRules;
     private final Duration tokenLifetime;
     private final Duration rotationPeriod;
     private final Clock clock;
-    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of(), null);
     private volatile long lastReloadNanos;
 
-    public SigningKeys(Pool pool, SecretBox box, Duration tokenLifetime, Duration rotationPeriod, Clock clock) {
+    /** {@code tokenRules}: the algorithm, issuer and audience the tokens carry and must carry. */
+    public SigningKeys(Vertx vertx, Pool pool, SecretBox box, JWTOptions tokenRules, Duration tokenLifetime,
+                       Duration rotationPeriod, Clock clock) {
+        this.vertx = vertx;
         this.clock = clock;
         this.pool = pool;
         this.box = box;
+        this.tokenRules = tokenRules;
         this.tokenLifetime = tokenLifetime;
         this.rotationPeriod = rotationPeriod;
     }
@@ -78,24 +89,33 @@ public final class SigningKeys {
                 .compose(kid -> reload().map(kid));
     }
 
+    /** The key that signs now (tests forge tokens with it). */
     Key active() {
-        Key active = snapshot.active;
-        if (active == null) {
-            throw new IllegalStateException("no signing key loaded: call maintain() at start-up");
-        }
-        return active;
+        return loaded().active;
     }
 
-    /** The public key for {@code kid}, reloading once from the database when it is not known here yet. */
-    Future<Optional<PublicKey>> publicKey(String kid) {
-        Key key = snapshot.byKid.get(kid);
-        if (key != null) {
-            return Future.succeededFuture(Optional.of(key.publicKey()));
+    /** Signs with the active key and verifies with every key loaded, under {@code tokenRules}. */
+    JWTAuth jwt() {
+        return loaded().jwt;
+    }
+
+    private Snapshot loaded() {
+        Snapshot current = snapshot;
+        if (current.active == null) {
+            throw new IllegalStateException("no signing key loaded: call maintain() at start-up");
         }
+        return current;
+    }
+
+    /**
+     * Reloads the keys because a token named one unknown here (another node may have just rotated); true if it
+     * did, false if it reloaded too recently to do it again.
+     */
+    Future<Boolean> reloadForUnknownKey() {
         if (System.nanoTime() - lastReloadNanos < RELOAD_ON_UNKNOWN_KID_AT_MOST_EVERY.toNanos()) {
-            return Future.succeededFuture(Optional.empty());
+            return Future.succeededFuture(false);
         }
-        return reload().map(v -> Optional.ofNullable(snapshot.byKid.get(kid)).map(Key::publicKey));
+        return reload().map(true);
     }
 
     /** The JSON Web Key Set of every key that may have signed a token still valid. */
@@ -121,9 +141,19 @@ public final class SigningKeys {
                             newest = key;
                         }
                     }
-                    snapshot = new Snapshot(newest, Map.copyOf(byKid));
+                    snapshot = new Snapshot(newest, Map.copyOf(byKid), newest == null ? null : jwtOf(newest, byKid));
                     return null;
                 });
+    }
+
+    private JWTAuth jwtOf(Key active, Map<String, Key> byKid) {
+        JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(tokenRules);
+        byKid.values().forEach(key -> options.addJwk(key.jwk()));
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(active.privateKey().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(active.kid()).setBuffer(pem));
+        return JWTAuth.create(vertx, options);
     }
 
     private Future<Void> lock(SqlClient tx) {
@@ -161,7 +191,7 @@ public final class SigningKeys {
         try {
             byte[] pkcs8 = box.open(row.getBuffer("sealed_private").getBytes(), "signing-key:" + kid);
             PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            return new Key(kid, privateKey, Jwk.toPublicKey(jwk), jwk, row.getOffsetDateTime("created_at").toInstant());
+            return new Key(kid, privateKey, jwk, row.getOffsetDateTime("created_at").toInstant());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("signing key " + kid + " cannot be opened: is secrets.masterKey the one "
                     + "that sealed it (the same on every node)?", e);

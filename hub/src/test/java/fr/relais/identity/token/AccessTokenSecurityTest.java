@@ -1,5 +1,6 @@
 package fr.relais.identity.token;
 
+import fr.relais.identity.TestJws;
 import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,9 +10,17 @@ import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -87,19 +96,19 @@ class AccessTokenSecurityTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         JsonObject payload = payload(p);
-        assertRefused(Jws.signEs256(kid(p), payload, generator.generateKeyPair().getPrivate()), "token_invalid");
+        assertRefused(TestJws.es256(kid(p), payload, generator.generateKeyPair().getPrivate()), "token_invalid");
     }
 
     @Test
     void wrongIssuerOrAudienceIsRefusedEvenWhenSignedByUs() {
         Person p = hub.people().patient("Issuer");
         SigningKeys.Key key = hub.hub().identity().signingKeys().active();
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("iss", "someone-else"), key.privateKey()), "token_invalid");
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("aud", "another-api"), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("iss", "someone-else"), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("aud", "another-api"), key.privateKey()), "token_invalid");
         long future = hub.clock().instant().plus(Duration.ofHours(1)).getEpochSecond();
-        assertRefused(Jws.signEs256(key.kid(), payload(p).put("nbf", future), key.privateKey()), "token_invalid");
+        assertRefused(TestJws.es256(key.kid(), payload(p).put("nbf", future), key.privateKey()), "token_invalid");
         assertEquals(200, hub.http().send("GET", "/api/v1/me", Map.of("Authorization", "Bearer "
-                + Jws.signEs256(key.kid(), payload(p), key.privateKey()))).status(), "the same claims, untouched, pass");
+                + TestJws.es256(key.kid(), payload(p), key.privateKey()))).status(), "the same claims, untouched, pass");
     }
 
     @Test
@@ -125,6 +134,28 @@ class AccessTokenSecurityTest {
         assertTrue(!jwks.contains("\"d\""), "no private member is ever published");
         Person q = hub.people().patient("AfterRotation");
         assertEquals(newKid, kid(q));
+    }
+
+    /** What an integrator does: check a token with the published JWKS alone, here with the bare JDK. */
+    @Test
+    void thePublishedJwksVerifiesTheHubsTokens() throws Exception {
+        Person p = hub.people().patient("Jwks");
+        String[] parts = p.accessToken().split("\\.");
+        JsonObject jwks = hub.http().get("/.well-known/jwks.json").json();
+        JsonObject jwk = jwks.getJsonArray("keys").stream().map(JsonObject.class::cast)
+                .filter(key -> kid(p).equals(key.getString("kid"))).findFirst().orElseThrow();
+        assertEquals("EC", jwk.getString("kty"));
+        assertEquals("P-256", jwk.getString("crv"));
+        AlgorithmParameters curve = AlgorithmParameters.getInstance("EC");
+        curve.init(new ECGenParameterSpec("secp256r1"));
+        ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("x"))),
+                new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("y"))));
+        PublicKey key = KeyFactory.getInstance("EC").generatePublic(
+                new ECPublicKeySpec(point, curve.getParameterSpec(ECParameterSpec.class)));
+        Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+        verifier.initVerify(key);
+        verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(verifier.verify(Base64.getUrlDecoder().decode(parts[2])), "the published key verifies the token");
     }
 
     @Test
