@@ -112,7 +112,7 @@ public final class Hub {
             metrics.close();
             throw e;
         }
-        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().poolSize());
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().pool());
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
             hub.startFeatures(config, clock);
@@ -261,7 +261,7 @@ public final class Hub {
         HubMetrics metrics = new HubMetrics();
         Vertx vertx = Vertx.vertx();
         PreparedDatabase database = PreparedDatabase.open(config.db());
-        Pool pool = DatabasePool.create(vertx, database.endpoint(), 2);
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().pool().withSize(2));
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
             hub.startFeatures(config, clock);
