@@ -355,7 +355,8 @@ final class Connection {
         if (claims == null && !authenticating && now - openedAt > ctx.config().authTimeout().toNanos()) {
             send(Frames.error(null, "unauthenticated", "No credentials within " + ctx.config().authTimeout() + "."));
             close(CloseCodes.UNAUTHENTICATED, "authentication timeout");
-        } else if (claims != null && claims.expiresAt().isBefore(ctx.clock().instant())) {
+        } else if (claims != null && claims.expiresAt().plus(ctx.clockSkew()).isBefore(ctx.clock().instant())) {
+            // the skew the REST edge grants a token (auth.clockSkew): a socket is not cut while its token would pass
             send(Frames.error(null, "token_expired", "The access token expired; send a refresh frame before it does."));
             close(CloseCodes.TOKEN_EXPIRED, "token expired");
         } else if (transport.hearsClient() && now - lastHeard > ctx.config().idleTimeout().toNanos()) {

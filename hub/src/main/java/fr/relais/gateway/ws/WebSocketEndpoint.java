@@ -37,7 +37,7 @@ public final class WebSocketEndpoint {
     public WebSocketEndpoint(Vertx vertx, WebSocketDependencies deps) {
         this.vertx = vertx;
         this.ctx = new SocketContext(vertx, deps.config(), deps.authentication(), deps.streams(), deps.commands(),
-                deps.metrics(), deps.principals(), registry, deps.clock());
+                deps.metrics(), deps.principals(), registry, deps.clock(), deps.clockSkew());
         this.upgrade = new WebSocketUpgrade(deps.config().maxFrameSize(), deps.config().maxOutboundBytes());
     }
 
@@ -103,12 +103,16 @@ public final class WebSocketEndpoint {
         JsonObject cursor = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             int colon = lastEventId.lastIndexOf(':');
+            long offset;
             try {
-                cursor = new JsonObject().put("epoch", lastEventId.substring(0, colon))
-                        .put("offset", Long.parseLong(lastEventId.substring(colon + 1)));
+                offset = Long.parseLong(lastEventId.substring(colon + 1));
             } catch (RuntimeException e) {
+                offset = -1;
+            }
+            if (colon < 0 || offset < 0) {
                 throw ApiError.invalidField("Last-Event-ID", "An event id is <epoch>:<offset>, as the stream sent it.");
             }
+            cursor = new JsonObject().put("epoch", lastEventId.substring(0, colon)).put("offset", offset);
         }
         ctx.metrics().opened();
         Connection.overEventStream(rc.response(), token, cursor, ctx);

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -118,6 +119,8 @@ final class WebSocketUpgrade {
         }
         pipeline.replace("handler", "relais-ws", socket);
         pipeline.addBefore("relais-ws", "ws-aggregator", new WebSocketFrameAggregator(4 * maxFrameSize));
+        // the frame decoder does not check that text is UTF-8; this does (1007), leaving the close to WebSocketChannel
+        pipeline.addBefore("ws-aggregator", "ws-utf8", new Utf8FrameValidator(false));
         return done.future();
     }
 

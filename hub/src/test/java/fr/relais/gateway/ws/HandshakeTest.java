@@ -101,6 +101,18 @@ class HandshakeTest {
         assertTrue(open.header("content-type").startsWith("text/event-stream"), open.headers().toString());
     }
 
+    @Test
+    void anEventIdWithANegativeOffsetIsRefused400BeforeTheStreamStarts() {
+        Person p = hub.people().patient("Rewinder");
+        RawHttpClient raw = new RawHttpClient(hub.port());
+        for (String lastEventId : new String[] {"bCCNV-Dy8hwv:-1", "bCCNV-Dy8hwv:x", "42"}) {
+            Response refused = raw.send("GET", "/api/v1/events",
+                    Map.of("Authorization", "Bearer " + p.accessToken(), "Last-Event-ID", lastEventId), null);
+            assertEquals(400, refused.status(), lastEventId + ": " + refused.body());
+            assertEquals("invalid_field", refused.json().getString("code"), refused.body());
+        }
+    }
+
     private static void assertRefusedBeforeUpgrade(String token, String code) {
         try (RawWebSocket socket = RawWebSocket.open(hub.port(), Map.of("Authorization", "Bearer " + token))) {
             RawWebSocket.Handshake answer = socket.handshake();
