@@ -155,7 +155,7 @@ public final class Hub {
         agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
-                new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
+                new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
                 config.stream().maxEventsPerRecipient(), clock);
         streamTrimmer = vertx.setPeriodic(config.stream().trimEvery().toMillis(), id -> {
