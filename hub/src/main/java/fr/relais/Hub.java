@@ -112,7 +112,7 @@ public final class Hub {
             metrics.close();
             throw e;
         }
-        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().poolSize());
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().pool());
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
             hub.startFeatures(config, clock);
@@ -155,7 +155,7 @@ public final class Hub {
         agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
-                new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock);
+                new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
                 config.stream().maxEventsPerRecipient(), clock);
         streamTrimmer = vertx.setPeriodic(config.stream().trimEvery().toMillis(), id -> {
@@ -261,7 +261,7 @@ public final class Hub {
         HubMetrics metrics = new HubMetrics();
         Vertx vertx = Vertx.vertx();
         PreparedDatabase database = PreparedDatabase.open(config.db());
-        Pool pool = DatabasePool.create(vertx, database.endpoint(), 2);
+        Pool pool = DatabasePool.create(vertx, database.endpoint(), config.db().pool().withSize(2));
         Hub hub = new Hub(vertx, metrics, database, pool, new NodeRuns(pool));
         try {
             hub.startFeatures(config, clock);

@@ -1,8 +1,10 @@
 package fr.relais.config;
 
 import fr.relais.db.DatabaseEndpoint;
+import fr.relais.db.PoolLimits;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Optional;
  * @param url a {@code postgresql://[user[:password]@]host[:port]/database} URL of an external server
  */
 public record DbConfig(Optional<String> url, String user, String password, DatabaseEndpoint.SslMode sslMode,
-                       Optional<Path> sslRootCert, int poolSize, Embedded embedded) {
+                       Optional<Path> sslRootCert, PoolLimits pool, Embedded embedded) {
 
     /** The endpoint of the external server named by {@code url}; empty when the embedded server is used. */
     public Optional<DatabaseEndpoint> external() {
@@ -45,7 +47,9 @@ public record DbConfig(Optional<String> url, String user, String password, Datab
                 s.string("db.password"),
                 s.oneOf("db.sslMode", DatabaseEndpoint.SslMode.class),
                 s.optionalPath("db.sslRootCert"),
-                s.integer("db.poolSize", 1, 1000),
+                new PoolLimits(s.integer("db.poolSize", 1, 1000),
+                        s.duration("db.acquireTimeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+                        s.duration("db.queryTimeout", Duration.ofSeconds(1), Duration.ofHours(1))),
                 new Embedded(Path.of(s.nonBlank("db.embedded.dir")),
                         s.integer("db.embedded.port", 0, 65535),
                         s.nonBlank("db.embedded.database")));

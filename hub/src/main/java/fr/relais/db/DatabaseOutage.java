@@ -10,8 +10,12 @@ import java.util.Set;
 
 /**
  * Recognises the failures that mean "the database cannot be reached right now" (server down or restarting,
- * connection cut, pool saturated), so that clients get a retryable 503 rather than a 500. PostgreSQL commits
- * or rolls back each transaction whole, so a request that failed this way wrote nothing and can be retried.
+ * connection cut, pool saturated, server silent past {@code db.queryTimeout} or no free connection within
+ * {@code db.acquireTimeout}: see {@link DatabasePool}), so that clients get a retryable 503 rather than a 500.
+ *
+ * <p>PostgreSQL commits or rolls back each transaction whole, so such a request wrote all or nothing. Nearly always
+ * nothing; but when the connection is lost while the COMMIT is on its way, the server may have committed: a 503
+ * means "maybe not done", and a write must be retried with the same {@code Idempotency-Key}.
  */
 public final class DatabaseOutage {
     /** How long clients are told to wait before they retry. */
@@ -19,6 +23,13 @@ public final class DatabaseOutage {
     private static final int MAX_CAUSE_DEPTH = 8;
     /** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is added below. */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+    /**
+     * How the SQL client fails, with no type of its own, a wait for a pooled connection that outlived
+     * {@code db.acquireTimeout} ({@code getConnection} and transactions; queries run on the pool).
+     */
+    private static final Set<String> ACQUIRE_TIMEOUTS = Set.of("Timeout", "Timeout waiting for connection");
+    /** How it fails a command given to a connection that was closed meanwhile (by the server, or as hung). */
+    private static final String CLOSED_CONNECTION_PREFIX = "Connection is not active now";
 
     private DatabaseOutage() {
     }
@@ -30,6 +41,9 @@ public final class DatabaseOutage {
                     || current instanceof ConnectionPoolTooBusyException) {
                 return true;
             }
+            if (isUntypedOutage(current)) {
+                return true;
+            }
             if (current instanceof DatabaseException db && db.getSqlState() != null
                     && (db.getSqlState().startsWith("08") || UNAVAILABLE_STATES.contains(db.getSqlState()))) {
                 return true;
@@ -39,13 +53,20 @@ public final class DatabaseOutage {
         return false;
     }
 
+    private static boolean isUntypedOutage(Throwable failure) {
+        String message = failure.getMessage();
+        return message != null && failure.getCause() == null && failure.getClass().getName().startsWith("io.vertx.core.")
+                && (ACQUIRE_TIMEOUTS.contains(message) || message.startsWith(CLOSED_CONNECTION_PREFIX));
+    }
+
     /** The failure as clients should see it: {@code database_unavailable} (503) during an outage, else unchanged. */
     public static Throwable toClientError(Throwable failure) {
         if (failure instanceof ApiError || !isOutage(failure)) {
             return failure;
         }
         return ApiError.of(503, "database_unavailable",
-                        "The database cannot be reached at the moment; nothing was written. Try again shortly.")
+                        "The database cannot be reached at the moment. Try again shortly; retry a write with the same"
+                                + " Idempotency-Key, in case it was done after all.")
                 .retryAfter(RETRY_AFTER);
     }
 }

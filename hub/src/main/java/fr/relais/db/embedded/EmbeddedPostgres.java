@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -94,6 +95,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The process id of the running server (the postmaster), from its lock file; empty when it is not running. */
+    public OptionalLong serverPid() {
+        try {
+            List<String> lines = Files.readAllLines(cluster.resolve("postmaster.pid"));
+            return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).strip()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the server's lock file in " + cluster, e);
+        }
     }
 
     /** Whether the server answers now (it may have been stopped behind our back, e.g. by a test). */

@@ -49,22 +49,29 @@ final class Connection {
         this.ctx = ctx;
     }
 
-    /** A client on {@code /api/v1/ws}: credentials at the handshake ({@code authorization}) or in a first frame. */
-    static Connection overWebSocket(WebSocketChannel socket, String authorization, SocketContext ctx) {
+    /**
+     * A client on {@code /api/v1/ws}: {@code claims} of the token checked at the handshake, or null when the client
+     * sends its credentials in a first frame.
+     */
+    static Connection overWebSocket(WebSocketChannel socket, TokenClaims claims, SocketContext ctx) {
         Connection connection = new Connection(socket, ctx);
         socket.attach(connection);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            connection.inbox.add(new JsonObject().put("type", "auth").put("token", authorization.substring(7).strip()).encode());
-            connection.drain();
+        ctx.registry().add(connection); // before admitting: a refusal (4006) takes it out again
+        if (claims != null) {
+            connection.admit(claims, false);
         }
         return connection;
     }
 
-    /** A client of {@code GET /api/v1/events}: authenticated by its header, subscribed at once from its cursor. */
+    /**
+     * A client of {@code GET /api/v1/events}, whose bearer token the REST edge has checked: the connection verifies it
+     * again (that is what sends the {@code authenticated} frame), then subscribes from the cursor.
+     */
     static Connection overEventStream(HttpServerResponse response, String token, JsonObject cursor, SocketContext ctx) {
         Connection connection = new Connection(new EventStreamTransport(response, ctx.config().maxOutboundBytes()), ctx);
         response.closeHandler(v -> connection.onClosed());
         response.exceptionHandler(e -> log.debug("event stream error: {}", e.toString()));
+        ctx.registry().add(connection);
         connection.inbox.add(new JsonObject().put("type", "auth").put("token", token).encode());
         JsonObject subscribe = new JsonObject().put("type", "subscribe");
         if (cursor != null) {
@@ -190,32 +197,36 @@ final class Connection {
                 }
                 return Future.succeededFuture();
             }
-            TokenClaims fresh = result.result();
-            if (claims != null) {
-                if (!claims.subject().equals(fresh.subject())) {
-                    send(Frames.error(null, "principal_mismatch", "A refreshed token must be for the same account."));
-                    return Future.succeededFuture();
-                }
-                ctx.registry().changeSession(this, claims.sessionId(), fresh.sessionId());
-                claims = fresh;
-                send(new JsonObject().put("type", "refreshed").put("expiresAt", fresh.expiresAt().toString()).encode());
-                return Future.succeededFuture();
-            }
-            if (refresh) {
-                send(Frames.error(null, "unauthenticated", "Authenticate before refreshing."));
-                return Future.succeededFuture();
-            }
-            if (!ctx.principals().tryAcquire(fresh.subject(), ctx.config().maxConnectionsPerPrincipal())) {
-                send(Frames.error(null, "too_many_connections", "This account has too many open sockets."));
-                close(CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
-                return Future.succeededFuture();
-            }
-            slotTaken = true;
-            claims = fresh;
-            ctx.registry().authenticated(this, fresh.sessionId());
-            send(Frames.authenticated(fresh.subject().toString(), fresh.kind().wireName(), fresh.expiresAt().getEpochSecond()));
+            admit(result.result(), refresh);
             return Future.succeededFuture();
         });
+    }
+
+    /** A verified token: the socket's first credentials (a place among the principal's sockets), or a refresh. */
+    private void admit(TokenClaims fresh, boolean refresh) {
+        if (claims != null) {
+            if (!claims.subject().equals(fresh.subject())) {
+                send(Frames.error(null, "principal_mismatch", "A refreshed token must be for the same account."));
+                return;
+            }
+            ctx.registry().changeSession(this, claims.sessionId(), fresh.sessionId());
+            claims = fresh;
+            send(new JsonObject().put("type", "refreshed").put("expiresAt", fresh.expiresAt().toString()).encode());
+            return;
+        }
+        if (refresh) {
+            send(Frames.error(null, "unauthenticated", "Authenticate before refreshing."));
+            return;
+        }
+        if (!ctx.principals().tryAcquire(fresh.subject(), ctx.config().maxConnectionsPerPrincipal())) {
+            send(Frames.error(null, "too_many_connections", "This account has too many open sockets."));
+            close(CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
+            return;
+        }
+        slotTaken = true;
+        claims = fresh;
+        ctx.registry().authenticated(this, fresh.sessionId());
+        send(Frames.authenticated(fresh.subject().toString(), fresh.kind().wireName(), fresh.expiresAt().getEpochSecond()));
     }
 
     private Future<Void> subscribe(Object cursorValue) {
@@ -344,7 +355,8 @@ final class Connection {
         if (claims == null && !authenticating && now - openedAt > ctx.config().authTimeout().toNanos()) {
             send(Frames.error(null, "unauthenticated", "No credentials within " + ctx.config().authTimeout() + "."));
             close(CloseCodes.UNAUTHENTICATED, "authentication timeout");
-        } else if (claims != null && claims.expiresAt().isBefore(ctx.clock().instant())) {
+        } else if (claims != null && claims.expiresAt().plus(ctx.clockSkew()).isBefore(ctx.clock().instant())) {
+            // the skew the REST edge grants a token (auth.clockSkew): a socket is not cut while its token would pass
             send(Frames.error(null, "token_expired", "The access token expired; send a refresh frame before it does."));
             close(CloseCodes.TOKEN_EXPIRED, "token expired");
         } else if (transport.hearsClient() && now - lastHeard > ctx.config().idleTimeout().toNanos()) {

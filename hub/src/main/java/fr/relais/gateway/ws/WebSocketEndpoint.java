@@ -12,7 +12,9 @@ import fr.relais.identity.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import fr.relais.identity.token.TokenClaims;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -35,7 +37,7 @@ public final class WebSocketEndpoint {
     public WebSocketEndpoint(Vertx vertx, WebSocketDependencies deps) {
         this.vertx = vertx;
         this.ctx = new SocketContext(vertx, deps.config(), deps.authentication(), deps.streams(), deps.commands(),
-                deps.metrics(), deps.principals(), registry, deps.clock());
+                deps.metrics(), deps.principals(), registry, deps.clock(), deps.clockSkew());
         this.upgrade = new WebSocketUpgrade(deps.config().maxFrameSize(), deps.config().maxOutboundBytes());
     }
 
@@ -49,12 +51,38 @@ public final class WebSocketEndpoint {
         return Future.join(events.completion(), revocations.completion()).mapEmpty();
     }
 
-    /** {@code GET /api/v1/ws} with an upgrade: the socket is served on its channel from now on. */
+    /**
+     * {@code GET /api/v1/ws} with an upgrade: the socket is served on its channel from now on. A bearer token sent
+     * with the request is checked first: one that is refused is answered 401 (problem+json, the REST API's codes) and
+     * nothing is upgraded. Without one (browsers cannot set the header), the client authenticates by a first frame.
+     */
     public void upgrade(RoutingContext rc) {
+        Optional<ApiError> refusal = upgrade.refusal(rc.request());
+        if (refusal.isPresent()) {
+            rc.fail(refusal.get());
+            return;
+        }
         String authorization = rc.request().getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            open(rc, null);
+            return;
+        }
+        ctx.authentication().authenticate(authorization.substring(7).strip()).onComplete(checked -> {
+            if (rc.response().closed()) {
+                return; // the client left while its token was checked
+            }
+            if (checked.failed()) {
+                rc.fail(checked.cause());
+            } else {
+                open(rc, checked.result());
+            }
+        });
+    }
+
+    private void open(RoutingContext rc, TokenClaims claims) {
         upgrade.accept(rc.request()).onSuccess(socket -> {
             ctx.metrics().opened();
-            registry.add(Connection.overWebSocket(socket, authorization, ctx));
+            Connection.overWebSocket(socket, claims, ctx);
         }).onFailure(rc::fail);
     }
 
@@ -75,15 +103,19 @@ public final class WebSocketEndpoint {
         JsonObject cursor = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             int colon = lastEventId.lastIndexOf(':');
+            long offset;
             try {
-                cursor = new JsonObject().put("epoch", lastEventId.substring(0, colon))
-                        .put("offset", Long.parseLong(lastEventId.substring(colon + 1)));
+                offset = Long.parseLong(lastEventId.substring(colon + 1));
             } catch (RuntimeException e) {
+                offset = -1;
+            }
+            if (colon < 0 || offset < 0) {
                 throw ApiError.invalidField("Last-Event-ID", "An event id is <epoch>:<offset>, as the stream sent it.");
             }
+            cursor = new JsonObject().put("epoch", lastEventId.substring(0, colon)).put("offset", offset);
         }
         ctx.metrics().opened();
-        registry.add(Connection.overEventStream(rc.response(), token, cursor, ctx));
+        Connection.overEventStream(rc.response(), token, cursor, ctx);
     }
 
     private void onEvent(Message<String> message) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -27,6 +28,7 @@ import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Takes an HTTP/1.1 upgrade request to {@code /api/v1/ws} away from Vert.x and finishes it on the Netty channel:
@@ -54,25 +56,35 @@ final class WebSocketUpgrade {
         this.outboundLimit = new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes);
     }
 
-    /** Answers 101 and hands the channel over; fails with an {@link ApiError} (400, 426) for a bad handshake. */
-    Future<WebSocketChannel> accept(HttpServerRequest request) {
-        if (!(request.connection() instanceof ConnectionBase connection) || request.version() != io.vertx.core.http.HttpVersion.HTTP_1_1) {
-            return Future.failedFuture(ApiError.badRequest("websocket_handshake", "A WebSocket is opened with an HTTP/1.1 upgrade."));
+    /** Why this request cannot be upgraded (400, 426), checked before anything else is done for it. */
+    Optional<ApiError> refusal(HttpServerRequest request) {
+        if (!(request.connection() instanceof ConnectionBase) || request.version() != io.vertx.core.http.HttpVersion.HTTP_1_1) {
+            return Optional.of(ApiError.badRequest("websocket_handshake", "A WebSocket is opened with an HTTP/1.1 upgrade."));
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            return Future.failedFuture(ApiError.badRequest("websocket_handshake",
+            return Optional.of(ApiError.badRequest("websocket_handshake",
                     "This address opens a WebSocket: send Upgrade: websocket."));
         }
         String connectionHeader = request.getHeader("Connection");
         String key = request.getHeader("Sec-WebSocket-Key");
         if (connectionHeader == null || !connectionHeader.toLowerCase(java.util.Locale.ROOT).contains("upgrade") || key == null || key.isBlank()) {
-            return Future.failedFuture(ApiError.badRequest("websocket_handshake",
+            return Optional.of(ApiError.badRequest("websocket_handshake",
                     "A WebSocket upgrade needs Connection: Upgrade and a Sec-WebSocket-Key."));
         }
         if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
             request.response().putHeader("Sec-WebSocket-Version", "13");
-            return Future.failedFuture(ApiError.of(426, "websocket_version", "Only WebSocket version 13 is supported."));
+            return Optional.of(ApiError.of(426, "websocket_version", "Only WebSocket version 13 is supported."));
         }
+        return Optional.empty();
+    }
+
+    /** Answers 101 and hands the channel over; fails with an {@link ApiError} (400, 426) for a bad handshake. */
+    Future<WebSocketChannel> accept(HttpServerRequest request) {
+        Optional<ApiError> refusal = refusal(request);
+        if (refusal.isPresent()) {
+            return Future.failedFuture(refusal.get());
+        }
+        ConnectionBase connection = (ConnectionBase) request.connection();
         Channel channel = connection.channel();
         FullHttpRequest upgrade = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(), Unpooled.EMPTY_BUFFER);
         request.headers().forEach(header -> upgrade.headers().add(header.getKey(), header.getValue()));
@@ -107,6 +119,8 @@ final class WebSocketUpgrade {
         }
         pipeline.replace("handler", "relais-ws", socket);
         pipeline.addBefore("relais-ws", "ws-aggregator", new WebSocketFrameAggregator(4 * maxFrameSize));
+        // the frame decoder does not check that text is UTF-8; this does (1007), leaving the close to WebSocketChannel
+        pipeline.addBefore("ws-aggregator", "ws-utf8", new Utf8FrameValidator(false));
         return done.future();
     }
 
@@ -122,8 +136,11 @@ final class WebSocketUpgrade {
         }
         if (request instanceof HttpServerRequestInternal internal && request.response() instanceof HttpResponse response) {
             request.response().setStatusCode(101);
-            // the request's empty end reaches the socket handler, not Vert.x; the metrics do not read the request
-            metrics.requestEnd(internal.metric(), request instanceof HttpRequest plain ? plain : null, 0);
+            if (!request.isEnded()) {
+                // the request's empty end reaches the socket handler, not Vert.x (unless the upgrade waited for a
+                // token check, during which Vert.x saw the end and reported it); the metrics do not read the request
+                metrics.requestEnd(internal.metric(), request instanceof HttpRequest plain ? plain : null, 0);
+            }
             metrics.responseBegin(internal.metric(), response);
             metrics.responseEnd(internal.metric(), response, 0);
         }
