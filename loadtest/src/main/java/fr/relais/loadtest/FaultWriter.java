@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAccumulator;
  * already wrote. Each acknowledged message is remembered by its number, with the id the hub gave it.
  */
 final class FaultWriter implements AutoCloseable {
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40); // longer than the hub's own bounds, so that its 503s are seen
 
     /** An acknowledged message: its patient and the id the hub answered with. */
     record Written(int patient, String messageId) {
@@ -42,7 +42,9 @@ final class FaultWriter implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newFixedThreadPool(4)).build();
-    private final ExecutorService senders = Executors.newFixedThreadPool(48);
+    private static final int IN_FLIGHT = 48;
+    private final ExecutorService senders = Executors.newFixedThreadPool(IN_FLIGHT);
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
     private final List<Integer> ports;
     private final String token;
     private final List<String> conversations;
@@ -57,7 +59,7 @@ final class FaultWriter implements AutoCloseable {
         this.run = run;
     }
 
-    /** Starts sending {@code perSecond} messages a second; patient {@code n % hot} gets {@code hotShare} of them. */
+    /** Starts sending {@code perSecond} messages a second, to the patients in turn. */
     void start(int perSecond) {
         writing.set(true);
         pacer = new Thread(() -> {
@@ -65,9 +67,16 @@ final class FaultWriter implements AutoCloseable {
             long next = System.nanoTime();
             while (writing.get()) {
                 java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-                next += interval;
+                next = Math.max(next + interval, System.nanoTime() - interval); // no burst to catch up after a stall
+                inFlight.acquireUninterruptibly(); // the rate drops while messages wait for their answer: no backlog
                 long number = attempted.getAndIncrement();
-                senders.execute(() -> send(number));
+                senders.execute(() -> {
+                    try {
+                        send(number);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
         }, "fault-writer");
         pacer.start();
@@ -80,10 +89,18 @@ final class FaultWriter implements AutoCloseable {
         }
     }
 
-    /** Waits until every message handed out was acknowledged or given up; true if all were acknowledged. */
+    /**
+     * Waits until every message handed out was acknowledged or given up (then stops the senders, so that nothing
+     * is written while the result is counted); true if all were acknowledged.
+     */
     boolean awaitSettled(Duration deadline) throws InterruptedException {
         senders.shutdown();
-        return senders.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS) && acknowledged.size() == attempted.get();
+        boolean settled = senders.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        if (!settled) {
+            senders.shutdownNow();
+            senders.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        return settled && acknowledged.size() == attempted.get();
     }
 
     static int patientOf(long number, int patients) {
