@@ -4,7 +4,6 @@ import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import fr.relais.testing.HttpTestClient.Response;
-import fr.relais.testing.People;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -20,6 +19,7 @@ class OidcLoginTest {
 
     @RegisterExtension
     static final TestHub hub = provider.trustedBy(TestHub.create(), "psc");
+    private static final OidcLogins logins = new OidcLogins(hub);
 
     @AfterAll
     static void stopProvider() {
@@ -28,8 +28,8 @@ class OidcLoginTest {
 
     @Test
     void aValidIdTokenLogsTheProfessionalIn() {
-        String rpps = registeredProfessional();
-        Response login = oidc(provider.rs256(claims(rpps)));
+        String rpps = logins.registeredProfessional();
+        Response login = logins.oidc(provider.rs256(claims(rpps)));
         assertEquals(200, login.status(), login.body());
         assertEquals("professional", login.json().getJsonObject("account").getString("kind"));
         Response me = hub.http().send("GET", "/api/v1/me",
@@ -39,57 +39,40 @@ class OidcLoginTest {
 
     @Test
     void anIdTokenLogsInOnceAndIsRefusedWhenReplayed() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         String token = provider.rs256(claims(rpps));
-        assertEquals(200, oidc(token).status());
-        assertRefused(token, "token_replayed");
+        assertEquals(200, logins.oidc(token).status());
+        logins.assertRefused(token, "token_replayed");
 
         JsonObject withId = claims(rpps).put("jti", "psc-" + rpps);
-        assertEquals(200, oidc(provider.rs256(withId)).status());
-        assertRefused(provider.rs256(withId.put("iat", withId.getLong("iat") + 1)), "token_replayed");
+        assertEquals(200, logins.oidc(provider.rs256(withId)).status());
+        logins.assertRefused(provider.rs256(withId.put("iat", withId.getLong("iat") + 1)), "token_replayed");
     }
 
     @Test
     void wrongAudienceExpiredUntrustedIssuerUnknownRppsAndBadSignatureAreRefused() {
-        String rpps = registeredProfessional();
-        assertRefused(provider.rs256(claims(rpps).put("aud", "another-app")), "external_token_invalid");
-        assertRefused(provider.rs256(claims(rpps).put("exp", hub.clock().instant().minusSeconds(600).getEpochSecond())),
+        String rpps = logins.registeredProfessional();
+        logins.assertRefused(provider.rs256(claims(rpps).put("aud", "another-app")), "external_token_invalid");
+        logins.assertRefused(provider.rs256(claims(rpps).put("exp", hub.clock().instant().minusSeconds(600).getEpochSecond())),
                 "external_token_invalid");
-        assertRefused(provider.rs256(claims(rpps).put("iss", "https://evil.example")), "external_token_invalid");
-        assertRefused(provider.rs256(claims("10000000000")), "unknown_professional");
+        logins.assertRefused(provider.rs256(claims(rpps).put("iss", "https://evil.example")), "external_token_invalid");
+        logins.assertRefused(provider.rs256(claims("10000000000")), "unknown_professional");
         String good = provider.rs256(claims(rpps));
-        assertRefused(good.substring(0, good.length() - 4) + "AAAA", "external_token_invalid");
+        logins.assertRefused(good.substring(0, good.length() - 4) + "AAAA", "external_token_invalid");
     }
 
     @Test
     void aProviderKeyRotationIsPickedUpFromTheJwks() {
-        String rpps = registeredProfessional();
-        assertEquals(200, oidc(provider.rs256(claims(rpps))).status());
+        String rpps = logins.registeredProfessional();
+        assertEquals(200, logins.oidc(provider.rs256(claims(rpps))).status());
         provider.rotate();
         // the hub refetches a provider's keys on an unknown kid, but at most every few seconds
         hub.clock().advance(Duration.ofSeconds(6));
-        Response afterRotation = oidc(provider.rs256(claims(rpps)));
+        Response afterRotation = logins.oidc(provider.rs256(claims(rpps)));
         assertEquals(200, afterRotation.status(), "an unknown kid makes the hub fetch the JWKS again: " + afterRotation.body());
-    }
-
-    private static String registeredProfessional() {
-        String rpps = People.rppsNumber();
-        hub.hub().identity().provisioning().addProfessional("test", new JsonObject().put("rpps", rpps)
-                .put("profession", "physician").put("email", "psc" + rpps + "@example.fr").put("displayName", "Dr PSC")).await();
-        return rpps;
     }
 
     private static JsonObject claims(String rpps) {
         return provider.claims(rpps, hub.clock().instant());
-    }
-
-    private static Response oidc(String idToken) {
-        return hub.http().postJson("/api/v1/auth/oidc", new JsonObject().put("idToken", idToken));
-    }
-
-    private static void assertRefused(String idToken, String code) {
-        Response response = oidc(idToken);
-        assertEquals(401, response.status(), response.body());
-        assertEquals(code, response.json().getString("code"));
     }
 }

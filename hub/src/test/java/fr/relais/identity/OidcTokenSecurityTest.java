@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
-import fr.relais.testing.People;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +35,7 @@ class OidcTokenSecurityTest {
 
     @RegisterExtension
     static final TestHub hub = other.trustedBy(psc.trustedBy(TestHub.create(), "psc"), "other");
+    private static final OidcLogins logins = new OidcLogins(hub);
 
     @AfterAll
     static void stopProviders() {
@@ -45,26 +45,26 @@ class OidcTokenSecurityTest {
 
     @Test
     void rs256AndEs256TokensOfTheProviderAreAccepted() {
-        String rpps = registeredProfessional();
-        assertEquals(200, oidc(psc.rs256(claims(rpps))).status());
-        Response es256 = oidc(psc.es256(claims(rpps)));
+        String rpps = logins.registeredProfessional();
+        assertEquals(200, logins.oidc(psc.rs256(claims(rpps))).status());
+        Response es256 = logins.oidc(psc.es256(claims(rpps)));
         assertEquals(200, es256.status(), es256.body());
     }
 
     @Test
     void algNoneIsRefused() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         JsonObject none = FakeIdentityProvider.header("none", psc.rsaKid());
         String unsigned = TestJws.unsigned(none, claims(rpps));
-        assertRefused(unsigned, "external_token_invalid");
-        assertRefused(unsigned.substring(0, unsigned.length() - 1), "external_token_invalid");
+        logins.assertRefused(unsigned, "external_token_invalid");
+        logins.assertRefused(unsigned.substring(0, unsigned.length() - 1), "external_token_invalid");
         String signature = psc.rs256(claims(rpps)).split("\\.")[2];
-        assertRefused(unsigned + signature, "external_token_invalid");
+        logins.assertRefused(unsigned + signature, "external_token_invalid");
     }
 
     @Test
     void hmacSignedWithTheProviderPublicKeyIsRefused() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         JsonObject hs256 = FakeIdentityProvider.header("HS256", psc.rsaKid());
         byte[] der = psc.rsaPublicKey().getEncoded();
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
@@ -73,67 +73,67 @@ class OidcTokenSecurityTest {
                 psc.jwks().getJsonArray("keys").getJsonObject(0).encode().getBytes(StandardCharsets.UTF_8),
                 der, pem.getBytes(StandardCharsets.US_ASCII));
         for (byte[] secret : publicForms) {
-            assertRefused(TestJws.hmac(hs256, claims(rpps), secret), "external_token_invalid");
+            logins.assertRefused(TestJws.hmac(hs256, claims(rpps), secret), "external_token_invalid");
         }
     }
 
     @Test
     void aForeignKidIsRefusedAndRefetchesTheKeysAtMostEveryFewSeconds() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         PrivateKey foreign = someRsaKey();
-        assertEquals(200, oidc(psc.rs256(claims(rpps))).status(), "the provider's keys are fetched and cached");
+        assertEquals(200, logins.oidc(psc.rs256(claims(rpps))).status(), "the provider's keys are fetched and cached");
         hub.clock().advance(Duration.ofSeconds(6));
         int before = psc.fetches();
-        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid"), claims(rpps), foreign),
+        logins.assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid"), claims(rpps), foreign),
                 "external_token_invalid");
         assertEquals(before + 1, psc.fetches(), "an unknown kid makes the hub fetch the provider's keys again");
-        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-2"), claims(rpps), foreign),
+        logins.assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-2"), claims(rpps), foreign),
                 "external_token_invalid");
         assertEquals(before + 1, psc.fetches(), "but not again within a few seconds");
         hub.clock().advance(Duration.ofSeconds(4));
-        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-3"), claims(rpps), foreign),
+        logins.assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-3"), claims(rpps), foreign),
                 "external_token_invalid");
         assertEquals(before + 1, psc.fetches(), "4 s later, still not");
         hub.clock().advance(Duration.ofSeconds(2));
-        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-4"), claims(rpps), foreign),
+        logins.assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", "foreign-kid-4"), claims(rpps), foreign),
                 "external_token_invalid");
         assertEquals(before + 2, psc.fetches(), "6 s after the last fetch, again");
-        assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", psc.rsaKid()), claims(rpps), foreign),
+        logins.assertRefused(TestJws.sign(FakeIdentityProvider.header("RS256", psc.rsaKid()), claims(rpps), foreign),
                 "external_token_invalid");
     }
 
     @Test
     void expiryAndNotBeforeAllowTheClockSkewAndNoMore() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         long now = hub.clock().instant().getEpochSecond();
-        assertEquals(200, oidc(psc.rs256(claims(rpps).put("exp", now - 20))).status(), "expired within the 30 s skew");
-        assertRefused(psc.rs256(claims(rpps).put("exp", now - 31)), "external_token_invalid");
-        assertEquals(200, oidc(psc.rs256(claims(rpps).put("nbf", now + 20))).status(), "not yet valid within the skew");
-        assertRefused(psc.rs256(claims(rpps).put("nbf", now + 31)), "external_token_invalid");
+        assertEquals(200, logins.oidc(psc.rs256(claims(rpps).put("exp", now - 20))).status(), "expired within the 30 s skew");
+        logins.assertRefused(psc.rs256(claims(rpps).put("exp", now - 31)), "external_token_invalid");
+        assertEquals(200, logins.oidc(psc.rs256(claims(rpps).put("nbf", now + 20))).status(), "not yet valid within the skew");
+        logins.assertRefused(psc.rs256(claims(rpps).put("nbf", now + 31)), "external_token_invalid");
         JsonObject noExpiry = claims(rpps);
         noExpiry.remove("exp");
-        assertRefused(psc.rs256(noExpiry), "external_token_invalid");
+        logins.assertRefused(psc.rs256(noExpiry), "external_token_invalid");
     }
 
     @Test
     void wrongIssuerOrAudienceIsRefusedEvenWhenSignedByTheProvider() {
-        String rpps = registeredProfessional();
-        assertRefused(psc.rs256(claims(rpps).put("aud", new JsonArray().add("another-app"))), "external_token_invalid");
+        String rpps = logins.registeredProfessional();
+        logins.assertRefused(psc.rs256(claims(rpps).put("aud", new JsonArray().add("another-app"))), "external_token_invalid");
         JsonObject noAudience = claims(rpps);
         noAudience.remove("aud");
-        assertRefused(psc.rs256(noAudience), "external_token_invalid");
+        logins.assertRefused(psc.rs256(noAudience), "external_token_invalid");
         JsonObject noIssuer = claims(rpps);
         noIssuer.remove("iss");
-        assertRefused(psc.rs256(noIssuer), "external_token_invalid");
-        assertRefused(other.rs256(claims(rpps)), "external_token_invalid");
-        assertRefused(psc.rs256(claims(rpps).put("iss", other.issuer())), "external_token_invalid");
-        assertEquals(200, oidc(psc.rs256(claims(rpps).put("aud", new JsonArray().add("another-app").add("relais")))).status(),
+        logins.assertRefused(psc.rs256(noIssuer), "external_token_invalid");
+        logins.assertRefused(other.rs256(claims(rpps)), "external_token_invalid");
+        logins.assertRefused(psc.rs256(claims(rpps).put("iss", other.issuer())), "external_token_invalid");
+        assertEquals(200, logins.oidc(psc.rs256(claims(rpps).put("aud", new JsonArray().add("another-app").add("relais")))).status(),
                 "an audience list that names us passes");
     }
 
     @Test
     void aProviderPublishingNoUsableKeyAcceptsNothingUntilItDoes() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         byte[] secret = "a shared secret the provider should never have published".getBytes(StandardCharsets.UTF_8);
         other.serve(new JsonObject().put("keys", new JsonArray()
                 .add(new JsonObject().put("kty", "oct").put("alg", "HS256").put("kid", "mac").put("k", B64.encodeToString(secret)))
@@ -144,26 +144,26 @@ class OidcTokenSecurityTest {
             hub.clock().advance(Duration.ofSeconds(6));
             JsonObject claims = other.claims(rpps, hub.clock().instant());
             String unknownKid = TestJws.sign(FakeIdentityProvider.header("RS256", "not-published"), claims, someRsaKey());
-            assertRefused(unknownKid, "external_token_invalid"); // makes the hub fetch the keys served now
-            assertRefused(other.rs256(claims), "external_token_invalid");
-            assertRefused(TestJws.unsigned(FakeIdentityProvider.header("none", "mac"), claims), "external_token_invalid");
+            logins.assertRefused(unknownKid, "external_token_invalid"); // makes the hub fetch the keys served now
+            logins.assertRefused(other.rs256(claims), "external_token_invalid");
+            logins.assertRefused(TestJws.unsigned(FakeIdentityProvider.header("none", "mac"), claims), "external_token_invalid");
             String twoParts = TestJws.unsigned(FakeIdentityProvider.header("none", "mac"), claims);
-            assertRefused(twoParts.substring(0, twoParts.length() - 1), "external_token_invalid");
-            assertRefused(TestJws.hmac(FakeIdentityProvider.header("HS256", "mac"), claims, secret), "external_token_invalid");
+            logins.assertRefused(twoParts.substring(0, twoParts.length() - 1), "external_token_invalid");
+            logins.assertRefused(TestJws.hmac(FakeIdentityProvider.header("HS256", "mac"), claims, secret), "external_token_invalid");
         } finally {
             other.serve(null);
         }
         hub.clock().advance(Duration.ofSeconds(6));
-        Response again = oidc(other.rs256(other.claims(rpps, hub.clock().instant())));
+        Response again = logins.oidc(other.rs256(other.claims(rpps, hub.clock().instant())));
         assertEquals(200, again.status(), "keys published again are fetched again: " + again.body());
     }
 
     /** ECDSA signatures can be rewritten without the key ((r, n-s), or in DER): the claims are still used once. */
     @Test
     void anEs256TokenReplayedWithItsSignatureRewrittenOpensNoSecondSession() {
-        String rpps = registeredProfessional();
+        String rpps = logins.registeredProfessional();
         String token = psc.es256(claims(rpps));
-        assertEquals(200, oidc(token).status());
+        assertEquals(200, logins.oidc(token).status());
         String[] parts = token.split("\\.");
         byte[] signature = B64D.decode(parts[2]);
         BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
@@ -171,7 +171,7 @@ class OidcTokenSecurityTest {
         String input = parts[0] + "." + parts[1] + ".";
         for (String rewritten : List.of(input + B64.encodeToString(der(r, s)),
                 input + B64.encodeToString(p1363(r, P256_ORDER.subtract(s))))) {
-            Response replay = oidc(rewritten);
+            Response replay = logins.oidc(rewritten);
             assertEquals(401, replay.status(), replay.body());
             assertTrue(Set.of("token_replayed", "external_token_invalid").contains(replay.json().getString("code")), replay.body());
         }
@@ -218,24 +218,7 @@ class OidcTokenSecurityTest {
         }
     }
 
-    private static String registeredProfessional() {
-        String rpps = People.rppsNumber();
-        hub.hub().identity().provisioning().addProfessional("test", new JsonObject().put("rpps", rpps)
-                .put("profession", "physician").put("email", "idp" + rpps + "@example.fr").put("displayName", "Dr IdP")).await();
-        return rpps;
-    }
-
     private static JsonObject claims(String rpps) {
         return psc.claims(rpps, hub.clock().instant());
-    }
-
-    private static Response oidc(String idToken) {
-        return hub.http().postJson("/api/v1/auth/oidc", new JsonObject().put("idToken", idToken));
-    }
-
-    private static void assertRefused(String idToken, String code) {
-        Response response = oidc(idToken);
-        assertEquals(401, response.status(), response.body());
-        assertEquals(code, response.json().getString("code"));
     }
 }
