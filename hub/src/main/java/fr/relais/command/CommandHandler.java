@@ -1,6 +1,6 @@
 package fr.relais.command;
 
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package fr.relais.command;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
 package fr.relais.identity;
 
 import fr.relais.identity.account.Provisioning;
+import fr.relais.principal.Principal;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.Future;

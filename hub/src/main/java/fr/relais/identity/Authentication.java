@@ -4,6 +4,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
 import fr.relais.identity.token.TokenClaims;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;

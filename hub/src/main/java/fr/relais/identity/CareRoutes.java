@@ -3,6 +3,7 @@ package fr.relais.identity;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.PatientLookup;
+import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;

@@ -4,6 +4,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.SpaceClosure;
 import fr.relais.identity.policy.CareTeam;
+import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;

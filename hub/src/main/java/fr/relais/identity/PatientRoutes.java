@@ -5,13 +5,14 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.DataCategory;
 import fr.relais.identity.policy.EmergencyAccess;
+import fr.relais.principal.Principal;
+import fr.relais.stream.Streams;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import fr.relais.stream.Streams;
 import java.util.UUID;
 
 /** Professionals' view of patients: the patients they treat, a patient's identity, and emergency access. */

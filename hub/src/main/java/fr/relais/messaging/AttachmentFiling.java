@@ -1,7 +1,7 @@
 package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.record.RecordClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import fr.relais.web.DateWindow;
 import io.vertx.core.Future;

@@ -2,7 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;

@@ -3,9 +3,9 @@ package fr.relais.notify;
 import fr.relais.config.NotifyConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
-import fr.relais.identity.Principal;
 import fr.relais.mail.EmailOutbox;
 import fr.relais.mail.MailTemplates;
+import fr.relais.principal.Principal;
 import fr.relais.secrets.MasterKey;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
@@ -95,7 +95,7 @@ public final class NotifyModule {
 
     /** For admins: emails by status (dead letters first of all), never their content. */
     private void listEmails(RoutingContext rc) {
-        Authentication.require(rc, fr.relais.identity.Principal.Kind.ADMIN);
+        Authentication.require(rc, fr.relais.principal.Principal.Kind.ADMIN);
         String status = rc.queryParams().get("status") == null ? "dead" : rc.queryParams().get("status");
         if (!java.util.List.of("pending", "sending", "sent", "dead", "skipped").contains(status)) {
             throw ApiError.invalidField("status", "status is pending, sending, sent, dead or skipped.");
@@ -117,7 +117,7 @@ public final class NotifyModule {
 
     /** For admins: a dead email is tried again from scratch. */
     private void retryEmail(RoutingContext rc) {
-        Authentication.require(rc, fr.relais.identity.Principal.Kind.ADMIN);
+        Authentication.require(rc, fr.relais.principal.Principal.Kind.ADMIN);
         UUID id = fr.relais.web.Fields.pathId(rc.pathParam("id"));
         pool.preparedQuery("""
                         UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = $2, last_error = NULL

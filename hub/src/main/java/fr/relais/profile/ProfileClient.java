@@ -1,6 +1,6 @@
 package fr.relais.profile;
 
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.service.ServiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

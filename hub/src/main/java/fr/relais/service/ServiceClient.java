@@ -1,7 +1,7 @@
 package fr.relais.service;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -2,7 +2,7 @@ package fr.relais.service;
 
 import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

@@ -1,10 +1,10 @@
 package fr.relais.cli;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.db.DatabaseEndpoint;
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.HubProcess;
 import fr.relais.testing.People;

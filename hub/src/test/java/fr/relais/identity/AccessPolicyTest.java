@@ -1,6 +1,5 @@
 package fr.relais.identity;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.policy.DataCategory;
+import fr.relais.principal.Principal;
+import fr.relais.principal.Profession;
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;

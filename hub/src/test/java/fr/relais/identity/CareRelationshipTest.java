@@ -1,9 +1,9 @@
 package fr.relais.identity;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;

@@ -1,12 +1,12 @@
 package fr.relais.identity;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;

@@ -1,8 +1,8 @@
 package fr.relais.identity;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonObject;

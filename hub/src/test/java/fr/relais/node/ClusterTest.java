@@ -1,6 +1,5 @@
 package fr.relais.node;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import fr.relais.Hub;
 import fr.relais.config.ConfigLoader;
 import fr.relais.gateway.ws.CloseCodes;
 import fr.relais.net.FreePort;
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient;
 import fr.relais.testing.HttpTestClient.Response;

@@ -1,15 +1,15 @@
 package fr.relais.portal;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.testing.Browser;
-import fr.relais.testing.TestClock;
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.CuttableProxy;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
+import fr.relais.testing.TestClock;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Keys;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Keys;
 
 /** The web portal in a real headless Chromium: two people in two browsers, live notifications, a network cut. */
 class PortalBrowserTest {

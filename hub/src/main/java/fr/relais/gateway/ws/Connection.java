@@ -2,8 +2,8 @@ package fr.relais.gateway.ws;
 
 import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
 import fr.relais.identity.token.TokenClaims;
+import fr.relais.principal.Principal;
 import fr.relais.web.NulCharacters;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;

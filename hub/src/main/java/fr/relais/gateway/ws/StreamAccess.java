@@ -1,7 +1,7 @@
 package fr.relais.gateway.ws;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.stream.StreamCommands;
 import java.util.Optional;
 

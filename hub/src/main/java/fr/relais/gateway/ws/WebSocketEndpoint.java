@@ -1,18 +1,18 @@
 package fr.relais.gateway.ws;
 
+import fr.relais.error.ApiError;
+import fr.relais.identity.Authentication;
 import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.token.TokenClaims;
+import fr.relais.principal.Principal;
 import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import fr.relais.error.ApiError;
-import fr.relais.identity.Authentication;
-import fr.relais.identity.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import fr.relais.identity.token.TokenClaims;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package fr.relais.identity.account;
 
-import fr.relais.identity.Principal;
-import fr.relais.identity.Profession;
+import fr.relais.principal.Principal;
+import fr.relais.principal.Profession;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 

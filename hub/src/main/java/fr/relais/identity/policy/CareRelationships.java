@@ -3,7 +3,7 @@ package fr.relais.identity.policy;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
 import io.vertx.core.Future;

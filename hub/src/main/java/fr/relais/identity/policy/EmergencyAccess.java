@@ -4,7 +4,7 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Ins;
-import fr.relais.identity.Principal;
+import fr.relais.principal.Principal;
 import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

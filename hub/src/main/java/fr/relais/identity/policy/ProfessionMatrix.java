@@ -1,7 +1,7 @@
 package fr.relais.identity.policy;
 
 import fr.relais.config.ConfigException;
-import fr.relais.identity.Profession;
+import fr.relais.principal.Profession;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;

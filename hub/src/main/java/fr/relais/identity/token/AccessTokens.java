@@ -1,8 +1,8 @@
 package fr.relais.identity.token;
 
 import fr.relais.error.ApiError;
-import fr.relais.identity.Principal;
-import fr.relais.identity.Profession;
+import fr.relais.principal.Principal;
+import fr.relais.principal.Profession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;

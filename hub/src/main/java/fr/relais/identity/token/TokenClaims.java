@@ -1,7 +1,7 @@
 package fr.relais.identity.token;
 
-import fr.relais.identity.Principal;
-import fr.relais.identity.Profession;
+import fr.relais.principal.Principal;
+import fr.relais.principal.Profession;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;

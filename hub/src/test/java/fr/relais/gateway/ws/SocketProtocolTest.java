@@ -1,9 +1,9 @@
 package fr.relais.gateway.ws;
 
-import fr.relais.testing.ClockSensitive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;

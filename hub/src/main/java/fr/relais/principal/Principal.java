@@ -1,4 +1,4 @@
-package fr.relais.identity;
+package fr.relais.principal;
 
 import java.util.Set;
 import java.util.UUID;

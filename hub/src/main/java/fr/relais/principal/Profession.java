@@ -1,4 +1,4 @@
-package fr.relais.identity;
+package fr.relais.principal;
 
 import fr.relais.error.ApiError;
 import java.util.Arrays;
