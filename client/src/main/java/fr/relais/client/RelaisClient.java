@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RelaisClient {
     private static final Logger log = LoggerFactory.getLogger(RelaisClient.class);
+    /** Errors the hub sends just before it closes the socket for a passing reason: the client reconnects. */
+    private static final java.util.Set<String> CLOSING_ERRORS = java.util.Set.of("unavailable", "events_trimmed",
+            "stream_reset", "rate_limited", "token_expired");
 
     /** Why the connection ended, as the hub said it with its close code. */
     public record Closed(short code, String reason) {
@@ -180,8 +183,9 @@ public final class RelaisClient {
             case "error" -> {
                 if (frame.getString("id") != null) {
                     complete(frame.getString("id"), null, new CommandException(frame.getString("code"), frame.getString("message")));
-                } else if (subscribing) {
-                    // an error without an id while subscribing is the refusal of the subscribe frame: start() must not wait forever
+                } else if (subscribing && !CLOSING_ERRORS.contains(frame.getString("code"))) {
+                    // the refusal of the subscribe frame (the socket stays open): start() must not wait forever. The
+                    // errors that come before a close are not refusals: the client reconnects and subscribes again
                     subscribing = false;
                     firstSubscription.tryFail(new CommandException(frame.getString("code"), frame.getString("message")));
                 } else {

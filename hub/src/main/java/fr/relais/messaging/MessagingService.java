@@ -67,7 +67,7 @@ public final class MessagingService {
         }
         MessageInput input = MessageInput.parse(first, headerKey, limits);
         byte[] fingerprint = fingerprints.of(who.id(), "conversation.start", body);
-        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint).compose(previous -> {
+        return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint, null).compose(previous -> {
             if (previous != null) {
                 return Future.succeededFuture(new Sent(previous, true));
             }
@@ -83,7 +83,7 @@ public final class MessagingService {
                 .put("conversationId", conversationId.toString()));
         // the participant check comes first: a retry by someone cut off since is refused like any other send
         return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation ->
-                replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint).compose(previous -> previous == null
+                replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint, conversationId).compose(previous -> previous == null
                         ? sendNew(tx, who, conversationId, conversation, input, fingerprint)
                         : Future.succeededFuture(new Sent(previous, true)))));
     }
@@ -142,8 +142,11 @@ public final class MessagingService {
         }));
     }
 
-    /** The message this sender already sent with {@code key}, or null; a 409 if that was another request. */
-    private Future<JsonObject> replayOf(SqlConnection sql, UUID sender, String key, byte[] fingerprint) {
+    /**
+     * The message this sender already sent with {@code key}, or null; a 409 if that was another request, or went to
+     * another conversation than {@code conversationId} (when given: keys stored before fingerprints have none).
+     */
+    private Future<JsonObject> replayOf(SqlConnection sql, UUID sender, String key, byte[] fingerprint, UUID conversationId) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
@@ -156,6 +159,9 @@ public final class MessagingService {
                         return null;
                     }
                     Row row = rows.iterator().next();
+                    if (conversationId != null && !conversationId.equals(row.getUUID("conversation_id"))) {
+                        throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for a message in another conversation.");
+                    }
                     Buffer first = row.getBuffer("request_hmac");
                     RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
                     return summary(row, sender);

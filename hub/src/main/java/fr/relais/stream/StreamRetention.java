@@ -22,7 +22,13 @@ import java.util.UUID;
  * the victim every time.
  */
 public final class StreamRetention {
-    private static final int STREAMS_PER_BATCH = 500;
+    private static final int STREAMS_PER_BATCH = 100;
+    /**
+     * A batch that takes longer is aborted by PostgreSQL itself, which releases its row locks at once: closing the
+     * connection (the hub's guard, after {@code db.queryTimeout}, 15 s by default) would leave the statement running
+     * on the server, holding the stream rows writers wait for. The next trim starts again where it failed.
+     */
+    private static final String BATCH_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
 
     private final Pool pool;
     private final int streamsPerBatch;
@@ -49,8 +55,8 @@ public final class StreamRetention {
     }
 
     private Future<Integer> trimFrom(UUID after, OffsetDateTime cutoff, int removedSoFar) {
-        return pool.withTransaction(tx -> tx.query("SELECT pg_try_advisory_xact_lock(hashtext('relais.stream.trim')) AS mine")
-                        .execute()
+        return pool.withTransaction(tx -> tx.query(BATCH_TIMEOUT).execute()
+                        .compose(v -> tx.query("SELECT pg_try_advisory_xact_lock(hashtext('relais.stream.trim')) AS mine").execute())
                         .compose(lock -> lock.iterator().next().getBoolean("mine")
                                 ? batch(tx, after, cutoff)
                                 : Future.succeededFuture(Batch.NONE)))

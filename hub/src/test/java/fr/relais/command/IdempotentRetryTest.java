@@ -89,6 +89,31 @@ class IdempotentRetryTest {
     }
 
     @Test
+    void aKeyStoredBeforeFingerprintsExistedIsStillRefusedInAnotherConversation() {
+        Person doctor = hub.people().professional("Dr Ancienne Clé", "physician");
+        Person patient = hub.people().patient("Patiente ancienne clé");
+        hub.people().treats(doctor, patient);
+        String first = conversationWith(doctor, patient, "Premier suivi");
+        String second = conversationWith(doctor, patient, "Second suivi");
+        String body = new JsonObject().put("body", "Même texte").encode();
+        Response sent = post(doctor, "/api/v1/conversations/" + first + "/messages", "old-key", body);
+        assertEquals(201, sent.status(), sent.body());
+        // as a row written before V14 has it: no fingerprint
+        hub.sql().execute("UPDATE message SET request_hmac = NULL WHERE idempotency_key = 'old-key'");
+
+        assertReused(post(doctor, "/api/v1/conversations/" + second + "/messages", "old-key", body));
+        assertEquals(1, patient.http().get("/api/v1/conversations/" + second + "/messages").json().getJsonArray("items").size(),
+                "only the greeting: nothing was sent in the second conversation, and no other message was claimed to be");
+        assertEquals(200, post(doctor, "/api/v1/conversations/" + first + "/messages", "old-key", body).status());
+    }
+
+    private static String conversationWith(Person doctor, Person patient, String subject) {
+        return doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", subject)
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Bonjour"))).json().getString("conversationId");
+    }
+
+    @Test
     void aDocumentDepositedAgainWithTheSameKeyIsTheFirstOneUnlessTheBodyDiffers() {
         Person biologist = hub.people().professional("Labo Clé", "biologist");
         Person patient = hub.people().patient("Patient du labo");

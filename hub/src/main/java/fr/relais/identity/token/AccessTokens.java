@@ -93,18 +93,24 @@ public final class AccessTokens {
         if (token == null || token.length() > MAX_TOKEN_LENGTH) {
             return Future.failedFuture(invalid("The access token is not a signed JWT."));
         }
+        // the library's verdicts become 401; a failure to reload the keys (the database) stays what it is (503)
         return checked(token)
                 .recover(failure -> isUnknownKeyOfOurs(failure)
-                        ? keys.reloadForUnknownKey().compose(reloaded -> reloaded ? checked(token) : Future.failedFuture(failure))
-                        : Future.failedFuture(failure))
-                .recover(failure -> Future.failedFuture(failure instanceof NoSuchKeyIdException
-                        ? invalid("The access token names a key or an algorithm the hub does not sign with.")
-                        : invalid("The access token is not one the hub signed for this service.")))
+                        ? keys.reloadForUnknownKey().compose(reloaded -> reloaded
+                                ? checked(token).recover(again -> Future.failedFuture(refusal(again)))
+                                : Future.failedFuture(refusal(failure)))
+                        : Future.failedFuture(refusal(failure)))
                 .map(user -> {
                     TokenClaims claims = claims(user.attributes().getJsonObject("accessToken"));
                     verified.put(token, claims);
                     return claims;
                 });
+    }
+
+    private static ApiError refusal(Throwable verdict) {
+        return verdict instanceof NoSuchKeyIdException
+                ? invalid("The access token names a key or an algorithm the hub does not sign with.")
+                : invalid("The access token is not one the hub signed for this service.");
     }
 
     /** The library's verdict on signature, algorithm, key, issuer and audience; a throw becomes a failure. */
