@@ -10,12 +10,14 @@ import fr.relais.testing.Eventually;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,9 +89,13 @@ class StreamRecoveryTest {
             slow.awaitType("subscribed");
             slow.pause();
             String padding = "x".repeat(16 * 1024);
+            List<Future<?>> appended = new ArrayList<>();
             for (int i = 1; i <= total; i++) {
-                hub.hub().streams().append(p.id(), "document.arrived", new JsonObject().put("n", i).put("padding", padding));
+                appended.add(hub.hub().streams().append(p.id(), "document.arrived", new JsonObject().put("n", i).put("padding", padding)));
             }
+            // all written before the resume below: live events arriving while a big replay still fills the socket
+            // would cut that client too (as a slow consumer, rightly), which is not what this test is about
+            Future.all(appended).await();
             // the only socket of this hub now, so a cut is this socket's
             Eventually.await("the slow socket to be cut", Duration.ofSeconds(60), StreamRecoveryTest::slowConsumersCut,
                     cut -> cut > cutBefore);
