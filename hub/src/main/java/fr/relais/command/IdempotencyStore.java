@@ -77,8 +77,7 @@ public final class IdempotencyStore {
                     if (!row.getString("operation").equals(operation)) {
                         throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for another operation.");
                     }
-                    Buffer first = row.getBuffer("request_hmac");
-                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
+                    RequestFingerprints.requireSame(row.getBuffer("request_hmac"), fingerprint);
                     return new JsonObject(sealer.openText(row.getBuffer("result_sealed").getBytes(), row.getString("key_id"),
                             context(principal, key)));
                 });

@@ -2,6 +2,7 @@ package fr.relais.command;
 
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
@@ -35,10 +36,11 @@ public final class RequestFingerprints {
 
     /**
      * Fails with 409 {@code idempotency_key_reused} if the key was first used for another request. A result kept
-     * from before fingerprints were stored ({@code stored} null) is answered as it was then.
+     * from before fingerprints were stored ({@code stored} null, the {@code request_hmac} column of the row) is
+     * answered as it was then.
      */
-    public static void requireSame(byte[] stored, byte[] now) {
-        if (stored != null && !MessageDigest.isEqual(stored, now)) {
+    public static void requireSame(Buffer stored, byte[] now) {
+        if (stored != null && !MessageDigest.isEqual(stored.getBytes(), now)) {
             throw reused();
         }
     }

@@ -162,8 +162,7 @@ public final class MessagingService {
                     if (conversationId != null && !conversationId.equals(row.getUUID("conversation_id"))) {
                         throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for a message in another conversation.");
                     }
-                    Buffer first = row.getBuffer("request_hmac");
-                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
+                    RequestFingerprints.requireSame(row.getBuffer("request_hmac"), fingerprint);
                     return summary(row, sender);
                 });
     }

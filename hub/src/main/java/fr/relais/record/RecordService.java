@@ -244,8 +244,7 @@ final class RecordService {
                         return Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
                                 "This idempotency key was used for a document in another patient's record."));
                     }
-                    Buffer first = row.getBuffer("request_hmac");
-                    RequestFingerprints.requireSame(first == null ? null : first.getBytes(), fingerprint);
+                    RequestFingerprints.requireSame(row.getBuffer("request_hmac"), fingerprint);
                     return Future.succeededFuture(describe(row));
                 });
     }
