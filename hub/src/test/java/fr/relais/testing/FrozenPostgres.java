@@ -32,7 +32,11 @@ public final class FrozenPostgres implements AutoCloseable {
      * answering the connections they already serve.
      */
     public static FrozenPostgres freeze(EmbeddedPostgres server) {
-        long postmaster = server.serverPid().orElseThrow(() -> new IllegalStateException("the server is not running"));
+        return freeze(server.serverPid().orElseThrow(() -> new IllegalStateException("the server is not running")));
+    }
+
+    /** The same for a server run by another process (the load tests' hubs): its postmaster's process id. */
+    public static FrozenPostgres freeze(long postmaster) {
         FrozenPostgres frozen = new FrozenPostgres();
         Runtime.getRuntime().addShutdownHook(frozen.thawAtExit);
         try {

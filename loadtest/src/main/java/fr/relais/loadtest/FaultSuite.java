@@ -1,5 +1,7 @@
 package fr.relais.loadtest;
 
+import fr.relais.db.embedded.EmbeddedPostgres;
+import fr.relais.testing.FrozenPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -80,8 +82,6 @@ final class FaultSuite {
             }
             Future.all(readers.stream().map(FaultReader::start).toList()).await();
 
-            PostgresFreezer freezer = new PostgresFreezer(cluster.postgresDir());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> thawQuietly(freezer)));
             try (FaultWriter writer = new FaultWriter(cluster.httpPorts, pro.token(), conversations, run)) {
                 writer.start(RATE);
                 DepositBenchmark.park(Duration.ofSeconds(3));
@@ -104,12 +104,10 @@ final class FaultSuite {
                 before = phase(phases, "3_node_killed_after_writing", before, writer, readers);
 
                 DepositBenchmark.park(Duration.ofSeconds(2));
-                try {
-                    freezer.freeze();
-                    phases.put("4_processes_frozen", freezer.frozenProcesses());
+                long postmaster = EmbeddedPostgres.serverPid(cluster.postgresDir()).orElseThrow();
+                try (FrozenPostgres frozen = FrozenPostgres.freeze(postmaster)) { // thawed when closed, or at exit
+                    phases.put("4_processes_frozen", frozen.processes());
                     DepositBenchmark.park(HANG);
-                } finally {
-                    freezer.thaw();
                 }
                 DepositBenchmark.park(Duration.ofSeconds(Math.max(2, phaseSeconds - 2 - HANG.toSeconds())));
                 phase(phases, "4_database_hangs", before, writer, readers);
@@ -230,14 +228,6 @@ final class FaultSuite {
         for (int s = 0; s < seconds; s++) {
             action.run();
             DepositBenchmark.park(Duration.ofSeconds(1));
-        }
-    }
-
-    private static void thawQuietly(PostgresFreezer freezer) {
-        try {
-            freezer.thaw();
-        } catch (Exception e) {
-            System.err.println("could not thaw PostgreSQL: " + e);
         }
     }
 }

@@ -99,6 +99,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** The process id of the running server (the postmaster), from its lock file; empty when it is not running. */
     public OptionalLong serverPid() {
+        return serverPidIn(cluster);
+    }
+
+    /** The same for the embedded server kept in {@code dir} ({@code db.embedded.dir}), run by another process. */
+    public static OptionalLong serverPid(Path dir) {
+        return serverPidIn(dir.toAbsolutePath().normalize().resolve("cluster"));
+    }
+
+    private static OptionalLong serverPidIn(Path cluster) {
         try {
             List<String> lines = Files.readAllLines(cluster.resolve("postmaster.pid"));
             return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).strip()));
