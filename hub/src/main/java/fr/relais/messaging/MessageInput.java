@@ -2,6 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.config.MessagingConfig;
 import fr.relais.error.ApiError;
+import fr.relais.web.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,10 +35,7 @@ record MessageInput(String body, List<AttachmentInput> attachments, String idemp
                 attachments.add(AttachmentInput.parse(file, i, limits.maxAttachmentSize()));
             }
         }
-        String key = headerKey != null ? headerKey : json.getValue("idempotencyKey") instanceof String k ? k : null;
-        if (key != null && (key.isBlank() || key.length() > 200)) {
-            throw ApiError.invalidField("idempotencyKey", "An idempotency key has 1 to 200 characters.");
-        }
+        String key = Fields.idempotencyKey(headerKey != null ? headerKey : json.getValue("idempotencyKey"));
         return new MessageInput(body, List.copyOf(attachments), key, json);
     }
 }

@@ -38,7 +38,7 @@ record DepositRequest(DocumentKind kind, String title, LocalDate careDate, Strin
             throw ApiError.of(415, "document_type_mismatch", "The content is " + (detected == null ? "not an accepted format" : detected)
                     + ", not " + declared + ".").with("field", "contentType");
         }
-        String key = json.getValue("idempotencyKey") instanceof String k && !k.isBlank() && k.length() <= 200 ? k : null;
+        String key = Fields.idempotencyKey(json.getValue("idempotencyKey"));
         return new DepositRequest(kind, title, careDate, declared, content, key);
     }
 }

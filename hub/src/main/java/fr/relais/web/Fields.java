@@ -12,6 +12,17 @@ public final class Fields {
     private Fields() {
     }
 
+    /**
+     * An idempotency key (the {@code Idempotency-Key} header or the {@code idempotencyKey} member): null when none was
+     * sent, else 1 to 200 characters. Anything else is refused, never ignored: an ignored key writes a retry twice.
+     */
+    public static String idempotencyKey(Object value) {
+        if (value != null && (!(value instanceof String key) || key.isBlank() || key.length() > 200)) {
+            throw ApiError.invalidField("idempotencyKey", "An idempotency key has 1 to 200 characters.");
+        }
+        return (String) value;
+    }
+
     public static String text(JsonObject body, String field, int min, int max) {
         Object value = body.getValue(field);
         if (!(value instanceof String text) || text.strip().length() < min || text.length() > max) {

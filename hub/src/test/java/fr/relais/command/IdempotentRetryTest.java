@@ -89,6 +89,24 @@ class IdempotentRetryTest {
     }
 
     @Test
+    void aKeyOutsideOneTo200CharactersIsRefusedOnDepositsAsOnMessagesNotIgnored() {
+        Person biologist = hub.people().professional("Labo Longue Clé", "biologist");
+        Person patient = hub.people().patient("Patient longue clé");
+        String careDate = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().minusDays(1).toString();
+        JsonObject body = new JsonObject().put("patientId", patient.id().toString()).put("kind", "lab_result")
+                .put("title", "Ferritine").put("careDate", careDate).put("contentType", "application/pdf").put("data", PDF);
+        for (String key : new String[] {" ", "k".repeat(201)}) {
+            Response refused = post(biologist, "/api/v1/documents", key, body.encode());
+            assertEquals(400, refused.status(), refused.body());
+            assertEquals("idempotencyKey", refused.json().getString("field"), refused.body());
+        }
+        Response numeric = biologist.http().post("/api/v1/documents", body.copy().put("idempotencyKey", 5));
+        assertEquals(400, numeric.status(), numeric.body());
+        assertEquals(0, patient.http().get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items").size(),
+                "nothing was deposited: a retry with such a key would have been written twice");
+    }
+
+    @Test
     void aKeyStoredBeforeFingerprintsExistedIsStillRefusedInAnotherConversation() {
         Person doctor = hub.people().professional("Dr Ancienne Clé", "physician");
         Person patient = hub.people().patient("Patiente ancienne clé");
