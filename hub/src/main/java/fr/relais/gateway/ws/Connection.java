@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -240,9 +241,7 @@ final class Connection {
             return Future.succeededFuture();
         }
         JsonObject cursor = cursorValue instanceof JsonObject c ? c : null;
-        if (cursorValue != null && (cursor == null || !(cursor.getValue("offset") instanceof Number offset)
-                || offset.doubleValue() < 0 || offset.doubleValue() > Long.MAX_VALUE
-                || offset.doubleValue() != Math.rint(offset.doubleValue())
+        if (cursorValue != null && (cursor == null || wholeOffset(cursor.getValue("offset")) == null
                 || !(cursor.getValue("epoch") instanceof String))) {
             send(Frames.error(null, "invalid_cursor", "A cursor is {\"epoch\": string, \"offset\": a whole number, 0 or more}."));
             return Future.succeededFuture();
@@ -322,6 +321,22 @@ final class Connection {
     void onLive(String eventEpoch, long offset, String frame, long committedAt) {
         if (!closed && delivery != null) {
             delivery.onLive(eventEpoch, offset, frame, committedAt);
+        }
+    }
+
+    /**
+     * A cursor's offset: a whole number from 0 to 2^63-1, however the JSON wrote it ({@code 42}, {@code 42.0},
+     * {@code 4.2E1}); null for anything else. Exact: a check through a double would let values just past 2^63-1 in.
+     */
+    private static Long wholeOffset(Object value) {
+        if (!(value instanceof Number number)) {
+            return null;
+        }
+        try {
+            long offset = new BigDecimal(number.toString()).longValueExact();
+            return offset >= 0 ? offset : null;
+        } catch (ArithmeticException | NumberFormatException notWhole) {
+            return null;
         }
     }
 
