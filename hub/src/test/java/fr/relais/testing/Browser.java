@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -86,8 +87,19 @@ public final class Browser implements AutoCloseable {
         driver.get(base + hash);
     }
 
+    /**
+     * A wait that polls through a page being replaced: a command sent while the portal navigates (after a login,
+     * a logout or a closed space) is aborted by the browser, and the next poll finds the new page. A wait that
+     * never succeeds still fails at its deadline, with the last error as its cause.
+     */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+        wait.ignoring(WebDriverException.class);
+        return wait;
+    }
+
     public WebElement find(String css) {
-        return new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
     public void type(String css, String text) {
@@ -103,7 +115,7 @@ public final class Browser implements AutoCloseable {
 
     /** Gives a file input a file. */
     public void attach(String css, Path file) {
-        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)))
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)))
                 .sendKeys(file.toAbsolutePath().toString());
     }
 
@@ -113,16 +125,16 @@ public final class Browser implements AutoCloseable {
     }
 
     public void click(String css) {
-        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
     }
 
     public void clickLink(String text) {
-        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.elementToBeClickable(By.linkText(text))).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.linkText(text))).click();
     }
 
     /** Waits until the element's text contains {@code text}. */
     public void awaitText(String css, String text) {
-        new WebDriverWait(driver, DEADLINE).withMessage(() -> {
+        waiting().withMessage(() -> {
                     screenshot("failed-wait");
                     return css + " never showed '" + text + "'; page: " + pageText() + "; console: " + console();
                 })
@@ -146,7 +158,7 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the element's attribute has {@code value}. */
     public void awaitAttribute(String css, String name, String value) {
-        new WebDriverWait(driver, DEADLINE).withMessage(() -> css + "[" + name + "] never became " + value)
+        waiting().withMessage(() -> css + "[" + name + "] never became " + value)
                 .until(ExpectedConditions.attributeToBe(By.cssSelector(css), name, value));
     }
 
@@ -171,7 +183,7 @@ public final class Browser implements AutoCloseable {
 
     /** Accepts the page's confirmation dialog. */
     public void acceptDialog() {
-        new WebDriverWait(driver, DEADLINE).until(ExpectedConditions.alertIsPresent()).accept();
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
     }
 
     /** The page's address from its {@code #} on. */
@@ -182,7 +194,7 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the address ends with {@code hash}. */
     public void awaitHash(String hash) {
-        new WebDriverWait(driver, DEADLINE).withMessage(() -> "the address stayed " + driver.getCurrentUrl())
+        waiting().withMessage(() -> "the address stayed " + driver.getCurrentUrl())
                 .until(ExpectedConditions.urlToBe(base + hash));
     }
 
