@@ -63,8 +63,13 @@ public final class WebSocketEndpoint {
             return;
         }
         String authorization = rc.request().getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (authorization == null) {
             open(rc, null);
+            return;
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+            rc.fail(ApiError.of(401, "unauthenticated",
+                    "The socket takes a Bearer access token in Authorization, or no Authorization and a first auth frame."));
             return;
         }
         ctx.authentication().authenticate(authorization.substring(7).strip()).onComplete(checked -> {

@@ -39,6 +39,13 @@ class HandshakeTest {
     }
 
     @Test
+    void anAuthorizationHeaderThatIsNoBearerTokenIsRefused401BeforeTheUpgrade() {
+        for (String authorization : new String[] {"Basic dXNlcjpwYXNz", "Token abc", "Bearer ", "Bearer"}) {
+            assertAuthorizationRefusedBeforeUpgrade(authorization, "unauthenticated");
+        }
+    }
+
+    @Test
     void anExpiredTokenIsRefused401BeforeTheUpgrade() {
         Person p = hub.people().patient("Late");
         hub.clock().advance(PAST_EXPIRY_AND_SKEW);
@@ -114,7 +121,11 @@ class HandshakeTest {
     }
 
     private static void assertRefusedBeforeUpgrade(String token, String code) {
-        try (RawWebSocket socket = RawWebSocket.open(hub.port(), Map.of("Authorization", "Bearer " + token))) {
+        assertAuthorizationRefusedBeforeUpgrade("Bearer " + token, code);
+    }
+
+    private static void assertAuthorizationRefusedBeforeUpgrade(String authorization, String code) {
+        try (RawWebSocket socket = RawWebSocket.open(hub.port(), Map.of("Authorization", authorization))) {
             RawWebSocket.Handshake answer = socket.handshake();
             assertEquals(401, answer.status(), "the first status line, where a 101 would be: " + answer);
             assertEquals("application/problem+json", answer.header("content-type"), answer.toString());
