@@ -136,6 +136,7 @@ public final class Hub {
                 new IdentityEmails(mailTemplates, config.notifications().defaultLocale()), audit.log(), new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         streams = new Streams(vertx, pool, clock);
+        streams.start();
         identity = IdentityModule.start(context, config, streams).await();
         IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"),
                 new fr.relais.command.RequestFingerprints(masterKey));
@@ -232,6 +233,7 @@ public final class Hub {
             vertx.cancelTimer(streamTrimmer);
         }
         return undeployAll()
+                .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(pool::close)

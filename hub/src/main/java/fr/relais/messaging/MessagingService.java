@@ -327,8 +327,7 @@ public final class MessagingService {
     }
 
     static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
-        // ordered as StreamTransaction.LOCK_ORDER: appends to them follow this order; a participant cut off by a
-        // block receives nothing more of the conversation
+        // a participant cut off by a block receives nothing more of the conversation
         return sql.preparedQuery("""
                         SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND NOT cut_off
                         ORDER BY account_id""")
@@ -343,7 +342,7 @@ public final class MessagingService {
     private static Future<Void> appendToAll(StreamTransaction tx, List<UUID> recipients, String type,
                                             java.util.function.Function<UUID, JsonObject> data) {
         Future<Void> chain = Future.succeededFuture();
-        for (UUID recipient : recipients.stream().sorted(StreamTransaction.LOCK_ORDER).toList()) {
+        for (UUID recipient : recipients) {
             chain = chain.compose(v -> tx.append(recipient, type, data.apply(recipient)).mapEmpty());
         }
         return chain;
