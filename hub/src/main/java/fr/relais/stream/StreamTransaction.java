@@ -25,6 +25,7 @@ public final class StreamTransaction {
     private final SqlConnection sql;
     private final Clock clock;
     private final List<Pending> pending = new ArrayList<>();
+    private final List<Future<?>> alongWithCommit = new ArrayList<>();
 
     StreamTransaction(SqlConnection sql, Clock clock) {
         this.sql = sql;
@@ -48,6 +49,18 @@ public final class StreamTransaction {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         pending.add(new Pending(recipient, type, data, now));
         return Future.succeededFuture();
+    }
+
+    /**
+     * A statement the feature sent on {@link #sql()} and does not wait for: the outbox write and the COMMIT are
+     * sent right behind it (pipelined, one round trip for all), and the transaction fails if it fails.
+     */
+    public void sendWithCommit(Future<?> statement) {
+        alongWithCommit.add(statement);
+    }
+
+    List<Future<?>> sentWithCommit() {
+        return alongWithCommit;
     }
 
     boolean isEmpty() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 import java.util.function.Function;
@@ -40,6 +41,13 @@ public final class Streams {
     private final AtomicLong retries = new AtomicLong();
     /** Stand-alone appends waiting for their offset, by outbox id. */
     private final Map<Long, Promise<StreamEvent>> awaitingNumbers = new ConcurrentHashMap<>();
+    private final AtomicInteger registering = new AtomicInteger();
+    private final Map<Long, StreamEvent> numberedEarly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, StreamEvent> eldest) {
+            return size() > 10_000;
+        }
+    });
     private MessageConsumer<String> numbered;
 
     private static final String ERASE_MENTIONS = """
@@ -61,16 +69,19 @@ public final class Streams {
     public void start() {
         sequencer.startSweeping(vertx, SWEEP_EVERY_MILLIS);
         numbered = vertx.eventBus().consumer(ADDRESS, message -> {
-            if (awaitingNumbers.isEmpty()) {
+            String outboxId = message.headers().get("outbox");
+            if (outboxId == null || awaitingNumbers.isEmpty() && registering.get() == 0) {
                 return;
             }
-            String outboxId = message.headers().get("outbox");
-            Promise<StreamEvent> waiting = outboxId == null ? null : awaitingNumbers.remove(Long.parseLong(outboxId));
+            JsonObject frame = new JsonObject(message.body());
+            StreamEvent event = new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
+                    frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
+                    java.time.Instant.parse(frame.getString("time")));
+            Promise<StreamEvent> waiting = awaitingNumbers.remove(Long.parseLong(outboxId));
             if (waiting != null) {
-                JsonObject frame = new JsonObject(message.body());
-                waiting.tryComplete(new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
-                        frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
-                        java.time.Instant.parse(frame.getString("time"))));
+                waiting.tryComplete(event);
+            } else if (registering.get() > 0) {
+                numberedEarly.put(Long.parseLong(outboxId), event); // numbered before its writer heard its id back
             }
         });
         sequencer.wake(); // what was committed before this node started
@@ -101,23 +112,32 @@ public final class Streams {
     private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt, List<Future<StreamEvent>> numbers) {
         List<Long> awaited = new ArrayList<>();
         boolean[] appended = new boolean[1];
-        return pool.withTransaction(sql -> {
+        return pool.getConnection().compose(sql -> sql.begin().compose(transaction -> {
             StreamTransaction tx = new StreamTransaction(sql, clock);
             return work.apply(tx).compose(result -> {
                 appended[0] = !tx.isEmpty();
-                return tx.flush().map(ids -> {
+                // the outbox write and the COMMIT follow what the feature sent without waiting, in one round trip
+                if (numbers != null) {
+                    registering.incrementAndGet();
+                }
+                Future<List<Long>> ids = tx.flush().onComplete(written -> {
                     if (numbers != null) {
-                        for (Long id : ids) {
-                            Promise<StreamEvent> promise = Promise.promise();
-                            awaitingNumbers.put(id, promise);
-                            awaited.add(id);
-                            numbers.add(promise.future());
-                        }
+                        written.forEach(id -> numbers.add(awaitNumber(id)));
+                        awaited.addAll(written);
+                        registering.decrementAndGet();
                     }
-                    return result;
+                }, failed -> {
+                    if (numbers != null) {
+                        registering.decrementAndGet();
+                    }
                 });
-            });
-        }).onSuccess(result -> {
+                Future<Void> commit = transaction.commit();
+                List<Future<?>> all = new ArrayList<>(tx.sentWithCommit());
+                all.add(ids);
+                all.add(commit);
+                return Future.all(all).map(result);
+            }).recover(failure -> transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(failure)));
+        }).eventually(sql::close)).onSuccess(result -> {
             if (appended[0]) {
                 sequencer.wake();
             }
@@ -132,6 +152,16 @@ public final class Streams {
             }
             return Future.failedFuture(failure);
         });
+    }
+
+    private Future<StreamEvent> awaitNumber(long outboxId) {
+        Promise<StreamEvent> promise = Promise.promise();
+        awaitingNumbers.put(outboxId, promise);
+        StreamEvent early = numberedEarly.remove(outboxId);
+        if (early != null && awaitingNumbers.remove(outboxId) != null) {
+            promise.tryComplete(early);
+        }
+        return promise.future();
     }
 
     private static boolean runAgain(Throwable failure) {
