@@ -10,7 +10,6 @@ import fr.relais.stream.Streams;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.UUID;
@@ -30,7 +29,9 @@ public final class AgendaModule {
     private final ReminderScheduler scheduler;
     private final ReminderPlanner planner;
     private final AgendaRoutes routes;
-    private MessageConsumer<String> profileChanges;
+    private static final java.util.Set<String> PLANNED_SECTIONS = java.util.Set.of("treatments", "vaccinations");
+    private final Streams streams;
+    private volatile boolean planning;
     private long planTimer = -1;
 
     public AgendaModule(Vertx vertx, Streams streams, ProfileModule profile, AuditLog audit, MasterKey masterKey,
@@ -38,6 +39,7 @@ public final class AgendaModule {
                         Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
         this.config = config;
+        this.streams = streams;
         this.scheduler = new ReminderScheduler(vertx, streams.pool(), streams, config, clock, metrics);
         this.planner = new ReminderPlanner(streams.pool(), profile, PreventionRules.load(), config, clock);
         AppointmentService appointments = new AppointmentService(streams, new Sealer(masterKey, "agenda", record.keyId()),
@@ -50,12 +52,10 @@ public final class AgendaModule {
         scheduler.start();
         planTimer = vertx.setPeriodic(0, config.planEvery().toMillis(), id -> planner.planAll()
                 .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage())));
-        profileChanges = vertx.eventBus().consumer(Streams.ADDRESS, message -> {
-            String frame = message.body();
-            if (frame.startsWith("{\"type\":\"profile.updated\"") && (frame.contains("\"section\":\"treatments\"")
-                    || frame.contains("\"section\":\"vaccinations\""))) {
-                planner.plan(UUID.fromString(message.headers().get("recipient")))
-                        .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
+        planning = true;
+        streams.onCommitted("profile.updated", event -> {
+            if (planning && PLANNED_SECTIONS.contains(event.data().getString("section"))) {
+                planner.plan(event.recipient()).onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
             }
         });
     }
@@ -65,9 +65,7 @@ public final class AgendaModule {
         if (planTimer >= 0) {
             vertx.cancelTimer(planTimer);
         }
-        if (profileChanges != null) {
-            profileChanges.unregister();
-        }
+        planning = false;
     }
 
     public void mountApi(Router api) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -49,6 +50,7 @@ public final class Streams {
         }
     });
     private MessageConsumer<String> numbered;
+    private final Map<String, List<Consumer<StreamEvent>>> subscribers = new ConcurrentHashMap<>();
 
     private static final String ERASE_MENTIONS = """
             UPDATE %s e
@@ -188,6 +190,16 @@ public final class Streams {
         return batcher.append(recipient, type, data);
     }
 
+    /**
+     * Calls {@code subscriber} with every committed event of {@code type}, once in the cluster: on the node whose
+     * sequencer numbered it, right after publishing it. Delivery is at most once (a node that dies between its
+     * batch and the call loses the call), so a subscriber whose work must not be missed also catches up
+     * periodically, as agenda's planner does.
+     */
+    public void onCommitted(String type, Consumer<StreamEvent> subscriber) {
+        subscribers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(subscriber);
+    }
+
     private void publish(List<StreamSequencer.Sequenced> events) {
         long committedAt = System.nanoTime();
         for (StreamSequencer.Sequenced sequenced : events) {
@@ -199,6 +211,12 @@ public final class Streams {
                     .addHeader("committedAt", Long.toString(committedAt))
                     .addHeader("outbox", Long.toString(sequenced.outboxId()));
             vertx.eventBus().publish(ADDRESS, event.toFrame(), headers);
+        }
+        for (StreamSequencer.Sequenced sequenced : events) {
+            List<Consumer<StreamEvent>> interested = subscribers.get(sequenced.event().type());
+            if (interested != null) {
+                interested.forEach(subscriber -> subscriber.accept(sequenced.event()));
+            }
         }
     }
 
