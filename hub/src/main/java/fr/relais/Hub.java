@@ -128,15 +128,16 @@ public final class Hub {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
         mailer = Mailer.create(vertx, config.mail());
         outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
-        dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
+        streams = new Streams(vertx, pool, clock);
+        streams.start();
+        dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry(),
+                (recipient, offset) -> streams.backlog().acknowledged(recipient, offset));
         audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
         MailTemplates mailTemplates = mailTemplates();
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
                 new PasswordHashing(vertx, config.auth().argon2()), outbox,
                 new IdentityEmails(mailTemplates, config.notifications().defaultLocale()), audit.log(), new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        streams = new Streams(vertx, pool, clock);
-        streams.start();
         identity = IdentityModule.start(context, config, streams).await();
         IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"),
                 new fr.relais.command.RequestFingerprints(masterKey));
@@ -151,7 +152,7 @@ public final class Hub {
         profile = new ProfileModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         record.deploy().await();
         profile.deploy().await();
-        notify = new NotifyModule(vertx, pool, outbox, mailTemplates, masterKey, config.notifications(), clock,
+        notify = new NotifyModule(vertx, pool, streams.backlog(), outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));

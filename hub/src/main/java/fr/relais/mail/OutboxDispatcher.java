@@ -36,6 +36,7 @@ public final class OutboxDispatcher {
 
     private final Vertx vertx;
     private final Pool pool;
+    private final ReadMarks readMarks;
     private final Mailer mailer;
     private final EmailOutbox outbox;
     private final MailConfig config;
@@ -50,7 +51,8 @@ public final class OutboxDispatcher {
     private MessageConsumer<Object> kicks;
 
     public OutboxDispatcher(Vertx vertx, Pool pool, Mailer mailer, EmailOutbox outbox, MailConfig config, Clock clock,
-                            MeterRegistry metrics) {
+                            MeterRegistry metrics, ReadMarks readMarks) {
+        this.readMarks = readMarks;
         this.vertx = vertx;
         this.pool = pool;
         this.mailer = mailer;
@@ -119,8 +121,7 @@ public final class OutboxDispatcher {
         UUID id = row.getUUID("id");
         Long upTo = row.getLong("up_to_offset");
         Future<Boolean> stillWanted = upTo == null ? Future.succeededFuture(true)
-                : pool.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(row.getUUID("recipient_id")))
-                        .map(acked -> acked.size() == 0 || acked.iterator().next().getLong("acked") < upTo);
+                : readMarks.readUpTo(row.getUUID("recipient_id"), upTo).map(read -> !read);
         return stillWanted.compose(wanted -> {
             if (!wanted) {
                 return mark(id, "skipped", null, null);

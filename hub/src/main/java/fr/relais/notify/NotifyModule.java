@@ -10,6 +10,7 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.Future;
+import fr.relais.stream.StreamBacklog;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,7 +48,7 @@ public final class NotifyModule {
     private final MailTemplates templates;
     private long timer = -1;
 
-    public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
+    public NotifyModule(Vertx vertx, Pool pool, StreamBacklog backlog, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
                         NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
         this.pool = pool;
@@ -58,7 +59,7 @@ public final class NotifyModule {
         this.clock = clock;
         this.templates = templates;
         this.settings = new NotificationSettings(pool, config);
-        this.scanner = new MissedEventScanner(pool, outbox, new DigestEmails(templates), settings, config, clock,
+        this.scanner = new MissedEventScanner(pool, backlog, outbox, new DigestEmails(templates), settings, config, clock,
                 this::unsubscribeLinks, () -> publicBaseUrl.get() + "/");
     }
 

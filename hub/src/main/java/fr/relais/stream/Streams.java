@@ -38,6 +38,7 @@ public final class Streams {
     private final Pool pool;
     private final Clock clock;
     private final StreamSequencer sequencer;
+    private final StreamBacklog backlog;
     private final AppendBatcher batcher = new AppendBatcher(this);
     private final AtomicLong retries = new AtomicLong();
     /** Stand-alone appends waiting for their offset, by outbox id. */
@@ -65,6 +66,7 @@ public final class Streams {
         this.pool = pool;
         this.clock = clock;
         this.sequencer = new StreamSequencer(vertx, pool, this::publish);
+        this.backlog = new StreamBacklog(pool);
     }
 
     /** Starts numbering: the sequencer's sweep, and the completion of stand-alone appends numbered on any node. */
@@ -174,6 +176,11 @@ public final class Streams {
     /** How many transactions were run again after a deadlock or a serialization failure. */
     public long retriedTransactions() {
         return retries.get();
+    }
+
+    /** What nobody acknowledged, for consumers that act on missed events. */
+    public StreamBacklog backlog() {
+        return backlog;
     }
 
     /** The pool the streams write with, for reads that need no transaction. */

@@ -28,7 +28,7 @@ class ArchitectureTest {
             entry("record", Set.of("audit", "command", "config", "error", "identity", "principal", "secrets", "service", "stream", "web")),
             entry("profile", Set.of("audit", "config", "error", "identity", "principal", "secrets", "service", "stream", "web")),
             entry("agenda", Set.of("audit", "config", "error", "identity", "principal", "profile", "secrets", "stream", "web")),
-            entry("notify", Set.of("config", "error", "identity", "mail", "principal", "secrets", "web")),
+            entry("notify", Set.of("config", "error", "identity", "mail", "principal", "secrets", "stream", "web")),
             entry("identity", Set.of("audit", "config", "error", "mail", "principal", "ratelimit", "secrets", "stream", "web")),
             entry("portal", Set.of()),
             entry("service", Set.of("db", "error", "principal")),
