@@ -6,6 +6,7 @@ import fr.relais.identity.session.LiveSessions;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,5 +55,20 @@ class LiveSessionCacheTest {
         } finally {
             hub.clock().advance(PAST_THE_TIME_TO_LIVE.negated());
         }
+    }
+
+    /** Within that window (or the moment a revocation takes to cross the bus) the account itself may be gone. */
+    @Test
+    void anAccountGoneWhileItsSessionIsStillInMemoryIsRefusedNotLeftWithoutAnswer() {
+        Person jules = hub.people().patient("Jules");
+        assertEquals(200, jules.http().get("/api/v1/me").status());
+
+        hub.sql().execute("DELETE FROM account WHERE id = '" + jules.id() + "'");
+        Response me = jules.http().get("/api/v1/me");
+        assertEquals(401, me.status(), me.body());
+        assertEquals("session_revoked", me.json().getString("code"));
+        Response close = jules.http().post("/api/v1/me/close", new JsonObject().put("confirm", true));
+        assertEquals(401, close.status(), close.body());
+        assertEquals("session_revoked", close.json().getString("code"));
     }
 }
