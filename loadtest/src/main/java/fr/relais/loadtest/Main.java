@@ -9,6 +9,8 @@ public final class Main {
         String scenario = args.length > 0 ? args[0] : "deposits";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         switch (scenario) {
+            case "messages" -> MessagingBenchmark.messages(seconds, rate(args, 1000));
+            case "messages-saturation", "hot-sender" -> MessagingBenchmark.saturation(scenario, args.length > 1 ? seconds : 8, rate(args, 8000));
             case "deposits" -> DepositBenchmark.run(seconds);
             case "reminders" -> ReminderBenchmark.run(seconds);
             case "mails" -> MailBenchmark.run(seconds);
@@ -22,10 +24,14 @@ public final class Main {
                     args.length > 3 ? Integer.parseInt(args[3]) : 6);
             case "faults" -> System.exit(FaultSuite.run(args.length > 1 ? seconds : 12) ? 0 : 1);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
+                System.err.println("unknown scenario " + scenario + "; known: messages, messages-saturation, hot-sender, faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
                 System.exit(2);
             }
         }
         System.exit(0);
+    }
+
+    private static int rate(String[] args, int otherwise) {
+        return args.length > 2 ? Integer.parseInt(args[2]) : otherwise;
     }
 }

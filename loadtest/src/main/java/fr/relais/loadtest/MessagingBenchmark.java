@@ -1,0 +1,171 @@
+package fr.relais.loadtest;
+
+import fr.relais.db.DatabaseEndpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * The messaging scenarios: a hub process, people made through its API each holding a raw subscribed socket,
+ * 1:1 messages sent by REST at a fixed rate (open loop) and counted on the recipients' sockets; in the same run,
+ * on the hub's PostgreSQL server, the raw insert-and-commit floor and the persisting relay (its own process)
+ * driven by the same generator, rate, recipients and measurement.
+ *
+ * <ul>
+ *   <li>{@code messages}: 100 professionals, 1,000 patients, held at one rate;</li>
+ *   <li>{@code messages-saturation}: the same people, the rate raised in steps until a step fails;</li>
+ *   <li>{@code hot-sender}: one professional writing to 2,000 patients, in steps.</li>
+ * </ul>
+ */
+final class MessagingBenchmark {
+    /** A step passes when everything was delivered once, in order, p99 stayed under this and the rate was held. */
+    static final double PASS_P99_MS = 250;
+    static final double PASS_RATE_SHARE = 0.95;
+    static final int[] STEPS = {500, 1000, 2000, 3000, 4000, 5000, 6000, 8000};
+    private static final Duration STEP_WARMUP = Duration.ofSeconds(3);
+    /** The hub's code paths are warm from making the people, the relay's are not: both get this, not counted. */
+    private static final Duration JIT_WARMUP = Duration.ofSeconds(5);
+    /** ~160 bytes, so that the relay's row (id, recipient, body) is about 200 bytes. */
+    static final String BODY = "Bonjour, vos résultats sont arrivés et ils sont bons. Pensez à reprendre rendez-vous "
+            + "dans trois mois pour le contrôle habituel. Bonne journée.";
+    private static final AtomicLong RELAY_IDS = new AtomicLong();
+
+    private MessagingBenchmark() {
+    }
+
+    static void messages(int seconds, int rate) throws Exception {
+        Duration warmup = Duration.ofSeconds(Math.max(3, Math.min(10, seconds / 4)));
+        run("messages", 100, 1000, 4, 1, List.of(rate), warmup, Duration.ofSeconds(seconds), figures -> {
+            Map<?, ?> hub = (Map<?, ?>) ((List<?>) figures.remove("hub_steps")).get(0);
+            Map<?, ?> relay = (Map<?, ?>) ((List<?>) figures.remove("relay_steps")).get(0);
+            double hubP99 = p99(hub);
+            double relayP99 = p99(relay);
+            double p50 = (double) ((Map<?, ?>) hub.get("send_to_socket_ms")).get("p50");
+            figures.put("hub", hub);
+            figures.put("relay_baseline", relay);
+            figures.put("ratio_hub_p99_to_relay_p99", hubP99 / relayP99);
+            figures.put("target", "p50 <= 3 ms, p99 <= 25 ms REST->socket, p99 <= 3x the relay's p99; 0 lost, 0 duplicated");
+            figures.put("meets_target", p50 <= 3 && hubP99 <= 25 && hubP99 <= 3 * relayP99 && clean(hub));
+        });
+    }
+
+    static void saturation(String scenario, int stepSeconds, int maxRate) throws Exception {
+        boolean hot = scenario.equals("hot-sender");
+        int[] steps = IntStream.of(STEPS).filter(r -> r <= maxRate).toArray();
+        run(scenario, hot ? 1 : 100, hot ? 2000 : 1000, hot ? 1 : 4, hot ? 0 : 1, IntStream.of(steps).boxed().toList(),
+                STEP_WARMUP, Duration.ofSeconds(stepSeconds), figures -> {
+                    int hub = highestPassing(figures.get("hub_steps"));
+                    figures.put("hub_highest_passing_per_s", hub);
+                    figures.put("relay_highest_passing_per_s", highestPassing(figures.get("relay_steps")));
+                    int target = hot ? 2000 : 3000;
+                    figures.put("target", ">= " + target + "/s; 0 lost, 0 duplicated");
+                    figures.put("meets_target", hub >= target);
+                });
+    }
+
+    private interface Summary {
+        void add(Map<String, Object> figures);
+    }
+
+    private static void run(String scenario, int professionals, int patients, int fromPro, int fromPatient, List<Integer> rates,
+                            Duration warmup, Duration measure, Summary summary) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("machine_load_average_at_start", Results.loadAverage());
+        figures.put("machine_note", "the hub, its PostgreSQL, the relay and the generator share this machine's cores; nothing is pinned");
+        Vertx vertx = Vertx.vertx();
+        try (HubProcess hub = HubProcess.start(scenario)) {
+            long setupStart = System.nanoTime();
+            CareTeams people = CareTeams.create(hub, professionals, patients);
+            List<Target.Lane> lanes = people.lanes(fromPro, fromPatient);
+            figures.put("setup", Map.of("professionals", professionals, "patients", patients, "sockets", people.tokens().size(),
+                    "lanes_per_conversation", Map.of("from_professional", fromPro, "from_patient", fromPatient),
+                    "body_chars", BODY.length(), "setup_s", (System.nanoTime() - setupStart) / 1_000_000_000L,
+                    "step_passes_if", "nothing missing, duplicated, out of order or failed; p99 send->socket <= " + PASS_P99_MS
+                            + " ms; achieved >= " + PASS_RATE_SHARE + " x offered"));
+            DatabaseEndpoint database = hub.scratchDatabase();
+            figures.put("baseline_raw_insert_commit", RawInsertBaseline.measure(vertx, database.connectOptions(),
+                    Duration.ofSeconds(1), Duration.ofSeconds(4)));
+
+            Target hubTarget = new Target("hub", hub.port, "/api/v1/ws", people.tokens(), (lane, k) -> new Target.Request(
+                    "/api/v1/conversations/" + lane.conversation() + "/messages", people.tokens().get(lane.sender()),
+                    new JsonObject().put("body", BODY).encode()));
+            try (RecipientSockets sockets = RecipientSockets.open(vertx, hubTarget)) {
+                figures.put("hub_steps", steps(vertx, hubTarget, sockets, lanes, rates, warmup, measure));
+                sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
+            }
+            int relayPort = ConnectionsBenchmark.freePort();
+            try (ChildProcess relay = startRelay(hub, database, relayPort)) {
+                Target relayTarget = relayTarget(relayPort, people.tokens().size());
+                try (RecipientSockets sockets = RecipientSockets.open(vertx, relayTarget)) {
+                    figures.put("relay_steps", steps(vertx, relayTarget, sockets, lanes, rates, warmup, measure));
+                }
+            }
+        } finally {
+            vertx.close().await();
+        }
+        summary.add(figures);
+        Results.report(scenario, figures);
+    }
+
+    /** Each rate in turn, stopping after the first that fails (its backlog would spoil the next). */
+    private static List<Map<String, Object>> steps(Vertx vertx, Target target, RecipientSockets sockets, List<Target.Lane> lanes,
+                                                   List<Integer> rates, Duration warmup, Duration measure) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        System.out.printf("%s: a run of %d s at %d/s, not counted, to warm the JIT of both ends…%n", target.name(),
+                JIT_WARMUP.toSeconds(), rates.get(0));
+        FixedRateRun.run(vertx, target, sockets, lanes, rates.get(0), JIT_WARMUP, Duration.ofSeconds(1));
+        sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
+        for (int rate : rates) {
+            System.out.printf("%s at %d/s for %d s…%n", target.name(), rate, warmup.plus(measure).toSeconds());
+            Map<String, Object> step = FixedRateRun.run(vertx, target, sockets, lanes, rate, warmup, measure);
+            step.put("passed", passes(step));
+            System.out.println(new JsonObject(step).encode());
+            steps.add(step);
+            if (!(boolean) step.get("passed")) {
+                break;
+            }
+        }
+        return steps;
+    }
+
+    private static ChildProcess startRelay(HubProcess hub, DatabaseEndpoint database, int port) throws Exception {
+        ChildProcess relay = ChildProcess.start(hub.dir, "relay", Map.of("RELAIS_BENCH_PG_HOST", database.host(),
+                "RELAIS_BENCH_PG_PORT", String.valueOf(database.port()), "RELAIS_BENCH_PG_DATABASE", database.database(),
+                "RELAIS_BENCH_PG_USER", database.user(), "RELAIS_BENCH_PG_PASSWORD", database.password()),
+                PersistingRelay.class.getName(), String.valueOf(port));
+        relay.awaitLine("relay listening", Duration.ofMinutes(1));
+        return relay;
+    }
+
+    /** The relay with the hub's people: person {@code i} holds the socket named {@code p<i>}. */
+    private static Target relayTarget(int port, int people) {
+        List<String> names = IntStream.range(0, people).mapToObj(i -> "p" + i).toList();
+        return new Target("relay", port, "/ws", names, (lane, k) -> new Target.Request("/send", null, new JsonObject()
+                .put("to", names.get(lane.recipient())).put("id", "m" + RELAY_IDS.incrementAndGet()).put("body", BODY).encode()));
+    }
+
+    static boolean passes(Map<String, Object> step) {
+        return clean(step) && p99(step) <= PASS_P99_MS
+                && ((Number) step.get("achieved_per_s")).doubleValue() >= PASS_RATE_SHARE * ((Number) step.get("offered_per_s")).doubleValue();
+    }
+
+    private static boolean clean(Map<?, ?> step) {
+        return List.of("missing", "duplicated", "out_of_order", "errors", "unanswered").stream()
+                .allMatch(k -> ((Number) step.get(k)).longValue() == 0);
+    }
+
+    private static double p99(Map<?, ?> step) {
+        return (double) ((Map<?, ?>) step.get("send_to_socket_ms")).get("p99");
+    }
+
+    private static int highestPassing(Object steps) {
+        return ((List<?>) steps).stream().map(s -> (Map<?, ?>) s).filter(s -> (boolean) s.get("passed"))
+                .mapToInt(s -> (int) s.get("offered_per_s")).max().orElse(0);
+    }
+}
