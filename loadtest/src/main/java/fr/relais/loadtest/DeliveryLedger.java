@@ -22,6 +22,8 @@ final class DeliveryLedger {
     private final Map<String, Long> firstArrival = new ConcurrentHashMap<>(); // recipient:id → nanoTime
     private final Queue<Sent> acknowledged = new ConcurrentLinkedQueue<>();
     final Recorder answerLatency = new Recorder(3_600_000_000_000L, 3);
+    /** How late the generator itself posted each measured send: if this grows, the generator is the bottleneck. */
+    final Recorder generatorLate = new Recorder(3_600_000_000_000L, 3);
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong outOfOrder = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
@@ -82,9 +84,10 @@ final class DeliveryLedger {
                 toSocket.recordValue(Math.max(1, at - sent.intendedAt()));
             }
         }
-        return new Outcome(toSocket, answerLatency.getIntervalHistogram(), missing, deliveredInWindow);
+        return new Outcome(toSocket, answerLatency.getIntervalHistogram(), generatorLate.getIntervalHistogram(), missing,
+                deliveredInWindow);
     }
 
-    record Outcome(Histogram toSocket, Histogram answer, long missing, long deliveredInWindow) {
+    record Outcome(Histogram toSocket, Histogram answer, Histogram generatorLate, long missing, long deliveredInWindow) {
     }
 }

@@ -79,6 +79,7 @@ final class FixedRateRun {
         figures.put("sockets_closed", sockets.closed.get() - closedBefore);
         figures.put("send_to_socket_ms", Results.percentiles(outcome.toSocket()));
         figures.put("rest_answer_ms", Results.percentiles(outcome.answer()));
+        figures.put("generator_late_ms", Results.percentiles(outcome.generatorLate()));
         figures.put("warmup_s", warmup.toSeconds());
         figures.put("measured_s", measure.toSeconds());
         http.close().await(); // after the count: requests still unanswered fail now, and must not count as errors
@@ -87,6 +88,9 @@ final class FixedRateRun {
 
     private static void send(HttpClient http, Target target, Target.Lane lane, long k, long intendedAt, boolean measured,
                              DeliveryLedger ledger) {
+        if (measured) {
+            ledger.generatorLate.recordValue(Math.max(1, System.nanoTime() - intendedAt));
+        }
         Target.Request request = target.request().apply(lane, k);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(request.path())
                 .putHeader("Content-Type", "application/json").setIdleTimeout(30_000);

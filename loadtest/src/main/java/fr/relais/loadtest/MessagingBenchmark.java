@@ -73,6 +73,7 @@ final class MessagingBenchmark {
         void add(Map<String, Object> figures);
     }
 
+    @SuppressWarnings("unchecked")
     private static void run(String scenario, int professionals, int patients, int fromPro, int fromPatient, List<Integer> rates,
                             Duration warmup, Duration measure, Summary summary) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -109,8 +110,12 @@ final class MessagingBenchmark {
         } finally {
             vertx.close().await();
         }
+        Map<String, List<Map<String, Object>>> steps = new LinkedHashMap<>();
+        steps.put("hub", (List<Map<String, Object>>) figures.get("hub_steps"));
+        steps.put("relay", (List<Map<String, Object>>) figures.get("relay_steps"));
+        String table = StepTable.of((Map<String, Object>) figures.get("baseline_raw_insert_commit"), steps);
         summary.add(figures);
-        Results.report(scenario, figures);
+        Results.report(scenario, figures, table);
     }
 
     /** Each rate in turn, stopping after the first that fails (its backlog would spoil the next). */

@@ -37,6 +37,11 @@ final class Results {
     }
 
     static void report(String scenario, Map<String, Object> figures) throws IOException {
+        report(scenario, figures, "");
+    }
+
+    /** With {@code summary}, Markdown shown before the table of every figure. */
+    static void report(String scenario, Map<String, Object> figures, String summary) throws IOException {
         Map<String, Object> sorted = new TreeMap<>(figures);
         JsonObject json = new JsonObject()
                 .put("scenario", scenario)
@@ -51,6 +56,7 @@ final class Results {
                 .put("results", new JsonObject(sorted));
         StringBuilder md = new StringBuilder("# ").append(scenario).append(" — ").append(json.getString("at")).append("\n\n")
                 .append("Machine: ").append(json.getJsonObject("machine").encode()).append("\n\n")
+                .append(summary.isEmpty() ? "" : summary + "\n")
                 .append("| figure | value |\n|---|---|\n");
         sorted.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(format(value)).append(" |\n"));
         Path dir = Files.createDirectories(Path.of("loadtest", "results"));
