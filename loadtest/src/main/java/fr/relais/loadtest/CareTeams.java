@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
  * {@code i % professionals} with one conversation the professional opened. Person indices (sockets, lanes) put
  * the professionals first.
  */
-record CareTeams(int professionals, List<String> tokens, List<String> conversations) {
+record CareTeams(int professionals, List<String> tokens, List<String> ins, List<String> conversations) {
     private static final int SETUP_THREADS = 8;
 
     static CareTeams create(HubProcess hub, int professionals, int patients) {
@@ -37,7 +37,7 @@ record CareTeams(int professionals, List<String> tokens, List<String> conversati
             List<String> tokens = new ArrayList<>();
             pros.forEach(p -> tokens.add(p.token()));
             treated.forEach(p -> tokens.add(p.token()));
-            return new CareTeams(professionals, tokens, conversations);
+            return new CareTeams(professionals, tokens, treated.stream().map(PublicApi.Account::ins).toList(), conversations);
         } finally {
             setup.shutdownNow();
         }
@@ -49,6 +49,11 @@ record CareTeams(int professionals, List<String> tokens, List<String> conversati
 
     int patient(int i) {
         return professionals + i;
+    }
+
+    /** The INS of person {@code person}, a patient. */
+    String insOf(int person) {
+        return ins.get(person - professionals);
     }
 
     int professionalOf(int i) {

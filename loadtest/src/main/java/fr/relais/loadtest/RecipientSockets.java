@@ -11,14 +11,18 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One raw, subscribed socket per person of a target. Unlike the SDK it hides nothing: every event frame is
  * checked against the socket's last offset (anything but the next one is out of order: a repeat, a reorder or a
- * gap), and every {@code message.created} is handed, with its arrival time, to the ledger of the current run.
+ * gap), and every {@code message.created} or {@code document.arrived} is handed, with its arrival time, to the
+ * ledger of the current run.
  */
 final class RecipientSockets implements AutoCloseable {
+    /** The events the scenarios count, and where their id is (the id the REST answer gave). */
+    private static final Map<String, String> ID_FIELDS = Map.of("message.created", "messageId", "document.arrived", "documentId");
     private final WebSocketClient client;
     private final List<WebSocket> sockets = new ArrayList<>();
     final AtomicLong closed = new AtomicLong();
@@ -68,8 +72,9 @@ final class RecipientSockets implements AutoCloseable {
                         ledger.outOfOrder.incrementAndGet();
                     }
                     last[0] = Math.max(last[0], offset);
-                    if ("message.created".equals(type)) {
-                        ledger.arrived(person, frame.getJsonObject("data").getString("messageId"), now);
+                    String idField = ID_FIELDS.get(type);
+                    if (idField != null) {
+                        ledger.arrived(person, frame.getJsonObject("data").getString(idField), now);
                     }
                 }
             });
