@@ -27,6 +27,8 @@ final class DeliveryBenchmark {
     /** The hub's code paths are warm from making the people, the relay's are not: both get this, not counted. */
     private static final Duration JIT_WARMUP = Duration.ofSeconds(5);
     private static final AtomicLong RELAY_IDS = new AtomicLong();
+    /** The hub's database on its embedded server ({@code db.embedded.database}). */
+    private static final String HUB_DATABASE = "relais";
 
     private DeliveryBenchmark() {
     }
@@ -89,17 +91,18 @@ final class DeliveryBenchmark {
             figures.put("baseline_raw_insert_commit", RawInsertBaseline.measure(vertx, database.connectOptions(),
                     Duration.ofSeconds(1), Duration.ofSeconds(4)));
 
+            PostgresWaits waits = new PostgresWaits(vertx, database.connectOptions());
             Target hubTarget = new Target("hub", hub.port, "/api/v1/ws", people.tokens(),
-                    (lane, k) -> workload.hubRequest().apply(people, lane));
+                    (lane, k) -> workload.hubRequest().apply(people, lane), HUB_DATABASE);
             try (RecipientSockets sockets = RecipientSockets.open(vertx, hubTarget)) {
-                figures.put("hub_steps", steps(vertx, hubTarget, sockets, lanes, rates, warmup, measure));
+                figures.put("hub_steps", steps(vertx, hubTarget, sockets, lanes, waits, rates, warmup, measure));
                 sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
             }
             int relayPort = ConnectionsBenchmark.freePort();
             try (ChildProcess relay = startRelay(hub, database, relayPort)) {
-                Target relayTarget = relayTarget(relayPort, people.tokens().size(), workload.relayBody());
+                Target relayTarget = relayTarget(relayPort, people.tokens().size(), workload.relayBody(), database.database());
                 try (RecipientSockets sockets = RecipientSockets.open(vertx, relayTarget)) {
-                    figures.put("relay_steps", steps(vertx, relayTarget, sockets, lanes, rates, warmup, measure));
+                    figures.put("relay_steps", steps(vertx, relayTarget, sockets, lanes, waits, rates, warmup, measure));
                 }
             }
         } finally {
@@ -113,9 +116,12 @@ final class DeliveryBenchmark {
         Results.report(scenario, figures, table);
     }
 
-    /** Each rate in turn, stopping after the first that fails (its backlog would spoil the next). */
+    /**
+     * Each rate in turn, stopping after the first that fails (its backlog would spoil the next), with a wait
+     * analysis of the target's database during each measured window.
+     */
     private static List<Map<String, Object>> steps(Vertx vertx, Target target, RecipientSockets sockets, List<Target.Lane> lanes,
-                                                   List<Integer> rates, Duration warmup, Duration measure) {
+                                                   PostgresWaits waits, List<Integer> rates, Duration warmup, Duration measure) {
         List<Map<String, Object>> steps = new ArrayList<>();
         System.out.printf("%s: a run of %d s at %d/s, not counted, to warm the JIT of both ends…%n", target.name(),
                 JIT_WARMUP.toSeconds(), rates.get(0));
@@ -123,8 +129,10 @@ final class DeliveryBenchmark {
         sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
         for (int rate : rates) {
             System.out.printf("%s at %d/s for %d s…%n", target.name(), rate, warmup.plus(measure).toSeconds());
+            var waited = waits.sample(target.database(), warmup, measure);
             Map<String, Object> step = FixedRateRun.run(vertx, target, sockets, lanes, rate, warmup, measure);
             step.put("passed", passes(step));
+            step.put("postgres_waits", waited.await());
             System.out.println(new JsonObject(step).encode());
             steps.add(step);
             if (!(boolean) step.get("passed")) {
@@ -144,10 +152,10 @@ final class DeliveryBenchmark {
     }
 
     /** The relay with the hub's people: person {@code i} holds the socket named {@code p<i>}. */
-    private static Target relayTarget(int port, int people, String body) {
+    private static Target relayTarget(int port, int people, String body, String database) {
         List<String> names = IntStream.range(0, people).mapToObj(i -> "p" + i).toList();
         return new Target("relay", port, "/ws", names, (lane, k) -> new Target.Request("/send", null, new JsonObject()
-                .put("to", names.get(lane.recipient())).put("id", "m" + RELAY_IDS.incrementAndGet()).put("body", body).encode()));
+                .put("to", names.get(lane.recipient())).put("id", "m" + RELAY_IDS.incrementAndGet()).put("body", body).encode()), database);
     }
 
     static boolean passes(Map<?, ?> step) {

@@ -5,9 +5,11 @@ import java.util.function.BiFunction;
 
 /**
  * What the generator drives, the hub or the persisting relay, seen the same way: a port, one socket per person
- * (by the bearer token it opens with), and how send number {@code k} on a lane becomes an HTTP request.
+ * (by the bearer token it opens with), how send number {@code k} on a lane becomes an HTTP request, and the
+ * database it writes to (for the wait analysis).
  */
-record Target(String name, int port, String socketPath, List<String> socketTokens, BiFunction<Lane, Long, Request> request) {
+record Target(String name, int port, String socketPath, List<String> socketTokens, BiFunction<Lane, Long, Request> request,
+              String database) {
 
     /** A sender writing to a recipient (indices into the sockets), in a conversation of the hub. */
     record Lane(int sender, int recipient, String conversation) {
