@@ -93,7 +93,7 @@ final class DeliveryBenchmark {
 
             PostgresWaits waits = new PostgresWaits(vertx, database.connectOptions());
             Target hubTarget = new Target("hub", hub.port, "/api/v1/ws", people.tokens(),
-                    (lane, k) -> workload.hubRequest().apply(people, lane), HUB_DATABASE);
+                    lane -> workload.hubRequest().apply(people, lane), HUB_DATABASE);
             try (RecipientSockets sockets = RecipientSockets.open(vertx, hubTarget)) {
                 figures.put("hub_steps", steps(vertx, hubTarget, sockets, lanes, waits, rates, warmup, measure));
                 sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
@@ -154,7 +154,7 @@ final class DeliveryBenchmark {
     /** The relay with the hub's people: person {@code i} holds the socket named {@code p<i>}. */
     private static Target relayTarget(int port, int people, String body, String database) {
         List<String> names = IntStream.range(0, people).mapToObj(i -> "p" + i).toList();
-        return new Target("relay", port, "/ws", names, (lane, k) -> new Target.Request("/send", null, new JsonObject()
+        return new Target("relay", port, "/ws", names, lane -> new Target.Request("/send", null, new JsonObject()
                 .put("to", names.get(lane.recipient())).put("id", "m" + RELAY_IDS.incrementAndGet()).put("body", body).encode()), database);
     }
 
