@@ -74,7 +74,8 @@ final class DeliveryBenchmark {
                             Summary summary) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine_load_average_at_start", Results.loadAverage());
-        figures.put("machine_note", "the hub, its PostgreSQL, the relay and the generator share this machine's cores; nothing is pinned");
+        figures.put("machine_note", "the hub, its PostgreSQL, the relay and the generator share this machine's "
+                + Runtime.getRuntime().availableProcessors() + " cores; nothing is pinned");
         Vertx vertx = Vertx.vertx();
         try (HubProcess hub = HubProcess.start(scenario)) {
             long setupStart = System.nanoTime();
