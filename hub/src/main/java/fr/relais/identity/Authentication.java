@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * Establishes who calls: a {@code Bearer} access token that verifies and whose session is still live (not
- * logged out, not revoked by a closed space or a reused refresh token). Requests without a bearer token pass
+ * logged out, not revoked by a closed space or a reused refresh token), as this node remembers it
+ * ({@code session.LiveSessions}: no database round trip once known). Requests without a bearer token pass
  * on anonymous; routes that need someone ask with {@link #principal} or {@link #require}.
  */
 public final class Authentication {
@@ -43,7 +44,12 @@ public final class Authentication {
     public Future<TokenClaims> authenticate(String token) {
         return tokens.verify(token).compose(claims -> sessions.isLive(claims.sessionId()).compose(live -> live
                 ? Future.succeededFuture(claims)
-                : Future.failedFuture(ApiError.of(401, "session_revoked", "This session has ended; log in again."))));
+                : Future.failedFuture(sessionEnded())));
+    }
+
+    /** The refusal of a caller whose session has ended, or whose account is gone while its session was still known live. */
+    public static ApiError sessionEnded() {
+        return ApiError.of(401, "session_revoked", "This session has ended; log in again.");
     }
 
     /** The caller; 401 if the request carried no valid token. */

@@ -36,6 +36,7 @@ public final class IdentityModule {
 
     private final IdentityContext ctx;
     private final SigningKeys keys;
+    private final Sessions sessions;
     private final Authentication authentication;
     private final AccessPolicy policy;
     private final Provisioning provisioning;
@@ -58,7 +59,7 @@ public final class IdentityModule {
                 AccessTokens.rules(auth.issuer(), auth.audience()), auth.accessTokenLifetime(), auth.keyRotation(), ctx.clock());
         AccessTokens tokens = new AccessTokens(keys, auth.issuer(), auth.audience(), auth.accessTokenLifetime(),
                 auth.clockSkew(), ctx.clock());
-        Sessions sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
+        this.sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
         this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
@@ -81,14 +82,17 @@ public final class IdentityModule {
 
     /**
      * Builds the feature, makes sure a signing key exists, seals the emergency reasons an older version left in
-     * clear, and starts the periodic key and counter upkeep.
+     * clear, listens for the sessions other nodes revoke, and starts the periodic key and counter upkeep.
      */
     public static Future<IdentityModule> start(IdentityContext ctx, RelaisConfig config, Streams streams) {
         IdentityModule module = new IdentityModule(ctx, config, streams);
-        return module.keys.maintain().compose(v -> module.reasons.sealLeftovers(ctx.pool())).map(v -> {
-            module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
-            return module;
-        });
+        return module.sessions.listenForRevocations()
+                .compose(v -> module.keys.maintain())
+                .compose(v -> module.reasons.sealLeftovers(ctx.pool()))
+                .map(v -> {
+                    module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
+                    return module;
+                });
     }
 
     private void maintain() {
@@ -140,6 +144,7 @@ public final class IdentityModule {
         if (maintenanceTimer >= 0) {
             ctx.vertx().cancelTimer(maintenanceTimer);
         }
+        sessions.stopListening();
         http.close();
     }
 }

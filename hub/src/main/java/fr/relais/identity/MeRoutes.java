@@ -43,7 +43,8 @@ public final class MeRoutes {
             return;
         }
         Accounts.byId(pool, who.id())
-                .onSuccess(account -> Responses.json(rc, 200, account.orElseThrow().toJson()))
+                .map(account -> account.orElseThrow(Authentication::sessionEnded))
+                .onSuccess(account -> Responses.json(rc, 200, account.toJson()))
                 .onFailure(rc::fail);
     }
 
@@ -56,7 +57,7 @@ public final class MeRoutes {
         }
         boolean oppose = Boolean.TRUE.equals(body.getValue("oppose"));
         Accounts.byId(pool, who.id())
-                .compose(account -> closure.close(account.orElseThrow(), oppose, Requests.ip(rc)))
+                .compose(account -> closure.close(account.orElseThrow(Authentication::sessionEnded), oppose, Requests.ip(rc)))
                 .onSuccess(v -> Responses.noContent(rc))
                 .onFailure(rc::fail);
     }

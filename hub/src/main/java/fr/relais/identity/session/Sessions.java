@@ -4,14 +4,16 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -22,25 +24,42 @@ import java.util.UUID;
  * Sessions and their refresh tokens. A refresh token is opaque (256 random bits), stored only as its SHA-256,
  * and used once: each use returns a new one. Presenting a used one again means it was stolen (or replayed):
  * the whole session is revoked, which ends every token of that family.
+ *
+ * <p>Whether a session is live is answered from this node's {@link LiveSessions}. Every revocation is announced on
+ * {@link #REVOKED_ADDRESS} after its commit; each node's memory forgets those sessions when it hears of it (this
+ * node's at once, before the announcement leaves).
  */
 public final class Sessions {
     /** A refresh token's outcome: the session it belongs to, and the next refresh token. */
     public record Refreshed(UUID sessionId, Optional<UUID> accountId, String refreshToken) {
     }
 
-    /** Event-bus address where revoked session ids are published (a JSON array), for gateways to drop sockets. */
+    /** Event-bus address where revoked session ids are published (a JSON array): nodes forget them, gateways drop sockets. */
     public static final String REVOKED_ADDRESS = "relais.identity.sessions-revoked";
 
     private final Vertx vertx;
     private final Pool pool;
     private final Duration refreshLifetime;
     private final Clock clock;
+    private final LiveSessions live;
+    private MessageConsumer<JsonArray> revocations;
 
     public Sessions(Vertx vertx, Pool pool, Duration refreshLifetime, Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
         this.refreshLifetime = refreshLifetime;
         this.clock = clock;
+        this.live = new LiveSessions(this::liveUntil, clock, LiveSessions.MAX_ENTRIES);
+    }
+
+    /** Starts forgetting the sessions that any node revokes; done once the consumer is registered (cluster-wide). */
+    public Future<Void> listenForRevocations() {
+        revocations = vertx.eventBus().consumer(REVOKED_ADDRESS, message -> live.forget(sessionIds(message.body())));
+        return revocations.completion();
+    }
+
+    public Future<Void> stopListening() {
+        return revocations == null ? Future.succeededFuture() : revocations.unregister();
     }
 
     /** Opens a session for a person and returns its first refresh token. */
@@ -59,12 +78,18 @@ public final class Sessions {
 
     /** Whether the session is neither revoked nor expired (and its integrator, if any, not disabled). */
     public Future<Boolean> isLive(UUID sessionId) {
+        return live.isLive(sessionId);
+    }
+
+    private Future<Optional<Instant>> liveUntil(UUID sessionId) {
         return pool.preparedQuery("""
-                        SELECT 1 FROM session s LEFT JOIN integrator i ON i.id = s.integrator_id
+                        SELECT s.expires_at FROM session s LEFT JOIN integrator i ON i.id = s.integrator_id
                         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
                           AND (i.id IS NULL OR NOT i.disabled)""")
                 .execute(Tuple.of(sessionId, OffsetDateTime.now(clock)))
-                .map(rows -> rows.size() == 1);
+                .map(rows -> rows.size() == 1
+                        ? Optional.of(rows.iterator().next().getOffsetDateTime("expires_at").toInstant())
+                        : Optional.empty());
     }
 
     /** Trades a refresh token for the next one; fails 401 {@code refresh_invalid}, revoking the session on reuse. */
@@ -108,14 +133,18 @@ public final class Sessions {
                 .mapEmpty();
     }
 
-    /** Revokes one session and drops its sockets. */
+    /** Revokes one session, forgets it on every node and drops its sockets. */
     public Future<Void> revoke(UUID sessionId, String reason) {
         return revokeQuietly(pool, sessionId, reason).compose(v -> announced(sessionId));
     }
 
-    /** Tells every gateway to drop the sockets of these sessions (call after the revocation committed). */
+    /**
+     * Tells every node to forget these sessions and every gateway to drop their sockets (call after the revocation
+     * committed). This node forgets them before answering, so its next request is refused whatever the bus does.
+     */
     public void announce(List<UUID> revoked) {
         if (!revoked.isEmpty()) {
+            live.forget(revoked);
             JsonArray ids = new JsonArray();
             revoked.forEach(id -> ids.add(id.toString()));
             vertx.eventBus().publish(REVOKED_ADDRESS, ids);
@@ -138,6 +167,12 @@ public final class Sessions {
                     rows.forEach(r -> ids.add(r.getUUID("id")));
                     return ids;
                 });
+    }
+
+    private static List<UUID> sessionIds(JsonArray ids) {
+        List<UUID> sessions = new java.util.ArrayList<>(ids.size());
+        ids.forEach(id -> sessions.add(UUID.fromString(id.toString())));
+        return sessions;
     }
 
     private Future<String> newRefreshToken(SqlClient tx, UUID sessionId) {
