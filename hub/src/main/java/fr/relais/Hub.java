@@ -141,18 +141,16 @@ public final class Hub {
                 new fr.relais.command.RequestFingerprints(masterKey));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
-        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging());
+        record = new RecordModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
+        profile = new ProfileModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
+        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging(), record.documents());
         messaging.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
-        record = new RecordModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
-        profile = new ProfileModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
-        record.deploy().await();
-        profile.deploy().await();
         notify = new NotifyModule(vertx, pool, outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
+        agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());

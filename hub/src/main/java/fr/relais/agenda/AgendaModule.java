@@ -3,7 +3,7 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditLog;
 import fr.relais.config.AgendaConfig;
 import fr.relais.config.RecordConfig;
-import fr.relais.profile.ProfileModule;
+import fr.relais.profile.MedicalProfile;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
@@ -33,7 +33,7 @@ public final class AgendaModule {
     private MessageConsumer<String> profileChanges;
     private long planTimer = -1;
 
-    public AgendaModule(Vertx vertx, Streams streams, ProfileModule profile, AuditLog audit, MasterKey masterKey,
+    public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
                         Supplier<String> publicBaseUrl) {
         this.vertx = vertx;

@@ -5,6 +5,7 @@ import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.identity.account.AccountErasure;
+import fr.relais.record.Documents;
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
 import fr.relais.stream.Streams;
@@ -34,7 +35,8 @@ public final class MessagingModule {
     private final MessagingRoutes routes;
     private long purgeTimer = -1;
 
-    public MessagingModule(Vertx vertx, Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config) {
+    public MessagingModule(Vertx vertx, Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config,
+                           Documents record) {
         this.vertx = vertx;
         this.pool = pool;
         this.config = config;
@@ -42,7 +44,7 @@ public final class MessagingModule {
         this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey));
         this.queries = new MessagingQueries(pool, crypto);
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(pool, queries, new fr.relais.record.RecordClient(vertx)));
+                new AttachmentFiling(pool, queries, record));
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */

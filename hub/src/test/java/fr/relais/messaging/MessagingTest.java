@@ -260,7 +260,7 @@ class MessagingTest {
         try {
             var messaging = new MessagingModule(hub.hub().vertx(), pool, hub.hub().streams(),
                     fr.relais.secrets.MasterKey.load(java.util.Optional.empty(), hub.config().secrets().dir()), null,
-                    hub.config().messaging());
+                    hub.config().messaging(), null);
             assertTrue(messaging.purgeExpired().await() >= 1);
         } finally {
             pool.close().await();
