@@ -31,7 +31,7 @@ public final class AgendaModule {
     private final ReminderPlanner planner;
     private final AgendaRoutes routes;
     private MessageConsumer<String> profileChanges;
-    private long planTimer = -1;
+    private volatile boolean stopped;
 
     public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
@@ -45,11 +45,8 @@ public final class AgendaModule {
         this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock);
     }
 
-    /** Starts the scheduler, plans everyone once, and plans a patient again when their treatments or vaccinations change. */
+    /** Plans a patient again when their treatments or vaccinations change. */
     public void start() {
-        scheduler.start();
-        planTimer = vertx.setPeriodic(0, config.planEvery().toMillis(), id -> planner.planAll()
-                .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage())));
         profileChanges = vertx.eventBus().consumer(Streams.ADDRESS, message -> {
             String frame = message.body();
             if (frame.startsWith("{\"type\":\"profile.updated\"") && (frame.contains("\"section\":\"treatments\"")
@@ -60,11 +57,19 @@ public final class AgendaModule {
         });
     }
 
+    /** One tick of the scheduler: fires the reminders due now (a job of the hub, every {@code agenda.tickInterval}). */
+    public Future<Integer> fireDue() {
+        return stopped ? Future.succeededFuture(0) : scheduler.runOnce();
+    }
+
+    /** Plans every patient's reminders (a job of the hub, at the start and every {@code agenda.planEvery}). */
+    public Future<Integer> planAll() {
+        return stopped ? Future.succeededFuture(0) : planner.planAll();
+    }
+
+    /** Stops listening, and makes {@link #fireDue} and {@link #planAll} do nothing (benchmarks drive schedulers of their own). */
     public void stop() {
-        scheduler.stop();
-        if (planTimer >= 0) {
-            vertx.cancelTimer(planTimer);
-        }
+        stopped = true;
         if (profileChanges != null) {
             profileChanges.unregister();
         }

@@ -39,6 +39,7 @@ class ArchitectureTest {
             entry("ratelimit", Set.of("error")),
             entry("health", Set.of()),
             entry("metrics", Set.of()),
+            entry("jobs", Set.of()),
             entry("node", Set.of("config")),
             entry("logging", Set.of("config")),
             entry("secrets", Set.of()),
