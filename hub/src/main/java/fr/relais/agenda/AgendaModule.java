@@ -3,7 +3,7 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditLog;
 import fr.relais.config.AgendaConfig;
 import fr.relais.config.RecordConfig;
-import fr.relais.profile.ProfileModule;
+import fr.relais.profile.MedicalProfile;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
@@ -23,18 +23,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgendaModule {
     private static final Logger log = LoggerFactory.getLogger(AgendaModule.class);
+    private static final java.util.Set<String> PLANNED_SECTIONS = java.util.Set.of("treatments", "vaccinations");
 
     private final Vertx vertx;
     private final AgendaConfig config;
     private final ReminderScheduler scheduler;
     private final ReminderPlanner planner;
     private final AgendaRoutes routes;
-    private static final java.util.Set<String> PLANNED_SECTIONS = java.util.Set.of("treatments", "vaccinations");
     private final Streams streams;
-    private volatile boolean planning;
-    private long planTimer = -1;
+    private volatile boolean stopped;
 
-    public AgendaModule(Vertx vertx, Streams streams, ProfileModule profile, AuditLog audit, MasterKey masterKey,
+    public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
                         Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
@@ -47,25 +46,28 @@ public final class AgendaModule {
         this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock);
     }
 
-    /** Starts the scheduler, plans everyone once, and plans a patient again when their treatments or vaccinations change. */
+    /** Plans a patient again when their treatments or vaccinations change. */
     public void start() {
-        scheduler.start();
-        planTimer = vertx.setPeriodic(0, config.planEvery().toMillis(), id -> planner.planAll()
-                .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage())));
-        planning = true;
         streams.onCommitted("profile.updated", event -> {
-            if (planning && PLANNED_SECTIONS.contains(event.data().getString("section"))) {
+            if (!stopped && PLANNED_SECTIONS.contains(event.data().getString("section"))) {
                 planner.plan(event.recipient()).onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
             }
         });
     }
 
+    /** One tick of the scheduler: fires the reminders due now (a job of the hub, every {@code agenda.tickInterval}). */
+    public Future<Integer> fireDue() {
+        return stopped ? Future.succeededFuture(0) : scheduler.runOnce();
+    }
+
+    /** Plans every patient's reminders (a job of the hub, at the start and every {@code agenda.planEvery}). */
+    public Future<Integer> planAll() {
+        return stopped ? Future.succeededFuture(0) : planner.planAll();
+    }
+
+    /** Stops listening, and makes {@link #fireDue} and {@link #planAll} do nothing (benchmarks drive schedulers of their own). */
     public void stop() {
-        scheduler.stop();
-        if (planTimer >= 0) {
-            vertx.cancelTimer(planTimer);
-        }
-        planning = false;
+        stopped = true;
     }
 
     public void mountApi(Router api) {

@@ -2,6 +2,7 @@ package fr.relais.audit;
 
 import fr.relais.config.AuditConfig;
 import fr.relais.secrets.MasterKey;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -33,12 +34,16 @@ public final class AuditModule {
         return verifier;
     }
 
-    /** Starts the checkpoint timer (a serving node only). */
+    /** Lets {@link #checkpointIfDue} take checkpoints (a serving node only). */
     public void start() {
         checkpoints.start();
     }
 
-    public void stop() {
-        checkpoints.stop();
+    /**
+     * Takes a signed checkpoint of the chain heads if {@code audit.checkpointEvery} passed since the last look and
+     * the log moved (a job of the hub, every {@link AuditCheckpoints#LOOK_EVERY}).
+     */
+    public Future<Void> checkpointIfDue() {
+        return checkpoints.takeIfDue();
     }
 }

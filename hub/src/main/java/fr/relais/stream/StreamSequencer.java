@@ -60,7 +60,6 @@ final class StreamSequencer {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private boolean running;
     private boolean again;
-    private long sweepTimer = -1;
 
     StreamSequencer(Vertx vertx, Pool pool, Consumer<List<Sequenced>> publisher) {
         this.pool = pool;
@@ -68,15 +67,21 @@ final class StreamSequencer {
         this.publisher = publisher;
     }
 
-    /** Starts the sweep that numbers what no wake-up announced (a node that died after its commit). */
-    void startSweeping(Vertx vertx, long everyMillis) {
-        sweepTimer = vertx.setPeriodic(everyMillis, id -> wake());
-    }
-
-    void stop(Vertx vertx) {
-        if (sweepTimer >= 0) {
-            vertx.cancelTimer(sweepTimer);
-        }
+    /**
+     * Numbers what no wake-up announced (a node that died after its commit): one batch now, or none if one is
+     * running (it is then followed by another); the number of events the batch numbered.
+     */
+    Future<Integer> sweep() {
+        io.vertx.core.Promise<Integer> swept = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            if (running) {
+                again = true;
+                swept.complete(0);
+            } else {
+                run().onComplete(swept);
+            }
+        });
+        return swept.future();
     }
 
     /** Asks for a batch soon; from any thread. */
@@ -89,14 +94,14 @@ final class StreamSequencer {
         }
     }
 
-    private void run() {
+    private Future<Integer> run() {
         if (running) {
             again = true; // its rows may have committed after the running batch looked
-            return;
+            return Future.succeededFuture(0);
         }
         running = true;
         again = false;
-        batch().onComplete(done -> {
+        return batch().onComplete(done -> {
             running = false;
             if (done.failed()) {
                 LOG.warn("stream sequencer batch failed, the sweep tries again: {}", done.cause().toString());

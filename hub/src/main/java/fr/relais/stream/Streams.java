@@ -32,7 +32,8 @@ public final class Streams {
     public static final String ADDRESS = "relais.stream.events";
     private static final int ATTEMPTS = 3;
     private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
-    private static final long SWEEP_EVERY_MILLIS = 500;
+    /** How often a node numbers what no wake-up announced (see {@link #sweep}). */
+    public static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(500);
 
     private final Vertx vertx;
     private final Pool pool;
@@ -69,9 +70,8 @@ public final class Streams {
         this.backlog = new StreamBacklog(pool);
     }
 
-    /** Starts numbering: the sequencer's sweep, and the completion of stand-alone appends numbered on any node. */
+    /** Starts numbering: what was left before this node started, and the completion of stand-alone appends numbered on any node. */
     public void start() {
-        sequencer.startSweeping(vertx, SWEEP_EVERY_MILLIS);
         numbered = vertx.eventBus().consumer(ADDRESS, message -> {
             String outboxId = message.headers().get("outbox");
             if (outboxId == null || awaitingNumbers.isEmpty() && registering.get() == 0) {
@@ -91,8 +91,15 @@ public final class Streams {
         sequencer.wake(); // what was committed before this node started
     }
 
+    /**
+     * Numbers what no wake-up announced: the events a node killed between its commit and its sequencer's batch left
+     * in the outbox (a job of the hub, every {@link #SWEEP_EVERY}); how many events it numbered.
+     */
+    public Future<Integer> sweep() {
+        return sequencer.sweep();
+    }
+
     public Future<Void> stop() {
-        sequencer.stop(vertx);
         return numbered == null ? Future.succeededFuture() : numbered.unregister();
     }
 
