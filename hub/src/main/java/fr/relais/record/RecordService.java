@@ -71,10 +71,13 @@ final class RecordService implements Documents {
         }
         byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", request.asked());
         // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
-        return streams.withTransaction(tx -> patientFor(tx.sql(), who, request.patient()).compose(patient ->
-                replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
-                        ? insert(tx, who, patient, request, null, fingerprint).map(document -> new Deposited(document, false))
-                        : Future.succeededFuture(new Deposited(previous, true)))));
+        return streams.withTransaction(tx -> {
+            Future<String> name = authorName(tx.sql(), who); // sent with the patient's lookup: one round trip for both
+            return patientFor(tx.sql(), who, request.patient()).compose(patient -> name.compose(author ->
+                    replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
+                            ? insert(tx, who, author, patient, request, null, fingerprint).map(document -> new Deposited(document, false))
+                            : Future.succeededFuture(new Deposited(previous, true)))));
+        });
     }
 
     @Override
@@ -171,15 +174,20 @@ final class RecordService implements Documents {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : insert(tx, who, row.getUUID("patient_id"), request, id, null));
+                            : authorName(tx.sql(), who).compose(author ->
+                                    insert(tx, who, author, row.getUUID("patient_id"), request, id, null)));
         }));
     }
 
-    /** {@code fingerprint}: of the request, kept with its idempotency key (null without a key). */
-    private Future<Document> insert(StreamTransaction tx, Principal who, UUID patient, DepositRequest request, UUID replaces,
-                                      byte[] fingerprint) {
+    /**
+     * Writes the document and its sealed content (sent together, the content not waited for: it goes with the
+     * commit), its audit entry and its event. {@code fingerprint}: of the request, kept with its idempotency key
+     * (null without a key).
+     */
+    private Future<Document> insert(StreamTransaction tx, Principal who, String name, UUID patient, DepositRequest request,
+                                    UUID replaces, byte[] fingerprint) {
         UUID id = UUID.randomUUID();
-        return authorName(tx.sql(), who).compose(name -> tx.sql().preparedQuery("""
+        Future<Document> inserted = tx.sql().preparedQuery("""
                         INSERT INTO document (id, patient_id, kind, title_sealed, care_date, author_id, author_kind, author_name,
                                               format, size, sha256, key_id, replaces_id, idempotency_key, request_hmac)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -191,10 +199,10 @@ final class RecordService implements Documents {
                         .addString(request.format()).addInteger(request.content().length)
                         .addBuffer(Buffer.buffer(sha256(request.content()))).addString(sealer.keyId())
                         .addUUID(replaces).addString(request.idempotencyKey())
-                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint))))
-                .compose(rows -> storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id))
-                        .map(v -> describe(rows.iterator().next())))
-                .compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
+                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint)))
+                .map(rows -> describe(rows.iterator().next()));
+        tx.sendWithCommit(storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id)));
+        return inserted.compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
                                 : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                         "document.deposit", "success").patient(patient).detail("document", id.toString())))
                         .compose(v -> tx.append(patient, "document.arrived", new JsonObject().put("documentId", id.toString())

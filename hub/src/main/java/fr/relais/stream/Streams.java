@@ -125,7 +125,13 @@ public final class Streams {
         boolean[] appended = new boolean[1];
         return pool.getConnection().compose(sql -> sql.begin().compose(transaction -> {
             StreamTransaction tx = new StreamTransaction(sql, clock);
-            return work.apply(tx).compose(result -> {
+            Future<T> worked;
+            try {
+                worked = work.apply(tx);
+            } catch (RuntimeException refused) { // a check that throws (a bad field) rolls back like a failed future
+                worked = Future.failedFuture(refused);
+            }
+            return worked.compose(result -> {
                 appended[0] = !tx.isEmpty();
                 // the outbox write and the COMMIT follow what the feature sent without waiting, in one round trip
                 if (numbers != null) {
