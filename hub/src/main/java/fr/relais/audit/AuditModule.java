@@ -7,22 +7,25 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The audit feature, wired once per node: the {@link AuditLog} every feature appends to, the signed
- * {@link AuditCheckpoints} of the chains' heads, and the {@link AuditVerifier} behind {@code relais audit verify}.
- * Every key comes from the master key; none is in the database.
+ * The audit feature, wired once per node: the {@link AuditLog} every feature appends to, the {@link AuditChainer} that
+ * moves appended events into the chains, the signed {@link AuditCheckpoints} of the chains' heads, and the
+ * {@link AuditVerifier} behind {@code relais audit verify}. Every key comes from the master key; none is in the database.
  */
 public final class AuditModule {
     private final AuditLog log;
+    private final AuditChainer chainer;
     private final AuditCheckpoints checkpoints;
     private final AuditVerifier verifier;
 
     public AuditModule(Vertx vertx, Pool pool, MasterKey masterKey, AuditConfig config, Clock clock) {
         AuditChain hashes = new AuditChain(masterKey);
+        PendingSeal seal = new PendingSeal(masterKey);
         CheckpointSigner signer = new CheckpointSigner(masterKey);
         CheckpointFile file = new CheckpointFile(config.checkpointDir());
-        this.log = new AuditLog(pool, hashes, new AuditPseudonyms(masterKey), clock);
+        this.chainer = new AuditChainer(vertx, pool, hashes, seal);
+        this.log = new AuditLog(pool, seal, new AuditPseudonyms(masterKey), clock, chainer::wake);
         this.checkpoints = new AuditCheckpoints(vertx, pool, signer, file, config.checkpointEvery(), clock);
-        this.verifier = new AuditVerifier(hashes, signer, file);
+        this.verifier = new AuditVerifier(hashes, seal, signer, file);
     }
 
     public AuditLog log() {
@@ -33,12 +36,17 @@ public final class AuditModule {
         return verifier;
     }
 
-    /** Starts the checkpoint timer (a serving node only). */
+    /**
+     * Starts the chainer and the checkpoint timer (a serving node only). Events appended by a process that does not
+     * serve (an admin command) wait in {@code audit_pending} for a serving node's chainer.
+     */
     public void start() {
+        chainer.start();
         checkpoints.start();
     }
 
     public void stop() {
+        chainer.stop();
         checkpoints.stop();
     }
 }
