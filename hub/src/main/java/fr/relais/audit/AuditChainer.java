@@ -83,7 +83,9 @@ final class AuditChainer {
     private void drain() {
         wanted.set(false);
         chainBatch().onComplete(done -> {
-            report(done.failed() ? done.cause() : null);
+            if (running) { // a batch cut short by the pool closing at shutdown is no news
+                report(done.failed() ? done.cause() : null);
+            }
             boolean full = done.succeeded() && done.result() == BATCH;
             if (running && (full || wanted.get())) {
                 drain();

@@ -56,8 +56,9 @@ class AuditChainTest {
 
     @Test
     void theTablesRefuseUpdatesAndDeletes() {
-        Map.of("audit_log", "outcome", "audit_checkpoint", "taken_at", "audit_pending", "outcome", "audit_quarantine", "outcome")
-                .forEach((table, column) -> {
+        Map<String, String> columns = Map.of("audit_log", "outcome", "audit_checkpoint", "taken_at",
+                "audit_pending", "outcome", "audit_quarantine", "outcome");
+        columns.forEach((table, column) -> {
             IllegalStateException update = assertThrows(IllegalStateException.class,
                     () -> hub.sql().execute("UPDATE " + table + " SET " + column + " = " + column));
             assertTrue(update.getMessage().contains(" is append-only"), update.getMessage());
