@@ -173,6 +173,7 @@ public final class Hub {
                 .every("stream.trim", config.stream().trimEvery(), retention::trim)
                 .every("idempotency.purge", config.stream().trimEvery(), () -> idempotency.purge(Duration.ofDays(1)))
                 .every("identity.upkeep", IdentityModule.MAINTENANCE_EVERY, identity::maintain)
+                .every("audit.chain", AuditModule.CHAIN_EVERY, audit::chainPending)
                 .every("audit.checkpoint", AuditCheckpoints.LOOK_EVERY, audit::checkpointIfDue)
                 .every("messaging.retention", Duration.ofHours(1), messaging::purgeExpired)
                 .every("agenda.reminders", config.agenda().tickInterval(), agenda::fireDue)
@@ -233,6 +234,9 @@ public final class Hub {
         }
         if (agenda != null) {
             agenda.stop();
+        }
+        if (audit != null) {
+            audit.stop();
         }
         Future<Void> jobsEnded = jobs == null ? Future.succeededFuture() : jobs.stop(JOBS_GRACE);
         return Future.join(jobsEnded, undeployAll())

@@ -273,10 +273,11 @@ public final class MessagingService {
                 }
             }
             UUID patient = outcome.patient();
-            Future<Void> audited = first || patient == null || !sender.is(Principal.Kind.PROFESSIONAL) ? Future.succeededFuture()
-                    : audit.append(tx.sql(), AuditEvent.of("professional", sender.id().toString(), "message.send", "success")
-                            .patient(patient).detail("conversation", conversationId.toString()));
-            return audited.map(v -> new Sent(message.put("attachments", attachments), false));
+            if (!first && patient != null && sender.is(Principal.Kind.PROFESSIONAL)) { // one insert, sent with the commit
+                tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of("professional", sender.id().toString(), "message.send",
+                        "success").patient(patient).detail("conversation", conversationId.toString())));
+            }
+            return Future.succeededFuture(new Sent(message.put("attachments", attachments), false));
         });
     }
 

@@ -202,14 +202,15 @@ final class RecordService implements Documents {
                         .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint)))
                 .map(rows -> describe(rows.iterator().next()));
         tx.sendWithCommit(storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id)));
-        return inserted.compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
-                                : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
-                                        "document.deposit", "success").patient(patient).detail("document", id.toString())))
-                        .compose(v -> tx.append(patient, "document.arrived", new JsonObject().put("documentId", id.toString())
-                                .put("kind", request.kind().wireName()).put("authorKind", who.kind().wireName())
-                                .put("authorName", document.authorName())
-                                .put("replaces", replaces == null ? null : replaces.toString())))
-                        .map(v -> document));
+        if (!who.id().equals(patient)) {
+            tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
+                    "document.deposit", "success").patient(patient).detail("document", id.toString())));
+        }
+        return inserted.compose(document -> tx.append(patient, "document.arrived", new JsonObject()
+                        .put("documentId", id.toString()).put("kind", request.kind().wireName())
+                        .put("authorKind", who.kind().wireName()).put("authorName", document.authorName())
+                        .put("replaces", replaces == null ? null : replaces.toString()))
+                .map(v -> document));
     }
 
     /** The patient of a deposit: oneself for a patient; by INS or id for others, never one who blocked the depositor. */
