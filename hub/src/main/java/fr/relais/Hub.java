@@ -8,6 +8,7 @@ import fr.relais.db.DatabasePool;
 import fr.relais.db.embedded.EmbeddedPostgres;
 import fr.relais.gateway.GatewayVerticle;
 import fr.relais.agenda.AgendaModule;
+import fr.relais.audit.AuditCheckpoints;
 import fr.relais.audit.AuditModule;
 import fr.relais.command.CommandRegistry;
 import fr.relais.command.IdempotencyStore;
@@ -30,6 +31,8 @@ import fr.relais.secrets.Sealer;
 import fr.relais.ratelimit.RateLimiter;
 import fr.relais.secrets.MasterKey;
 import fr.relais.health.Readiness;
+import fr.relais.jobs.BackgroundJobs;
+import fr.relais.jobs.Job;
 import fr.relais.messaging.MessagingModule;
 import fr.relais.metrics.HubMetrics;
 import fr.relais.notify.DigestEmails;
@@ -46,6 +49,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -59,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** How long a stop waits for the background jobs' runs in flight. */
+    private static final Duration JOBS_GRACE = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final HubMetrics metrics;
@@ -79,7 +85,7 @@ public final class Hub {
     private AuditModule audit;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
-    private long streamTrimmer = -1;
+    private BackgroundJobs jobs;
     private volatile int httpPort = -1;
 
     private Hub(Vertx vertx, HubMetrics metrics, PreparedDatabase database, Pool pool, NodeRuns nodeRuns) {
@@ -128,40 +134,53 @@ public final class Hub {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
         mailer = Mailer.create(vertx, config.mail());
         outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
-        dispatcher = new OutboxDispatcher(vertx, pool, mailer, outbox, config.mail(), clock, metrics.registry());
+        streams = new Streams(vertx, pool, clock);
+        streams.start();
+        dispatcher = new OutboxDispatcher(pool, mailer, outbox, config.mail(), clock, metrics.registry(),
+                (recipient, offset) -> streams.backlog().acknowledged(recipient, offset));
         audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
         MailTemplates mailTemplates = mailTemplates();
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
                 new PasswordHashing(vertx, config.auth().argon2()), outbox,
                 new IdentityEmails(mailTemplates, config.notifications().defaultLocale()), audit.log(), new RateLimiter(pool, clock), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        streams = new Streams(vertx, pool, clock);
         identity = IdentityModule.start(context, config, streams).await();
         IdempotencyStore idempotency = new IdempotencyStore(pool, new Sealer(masterKey, "idempotency", "i1"),
                 new fr.relais.command.RequestFingerprints(masterKey));
         commands = new CommandRegistry(idempotency);
         StreamCommands.register(commands, streams);
-        messaging = new MessagingModule(vertx, pool, streams, masterKey, audit.log(), config.messaging());
+        record = new RecordModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
+        profile = new ProfileModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
+        messaging = new MessagingModule(pool, streams, masterKey, audit.log(), config.messaging(), record.documents());
         messaging.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
-        messaging.startRetention(java.time.Duration.ofHours(1).toMillis());
-        record = new RecordModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
-        profile = new ProfileModule(vertx, streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
-        record.deploy().await();
-        profile.deploy().await();
-        notify = new NotifyModule(vertx, pool, outbox, mailTemplates, masterKey, config.notifications(), clock,
+        notify = new NotifyModule(pool, streams.backlog(), outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
-        agenda = new AgendaModule(vertx, streams, profile, audit.log(), masterKey, config.agenda(), config.record(), clock,
+        agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
                 config.stream().maxEventsPerRecipient(), clock);
-        streamTrimmer = vertx.setPeriodic(config.stream().trimEvery().toMillis(), id -> {
-            retention.trim().onFailure(e -> log.warn("stream trim failed: {}", e.getMessage()));
-            idempotency.purge(java.time.Duration.ofDays(1)).onFailure(e -> log.warn("idempotency purge failed: {}", e.getMessage()));
-        });
+        jobs = new BackgroundJobs(vertx, clock, metrics.registry());
+        registerJobs(config, retention, idempotency);
+    }
+
+    /** The periodic work of a serving node, each job on its own timer and never twice at once (started by {@link #deploy}). */
+    private void registerJobs(RelaisConfig config, StreamRetention retention, IdempotencyStore idempotency) {
+        jobs.every("stream.sweep", Streams.SWEEP_EVERY, streams::sweep)
+                .every("stream.trim", config.stream().trimEvery(), retention::trim)
+                .every("idempotency.purge", config.stream().trimEvery(), () -> idempotency.purge(Duration.ofDays(1)))
+                .every("identity.upkeep", IdentityModule.MAINTENANCE_EVERY, identity::maintain)
+                .every("audit.chain", AuditModule.CHAIN_EVERY, audit::chainPending)
+                .every("audit.checkpoint", AuditCheckpoints.LOOK_EVERY, audit::checkpointIfDue)
+                .every("messaging.retention", Duration.ofHours(1), messaging::purgeExpired)
+                .every("agenda.reminders", config.agenda().tickInterval(), agenda::fireDue)
+                .register(Job.every("agenda.planning", config.agenda().planEvery(), agenda::planAll).firstAfter(Duration.ZERO))
+                .every("notify.scan", config.notifications().scanEvery(), notify::scanOnce)
+                .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher::drain)
+                .wakeOn(EmailOutbox.KICK, "mail.dispatch");
     }
 
     /** Every email and page template, read and compiled now: a missing one stops the start. */
@@ -191,8 +210,7 @@ public final class Hub {
         }
         agenda.start();
         audit.start();
-        dispatcher.start();
-        notify.start();
+        jobs.start();
         log.info("Relais {} listening on {}", version(), url(config));
     }
 
@@ -205,16 +223,14 @@ public final class Hub {
     }
 
     /**
-     * Stops gracefully: report not ready, stop accepting and let requests in flight finish, record the stop,
-     * close the pool, then stop the embedded database. Never fails: a step that fails is logged and the next runs.
+     * Stops gracefully: report not ready, stop the background jobs and accept no more requests, let the runs and
+     * requests in flight finish, record the stop, close the pool, then stop the embedded database. Never fails: a
+     * step that fails is logged and the next runs.
      */
     public Future<Void> stop() {
         readiness.startDraining();
         if (identity != null) {
             identity.stop();
-        }
-        if (messaging != null) {
-            messaging.stop();
         }
         if (agenda != null) {
             agenda.stop();
@@ -222,16 +238,9 @@ public final class Hub {
         if (audit != null) {
             audit.stop();
         }
-        if (dispatcher != null) {
-            dispatcher.stop();
-        }
-        if (notify != null) {
-            notify.stop();
-        }
-        if (streamTrimmer >= 0) {
-            vertx.cancelTimer(streamTrimmer);
-        }
-        return undeployAll()
+        Future<Void> jobsEnded = jobs == null ? Future.succeededFuture() : jobs.stop(JOBS_GRACE);
+        return Future.join(jobsEnded, undeployAll())
+                .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(pool::close)
@@ -269,9 +278,6 @@ public final class Hub {
         } finally {
             if (hub.identity != null) { // null when start-up failed: let its reason through
                 hub.identity.stop();
-            }
-            if (hub.messaging != null) {
-                hub.messaging.stop();
             }
             pool.close().await();
             vertx.close().await();
@@ -333,6 +339,11 @@ public final class Hub {
     /** The audit log, its checkpoints and its verifier, for admin commands and tests. */
     public AuditModule audit() {
         return audit;
+    }
+
+    /** The node's background jobs, for tests that run one now or read what they did. */
+    public BackgroundJobs jobs() {
+        return jobs;
     }
 
     /** The agenda, for tests and benchmarks that drive its scheduler. */

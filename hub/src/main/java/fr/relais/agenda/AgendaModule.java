@@ -3,14 +3,13 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditLog;
 import fr.relais.config.AgendaConfig;
 import fr.relais.config.RecordConfig;
-import fr.relais.profile.ProfileModule;
+import fr.relais.profile.MedicalProfile;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.UUID;
@@ -24,20 +23,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgendaModule {
     private static final Logger log = LoggerFactory.getLogger(AgendaModule.class);
+    private static final java.util.Set<String> PLANNED_SECTIONS = java.util.Set.of("treatments", "vaccinations");
 
     private final Vertx vertx;
     private final AgendaConfig config;
     private final ReminderScheduler scheduler;
     private final ReminderPlanner planner;
     private final AgendaRoutes routes;
-    private MessageConsumer<String> profileChanges;
-    private long planTimer = -1;
+    private final Streams streams;
+    private volatile boolean stopped;
 
-    public AgendaModule(Vertx vertx, Streams streams, ProfileModule profile, AuditLog audit, MasterKey masterKey,
+    public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
                         Supplier<String> publicBaseUrl) {
         this.vertx = vertx;
         this.config = config;
+        this.streams = streams;
         this.scheduler = new ReminderScheduler(vertx, streams.pool(), streams, config, clock, metrics);
         this.planner = new ReminderPlanner(streams.pool(), profile, PreventionRules.load(), config, clock);
         AppointmentService appointments = new AppointmentService(streams, new Sealer(masterKey, "agenda", record.keyId()),
@@ -45,29 +46,28 @@ public final class AgendaModule {
         this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock);
     }
 
-    /** Starts the scheduler, plans everyone once, and plans a patient again when their treatments or vaccinations change. */
+    /** Plans a patient again when their treatments or vaccinations change. */
     public void start() {
-        scheduler.start();
-        planTimer = vertx.setPeriodic(0, config.planEvery().toMillis(), id -> planner.planAll()
-                .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage())));
-        profileChanges = vertx.eventBus().consumer(Streams.ADDRESS, message -> {
-            String frame = message.body();
-            if (frame.startsWith("{\"type\":\"profile.updated\"") && (frame.contains("\"section\":\"treatments\"")
-                    || frame.contains("\"section\":\"vaccinations\""))) {
-                planner.plan(UUID.fromString(message.headers().get("recipient")))
-                        .onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
+        streams.onCommitted("profile.updated", event -> {
+            if (!stopped && PLANNED_SECTIONS.contains(event.data().getString("section"))) {
+                planner.plan(event.recipient()).onFailure(e -> log.warn("reminder planning failed: {}", e.getMessage()));
             }
         });
     }
 
+    /** One tick of the scheduler: fires the reminders due now (a job of the hub, every {@code agenda.tickInterval}). */
+    public Future<Integer> fireDue() {
+        return stopped ? Future.succeededFuture(0) : scheduler.runOnce();
+    }
+
+    /** Plans every patient's reminders (a job of the hub, at the start and every {@code agenda.planEvery}). */
+    public Future<Integer> planAll() {
+        return stopped ? Future.succeededFuture(0) : planner.planAll();
+    }
+
+    /** Stops listening, and makes {@link #fireDue} and {@link #planAll} do nothing (benchmarks drive schedulers of their own). */
     public void stop() {
-        scheduler.stop();
-        if (planTimer >= 0) {
-            vertx.cancelTimer(planTimer);
-        }
-        if (profileChanges != null) {
-            profileChanges.unregister();
-        }
+        stopped = true;
     }
 
     public void mountApi(Router api) {

@@ -212,8 +212,7 @@ final class AppointmentService {
 
     private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
         JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start));
-        List<UUID> recipients = java.util.Arrays.stream(parties).filter(java.util.Objects::nonNull)
-                .sorted(StreamTransaction.LOCK_ORDER).toList();
+        List<UUID> recipients = java.util.Arrays.stream(parties).filter(java.util.Objects::nonNull).toList();
         Future<Void> chain = Future.succeededFuture();
         for (UUID recipient : recipients) {
             chain = chain.compose(v -> tx.append(recipient, type, data).mapEmpty());

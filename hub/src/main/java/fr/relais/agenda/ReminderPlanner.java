@@ -1,7 +1,9 @@
 package fr.relais.agenda;
 
 import fr.relais.config.AgendaConfig;
-import fr.relais.profile.ProfileModule;
+import fr.relais.profile.MedicalProfile;
+import fr.relais.profile.ProfileEntry;
+import fr.relais.profile.ProfileSection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -13,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,12 +28,12 @@ final class ReminderPlanner {
     private static final LocalTime PREVENTION_TIME = LocalTime.of(9, 0);
 
     private final Pool pool;
-    private final ProfileModule profile;
+    private final MedicalProfile profile;
     private final PreventionRules rules;
     private final AgendaConfig config;
     private final Clock clock;
 
-    ReminderPlanner(Pool pool, ProfileModule profile, PreventionRules rules, AgendaConfig config, Clock clock) {
+    ReminderPlanner(Pool pool, MedicalProfile profile, PreventionRules rules, AgendaConfig config, Clock clock) {
         this.pool = pool;
         this.profile = profile;
         this.rules = rules;
@@ -68,13 +71,17 @@ final class ReminderPlanner {
                         return Future.succeededFuture();
                     }
                     PreventionRules.Person person = PreventionRules.fromIns(rows.iterator().next().getString("ins"), today);
-                    return profile.entries(patient, List.of("vaccinations", "treatments")).compose(entries -> {
-                        List<JsonObject> vaccinations = entries.stream().filter(e -> "vaccinations".equals(e.getString("section"))).toList();
-                        List<JsonObject> treatments = entries.stream().filter(e -> "treatments".equals(e.getString("section"))).toList();
+                    return profile.entries(patient, Set.of(ProfileSection.VACCINATIONS, ProfileSection.TREATMENTS)).compose(entries -> {
+                        List<JsonObject> vaccinations = of(entries, ProfileSection.VACCINATIONS);
+                        List<JsonObject> treatments = of(entries, ProfileSection.TREATMENTS);
                         return pool.withTransaction(sql -> prevention(sql, patient, rules.next(person, vaccinations, today))
                                 .compose(v -> treatments(sql, patient, treatments, today)));
                     });
                 });
+    }
+
+    private static List<JsonObject> of(List<ProfileEntry> entries, ProfileSection section) {
+        return entries.stream().filter(entry -> entry.section() == section).map(ProfileEntry::toJson).toList();
     }
 
     private Future<Void> prevention(SqlConnection sql, UUID patient, List<PreventionRules.Due> due) {

@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +40,11 @@ public final class ReminderScheduler {
     private final AgendaConfig config;
     private final Clock clock;
     private final String node = UUID.randomUUID().toString();
-    private final AtomicBoolean running = new AtomicBoolean();
     private final Counter fired;
     private final Counter skipped;
     private final Counter failed;
     private final Counter claimed;
     private final Timer lateness;
-    private long timer = -1;
 
     public ReminderScheduler(Vertx vertx, Pool pool, Streams streams, AgendaConfig config, Clock clock, MeterRegistry metrics) {
         this.vertx = vertx;
@@ -61,25 +58,6 @@ public final class ReminderScheduler {
         this.failed = Counter.builder("relais.reminders.failed").register(metrics);
         this.lateness = Timer.builder("relais.reminders.lateness").description("from due time to firing")
                 .publishPercentileHistogram().register(metrics);
-    }
-
-    public void start() {
-        timer = vertx.setPeriodic(config.tickInterval().toMillis(), id -> {
-            if (running.compareAndSet(false, true)) {
-                runOnce().onComplete(done -> {
-                    running.set(false);
-                    if (done.failed()) {
-                        log.warn("reminder tick failed: {}", done.cause().getMessage());
-                    }
-                });
-            }
-        });
-    }
-
-    public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
     }
 
     /** One tick: claims due reminders and fires them; returns how many fired. */

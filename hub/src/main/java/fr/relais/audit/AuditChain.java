@@ -61,9 +61,12 @@ final class AuditChain {
     }
 
     private static String canonical(short chain, long seq, Instant at, AuditEvent event) {
-        return new JsonArray()
-                .add(chain)
-                .add(seq)
+        return withEvent(new JsonArray().add(chain).add(seq), at, event).encode();
+    }
+
+    /** Adds the event's fields, in their fixed order, after {@code fields}: what both chain hashes and pending MACs cover. */
+    static JsonArray withEvent(JsonArray fields, Instant at, AuditEvent event) {
+        return fields
                 .add(at.toString())
                 .add(event.actorKind())
                 .add(event.actorId())
@@ -71,8 +74,7 @@ final class AuditChain {
                 .add(event.outcome())
                 .add(event.patientId() == null ? null : event.patientId().toString())
                 .add(event.ip())
-                .add(sorted(event.details()))
-                .encode();
+                .add(sorted(event.details()));
     }
 
     private static JsonObject sorted(JsonObject object) {

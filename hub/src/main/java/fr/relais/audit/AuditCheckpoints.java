@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes a signed checkpoint of every chain's head every {@code audit.checkpointEvery} (by the hub's clock) when
@@ -27,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * All of it is reactive SQL and Vert.x file system calls: nothing blocks the event loop.
  */
 public final class AuditCheckpoints {
-    private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);
-    private static final Duration TICK = Duration.ofSeconds(1);
+    /** How often a serving node looks whether a checkpoint is due (a job of the hub). */
+    public static final Duration LOOK_EVERY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final Pool pool;
@@ -36,10 +34,8 @@ public final class AuditCheckpoints {
     private final CheckpointFile file;
     private final Duration every;
     private final Clock clock;
-    private long timer = -1;
-    private Instant lastLook;
+    private volatile Instant lastLook;
     private Map<Integer, Long> lastTaken = Map.of();
-    private boolean taking;
 
     AuditCheckpoints(Vertx vertx, Pool pool, CheckpointSigner signer, CheckpointFile file, Duration every, Clock clock) {
         this.vertx = vertx;
@@ -50,28 +46,19 @@ public final class AuditCheckpoints {
         this.clock = clock;
     }
 
-    /** Looks every second whether a checkpoint is due; the first one is due one interval after the start. */
+    /** From now on, {@link #takeIfDue} takes checkpoints; the first one is due one interval later. */
     void start() {
         lastLook = clock.instant();
-        timer = vertx.setPeriodic(TICK.toMillis(), id -> lookIfDue());
     }
 
-    void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    private void lookIfDue() {
+    /** Takes a checkpoint if one is due (and the node {@link #start}ed); called every {@link #LOOK_EVERY}, never twice at once. */
+    Future<Void> takeIfDue() {
         Instant now = clock.instant();
-        if (taking || now.isBefore(lastLook.plus(every))) {
-            return;
+        if (lastLook == null || now.isBefore(lastLook.plus(every))) {
+            return Future.succeededFuture();
         }
         lastLook = now;
-        taking = true;
-        takeIfMoved(now)
-                .onFailure(e -> log.warn("audit checkpoint failed: {}", e.getMessage()))
-                .onComplete(done -> taking = false);
+        return takeIfMoved(now);
     }
 
     private Future<Void> takeIfMoved(Instant now) {

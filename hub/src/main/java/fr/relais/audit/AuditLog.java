@@ -1,13 +1,12 @@
 package fr.relais.audit;
 
-import fr.relais.secrets.MasterKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,22 +16,26 @@ import java.util.UUID;
 /**
  * The append-only audit log, as {@value AuditChain#CHAINS} hash chains: each row carries the keyed hash of the one
  * before it in its chain, so that a row removed, altered or inserted afterwards breaks the chain ({@code relais
- * audit verify} finds the first broken row), and without the master key nobody can compute the hashes again. The
- * chain is chosen by the patient (or else the actor) the event concerns, so that events about different people
- * append in parallel. Appending takes that chain's head row lock: rows chain in commit order, and an append inside
- * a caller's transaction commits or rolls back with it. People are stored as {@link AuditPseudonyms pseudonyms}.
+ * audit verify} finds the first broken row), and without the master key nobody can compute the hashes again.
+ *
+ * <p>Appending is one INSERT of the event, pseudonymised and sealed by its {@link PendingSeal MAC}, into
+ * {@code audit_pending}, inside the caller's transaction: it commits or rolls back with the caller's write and locks
+ * nothing another write needs. The {@link AuditChainer} moves committed events into the chains shortly after.
+ * People are stored as {@link AuditPseudonyms pseudonyms}.
  */
 public final class AuditLog {
     private final Pool pool;
-    private final AuditChain chains;
+    private final PendingSeal seal;
     private final AuditPseudonyms pseudonyms;
-    private final java.time.Clock clock;
+    private final Clock clock;
+    private final Runnable appendedAlone;
 
-    AuditLog(Pool pool, AuditChain chains, AuditPseudonyms pseudonyms, java.time.Clock clock) {
+    AuditLog(Pool pool, PendingSeal seal, AuditPseudonyms pseudonyms, Clock clock, Runnable appendedAlone) {
         this.pool = pool;
-        this.chains = chains;
+        this.seal = seal;
         this.pseudonyms = pseudonyms;
         this.clock = clock;
+        this.appendedAlone = appendedAlone;
     }
 
     /** What audit rows hold for this person, as actor ({@code actor_id}) or as patient ({@code patient_id}). */
@@ -40,38 +43,30 @@ public final class AuditLog {
         return pseudonyms.of(person);
     }
 
-    /** Appends in its own transaction. */
+    /** Appends in its own transaction, then wakes the chainer. */
     public Future<Void> append(AuditEvent event) {
-        return pool.withTransaction(tx -> append(tx, event));
+        return pool.withTransaction(tx -> append(tx, event)).onSuccess(v -> appendedAlone.run());
     }
 
-    /** Appends inside the caller's transaction ({@code tx} must be one). */
+    /** Appends inside the caller's transaction ({@code tx} must be one): one INSERT, no lock held. */
     public Future<Void> append(SqlClient tx, AuditEvent event) {
         AuditEvent stored = pseudonyms.applyTo(event);
-        short chain = AuditChain.chainOf(stored);
-        return tx.preparedQuery("SELECT seq, hash FROM audit_head WHERE chain = $1 FOR UPDATE").execute(Tuple.of(chain))
-                .compose(head -> {
-            Row row = head.iterator().next();
-            long seq = row.getLong("seq") + 1;
-            byte[] previous = row.getBuffer("hash").getBytes();
-            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            byte[] hash = chains.hash(AuditChain.KEYED, previous, chain, seq, at, stored);
-            return tx.preparedQuery("""
-                            INSERT INTO audit_log (chain, seq, at, actor_kind, actor_id, action, outcome, patient_id, ip, details,
-                                                   prev_hash, hash, alg)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
-                    .execute(Tuple.tuple()
-                            .addShort(chain).addLong(seq).addOffsetDateTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                            .addString(stored.actorKind()).addString(stored.actorId())
-                            .addString(stored.action()).addString(stored.outcome())
-                            .addUUID(stored.patientId()).addString(stored.ip())
-                            .addValue(stored.details() == null ? new JsonObject() : stored.details())
-                            .addBuffer(Buffer.buffer(previous))
-                            .addBuffer(Buffer.buffer(hash))
-                            .addShort(AuditChain.KEYED))
-                    .compose(inserted -> tx.preparedQuery("UPDATE audit_head SET seq = $2, hash = $3 WHERE chain = $1")
-                            .execute(Tuple.of(chain, seq, Buffer.buffer(hash))))
-                    .mapEmpty();
-        });
+        if (stored.details() == null) {
+            stored = new AuditEvent(stored.actorKind(), stored.actorId(), stored.action(), stored.outcome(),
+                    stored.patientId(), stored.ip(), new JsonObject());
+        }
+        UUID id = UUID.randomUUID();
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return tx.preparedQuery("""
+                        INSERT INTO audit_pending (id, at, actor_kind, actor_id, action, outcome, patient_id, ip, details, mac)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
+                .execute(Tuple.tuple()
+                        .addUUID(id).addOffsetDateTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                        .addString(stored.actorKind()).addString(stored.actorId())
+                        .addString(stored.action()).addString(stored.outcome())
+                        .addUUID(stored.patientId()).addString(stored.ip())
+                        .addValue(stored.details())
+                        .addBuffer(Buffer.buffer(seal.mac(id, at, stored))))
+                .mapEmpty();
     }
 }

@@ -9,12 +9,13 @@ import java.util.Optional;
 
 /**
  * What {@code relais audit verify} checks: the checkpoints (signatures, and this node's file against the database),
- * then every chain in order (see {@link ChainWalk}). Rows hashed before the log was keyed are named, with whether a
+ * every chain in order (see {@link ChainWalk}), then the events in no chain yet (see {@link PendingReview}). Rows hashed before the log was keyed are named, with whether a
  * later keyed row or a checkpoint vouches for them. Blocking.
  */
 public final class AuditVerifier {
     /** The outcome: rows checked, notes for the operator, and what is broken (empty if nothing). */
-    public record Result(long rowsChecked, long unkeyedRows, int checkpoints, List<String> notes, List<String> problems) {
+    public record Result(long rowsChecked, long unkeyedRows, long pendingEvents, int checkpoints, List<String> notes,
+                         List<String> problems) {
         public boolean intact() {
             return problems.isEmpty();
         }
@@ -25,16 +26,19 @@ public final class AuditVerifier {
                 return "audit chain BROKEN: " + problems.get(0);
             }
             return "audit chain intact: " + rowsChecked + " rows, " + (unkeyedRows == 0 ? "all keyed"
-                    : unkeyedRows + " of them unkeyed (see above)") + "; " + checkpoints + " checkpoint(s) verified";
+                    : unkeyedRows + " of them unkeyed (see above)") + "; " + pendingEvents + " event(s) pending; "
+                    + checkpoints + " checkpoint(s) verified";
         }
     }
 
     private final AuditChain hashes;
+    private final PendingSeal seal;
     private final CheckpointSigner signer;
     private final CheckpointFile file;
 
-    AuditVerifier(AuditChain hashes, CheckpointSigner signer, CheckpointFile file) {
+    AuditVerifier(AuditChain hashes, PendingSeal seal, CheckpointSigner signer, CheckpointFile file) {
         this.hashes = hashes;
+        this.seal = seal;
         this.signer = signer;
         this.file = file;
     }
@@ -58,8 +62,10 @@ public final class AuditVerifier {
                     notes.add(unkeyedNote(chain, walked));
                 }
             }
+            PendingReview.Outcome pending = PendingReview.review(connection, seal);
+            problems.addAll(pending.problems());
             problems.addAll(checkpoints.problems());
-            return new Result(rows, unkeyed, checkpoints.valid(), notes, problems);
+            return new Result(rows, unkeyed, pending.pending(), checkpoints.valid(), notes, problems);
         } finally {
             connection.rollback();
         }

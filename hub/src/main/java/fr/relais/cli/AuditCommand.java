@@ -8,15 +8,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code relais audit verify}: checks the signed checkpoints and walks every hash chain; prints what it noticed (rows
- * hashed before keys, checkpoints seen), every problem, then one verdict line; exit 0 if intact, 1 otherwise.
+ * {@code relais audit verify}: checks the signed checkpoints, walks every hash chain and checks the events not chained
+ * yet; prints what it noticed (rows hashed before keys, checkpoints seen), every problem, then one verdict line (with
+ * how many events are pending); exit 0 if intact, 1 otherwise.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit log.",
         subcommands = AuditCommand.Verify.class)
 public final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify the audit log's keyed hash chains and signed checkpoints (needs the master key).")
+            description = "Verify the audit log's keyed hash chains, signed checkpoints and pending events (needs the master key).")
     static final class Verify implements Callable<Integer> {
         @Mixin ConfigOptions config;
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityModule {
     private static final Logger log = LoggerFactory.getLogger(IdentityModule.class);
-    private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
+    public static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
 
     private final IdentityContext ctx;
     private final SigningKeys keys;
@@ -50,7 +50,6 @@ public final class IdentityModule {
     private final EmergencyReasons reasons;
     private final SpaceClosure closure;
     private final UsedIdTokens usedIdTokens;
-    private long maintenanceTimer = -1;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
         this.ctx = ctx;
@@ -89,17 +88,20 @@ public final class IdentityModule {
         return module.sessions.listenForRevocations()
                 .compose(v -> module.keys.maintain())
                 .compose(v -> module.reasons.sealLeftovers(ctx.pool()))
-                .map(v -> {
-                    module.maintenanceTimer = ctx.vertx().setPeriodic(MAINTENANCE_EVERY.toMillis(), id -> module.maintain());
-                    return module;
-                });
+                .map(module);
     }
 
-    private void maintain() {
-        keys.maintain().onFailure(e -> log.warn("signing key upkeep failed: {}", e.getMessage()));
-        ctx.rateLimiter().purge(ctx.clock().instant().minus(ctx.auth().rateLimit().window().multipliedBy(2)))
-                .onFailure(e -> log.warn("rate-limit purge failed: {}", e.getMessage()));
-        usedIdTokens.purge(ctx.clock().instant()).onFailure(e -> log.warn("used ID token purge failed: {}", e.getMessage()));
+    /**
+     * The upkeep a node does every {@link #MAINTENANCE_EVERY} (a job of the hub): rotates and retires signing keys,
+     * purges old rate-limit counters and used external ID tokens. Each part runs even if another fails.
+     */
+    public Future<Void> maintain() {
+        return Future.join(
+                keys.maintain().onFailure(e -> log.warn("signing key upkeep failed: {}", e.getMessage())),
+                ctx.rateLimiter().purge(ctx.clock().instant().minus(ctx.auth().rateLimit().window().multipliedBy(2)))
+                        .onFailure(e -> log.warn("rate-limit purge failed: {}", e.getMessage())),
+                usedIdTokens.purge(ctx.clock().instant()).onFailure(e -> log.warn("used ID token purge failed: {}", e.getMessage())))
+                .mapEmpty();
     }
 
     public void mountApi(Router api) {
@@ -141,9 +143,6 @@ public final class IdentityModule {
     }
 
     public void stop() {
-        if (maintenanceTimer >= 0) {
-            ctx.vertx().cancelTimer(maintenanceTimer);
-        }
         sessions.stopListening();
         http.close();
     }

@@ -4,8 +4,6 @@ import fr.relais.config.MailConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,24 +31,21 @@ import org.slf4j.LoggerFactory;
 public final class OutboxDispatcher {
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
 
-    private final Vertx vertx;
     private final Pool pool;
+    private final ReadMarks readMarks;
     private final Mailer mailer;
     private final EmailOutbox outbox;
     private final MailConfig config;
     private final Clock clock;
     private final String node = UUID.randomUUID().toString();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
     private final Counter sent;
     private final Counter retried;
     private final Counter dead;
-    private long timer = -1;
-    private MessageConsumer<Object> kicks;
+    private volatile boolean stopped;
 
-    public OutboxDispatcher(Vertx vertx, Pool pool, Mailer mailer, EmailOutbox outbox, MailConfig config, Clock clock,
-                            MeterRegistry metrics) {
-        this.vertx = vertx;
+    public OutboxDispatcher(Pool pool, Mailer mailer, EmailOutbox outbox, MailConfig config, Clock clock,
+                            MeterRegistry metrics, ReadMarks readMarks) {
+        this.readMarks = readMarks;
         this.pool = pool;
         this.mailer = mailer;
         this.outbox = outbox;
@@ -62,34 +56,18 @@ public final class OutboxDispatcher {
         this.dead = Counter.builder("relais.mail.dead").register(metrics);
     }
 
-    public void start() {
-        timer = vertx.setPeriodic(config.dispatchEvery().toMillis(), id -> tick());
-        kicks = vertx.eventBus().consumer(EmailOutbox.KICK, message -> tick());
+    /**
+     * Sends batches until one is not full (a job of the hub, every {@code mail.dispatchEvery} and at each
+     * {@link EmailOutbox#KICK}); returns how many were claimed. Does nothing once {@link #stop}ped.
+     */
+    public Future<Integer> drain() {
+        return stopped ? Future.succeededFuture(0) : runOnce().compose(claimed -> claimed < config.batchSize()
+                ? Future.succeededFuture(claimed) : drain().map(more -> claimed + more));
     }
 
+    /** Makes {@link #drain} do nothing; {@link #runOnce} still sends (benchmarks queue first, then send alone). */
     public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        if (kicks != null) {
-            kicks.unregister();
-        }
-    }
-
-    private void tick() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true); // a kick during a run: run once more right after
-            return;
-        }
-        runOnce().onComplete(done -> {
-            running.set(false);
-            if (done.failed()) {
-                log.warn("outbox dispatch failed: {}", done.cause().getMessage());
-            }
-            if (again.getAndSet(false) || (done.succeeded() && done.result() == config.batchSize())) {
-                tick();
-            }
-        });
+        stopped = true;
     }
 
     /** Claims and sends one batch; returns how many were claimed. */
@@ -119,8 +97,7 @@ public final class OutboxDispatcher {
         UUID id = row.getUUID("id");
         Long upTo = row.getLong("up_to_offset");
         Future<Boolean> stillWanted = upTo == null ? Future.succeededFuture(true)
-                : pool.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(row.getUUID("recipient_id")))
-                        .map(acked -> acked.size() == 0 || acked.iterator().next().getLong("acked") < upTo);
+                : readMarks.readUpTo(row.getUUID("recipient_id"), upTo).map(read -> !read);
         return stillWanted.compose(wanted -> {
             if (!wanted) {
                 return mark(id, "skipped", null, null);

@@ -2,12 +2,13 @@ package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
 import fr.relais.principal.Principal;
-import fr.relais.record.RecordClient;
+import fr.relais.record.DepositRequest;
+import fr.relais.record.Documents;
+import fr.relais.record.PatientRef;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -18,9 +19,9 @@ import java.util.UUID;
 final class AttachmentFiling {
     private final Pool pool;
     private final MessagingQueries queries;
-    private final RecordClient record;
+    private final Documents record;
 
-    AttachmentFiling(Pool pool, MessagingQueries queries, RecordClient record) {
+    AttachmentFiling(Pool pool, MessagingQueries queries, Documents record) {
         this.pool = pool;
         this.queries = queries;
         this.record = record;
@@ -35,14 +36,10 @@ final class AttachmentFiling {
                         return Future.failedFuture(ApiError.badRequest("no_patient",
                                 "This conversation has no patient: there is no record to file into."));
                     }
-                    JsonObject deposit = new JsonObject()
-                            .put("patientId", rows.iterator().next().getUUID("account_id").toString())
-                            .put("kind", body.getValue("kind")).put("careDate", body.getValue("careDate"))
-                            .put("title", body.getValue("title", file.filename()))
-                            .put("contentType", file.contentType())
-                            .put("data", Base64.getEncoder().encodeToString(file.content().getBytes()))
-                            .put("idempotencyKey", "attachment:" + attachmentId);
-                    return record.deposit(professional, deposit).recover(failure -> Future.failedFuture(
+                    DepositRequest deposit = DepositRequest.of(PatientRef.byId(rows.iterator().next().getUUID("account_id")),
+                            body.getValue("kind"), body.getValue("title", file.filename()), body.getValue("careDate"),
+                            file.contentType(), file.content().getBytes(), "attachment:" + attachmentId, record.limits());
+                    return record.deposit(professional, deposit).map(filed -> filed.toJson()).recover(failure -> Future.failedFuture(
                             failure instanceof ApiError e && "idempotency_key_reused".equals(e.code())
                                     ? ApiError.of(409, "already_filed", "This file was already filed into the record, "
                                             + "with another kind, date or title.")

@@ -5,44 +5,38 @@ import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.identity.account.AccountErasure;
+import fr.relais.record.Documents;
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
 import fr.relais.stream.Streams;
 import fr.relais.secrets.Sealer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Secure messaging as one feature: its service, its queries, its REST routes, its socket commands, and the
- * retention job that deletes conversations silent for longer than {@code messaging.retention}.
+ * retention purge (run by the hub's jobs) that deletes conversations silent for longer than {@code messaging.retention}.
  */
 public final class MessagingModule {
-    private static final Logger log = LoggerFactory.getLogger(MessagingModule.class);
-
-    private final Vertx vertx;
     private final Pool pool;
     private final MessagingConfig config;
     private final MessagingService service;
     private final MessagingQueries queries;
     private final MessagingRoutes routes;
-    private long purgeTimer = -1;
 
-    public MessagingModule(Vertx vertx, Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config) {
-        this.vertx = vertx;
+    public MessagingModule(Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config,
+                           Documents record) {
         this.pool = pool;
         this.config = config;
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
         this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey));
         this.queries = new MessagingQueries(pool, crypto);
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(pool, queries, new fr.relais.record.RecordClient(vertx)));
+                new AttachmentFiling(pool, queries, record));
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */
@@ -78,22 +72,11 @@ public final class MessagingModule {
                 args.getLong("after", 0L), Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
     }
 
-    public void startRetention(long everyMillis) {
-        purgeTimer = vertx.setPeriodic(everyMillis, id -> purgeExpired()
-                .onFailure(e -> log.warn("message retention purge failed: {}", e.getMessage())));
-    }
-
-    /** Deletes conversations whose last activity is older than the retention period; returns how many. */
+    /** Deletes conversations whose last activity is older than the retention period (a job of the hub); returns how many. */
     public Future<Integer> purgeExpired() {
         return pool.preparedQuery("DELETE FROM conversation WHERE last_activity_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) config.retention().toSeconds()))
                 .map(rows -> rows.rowCount());
-    }
-
-    public void stop() {
-        if (purgeTimer >= 0) {
-            vertx.cancelTimer(purgeTimer);
-        }
     }
 
     private static UUID conversationId(JsonObject args) {

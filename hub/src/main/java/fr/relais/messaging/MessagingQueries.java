@@ -49,8 +49,7 @@ public final class MessagingQueries {
         return pool.preparedQuery("""
                         SELECT c.id, c.subject_sealed, c.key_id, c.state, c.created_by, c.with_patient, c.message_count,
                                c.last_activity_at, p.last_read_seq,
-                               (SELECT count(*) FROM message m WHERE m.conversation_id = c.id AND m.seq > p.last_read_seq
-                                  AND m.sender_id <> $1) AS unread,
+                               p.unread,
                                (SELECT json_agg(json_build_object('id', a.id, 'displayName', a.display_name, 'role', q.role))
                                   FROM conversation_participant q JOIN account a ON a.id = q.account_id
                                   WHERE q.conversation_id = c.id) AS participants

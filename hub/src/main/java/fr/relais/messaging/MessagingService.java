@@ -81,25 +81,7 @@ public final class MessagingService {
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
         byte[] fingerprint = fingerprints.of(who.id(), "message.send", input.request().copy()
                 .put("conversationId", conversationId.toString()));
-        // the participant check comes first: a retry by someone cut off since is refused like any other send
-        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation ->
-                replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint, conversationId).compose(previous -> previous == null
-                        ? sendNew(tx, who, conversationId, conversation, input, fingerprint)
-                        : Future.succeededFuture(new Sent(previous, true)))));
-    }
-
-    private Future<Sent> sendNew(StreamTransaction tx, Principal who, UUID conversationId, Row conversation, MessageInput input,
-                                 byte[] fingerprint) {
-        if ("closed".equals(conversation.getString("state"))) {
-            return Future.failedFuture(ApiError.of(409, "conversation_closed",
-                    "This conversation was closed by the professional; no message can be added."));
-        }
-        // a professional the patient blocked was cut off the conversation (lockAsParticipant refused them already)
-        return patientOf(tx.sql(), conversationId).compose(patient -> patient == null || !who.is(Principal.Kind.PROFESSIONAL)
-                        ? Future.<Void>succeededFuture()
-                        : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(), "message.send", "success")
-                                .patient(patient).detail("conversation", conversationId.toString())))
-                .compose(v -> insertMessage(tx, conversationId, who.id(), input, fingerprint)).map(message -> new Sent(message, false));
+        return streams.withTransaction(tx -> insertMessage(tx, conversationId, who, input, fingerprint, false));
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {
@@ -129,7 +111,9 @@ public final class MessagingService {
                 return Future.failedFuture(ApiError.invalidField("upTo", "upTo must be a message number from 1 to " + last + "."));
             }
             return tx.sql().preparedQuery("""
-                            UPDATE conversation_participant SET last_read_seq = $3
+                            UPDATE conversation_participant SET last_read_seq = $3,
+                                unread = (SELECT count(*) FROM message m
+                                          WHERE m.conversation_id = $1 AND m.seq > $3 AND m.sender_id <> $2)
                             WHERE conversation_id = $1 AND account_id = $2 AND last_read_seq < $3 RETURNING last_read_seq""")
                     .execute(Tuple.of(conversationId, who.id(), upTo))
                     .compose(updated -> updated.size() == 0 ? Future.succeededFuture()
@@ -154,17 +138,21 @@ public final class MessagingService {
                         SELECT id, conversation_id, seq, created_at, request_hmac FROM message
                         WHERE sender_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(sender, key))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row row = rows.iterator().next();
-                    if (conversationId != null && !conversationId.equals(row.getUUID("conversation_id"))) {
-                        throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for a message in another conversation.");
-                    }
-                    RequestFingerprints.requireSame(row.getBuffer("request_hmac"), fingerprint);
-                    return summary(row, sender);
-                });
+                .map(rows -> rows.size() == 0 ? null : replayed(rows.iterator().next(), sender, conversationId, fingerprint));
+    }
+
+    /** The answer to a retry of {@code previous}: its summary, or a 409 if the retry is another request. */
+    private static JsonObject replayed(Row previous, UUID sender, UUID conversationId, byte[] fingerprint) {
+        UUID sentTo = previous.getUUID(previous.getColumnIndex("previous_conversation") >= 0 ? "previous_conversation" : "conversation_id");
+        if (conversationId != null && !conversationId.equals(sentTo)) {
+            throw ApiError.of(409, "idempotency_key_reused", "This idempotency key was used for a message in another conversation.");
+        }
+        boolean renamed = previous.getColumnIndex("previous_id") >= 0;
+        RequestFingerprints.requireSame(previous.getBuffer(renamed ? "previous_hmac" : "request_hmac"), fingerprint);
+        return new JsonObject().put("id", previous.getUUID(renamed ? "previous_id" : "id").toString())
+                .put("conversationId", sentTo.toString())
+                .put("seq", previous.getLong(renamed ? "previous_seq" : "seq")).put("senderId", sender.toString())
+                .put("createdAt", previous.getOffsetDateTime(renamed ? "previous_created_at" : "created_at").toInstant().toString());
     }
 
     private Set<UUID> participants(JsonObject body, UUID creator) {
@@ -248,51 +236,56 @@ public final class MessagingService {
                 .compose(v -> appendToAll(tx, everyone, "conversation.created", recipient -> new JsonObject()
                         .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
                         .put("withPatient", patient != null)))
-                .compose(v -> insertMessage(tx, id, creator.id(), input, fingerprint))
-                .map(message -> new Sent(message.put("conversationId", id.toString()), false));
+                .compose(v -> insertMessage(tx, id, creator, input, fingerprint, true))
+                .map(sent -> new Sent(sent.message().put("conversationId", id.toString()), false));
     }
 
-    private Future<JsonObject> insertMessage(StreamTransaction tx, UUID conversationId, UUID sender, MessageInput input,
-                                             byte[] fingerprint) {
+    /**
+     * Writes the message and its events. The participant check comes first: a retry by someone cut off since is
+     * refused like any other send. A new conversation's first message is audited with the conversation.
+     */
+    private Future<Sent> insertMessage(StreamTransaction tx, UUID conversationId, Principal sender, MessageInput input,
+                                       byte[] fingerprint, boolean first) {
         UUID messageId = UUID.randomUUID();
-        return tx.sql().preparedQuery("""
-                        UPDATE conversation SET message_count = message_count + 1, last_activity_at = now()
-                        WHERE id = $1 RETURNING message_count""")
-                .execute(Tuple.of(conversationId))
-                .compose(rows -> {
-                    long seq = rows.iterator().next().getLong("message_count");
-                    return tx.sql().preparedQuery("""
-                                    INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id, idempotency_key,
-                                                         request_hmac)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, conversation_id, seq, created_at""")
-                            .execute(Tuple.of(messageId, conversationId, seq, sender,
-                                    Buffer.buffer(crypto.seal(input.body(), "message:" + messageId)), crypto.keyId(),
-                                    input.idempotencyKey(), input.idempotencyKey() == null ? null : Buffer.buffer(fingerprint)))
-                            .compose(inserted -> insertAttachments(tx.sql(), conversationId, messageId, input.attachments())
-                                    .map(attachments -> summary(inserted.iterator().next(), sender).put("attachments", attachments)))
-                            .compose(message -> tx.sql().preparedQuery("""
-                                            UPDATE conversation_participant SET last_read_seq = $3
-                                            WHERE conversation_id = $1 AND account_id = $2""")
-                                    .execute(Tuple.of(conversationId, sender, seq)).map(message));
-                })
-                .compose(message -> participantIds(tx.sql(), conversationId).compose(ids -> {
-                    Future<Void> chain = Future.succeededFuture();
-                    for (UUID recipient : ids) {
-                        chain = chain.compose(v -> Unread.counts(tx.sql(), recipient, conversationId)
-                                .compose(unread -> tx.append(recipient, "message.created", new JsonObject()
-                                        .put("conversationId", conversationId.toString())
-                                        .put("messageId", message.getString("id")).put("seq", message.getLong("seq"))
-                                        .put("senderId", sender.toString()).put("unread", unread)))
-                                .mapEmpty());
-                    }
-                    return chain.map(message);
-                }));
+        byte[] body = crypto.seal(input.body(), "message:" + messageId);
+        return MessageWrite.send(tx.sql(), conversationId, sender.id(), messageId, body, crypto.keyId(), input.idempotencyKey(),
+                fingerprint).compose(outcome -> {
+            if (outcome.state() == null) {
+                return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+            }
+            if (outcome.previous() != null) {
+                return Future.succeededFuture(new Sent(replayed(outcome.previous(), sender.id(), conversationId, fingerprint), true));
+            }
+            if (!outcome.written()) {
+                return Future.failedFuture(ApiError.of(409, "conversation_closed",
+                        "This conversation was closed by the professional; no message can be added."));
+            }
+            JsonObject message = new JsonObject().put("id", messageId.toString()).put("conversationId", conversationId.toString())
+                    .put("seq", outcome.seq()).put("senderId", sender.id().toString())
+                    .put("createdAt", outcome.createdAt().toInstant().toString());
+            JsonArray attachments = insertAttachments(tx, conversationId, messageId, input.attachments());
+            for (MessageWrite.Participant participant : outcome.participants()) {
+                if (!participant.cutOff()) { // a participant cut off by a block receives nothing more of the conversation
+                    tx.append(participant.id(), "message.created", new JsonObject()
+                            .put("conversationId", conversationId.toString()).put("messageId", messageId.toString())
+                            .put("seq", outcome.seq()).put("senderId", sender.id().toString())
+                            .put("unread", MessageWrite.counts(participant)));
+                }
+            }
+            UUID patient = outcome.patient();
+            if (!first && patient != null && sender.is(Principal.Kind.PROFESSIONAL)) { // one insert, sent with the commit
+                tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of("professional", sender.id().toString(), "message.send",
+                        "success").patient(patient).detail("conversation", conversationId.toString())));
+            }
+            return Future.succeededFuture(new Sent(message.put("attachments", attachments), false));
+        });
     }
 
-    private Future<JsonArray> insertAttachments(SqlConnection sql, UUID conversationId, UUID messageId, List<AttachmentInput> files) {
+    /** The attachments' rows, sent at once (not waited for); what the answer says of them. */
+    private JsonArray insertAttachments(StreamTransaction tx, UUID conversationId, UUID messageId, List<AttachmentInput> files) {
         JsonArray described = new JsonArray();
         if (files.isEmpty()) {
-            return Future.succeededFuture(described);
+            return described;
         }
         List<Tuple> rows = new ArrayList<>();
         for (AttachmentInput file : files) {
@@ -303,10 +296,11 @@ public final class MessagingService {
             described.add(new JsonObject().put("id", id.toString()).put("filename", file.filename())
                     .put("contentType", file.contentType()).put("size", file.content().length));
         }
-        return sql.preparedQuery("""
+        tx.sendWithCommit(tx.sql().preparedQuery("""
                         INSERT INTO attachment (id, message_id, conversation_id, filename_sealed, content_type, size, sha256,
                                                 content_sealed, key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
-                .executeBatch(rows).map(described);
+                .executeBatch(rows));
+        return described;
     }
 
     /** The conversation, locked for this transaction, if {@code who} takes part in it; 404 otherwise. */
@@ -320,15 +314,9 @@ public final class MessagingService {
                         : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
     }
 
-    private static Future<UUID> patientOf(SqlConnection sql, UUID conversationId) {
-        return sql.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND role = 'patient'")
-                .execute(Tuple.of(conversationId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("account_id"));
-    }
 
     static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
-        // ordered as StreamTransaction.LOCK_ORDER: appends to them follow this order; a participant cut off by a
-        // block receives nothing more of the conversation
+        // a participant cut off by a block receives nothing more of the conversation
         return sql.preparedQuery("""
                         SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND NOT cut_off
                         ORDER BY account_id""")
@@ -343,18 +331,12 @@ public final class MessagingService {
     private static Future<Void> appendToAll(StreamTransaction tx, List<UUID> recipients, String type,
                                             java.util.function.Function<UUID, JsonObject> data) {
         Future<Void> chain = Future.succeededFuture();
-        for (UUID recipient : recipients.stream().sorted(StreamTransaction.LOCK_ORDER).toList()) {
+        for (UUID recipient : recipients) {
             chain = chain.compose(v -> tx.append(recipient, type, data.apply(recipient)).mapEmpty());
         }
         return chain;
     }
 
-    private static JsonObject summary(Row row, UUID sender) {
-        return new JsonObject().put("id", row.getUUID("id").toString())
-                .put("conversationId", row.getUUID("conversation_id").toString())
-                .put("seq", row.getLong("seq")).put("senderId", sender.toString())
-                .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-    }
 
     private static ApiError recipientNotFound() {
         return ApiError.notFound("recipient_not_found", "A participant is unknown, or not a patient you treat.");

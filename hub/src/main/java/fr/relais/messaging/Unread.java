@@ -6,7 +6,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
-/** Unread counts: messages from others after what a participant marked read. */
+/** Unread counts: messages from others after what a participant marked read, as kept with each participant. */
 final class Unread {
     private Unread() {
     }
@@ -14,10 +14,9 @@ final class Unread {
     /** {"conversation": n, "total": m} for {@code account}: in this conversation, and across all of theirs. */
     static Future<JsonObject> counts(SqlClient sql, UUID account, UUID conversationId) {
         return sql.preparedQuery("""
-                        SELECT count(*) FILTER (WHERE m.conversation_id = $2) AS here, count(*) AS total
-                        FROM conversation_participant p
-                        JOIN message m ON m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq AND m.sender_id <> p.account_id
-                        WHERE p.account_id = $1 AND NOT p.cut_off""")
+                        SELECT coalesce(sum(unread) FILTER (WHERE conversation_id = $2), 0) AS here, coalesce(sum(unread), 0) AS total
+                        FROM conversation_participant
+                        WHERE account_id = $1 AND unread > 0 AND NOT cut_off""")
                 .execute(Tuple.of(account, conversationId))
                 .map(rows -> {
                     var row = rows.iterator().next();

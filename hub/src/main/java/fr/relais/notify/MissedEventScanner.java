@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import fr.relais.identity.account.Accounts;
+import fr.relais.stream.StreamBacklog;
 import java.util.function.BiFunction;
 
 /**
@@ -32,7 +34,12 @@ import java.util.function.BiFunction;
 final class MissedEventScanner {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
+    /** The name under which the digests' cursor is kept by the streams. */
+    static final String CONSUMER = "digest";
+    private static final int PAGE = 500;
+
     private final Pool pool;
+    private final StreamBacklog backlog;
     private final EmailOutbox outbox;
     private final DigestEmails digests;
     private final NotificationSettings settings;
@@ -41,11 +48,12 @@ final class MissedEventScanner {
     private final BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks;
     private final java.util.function.Supplier<String> loginUrl;
 
-    MissedEventScanner(Pool pool, EmailOutbox outbox, DigestEmails digests, NotificationSettings settings,
+    MissedEventScanner(Pool pool, StreamBacklog backlog, EmailOutbox outbox, DigestEmails digests, NotificationSettings settings,
                        NotifyConfig config, Clock clock,
                        BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks,
                        java.util.function.Supplier<String> loginUrl) {
         this.pool = pool;
+        this.backlog = backlog;
         this.outbox = outbox;
         this.digests = digests;
         this.settings = settings;
@@ -58,46 +66,59 @@ final class MissedEventScanner {
     /** One scan; returns how many emails were queued. */
     Future<Integer> runOnce() {
         Instant now = clock.instant();
-        OffsetDateTime olderThan = OffsetDateTime.ofInstant(now.minus(config.delay()), ZoneOffset.UTC);
-        return pool.preparedQuery("""
-                        SELECT s.recipient_id, a.email, GREATEST(s.acked, COALESCE(c.covered, 0)) AS since, c.last_sent_at
-                        FROM stream s JOIN account a ON a.id = s.recipient_id AND a.status = 'active'
-                        LEFT JOIN notify_cursor c ON c.account_id = s.recipient_id
-                        WHERE s.head > GREATEST(s.acked, COALESCE(c.covered, 0))
-                          AND EXISTS (SELECT 1 FROM stream_event e WHERE e.recipient_id = s.recipient_id
-                                        AND e."offset" > GREATEST(s.acked, COALESCE(c.covered, 0)) AND e.created_at <= $1)
-                        LIMIT 500""")
-                .execute(Tuple.of(olderThan))
-                .compose(rows -> {
-                    List<Future<Boolean>> queued = new ArrayList<>();
-                    for (Row row : rows) {
-                        queued.add(pool.withTransaction(tx -> person(tx, row, olderThan, now)));
+        return page(null, now.minus(config.delay()), now, 0);
+    }
+
+    /** The backlog page after {@code after}, then the next one, until the backlog is read. */
+    private Future<Integer> page(UUID after, Instant olderThan, Instant now, int queuedBefore) {
+        return backlog.recipients(CONSUMER, olderThan, after, PAGE).compose(recipients -> {
+            if (recipients.isEmpty()) {
+                return Future.succeededFuture(queuedBefore);
+            }
+            List<UUID> ids = recipients.stream().map(StreamBacklog.Recipient::id).toList();
+            return Accounts.activeEmails(pool, ids).compose(emails -> lastSent(ids).compose(lastSent -> {
+                List<Future<Boolean>> queued = new ArrayList<>();
+                for (StreamBacklog.Recipient recipient : recipients) {
+                    String email = emails.get(recipient.id());
+                    if (email != null) { // not activated yet: emailed once active, if still unread
+                        queued.add(pool.withTransaction(tx -> person(tx, recipient, email, lastSent.get(recipient.id()),
+                                olderThan, now)));
                     }
-                    return Future.join(queued).map(all -> (int) queued.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+                }
+                return Future.join(queued).otherwiseEmpty()
+                        .map(all -> queuedBefore + (int) queued.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+            })).compose(queued -> recipients.size() < PAGE ? Future.succeededFuture(queued)
+                    : page(ids.get(ids.size() - 1), olderThan, now, queued));
+        });
+    }
+
+    private Future<Map<UUID, OffsetDateTime>> lastSent(List<UUID> accounts) {
+        return pool.preparedQuery("SELECT account_id, last_sent_at FROM notify_cursor WHERE account_id = ANY($1)")
+                .execute(Tuple.of(accounts.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, OffsetDateTime> sent = new java.util.HashMap<>();
+                    rows.forEach(row -> sent.put(row.getUUID("account_id"), row.getOffsetDateTime("last_sent_at")));
+                    return sent;
                 });
     }
 
-    private Future<Boolean> person(SqlConnection tx, Row row, OffsetDateTime olderThan, Instant now) {
-        UUID account = row.getUUID("recipient_id");
-        long since = row.getLong("since");
-        return tx.preparedQuery("""
-                        SELECT "offset", type FROM stream_event WHERE recipient_id = $1 AND "offset" > $2 AND created_at <= $3
-                        ORDER BY "offset" """)
-                .execute(Tuple.of(account, since, olderThan))
+    private Future<Boolean> person(SqlConnection tx, StreamBacklog.Recipient recipient, String email, OffsetDateTime lastSent,
+                                   Instant olderThan, Instant now) {
+        UUID account = recipient.id();
+        return StreamBacklog.events(tx, account, recipient.since(), olderThan)
                 .compose(events -> settings.of(tx, account).compose(prefs -> {
                     Map<Category, Integer> counts = new EnumMap<>(Category.class);
-                    long upTo = since;
+                    long upTo = recipient.since();
                     boolean onlyDigests = true;
-                    for (Row event : events) {
-                        upTo = event.getLong("offset");
-                        var category = Category.of(event.getString("type"));
+                    for (StreamBacklog.Missed event : events) {
+                        upTo = event.offset();
+                        var category = Category.of(event.type());
                         if (category.isEmpty() || "live".equals(prefs.modes().get(category.get()))) {
                             continue;
                         }
                         counts.merge(category.get(), 1, Integer::sum);
                         onlyDigests &= "digest".equals(prefs.modes().get(category.get()));
                     }
-                    OffsetDateTime lastSent = row.getOffsetDateTime("last_sent_at");
                     if (!counts.isEmpty() && onlyDigests && lastSent != null
                             && lastSent.toInstant().plus(config.digestWindow()).isAfter(now)) {
                         return Future.succeededFuture(false); // gathered into the next digest
@@ -105,14 +126,14 @@ final class MissedEventScanner {
                     long covered = upTo;
                     Future<Boolean> queued = counts.isEmpty() ? Future.succeededFuture(false)
                             : outbox.enqueue(tx, "digest:" + account + ":" + covered, account, "digest", EmailOutbox.NOTIFICATION,
-                                    digests.render(row.getString("email"), prefs.locale(), new LinkedHashMap<>(counts),
+                                    digests.render(email, prefs.locale(), new LinkedHashMap<>(counts),
                                             loginUrl.get(), unsubscribeLinks.apply(account, counts)),
                                     covered, notBefore(now, prefs.quietHours()));
-                    return queued.compose(added -> tx.preparedQuery("""
-                                    INSERT INTO notify_cursor (account_id, covered, last_sent_at) VALUES ($1, $2, $3)
-                                    ON CONFLICT (account_id) DO UPDATE SET covered = GREATEST(notify_cursor.covered, $2),
-                                        last_sent_at = COALESCE($3, notify_cursor.last_sent_at)""")
-                            .execute(Tuple.of(account, covered, added ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null))
+                    return queued.compose(added -> StreamBacklog.cover(tx, CONSUMER, account, covered)
+                            .compose(v -> !added ? Future.succeededFuture() : tx.preparedQuery("""
+                                            INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)
+                                            ON CONFLICT (account_id) DO UPDATE SET last_sent_at = $2""")
+                                    .execute(Tuple.of(account, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))))
                             .map(added));
                 }));
     }

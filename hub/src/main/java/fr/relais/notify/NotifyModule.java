@@ -10,7 +10,7 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import fr.relais.stream.StreamBacklog;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -23,8 +23,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Missed notifications by email: the scanner that turns unacknowledged events into count-only emails, people's
@@ -33,9 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class NotifyModule {
     /** The HTML pages of this module, written from templates like the emails. */
     public static final java.util.List<String> PAGES = java.util.List.of("unsubscribed");
-    private static final Logger log = LoggerFactory.getLogger(NotifyModule.class);
-
-    private final Vertx vertx;
     private final Pool pool;
     private final EmailOutbox outbox;
     private final NotificationSettings settings;
@@ -45,11 +40,9 @@ public final class NotifyModule {
     private final Supplier<String> publicBaseUrl;
     private final Clock clock;
     private final MailTemplates templates;
-    private long timer = -1;
 
-    public NotifyModule(Vertx vertx, Pool pool, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
+    public NotifyModule(Pool pool, StreamBacklog backlog, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
                         NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
-        this.vertx = vertx;
         this.pool = pool;
         this.outbox = outbox;
         this.masterKey = masterKey;
@@ -58,22 +51,11 @@ public final class NotifyModule {
         this.clock = clock;
         this.templates = templates;
         this.settings = new NotificationSettings(pool, config);
-        this.scanner = new MissedEventScanner(pool, outbox, new DigestEmails(templates), settings, config, clock,
+        this.scanner = new MissedEventScanner(pool, backlog, outbox, new DigestEmails(templates), settings, config, clock,
                 this::unsubscribeLinks, () -> publicBaseUrl.get() + "/");
     }
 
-    public void start() {
-        timer = vertx.setPeriodic(config.scanEvery().toMillis(), id -> scanOnce()
-                .onFailure(e -> log.warn("missed-event scan failed: {}", e.getMessage())));
-    }
-
-    public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    /** One scan now (tests; the hub scans every {@code notify.scanEvery}); returns the emails queued. */
+    /** One scan (a job of the hub, every {@code notify.scanEvery}; tests scan on demand); returns the emails queued. */
     public Future<Integer> scanOnce() {
         return scanner.runOnce();
     }

@@ -25,26 +25,6 @@ public record Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, 
         }
     }
 
-    /** For the event bus between verticles (a trusted, internal channel). */
-    public io.vertx.core.json.JsonObject toJson() {
-        io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject().put("id", id.toString())
-                .put("kind", kind.wireName()).put("sessionId", sessionId.toString())
-                .put("scopes", new io.vertx.core.json.JsonArray(scopes.stream().sorted().toList()));
-        if (profession != null) {
-            json.put("profession", profession.wireName());
-        }
-        return json;
-    }
-
-    public static Principal fromJson(io.vertx.core.json.JsonObject json) {
-        java.util.Set<String> scopes = new java.util.HashSet<>();
-        json.getJsonArray("scopes", new io.vertx.core.json.JsonArray()).forEach(s -> scopes.add(s.toString()));
-        String profession = json.getString("profession");
-        return new Principal(UUID.fromString(json.getString("id")), Kind.fromWire(json.getString("kind")),
-                UUID.fromString(json.getString("sessionId")), Set.copyOf(scopes),
-                profession == null ? null : Profession.parse(profession, "profession"));
-    }
-
     public boolean is(Kind wanted) {
         return kind == wanted;
     }

@@ -10,8 +10,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** The sections of the medical profile, each with the shape of its entries, validated at the edge. */
-enum ProfileSection {
+/** The sections of the medical profile, each with the shape of its entries, validated before anything is written. */
+public enum ProfileSection {
     ALLERGIES(DataCategory.ALLERGIES),
     CONDITIONS(DataCategory.CONDITIONS),
     TREATMENTS(DataCategory.TREATMENTS),
@@ -37,11 +37,11 @@ enum ProfileSection {
         return category;
     }
 
-    String wireName() {
+    public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    static ProfileSection parse(String raw) {
+    public static ProfileSection parse(String raw) {
         for (ProfileSection section : values()) {
             if (section.wireName().equals(raw)) {
                 return section;

@@ -7,17 +7,18 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.DataCategory;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
-import fr.relais.service.ServiceEndpoint;
 import fr.relais.stream.StreamTransaction;
 import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -25,9 +26,10 @@ import java.util.UUID;
 /**
  * The medical profile: allergies, conditions, treatments, vaccinations, measurements. Written by the patient, and
  * by professionals the access policy lets read that section; every change is a new version (who, when, what)
- * and a {@code profile.updated} event on the patient's stream. Runs inside {@link ProfileVerticle}.
+ * and a {@code profile.updated} event on the patient's stream. Runs on the
+ * caller's event loop: its SQL is the reactive client's, and sealing is in memory.
  */
-final class ProfileService {
+final class ProfileService implements MedicalProfile {
     private final Streams streams;
     private final AccessPolicy policy;
     private final AuditLog audit;
@@ -42,12 +44,8 @@ final class ProfileService {
         this.clock = clock;
     }
 
-    Map<String, ServiceEndpoint.Action> actions() {
-        return Map.of("get", this::get, "add", this::add, "update", this::update, "delete", this::delete, "history", this::history);
-    }
-
-    Future<JsonObject> get(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
+    @Override
+    public Future<ProfileView> get(Principal who, UUID patient) {
         return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "profile.read").compose(access -> {
             Set<DataCategory> readable = policy.readableCategories(who);
             return tx.sql().preparedQuery("""
@@ -55,27 +53,31 @@ final class ProfileService {
                             WHERE patient_id = $1 AND NOT deleted ORDER BY section, updated_at DESC""")
                     .execute(Tuple.of(patient))
                     .map(rows -> {
-                        JsonObject profile = new JsonObject();
+                        Map<ProfileSection, List<ProfileEntry>> sections = new EnumMap<>(ProfileSection.class);
                         for (ProfileSection section : ProfileSection.values()) {
                             if (readable.contains(section.category())) {
-                                profile.put(section.wireName(), new JsonArray());
+                                sections.put(section, new ArrayList<>());
                             }
                         }
                         for (Row row : rows) {
-                            JsonArray list = profile.getJsonArray(row.getString("section"));
+                            List<ProfileEntry> list = sections.get(ProfileSection.parse(row.getString("section")));
                             if (list != null) {
                                 list.add(entry(row));
                             }
                         }
-                        return profile;
+                        return new ProfileView(sections);
                     });
         }));
     }
 
-    Future<JsonObject> add(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
-        ProfileSection section = ProfileSection.parse(args.getString("section"));
-        JsonObject data = section.validate(object(args.getValue("data")), LocalDate.now(clock));
+    @Override
+    public Future<ProfileEntry> add(Principal who, UUID patient, ProfileSection section, JsonObject sent) {
+        JsonObject data;
+        try {
+            data = section.validate(sent, LocalDate.now(clock));
+        } catch (ApiError invalid) {
+            return Future.failedFuture(invalid);
+        }
         UUID id = UUID.randomUUID();
         return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
                 .compose(v -> tx.sql().preparedQuery("""
@@ -85,11 +87,14 @@ final class ProfileService {
                 .compose(rows -> changed(tx, who, patient, section, id, 1, "created", data).map(v -> entry(rows.iterator().next()))));
     }
 
-    Future<JsonObject> update(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
-        ProfileSection section = ProfileSection.parse(args.getString("section"));
-        UUID id = uuid(args.getString("entryId"));
-        JsonObject data = section.validate(object(args.getValue("data")), LocalDate.now(clock));
+    @Override
+    public Future<ProfileEntry> update(Principal who, UUID patient, ProfileSection section, UUID id, JsonObject sent) {
+        JsonObject data;
+        try {
+            data = section.validate(sent, LocalDate.now(clock));
+        } catch (ApiError invalid) {
+            return Future.failedFuture(invalid);
+        }
         return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
                 .compose(v -> tx.sql().preparedQuery("""
                                 SELECT version FROM profile_entry
@@ -109,10 +114,8 @@ final class ProfileService {
                 }));
     }
 
-    Future<JsonObject> delete(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
-        ProfileSection section = ProfileSection.parse(args.getString("section"));
-        UUID id = uuid(args.getString("entryId"));
+    @Override
+    public Future<Void> delete(Principal who, UUID patient, ProfileSection section, UUID id) {
         return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
                 .compose(v -> tx.sql().preparedQuery("""
                                 UPDATE profile_entry SET version = version + 1, deleted = true, updated_at = now()
@@ -120,13 +123,11 @@ final class ProfileService {
                         .execute(Tuple.of(id, patient, section.wireName())))
                 .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound())
                         : changed(tx, who, patient, section, id, rows.iterator().next().getInteger("version"), "deleted",
-                                new JsonObject()).map(v -> new JsonObject().put("id", id.toString()).put("deleted", true))));
+                                new JsonObject())));
     }
 
-    Future<JsonObject> history(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
-        ProfileSection section = ProfileSection.parse(args.getString("section"));
-        UUID id = uuid(args.getString("entryId"));
+    @Override
+    public Future<EntryHistory> history(Principal who, UUID patient, ProfileSection section, UUID id) {
         return streams.withTransaction(tx -> policy.read(tx, who, patient, section.category(), "profile.history")
                 .compose(v -> tx.sql().preparedQuery("""
                                 SELECT v.version, v.change, v.data_sealed, v.key_id, v.changed_by, v.changed_by_kind, v.changed_at
@@ -134,29 +135,29 @@ final class ProfileService {
                                 WHERE v.entry_id = $1 AND e.patient_id = $2 AND e.section = $3 ORDER BY v.version""")
                         .execute(Tuple.of(id, patient, section.wireName())))
                 .map(rows -> {
-                    JsonArray versions = new JsonArray();
+                    List<EntryHistory.Version> versions = new ArrayList<>();
                     for (Row row : rows) {
-                        versions.add(new JsonObject().put("version", row.getInteger("version")).put("change", row.getString("change"))
-                                .put("data", open(row, id, "profile-version:" + id + ":" + row.getInteger("version")))
-                                .put("changedBy", row.getUUID("changed_by").toString())
-                                .put("changedByKind", row.getString("changed_by_kind"))
-                                .put("changedAt", row.getOffsetDateTime("changed_at").toInstant().toString()));
+                        versions.add(new EntryHistory.Version(row.getInteger("version"), row.getString("change"),
+                                open(row, id, "profile-version:" + id + ":" + row.getInteger("version")),
+                                row.getUUID("changed_by"), row.getString("changed_by_kind"),
+                                row.getOffsetDateTime("changed_at").toInstant()));
                     }
                     if (versions.isEmpty()) {
                         throw notFound();
                     }
-                    return new JsonObject().put("id", id.toString()).put("versions", versions);
+                    return new EntryHistory(id, versions);
                 }));
     }
 
-    /** The live entries of some sections of a patient's profile, for the node's own planning (reminders). */
-    Future<java.util.List<JsonObject>> entries(UUID patient, java.util.List<String> sections) {
+    @Override
+    public Future<List<ProfileEntry>> entries(UUID patient, Set<ProfileSection> sections) {
         return streams.pool().preparedQuery("""
                         SELECT id, section, version, data_sealed, key_id, updated_at FROM profile_entry
                         WHERE patient_id = $1 AND section = ANY($2) AND NOT deleted""")
-                .execute(Tuple.tuple().addUUID(patient).addArrayOfString(sections.toArray(String[]::new)))
+                .execute(Tuple.tuple().addUUID(patient)
+                        .addArrayOfString(sections.stream().map(ProfileSection::wireName).toArray(String[]::new)))
                 .map(rows -> {
-                    java.util.List<JsonObject> entries = new java.util.ArrayList<>();
+                    List<ProfileEntry> entries = new ArrayList<>();
                     rows.forEach(row -> entries.add(entry(row)));
                     return entries;
                 });
@@ -195,30 +196,14 @@ final class ProfileService {
         return Buffer.buffer(sealer.seal(data.encode(), "profile:" + id));
     }
 
-    private JsonObject entry(Row row) {
+    private ProfileEntry entry(Row row) {
         UUID id = row.getUUID("id");
-        return new JsonObject().put("id", id.toString()).put("section", row.getString("section"))
-                .put("version", row.getInteger("version")).put("data", open(row, id, "profile:" + id))
-                .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
+        return new ProfileEntry(id, ProfileSection.parse(row.getString("section")), row.getInteger("version"),
+                open(row, id, "profile:" + id), row.getOffsetDateTime("updated_at").toInstant());
     }
 
     private JsonObject open(Row row, UUID id, String context) {
         return new JsonObject(sealer.openText(row.getBuffer("data_sealed").getBytes(), row.getString("key_id"), context));
-    }
-
-    private static JsonObject object(Object value) {
-        if (value instanceof JsonObject object) {
-            return object;
-        }
-        throw ApiError.invalidField("data", "data is an object.");
-    }
-
-    private static UUID uuid(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (RuntimeException e) {
-            throw notFound();
-        }
     }
 
     private static ApiError notFound() {

@@ -6,39 +6,116 @@ import fr.relais.web.DateWindow;
 import fr.relais.web.Fields;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
+import java.util.Base64;
 import java.util.Set;
+import java.util.function.Supplier;
 
-/** A document as a depositor sends it, checked at the edge. */
-record DepositRequest(DocumentKind kind, String title, LocalDate careDate, String format, byte[] content,
-                      String idempotencyKey) {
+/**
+ * A document as a depositor sends it, checked field by field in the order a client reads the errors (the first
+ * wrong field is named): only {@link #parse} and {@link #of} make one, so a request the record receives is valid.
+ */
+public final class DepositRequest {
     private static final Set<String> FORMATS = Set.of(ContentTypes.PDF, ContentTypes.JPEG, ContentTypes.PNG,
             ContentTypes.XML, ContentTypes.TEXT);
 
-    static DepositRequest parse(JsonObject json, int maxSize, LocalDate today) {
-        DocumentKind kind = DocumentKind.parse(json.getValue("kind"), "kind");
-        String title = json.getValue("title") instanceof String t && !t.isBlank() && t.length() <= 300 ? t.strip() : null;
+    private final PatientRef patient;
+    private final DocumentKind kind;
+    private final String title;
+    private final LocalDate careDate;
+    private final String format;
+    private final byte[] content;
+    private final String idempotencyKey;
+
+    private DepositRequest(PatientRef patient, DocumentKind kind, String title, LocalDate careDate, String format,
+                           byte[] content, String idempotencyKey) {
+        this.patient = patient;
+        this.kind = kind;
+        this.title = title;
+        this.careDate = careDate;
+        this.format = format;
+        this.content = content;
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    /** A request body ({kind, title, careDate, contentType, data (base64), ins | patientId, idempotencyKey?}). */
+    public static DepositRequest parse(JsonObject body, DepositLimits limits) {
+        return check(PatientRef.from(body), body.getValue("kind"), body.getValue("title"), body.getValue("careDate"),
+                body.getValue("contentType"), () -> Fields.base64(body, "data", "data"), body.getValue("idempotencyKey"), limits);
+    }
+
+    /** A file another feature deposits for {@code patient}; kind, title and care date as its client wrote them. */
+    public static DepositRequest of(PatientRef patient, Object kind, Object title, Object careDate, String contentType,
+                                    byte[] content, String idempotencyKey, DepositLimits limits) {
+        return check(patient, kind, title, careDate, contentType, () -> {
+            if (content.length == 0) {
+                throw ApiError.invalidField("data", "The content must be base64 and not empty.");
+            }
+            return content;
+        }, idempotencyKey, limits);
+    }
+
+    private static DepositRequest check(PatientRef patient, Object rawKind, Object rawTitle, Object rawCareDate,
+                                        Object rawFormat, Supplier<byte[]> rawContent, Object rawKey, DepositLimits limits) {
+        DocumentKind kind = DocumentKind.parse(rawKind, "kind");
+        String title = rawTitle instanceof String t && !t.isBlank() && t.length() <= 300 ? t.strip() : null;
         if (title == null) {
             throw ApiError.invalidField("title", "A title has 1 to 300 characters.");
         }
-        LocalDate careDate = DateWindow.date(json.getValue("careDate"), "careDate");
-        if (careDate.isAfter(today.plusDays(1))) {
+        LocalDate careDate = DateWindow.date(rawCareDate, "careDate");
+        if (careDate.isAfter(limits.today().plusDays(1))) {
             throw ApiError.invalidField("careDate", "careDate cannot be in the future.");
         }
-        String declared = json.getValue("contentType") instanceof String c ? c : "";
+        String declared = rawFormat instanceof String c ? c : "";
         if (!FORMATS.contains(declared)) {
             throw ApiError.of(415, "document_type_refused", "Documents are PDF, JPEG, PNG, or CDA as XML or text.")
                     .with("field", "contentType");
         }
-        byte[] content = Fields.base64(json, "data", "data");
-        if (content.length > maxSize) {
-            throw ApiError.of(413, "document_too_large", "A document may have at most " + maxSize + " bytes.").with("field", "data");
+        byte[] content = rawContent.get();
+        if (content.length > limits.maxDocumentSize()) {
+            throw ApiError.of(413, "document_too_large", "A document may have at most " + limits.maxDocumentSize() + " bytes.")
+                    .with("field", "data");
         }
         String detected = ContentTypes.detectDocument(content);
         if (detected == null || !detected.equals(declared)) {
             throw ApiError.of(415, "document_type_mismatch", "The content is " + (detected == null ? "not an accepted format" : detected)
                     + ", not " + declared + ".").with("field", "contentType");
         }
-        String key = Fields.idempotencyKey(json.getValue("idempotencyKey"));
-        return new DepositRequest(kind, title, careDate, declared, content, key);
+        return new DepositRequest(patient, kind, title, careDate, declared, content, Fields.idempotencyKey(rawKey));
+    }
+
+    PatientRef patient() {
+        return patient;
+    }
+
+    DocumentKind kind() {
+        return kind;
+    }
+
+    String title() {
+        return title;
+    }
+
+    LocalDate careDate() {
+        return careDate;
+    }
+
+    String format() {
+        return format;
+    }
+
+    byte[] content() {
+        return content;
+    }
+
+    String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** What a retry with the same idempotency key must ask again: the request in its JSON form, key left out. */
+    JsonObject asked() {
+        JsonObject json = new JsonObject().put("kind", kind.wireName()).put("title", title).put("careDate", careDate.toString())
+                .put("contentType", format).put("data", Base64.getEncoder().encodeToString(content));
+        patient.addTo(json);
+        return json;
     }
 }

@@ -3,19 +3,19 @@ package fr.relais.record;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
 import fr.relais.principal.Principal;
+import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Base64;
 
-/** The record over REST; every call goes to the record verticle through {@link RecordClient}. */
+/** The record over REST: each route reads the request into typed arguments and calls {@link Documents}. */
 public final class RecordRoutes {
-    private final RecordClient record;
+    private final Documents record;
 
-    public RecordRoutes(RecordClient record) {
+    public RecordRoutes(Documents record) {
         this.record = record;
     }
 
@@ -36,44 +36,40 @@ public final class RecordRoutes {
         if (key != null) {
             body.put("idempotencyKey", key);
         }
-        record.deposit(who, body)
-                .onSuccess(document -> Responses.json(rc, document.getBoolean("replayed", false) ? 200 : 201, document))
+        RecordService.requireDepositor(who);
+        record.deposit(who, DepositRequest.parse(body, record.limits()))
+                .onSuccess(deposited -> Responses.json(rc, deposited.replayed() ? 200 : 201, deposited.toJson()))
                 .onFailure(rc::fail);
     }
 
     private void list(RoutingContext rc) {
-        JsonObject filters = new JsonObject().put("patientId", rc.pathParam("patientId"));
-        for (String name : new String[] {"kind", "from", "to", "author", "before"}) {
-            if (rc.queryParams().get(name) != null) {
-                filters.put(name, rc.queryParams().get(name));
-            }
-        }
+        Integer limit = null;
         if (rc.queryParams().get("limit") != null) {
             try {
-                filters.put("limit", Integer.parseInt(rc.queryParams().get("limit")));
+                limit = Integer.parseInt(rc.queryParams().get("limit"));
             } catch (NumberFormatException e) {
                 throw ApiError.invalidField("limit", "limit must be a whole number.");
             }
         }
-        record.list(Authentication.principal(rc), filters).onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
+        DocumentQuery query = new DocumentQuery(rc.queryParams().get("kind"), rc.queryParams().get("from"),
+                rc.queryParams().get("to"), rc.queryParams().get("author"), rc.queryParams().get("before"), limit);
+        record.list(Authentication.principal(rc), Fields.pathId(rc.pathParam("patientId")), query)
+                .onSuccess(page -> Responses.json(rc, 200, page.toJson())).onFailure(rc::fail);
     }
 
     private void metadata(RoutingContext rc) {
-        record.read(Authentication.principal(rc), rc.pathParam("id"))
-                .onSuccess(document -> {
-                    document.remove("data");
-                    Responses.json(rc, 200, document);
-                })
+        record.read(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")))
+                .onSuccess(file -> Responses.json(rc, 200, file.document().toJson()))
                 .onFailure(rc::fail);
     }
 
     private void content(RoutingContext rc) {
-        record.read(Authentication.principal(rc), rc.pathParam("id"))
-                .onSuccess(document -> rc.response()
-                        .putHeader("Content-Type", document.getString("contentType"))
+        record.read(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")))
+                .onSuccess(file -> rc.response()
+                        .putHeader("Content-Type", file.document().contentType())
                         .putHeader("Content-Disposition", "attachment")
                         .putHeader("Cache-Control", "no-store")
-                        .end(Buffer.buffer(Base64.getDecoder().decode(document.getString("data")))))
+                        .end(Buffer.buffer(file.content())))
                 .onFailure(rc::fail);
     }
 
@@ -82,16 +78,18 @@ public final class RecordRoutes {
         if (!(hidden instanceof Boolean value)) {
             throw ApiError.invalidField("hidden", "hidden must be true or false.");
         }
-        record.hide(Authentication.principal(rc), rc.pathParam("id"), value)
-                .onSuccess(document -> Responses.json(rc, 200, document)).onFailure(rc::fail);
+        record.hide(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")), value)
+                .onSuccess(document -> Responses.json(rc, 200, document.toJson())).onFailure(rc::fail);
     }
 
     private void delete(RoutingContext rc) {
-        record.delete(Authentication.principal(rc), rc.pathParam("id")).onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
+        record.delete(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")))
+                .onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
     }
 
     private void replace(RoutingContext rc) {
-        record.replace(Authentication.principal(rc), rc.pathParam("id"), Requests.json(rc))
-                .onSuccess(document -> Responses.json(rc, 201, document)).onFailure(rc::fail);
+        JsonObject body = Requests.json(rc);
+        record.replace(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")), DepositRequest.parse(body, record.limits()))
+                .onSuccess(document -> Responses.json(rc, 201, document.toJson())).onFailure(rc::fail);
     }
 }

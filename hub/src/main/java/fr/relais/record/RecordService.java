@@ -15,65 +15,73 @@ import fr.relais.stream.Streams;
 import fr.relais.web.DateWindow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Base64;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The record (the patient's vault of documents): deposits by professionals, integrators and the patient; listing,
- * reading, hiding, deleting and new versions, every read by someone else through the access policy. Runs inside
- * {@link RecordVerticle}; other code reaches it through the event bus ({@link RecordClient}).
+ * reading, hiding, deleting and new versions, every read by someone else through the access policy. Runs on the
+ * caller's event loop: its SQL is the reactive client's, and sealing is in memory.
  */
-final class RecordService {
+final class RecordService implements Documents {
     private final Streams streams;
     private final AccessPolicy policy;
     private final AuditLog audit;
     private final Sealer sealer;
     private final DocumentStorage storage;
-    private final int maxDocumentSize;
-    private final Clock clock;
+    private final DepositLimits limits;
     private final RequestFingerprints fingerprints;
 
     RecordService(Streams streams, AccessPolicy policy, AuditLog audit, Sealer sealer, DocumentStorage storage,
-                  int maxDocumentSize, Clock clock, RequestFingerprints fingerprints) {
+                  DepositLimits limits, RequestFingerprints fingerprints) {
         this.streams = streams;
         this.policy = policy;
         this.audit = audit;
         this.sealer = sealer;
         this.storage = storage;
-        this.maxDocumentSize = maxDocumentSize;
-        this.clock = clock;
+        this.limits = limits;
         this.fingerprints = fingerprints;
     }
 
-    Map<String, fr.relais.service.ServiceEndpoint.Action> actions() {
-        return Map.of("deposit", this::deposit, "list", this::list, "read", this::read, "hide", this::hide,
-                "delete", this::delete, "replace", this::replace);
+    @Override
+    public DepositLimits limits() {
+        return limits;
     }
 
-    Future<JsonObject> deposit(Principal who, JsonObject args) {
+    /** Admins deposit nothing, integrators only with {@code documents:write}: checked before the request is read. */
+    static void requireDepositor(Principal who) {
         if (who.is(Principal.Kind.ADMIN) || (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope("documents:write"))) {
-            return Future.failedFuture(ApiError.of(403, "forbidden", "Depositing documents needs documents:write."));
+            throw ApiError.of(403, "forbidden", "Depositing documents needs documents:write.");
         }
-        DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
-        byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", args);
-        // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
-        return streams.withTransaction(tx -> patientFor(tx.sql(), who, args).compose(patient ->
-                replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
-                        ? insert(tx, who, patient, request, null, fingerprint)
-                        : Future.succeededFuture(previous.put("replayed", true)))));
     }
 
-    Future<JsonObject> list(Principal who, JsonObject args) {
-        UUID patient = uuid(args.getString("patientId"));
+    @Override
+    public Future<Deposited> deposit(Principal who, DepositRequest request) {
+        try {
+            requireDepositor(who);
+        } catch (ApiError refused) {
+            return Future.failedFuture(refused);
+        }
+        byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", request.asked());
+        // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
+        return streams.withTransaction(tx -> {
+            Future<String> name = authorName(tx.sql(), who); // sent with the patient's lookup: one round trip for both
+            return patientFor(tx.sql(), who, request.patient()).compose(patient -> name.compose(author ->
+                    replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
+                            ? insert(tx, who, author, patient, request, null, fingerprint).map(document -> new Deposited(document, false))
+                            : Future.succeededFuture(new Deposited(previous, true)))));
+        });
+    }
+
+    @Override
+    public Future<DocumentPage> list(Principal who, UUID patient, DocumentQuery args) {
         return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "record.list").compose(access -> {
             Set<String> kinds = new java.util.HashSet<>();
             Set<DataCategory> readable = policy.readableCategories(who);
@@ -82,15 +90,15 @@ final class RecordService {
                     kinds.add(kind.wireName());
                 }
             }
-            if (args.getString("kind") != null) {
-                kinds.retainAll(Set.of(DocumentKind.parse(args.getString("kind"), "kind").wireName()));
+            if (args.kind() != null) {
+                kinds.retainAll(Set.of(DocumentKind.parse(args.kind(), "kind").wireName()));
             }
-            LocalDate from = args.getString("from") == null ? DateWindow.FIRST : DateWindow.date(args.getString("from"), "from");
-            LocalDate to = args.getString("to") == null ? DateWindow.LAST : DateWindow.date(args.getString("to"), "to");
-            String[] cursor = args.getString("before") == null ? null : args.getString("before").split("_", 2);
+            LocalDate from = args.from() == null ? DateWindow.FIRST : DateWindow.date(args.from(), "from");
+            LocalDate to = args.to() == null ? DateWindow.LAST : DateWindow.date(args.to(), "to");
+            String[] cursor = args.before() == null ? null : args.before().split("_", 2);
             LocalDate beforeDate = cursor == null ? DateWindow.LAST : DateWindow.date(cursor[0], "before");
             UUID beforeId = cursor == null ? new UUID(-1, -1) : uuid(cursor.length > 1 ? cursor[1] : "");
-            int limit = Math.min(200, Math.max(1, args.getInteger("limit", 50)));
+            int limit = Math.min(200, Math.max(1, args.limit() == null ? 50 : args.limit()));
             return tx.sql().preparedQuery("""
                             SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
                                    hidden, replaces_id, created_at
@@ -102,28 +110,24 @@ final class RecordService {
                             ORDER BY care_date DESC, id DESC LIMIT $10""")
                     .execute(Tuple.tuple().addUUID(patient).addArrayOfString(kinds.toArray(String[]::new))
                             .addLocalDate(from).addLocalDate(to)
-                            .addUUID(args.getString("author") == null ? null : uuid(args.getString("author")))
+                            .addUUID(args.author() == null ? null : uuid(args.author()))
                             .addBoolean(who.id().equals(patient)).addUUID(who.id())
                             .addLocalDate(beforeDate).addUUID(beforeId).addInteger(limit))
                     .map(rows -> {
-                        JsonArray items = new JsonArray();
+                        List<Document> items = new ArrayList<>();
                         Row last = null;
                         for (Row row : rows) {
                             last = row;
                             items.add(describe(row));
                         }
-                        JsonObject page = new JsonObject().put("items", items);
-                        if (last != null && items.size() == limit) {
-                            page.put("next", last.getLocalDate("care_date") + "_" + last.getUUID("id"));
-                        }
-                        return page;
+                        return new DocumentPage(items, last != null && items.size() == limit
+                                ? last.getLocalDate("care_date") + "_" + last.getUUID("id") : null);
                     });
         }));
     }
 
-    /** The document and its content; hidden documents exist only for the patient and their author. */
-    Future<JsonObject> read(Principal who, JsonObject args) {
-        UUID id = uuid(args.getString("documentId"));
+    @Override
+    public Future<DocumentFile> read(Principal who, UUID id) {
         return streams.withTransaction(tx -> document(tx.sql(), id).compose(row -> {
             UUID patient = row.getUUID("patient_id");
             boolean author = who.id().equals(row.getUUID("author_id"));
@@ -135,35 +139,32 @@ final class RecordService {
                             .compose(v -> audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                     "document.read", "success").patient(patient).detail("document", id.toString())))
                     : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
-            return allowed.compose(v -> storage.get(tx.sql(), id)).map(sealed -> describe(row).put("data",
-                    Base64.getEncoder().encodeToString(sealer.open(sealed, row.getString("key_id"), "document:" + id))));
+            return allowed.compose(v -> storage.get(tx.sql(), id)).map(sealed -> new DocumentFile(describe(row),
+                    sealer.open(sealed, row.getString("key_id"), "document:" + id)));
         }));
     }
 
-    Future<JsonObject> hide(Principal who, JsonObject args) {
-        UUID id = uuid(args.getString("documentId"));
-        boolean hidden = Boolean.TRUE.equals(args.getValue("hidden"));
+    @Override
+    public Future<Document> hide(Principal who, UUID id, boolean hidden) {
         return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
                 .preparedQuery("UPDATE document SET hidden = $2 WHERE id = $1").execute(Tuple.of(id, hidden))
-                .map(v -> describe(row).put("hidden", hidden))));
+                .map(v -> describe(row).hidden(hidden))));
     }
 
-    Future<JsonObject> delete(Principal who, JsonObject args) {
-        UUID id = uuid(args.getString("documentId"));
+    @Override
+    public Future<Void> delete(Principal who, UUID id) {
         return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> {
             if (!who.id().equals(row.getUUID("author_id"))) {
                 return Future.failedFuture(ApiError.of(403, "not_your_document",
                         "You can delete the documents you added; hide the others from professionals instead."));
             }
             return tx.sql().preparedQuery("DELETE FROM document WHERE id = $1").execute(Tuple.of(id))
-                    .map(v -> new JsonObject().put("id", id.toString()).put("deleted", true));
+                    .mapEmpty();
         }));
     }
 
-    /** A new version by the document's author: the previous one is superseded (no longer listed). */
-    Future<JsonObject> replace(Principal who, JsonObject args) {
-        UUID id = uuid(args.getString("documentId"));
-        DepositRequest request = DepositRequest.parse(args, maxDocumentSize, LocalDate.now(clock));
+    @Override
+    public Future<Document> replace(Principal who, UUID id, DepositRequest request) {
         return streams.withTransaction(tx -> document(tx.sql(), id).compose(row -> {
             if (!who.id().equals(row.getUUID("author_id"))) {
                 return Future.failedFuture(notFound());
@@ -173,15 +174,20 @@ final class RecordService {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : insert(tx, who, row.getUUID("patient_id"), request, id, null));
+                            : authorName(tx.sql(), who).compose(author ->
+                                    insert(tx, who, author, row.getUUID("patient_id"), request, id, null)));
         }));
     }
 
-    /** {@code fingerprint}: of the request, kept with its idempotency key (null without a key). */
-    private Future<JsonObject> insert(StreamTransaction tx, Principal who, UUID patient, DepositRequest request, UUID replaces,
-                                      byte[] fingerprint) {
+    /**
+     * Writes the document and its sealed content (sent together, the content not waited for: it goes with the
+     * commit), its audit entry and its event. {@code fingerprint}: of the request, kept with its idempotency key
+     * (null without a key).
+     */
+    private Future<Document> insert(StreamTransaction tx, Principal who, String name, UUID patient, DepositRequest request,
+                                    UUID replaces, byte[] fingerprint) {
         UUID id = UUID.randomUUID();
-        return authorName(tx.sql(), who).compose(name -> tx.sql().preparedQuery("""
+        Future<Document> inserted = tx.sql().preparedQuery("""
                         INSERT INTO document (id, patient_id, kind, title_sealed, care_date, author_id, author_kind, author_name,
                                               format, size, sha256, key_id, replaces_id, idempotency_key, request_hmac)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -193,27 +199,30 @@ final class RecordService {
                         .addString(request.format()).addInteger(request.content().length)
                         .addBuffer(Buffer.buffer(sha256(request.content()))).addString(sealer.keyId())
                         .addUUID(replaces).addString(request.idempotencyKey())
-                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint))))
-                .compose(rows -> storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id))
-                        .map(v -> describe(rows.iterator().next())))
-                .compose(document -> (who.id().equals(patient) ? Future.<Void>succeededFuture()
-                                : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
-                                        "document.deposit", "success").patient(patient).detail("document", id.toString())))
-                        .compose(v -> tx.append(patient, "document.arrived", new JsonObject().put("documentId", id.toString())
-                                .put("kind", request.kind().wireName()).put("authorKind", who.kind().wireName())
-                                .put("authorName", document.getString("authorName"))
-                                .put("replaces", replaces == null ? null : replaces.toString())))
-                        .map(v -> document));
+                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint)))
+                .map(rows -> describe(rows.iterator().next()));
+        tx.sendWithCommit(storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id)));
+        if (!who.id().equals(patient)) {
+            tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
+                    "document.deposit", "success").patient(patient).detail("document", id.toString())));
+        }
+        return inserted.compose(document -> tx.append(patient, "document.arrived", new JsonObject()
+                        .put("documentId", id.toString()).put("kind", request.kind().wireName())
+                        .put("authorKind", who.kind().wireName()).put("authorName", document.authorName())
+                        .put("replaces", replaces == null ? null : replaces.toString()))
+                .map(v -> document));
     }
 
     /** The patient of a deposit: oneself for a patient; by INS or id for others, never one who blocked the depositor. */
-    private Future<UUID> patientFor(SqlConnection sql, Principal who, JsonObject args) {
+    private Future<UUID> patientFor(SqlConnection sql, Principal who, PatientRef named) {
         if (who.is(Principal.Kind.PATIENT)) {
-            Object asked = args.getValue("patientId");
+            String asked = named.patientId();
             return asked == null || who.id().toString().equals(asked) ? Future.succeededFuture(who.id())
                     : Future.failedFuture(ApiError.of(403, "forbidden", "A patient deposits in their own record only."));
         }
-        return PatientLookup.named(sql, args).compose(patient -> notBlocking(sql, patient, who).map(patient));
+        JsonObject byName = new JsonObject();
+        named.addTo(byName);
+        return PatientLookup.named(sql, byName).compose(patient -> notBlocking(sql, patient, who).map(patient));
     }
 
     /** A patient who blocked a professional receives nothing from them, and their old documents are closed to them. */
@@ -226,7 +235,7 @@ final class RecordService {
     }
 
     /** The document this author already deposited with {@code key}, if any; a key reused for another request is a 409. */
-    private Future<JsonObject> replayed(SqlConnection sql, UUID author, String key, UUID patient, byte[] fingerprint) {
+    private Future<Document> replayed(SqlConnection sql, UUID author, String key, UUID patient, byte[] fingerprint) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
@@ -270,20 +279,13 @@ final class RecordService {
                 .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString("name"));
     }
 
-    private JsonObject describe(Row row) {
+    private Document describe(Row row) {
         UUID id = row.getUUID("id");
-        JsonObject json = new JsonObject().put("id", id.toString()).put("kind", row.getString("kind"))
-                .put("title", sealer.openText(row.getBuffer("title_sealed").getBytes(), row.getString("key_id"), "document-title:" + id))
-                .put("careDate", row.getLocalDate("care_date").toString())
-                .put("authorId", row.getUUID("author_id").toString()).put("authorKind", row.getString("author_kind"))
-                .put("authorName", row.getString("author_name"))
-                .put("contentType", row.getString("format")).put("size", row.getInteger("size"))
-                .put("hidden", row.getBoolean("hidden"))
-                .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-        if (row.getUUID("replaces_id") != null) {
-            json.put("replaces", row.getUUID("replaces_id").toString());
-        }
-        return json;
+        return new Document(id, DocumentKind.parse(row.getString("kind"), "kind"),
+                sealer.openText(row.getBuffer("title_sealed").getBytes(), row.getString("key_id"), "document-title:" + id),
+                row.getLocalDate("care_date"), row.getUUID("author_id"), row.getString("author_kind"), row.getString("author_name"),
+                row.getString("format"), row.getInteger("size"), row.getBoolean("hidden"), row.getUUID("replaces_id"),
+                row.getOffsetDateTime("created_at").toInstant());
     }
 
     private static byte[] sha256(byte[] content) {

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,15 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group commit for stand-alone appends: appends that arrive while earlier ones are committing wait and are
- * committed together, up to {@value #MAX_BATCH} per transaction, one transaction at a time (the batch grows while
- * the previous one commits). One commit (one fsync) then serves many events, and each recipient's events keep
- * the order of the calls. Within a batch the statements are pipelined on one connection, sorted by recipient
- * (stably) so that batches on several nodes lock stream heads in the same order. If a batch fails, its appends
- * are retried one by one before the next batch, so that one bad append cannot fail the others.
+ * written together, up to {@value #MAX_BATCH} per transaction (one outbox statement), one transaction at a time
+ * (the batch grows while the previous one commits), so each recipient's events keep the order of the calls. If
+ * a batch fails, its appends are retried one by one before the next batch, so that one bad append cannot fail
+ * the others.
  */
 final class AppendBatcher {
     static final int MAX_BATCH = 256;
-    /** One batch at a time: a later batch could otherwise take a recipient's lock first and reorder its events. */
+    /** One batch at a time: a later batch could otherwise commit first and reorder a recipient's events. */
     static final int MAX_IN_FLIGHT = 1;
 
     private record Request(UUID recipient, String type, JsonObject data, Promise<StreamEvent> promise) {
@@ -59,7 +57,6 @@ final class AppendBatcher {
                 inFlight.decrementAndGet();
                 return;
             }
-            batch.sort(Comparator.comparing(Request::recipient, StreamTransaction.LOCK_ORDER)); // stable: one recipient keeps its order
             commit(batch).onComplete(done -> {
                 inFlight.decrementAndGet();
                 drain();
@@ -68,28 +65,33 @@ final class AppendBatcher {
     }
 
     private Future<Void> commit(List<Request> batch) {
+        List<Future<StreamEvent>> numbers = new ArrayList<>(batch.size());
         return streams.withTransaction(tx -> {
-            List<Future<StreamEvent>> appends = new ArrayList<>(batch.size());
+            List<Future<Void>> appends = new ArrayList<>(batch.size());
             for (Request request : batch) {
-                appends.add(tx.append(request.recipient(), request.type(), request.data())); // pipelined
+                appends.add(tx.append(request.recipient(), request.type(), request.data()));
             }
-            return Future.all(appends).map(all -> appends);
-        }).map(appends -> {
+            return Future.all(appends);
+        }, numbers).<Void>map(v -> {
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).promise().tryComplete(appends.get(i).result());
+                Promise<StreamEvent> promise = batch.get(i).promise();
+                numbers.get(i).onComplete(promise::tryComplete, promise::tryFail);
             }
-            return (Void) null;
+            return null;
         }).recover(failure -> {
             Future<Void> oneByOne = Future.succeededFuture();
             for (Request request : batch) {
-                oneByOne = oneByOne.eventually(() -> streams.withTransaction(tx -> tx.append(request.recipient(), request.type(),
-                        request.data())).onComplete(result -> {
-                            if (result.succeeded()) {
-                                request.promise().tryComplete(result.result());
-                            } else {
-                                request.promise().tryFail(result.cause());
-                            }
-                        }));
+                oneByOne = oneByOne.eventually(() -> {
+                    List<Future<StreamEvent>> number = new ArrayList<>(1);
+                    return streams.withTransaction(tx -> tx.append(request.recipient(), request.type(), request.data()), number)
+                            .onComplete(result -> {
+                                if (result.succeeded()) {
+                                    number.get(0).onComplete(request.promise()::tryComplete, request.promise()::tryFail);
+                                } else {
+                                    request.promise().tryFail(result.cause());
+                                }
+                            });
+                });
             }
             return oneByOne;
         });

@@ -16,10 +16,8 @@ import java.util.UUID;
  * Trims stream history older than the retention period or beyond the newest N events per recipient, and moves
  * each stream's {@code first_retained} so that clients with older cursors learn that recovery is impossible.
  * Safe on several nodes at once (an advisory lock lets one node trim at a time). It works in batches of streams,
- * each its own short transaction, and locks each batch's stream rows first, in the order writers lock them
- * ({@link StreamTransaction#LOCK_ORDER}): a writer appending to several people holds some of those rows while it
- * waits for others, so locking them in any other order makes deadlocks, and under steady writes the trimmer was
- * the victim every time.
+ * each its own short transaction, and locks each batch's stream rows first, in {@code uuid} order, the order in
+ * which the sequencer's one statement updates their heads.
  */
 public final class StreamRetention {
     private static final int STREAMS_PER_BATCH = 100;

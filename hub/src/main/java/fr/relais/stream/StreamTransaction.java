@@ -9,26 +9,23 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A database transaction in which features write their rows and append the events those writes cause. The
- * events exist if and only if the transaction commits; they are published to sockets after the commit.
+ * A database transaction in which features write their rows and add the events those writes cause. The events
+ * are written to the outbox in one statement just before the commit, so they exist if and only if the
+ * transaction commits; the sequencer then numbers them and publishes them to sockets. Adding an event takes no
+ * lock and costs no round trip.
  */
 public final class StreamTransaction {
-    /**
-     * The order in which one transaction appends to several recipients: PostgreSQL's order of {@code uuid} (the
-     * text order of the canonical form, not {@link UUID#compareTo}). Each append locks its recipient's stream row
-     * until the end of the transaction; taking those locks in one order everywhere keeps two writers from
-     * waiting on each other.
-     */
-    public static final Comparator<UUID> LOCK_ORDER = Comparator.comparing(UUID::toString);
+    private record Pending(UUID recipient, String type, JsonObject data, OffsetDateTime time) {
+    }
 
     private final SqlConnection sql;
     private final Clock clock;
-    private final List<StreamEvent> appended = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final List<Future<?>> alongWithCommit = new ArrayList<>();
 
     StreamTransaction(SqlConnection sql, Clock clock) {
         this.sql = sql;
@@ -41,34 +38,65 @@ public final class StreamTransaction {
     }
 
     /**
-     * Appends an event to {@code recipient}'s stream and returns it with its offset. The stream row stays locked
-     * until the transaction ends: appends to one recipient commit one after the other, so offsets follow commit
-     * order and a rolled-back append leaves no gap.
+     * Adds an event for {@code recipient}: it is written with this transaction and numbered after its commit. A
+     * recipient's events from one transaction keep the order in which they were added.
      */
-    public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
+    public Future<Void> append(UUID recipient, String type, JsonObject data) {
+        if (recipient == null || type == null || data == null) {
+            return Future.failedFuture(new IllegalArgumentException("an event needs a recipient, a type and data"));
+        }
         // PostgreSQL keeps microseconds: the time sent live must be the one replayed later, to the same digit
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        return sql.preparedQuery("""
-                        INSERT INTO stream (recipient_id, epoch, head) VALUES ($1, $2, 1)
-                        ON CONFLICT (recipient_id) DO UPDATE SET head = stream.head + 1
-                        RETURNING epoch, head""")
-                .execute(Tuple.of(recipient, Epochs.fresh()))
-                .compose(rows -> {
-                    var row = rows.iterator().next();
-                    StreamEvent event = new StreamEvent(recipient, row.getString("epoch"), row.getLong("head"), type,
-                            data, now.toInstant());
-                    return sql.preparedQuery("""
-                                    INSERT INTO stream_event (recipient_id, "offset", type, data, created_at)
-                                    VALUES ($1, $2, $3, $4, $5)""")
-                            .execute(Tuple.of(recipient, event.offset(), type, data, now))
-                            .map(v -> {
-                                appended.add(event);
-                                return event;
-                            });
-                });
+        pending.add(new Pending(recipient, type, data, now));
+        return Future.succeededFuture();
     }
 
-    List<StreamEvent> appended() {
-        return appended;
+    /**
+     * A statement the feature sent on {@link #sql()} and does not wait for: the outbox write and the COMMIT are
+     * sent right behind it (pipelined, one round trip for all), and the transaction fails if it fails.
+     */
+    public void sendWithCommit(Future<?> statement) {
+        alongWithCommit.add(statement);
+    }
+
+    List<Future<?>> sentWithCommit() {
+        return alongWithCommit;
+    }
+
+    boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
+    /** Writes the events added so far to the outbox, in one statement; their outbox ids, in the order added. */
+    Future<List<Long>> flush() {
+        if (pending.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        int n = pending.size();
+        UUID[] recipients = new UUID[n];
+        String[] types = new String[n];
+        JsonObject[] data = new JsonObject[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Pending event = pending.get(i);
+            recipients[i] = event.recipient();
+            types[i] = event.type();
+            data[i] = event.data();
+            times[i] = event.time();
+        }
+        pending.clear();
+        return sql.preparedQuery("""
+                        INSERT INTO stream_outbox (recipient_id, type, data, created_at)
+                        SELECT r, t, d, c FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY
+                                                AS e(r, t, d, c, i)
+                        ORDER BY i
+                        RETURNING id""")
+                .execute(Tuple.tuple().addArrayOfUUID(recipients).addArrayOfString(types).addArrayOfJsonObject(data)
+                        .addArrayOfOffsetDateTime(times))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>(n);
+                    rows.forEach(row -> ids.add(row.getLong(0)));
+                    return ids;
+                });
     }
 }

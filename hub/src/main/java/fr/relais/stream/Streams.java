@@ -1,6 +1,8 @@
 package fr.relais.stream;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +13,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,43 +32,153 @@ public final class Streams {
     public static final String ADDRESS = "relais.stream.events";
     private static final int ATTEMPTS = 3;
     private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
+    /** How often a node numbers what no wake-up announced (see {@link #sweep}). */
+    public static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(500);
 
     private final Vertx vertx;
     private final Pool pool;
     private final Clock clock;
+    private final StreamSequencer sequencer;
+    private final StreamBacklog backlog;
     private final AppendBatcher batcher = new AppendBatcher(this);
-    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    /** Stand-alone appends waiting for their offset, by outbox id. */
+    private final Map<Long, Promise<StreamEvent>> awaitingNumbers = new ConcurrentHashMap<>();
+    private final AtomicInteger registering = new AtomicInteger();
+    private final Map<Long, StreamEvent> numberedEarly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, StreamEvent> eldest) {
+            return size() > 10_000;
+        }
+    });
+    private MessageConsumer<String> numbered;
+    private final Map<String, List<Consumer<StreamEvent>>> subscribers = new ConcurrentHashMap<>();
+
+    private static final String ERASE_MENTIONS = """
+            UPDATE %s e
+            SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) THEN 'null'::jsonb
+                                                            ELSE j.value END)
+                        FROM jsonb_each(e.data) AS j)
+            WHERE e.recipient_id = ANY($2)
+              AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""";
 
     public Streams(Vertx vertx, Pool pool, Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
         this.clock = clock;
+        this.sequencer = new StreamSequencer(vertx, pool, this::publish);
+        this.backlog = new StreamBacklog(pool);
+    }
+
+    /** Starts numbering: what was left before this node started, and the completion of stand-alone appends numbered on any node. */
+    public void start() {
+        numbered = vertx.eventBus().consumer(ADDRESS, message -> {
+            String outboxId = message.headers().get("outbox");
+            if (outboxId == null || awaitingNumbers.isEmpty() && registering.get() == 0) {
+                return;
+            }
+            JsonObject frame = new JsonObject(message.body());
+            StreamEvent event = new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
+                    frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
+                    java.time.Instant.parse(frame.getString("time")));
+            Promise<StreamEvent> waiting = awaitingNumbers.remove(Long.parseLong(outboxId));
+            if (waiting != null) {
+                waiting.tryComplete(event);
+            } else if (registering.get() > 0) {
+                numberedEarly.put(Long.parseLong(outboxId), event); // numbered before its writer heard its id back
+            }
+        });
+        sequencer.wake(); // what was committed before this node started
     }
 
     /**
-     * Runs {@code work} in a transaction; the events it appended are published once it has committed. A
-     * transaction that PostgreSQL aborts as a deadlock victim or a serialization failure rolled back entirely,
-     * so {@code work} runs again in a new one (at most {@value #ATTEMPTS} times): {@code work} must only write
-     * through the transaction it is given. So does one that lost the race for an idempotency key (a unique index
-     * named {@code *_idempotency}) to the same request sent at the same moment: run again, it finds the
-     * winner's result, as a later retry would.
+     * Numbers what no wake-up announced: the events a node killed between its commit and its sequencer's batch left
+     * in the outbox (a job of the hub, every {@link #SWEEP_EVERY}); how many events it numbered.
      */
-    public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
-        return attempt(work, 1);
+    public Future<Integer> sweep() {
+        return sequencer.sweep();
     }
 
-    private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt) {
-        List<StreamEvent> committed = new ArrayList<>();
-        return pool.withTransaction(sql -> {
+    public Future<Void> stop() {
+        return numbered == null ? Future.succeededFuture() : numbered.unregister();
+    }
+
+    /**
+     * Runs {@code work} in a transaction; the events it appended are written to the outbox just before the
+     * commit, then numbered and published by the sequencer. A transaction that PostgreSQL aborts as a deadlock
+     * victim or a serialization failure rolled back entirely, so {@code work} runs again in a new one (at most
+     * {@value #ATTEMPTS} times): {@code work} must only write through the transaction it is given. So does one
+     * that lost the race for an idempotency key (a unique index named {@code *_idempotency}) to the same request
+     * sent at the same moment: run again, it finds the winner's result, as a later retry would.
+     */
+    public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
+        return attempt(work, 1, null);
+    }
+
+    /** Like {@link #withTransaction}; {@code numbers} gets one future per appended event, completed once it is numbered. */
+    <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work, List<Future<StreamEvent>> numbers) {
+        return attempt(work, 1, numbers);
+    }
+
+    private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt, List<Future<StreamEvent>> numbers) {
+        List<Long> awaited = new ArrayList<>();
+        boolean[] appended = new boolean[1];
+        return pool.getConnection().compose(sql -> sql.begin().compose(transaction -> {
             StreamTransaction tx = new StreamTransaction(sql, clock);
-            return work.apply(tx).onSuccess(result -> committed.addAll(tx.appended()));
-        }).onSuccess(result -> publish(committed)).recover(failure -> {
+            Future<T> worked;
+            try {
+                worked = work.apply(tx);
+            } catch (RuntimeException refused) { // a check that throws (a bad field) rolls back like a failed future
+                worked = Future.failedFuture(refused);
+            }
+            return worked.compose(result -> {
+                appended[0] = !tx.isEmpty();
+                // the outbox write and the COMMIT follow what the feature sent without waiting, in one round trip
+                if (numbers != null) {
+                    registering.incrementAndGet();
+                }
+                Future<List<Long>> ids = tx.flush().onComplete(written -> {
+                    if (numbers != null) {
+                        written.forEach(id -> numbers.add(awaitNumber(id)));
+                        awaited.addAll(written);
+                        registering.decrementAndGet();
+                    }
+                }, failed -> {
+                    if (numbers != null) {
+                        registering.decrementAndGet();
+                    }
+                });
+                Future<Void> commit = transaction.commit();
+                List<Future<?>> all = new ArrayList<>(tx.sentWithCommit());
+                all.add(ids);
+                all.add(commit);
+                return Future.all(all).map(result);
+            }).recover(failure -> transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(failure)));
+        }).eventually(sql::close)).onSuccess(result -> {
+            if (appended[0]) {
+                sequencer.wake();
+            }
+        }).recover(failure -> {
+            awaited.forEach(awaitingNumbers::remove);
+            if (numbers != null) {
+                numbers.clear();
+            }
             if (attempt < ATTEMPTS && runAgain(failure)) {
                 retries.incrementAndGet();
-                return attempt(work, attempt + 1);
+                return attempt(work, attempt + 1, numbers);
             }
             return Future.failedFuture(failure);
         });
+    }
+
+    private Future<StreamEvent> awaitNumber(long outboxId) {
+        Promise<StreamEvent> promise = Promise.promise();
+        awaitingNumbers.put(outboxId, promise);
+        StreamEvent early = numberedEarly.remove(outboxId);
+        if (early != null && awaitingNumbers.remove(outboxId) != null) {
+            promise.tryComplete(early);
+        }
+        return promise.future();
     }
 
     private static boolean runAgain(Throwable failure) {
@@ -74,28 +191,52 @@ public final class Streams {
         return retries.get();
     }
 
+    /** What nobody acknowledged, for consumers that act on missed events. */
+    public StreamBacklog backlog() {
+        return backlog;
+    }
+
     /** The pool the streams write with, for reads that need no transaction. */
     public Pool pool() {
         return pool;
     }
 
     /**
-     * Appends one event that goes with no other write. Appends made at the same moment are committed together
-     * (group commit, see {@link AppendBatcher}); each one's future completes once its event is committed.
+     * Appends one event that goes with no other write; the future completes once the event is numbered. Appends
+     * made at the same moment are written together (see {@link AppendBatcher}), and one recipient's keep the
+     * order of the calls.
      */
     public Future<StreamEvent> append(UUID recipient, String type, JsonObject data) {
         return batcher.append(recipient, type, data);
     }
 
-    private void publish(List<StreamEvent> events) {
+    /**
+     * Calls {@code subscriber} with every committed event of {@code type}, once in the cluster: on the node whose
+     * sequencer numbered it, right after publishing it. Delivery is at most once (a node that dies between its
+     * batch and the call loses the call), so a subscriber whose work must not be missed also catches up
+     * periodically, as agenda's planner does.
+     */
+    public void onCommitted(String type, Consumer<StreamEvent> subscriber) {
+        subscribers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(subscriber);
+    }
+
+    private void publish(List<StreamSequencer.Sequenced> events) {
         long committedAt = System.nanoTime();
-        for (StreamEvent event : events) {
+        for (StreamSequencer.Sequenced sequenced : events) {
+            StreamEvent event = sequenced.event();
             DeliveryOptions headers = new DeliveryOptions()
                     .addHeader("recipient", event.recipient().toString())
                     .addHeader("offset", Long.toString(event.offset()))
                     .addHeader("epoch", event.epoch())
-                    .addHeader("committedAt", Long.toString(committedAt));
+                    .addHeader("committedAt", Long.toString(committedAt))
+                    .addHeader("outbox", Long.toString(sequenced.outboxId()));
             vertx.eventBus().publish(ADDRESS, event.toFrame(), headers);
+        }
+        for (StreamSequencer.Sequenced sequenced : events) {
+            List<Consumer<StreamEvent>> interested = subscribers.get(sequenced.event().type());
+            if (interested != null) {
+                interested.forEach(subscriber -> subscriber.accept(sequenced.event()));
+            }
         }
     }
 
@@ -142,7 +283,10 @@ public final class Streams {
 
     /** Deletes a recipient's stream (their space was closed): a new one would start at a new epoch. */
     public static Future<Void> delete(SqlClient tx, UUID recipient) {
-        return tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)).mapEmpty();
+        // the outbox first: a batch numbering the recipient's events is waited for, and its stream row then deleted
+        return tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(recipient))
+                .compose(v -> tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)))
+                .mapEmpty();
     }
 
     /**
@@ -153,14 +297,10 @@ public final class Streams {
         if (streams.isEmpty()) {
             return Future.succeededFuture();
         }
-        return tx.preparedQuery("""
-                        UPDATE stream_event e
-                        SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) THEN 'null'::jsonb
-                                                                        ELSE j.value END)
-                                    FROM jsonb_each(e.data) AS j)
-                        WHERE e.recipient_id = ANY($2)
-                          AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""")
-                .execute(Tuple.tuple().addString(person.toString()).addArrayOfUUID(streams.toArray(UUID[]::new)))
+        Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(streams.toArray(UUID[]::new));
+        // events not numbered yet first: a batch moving them is waited for, and the events it wrote then found
+        return tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args)
+                .compose(v -> tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args))
                 .mapEmpty();
     }
 }

@@ -9,12 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * What someone with write access to the database (and without the master key) can do to the audit tables:
  * switch the append-only triggers off, rewrite rows, recompute hashes with the old public algorithm, drop rows,
- * move heads. {@link #snapshot} and {@link #restore} put the tables back as they were, so that each test tampers
- * with an intact log.
+ * move heads, alter or copy pending events. {@link #snapshot} and {@link #restore} put the chains and checkpoints
+ * back as they were, so that each test tampers with an intact log. While it works it holds the chainer's lock, as a
+ * node that is chaining would: no hub moves pending events meanwhile.
  */
 final class AuditTampering {
     private static final List<String> TABLES = List.of("audit_log", "audit_head", "audit_checkpoint");
@@ -133,6 +135,47 @@ final class AuditTampering {
         });
     }
 
+    /**
+     * Sets {@code outcome} of one pending event, its MAC left as it was. The caller holds the chainer's lock
+     * ({@link #holdTheChainersLock}), or the chainer may take the event first.
+     */
+    void rewritePendingOutcome(UUID id, String outcome) {
+        runBesideTheChainer(c -> {
+            execute(c, "ALTER TABLE audit_pending DISABLE TRIGGER USER");
+            try (PreparedStatement update = c.prepareStatement("UPDATE audit_pending SET outcome = ? WHERE id = ?")) {
+                update.setString(1, outcome);
+                update.setObject(2, id);
+                update.executeUpdate();
+            }
+            execute(c, "ALTER TABLE audit_pending ENABLE TRIGGER USER");
+        });
+    }
+
+    /** Inserts a copy of a pending event, MAC included, under a new id; returns that id. The caller holds the chainer's lock. */
+    UUID copyPending(UUID id) {
+        UUID copy = UUID.randomUUID();
+        runBesideTheChainer(c -> {
+            try (PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO audit_pending (id, at, actor_kind, actor_id, action, outcome, patient_id, ip, details, mac)
+                    SELECT ?, at, actor_kind, actor_id, action, outcome, patient_id, ip, details, mac
+                    FROM audit_pending WHERE id = ?""")) {
+                insert.setObject(1, copy);
+                insert.setObject(2, id);
+                insert.executeUpdate();
+            }
+        });
+        return copy;
+    }
+
+    /** Deletes what the chainer kept out of the chains, as an operator would once they have looked into it. */
+    void clearQuarantine() {
+        run(c -> {
+            execute(c, "ALTER TABLE audit_quarantine DISABLE TRIGGER USER");
+            execute(c, "DELETE FROM audit_quarantine");
+            execute(c, "ALTER TABLE audit_quarantine ENABLE TRIGGER USER");
+        });
+    }
+
     /** Deletes every checkpoint from the database (the nodes' files keep theirs). */
     void deleteCheckpoints() {
         run(c -> {
@@ -167,11 +210,23 @@ final class AuditTampering {
     }
 
     private void run(Work work) {
+        runBesideTheChainer(c -> {
+            holdTheChainersLock(c);
+            work.run(c);
+        });
+    }
+
+    private void runBesideTheChainer(Work work) {
         try (Connection c = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.jdbcProperties())) {
             work.run(c);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /** Until the connection closes: the session-level twin of the lock each chaining transaction tries to take. */
+    static void holdTheChainersLock(Connection c) throws SQLException {
+        execute(c, "SELECT pg_advisory_lock(hashtext('relais.audit.chain'))");
     }
 
     private static void execute(Connection c, String sql) throws SQLException {

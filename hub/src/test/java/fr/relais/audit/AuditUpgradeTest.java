@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.db.DatabaseEndpoint;
 import fr.relais.testing.Eventually;
-import fr.relais.testing.HubProcess;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -46,7 +42,7 @@ class AuditUpgradeTest {
         String before = verify(0);
         assertTrue(before.contains("chain 5, rows 1-3: hashed without a key (written before keyed hashing); "
                 + "rows 1-3 are vouched for by nothing yet"), before);
-        assertTrue(before.endsWith("audit chain intact: 3 rows, 3 of them unkeyed (see above); 0 checkpoint(s) verified"), before);
+        assertTrue(before.endsWith("audit chain intact: 3 rows, 3 of them unkeyed (see above); 0 event(s) pending; 0 checkpoint(s) verified"), before);
 
         hub.clock().advance(Duration.ofMinutes(1));
         Eventually.await("the hub's first checkpoint", Duration.ofSeconds(20),
@@ -54,7 +50,7 @@ class AuditUpgradeTest {
         String after = verify(0);
         assertTrue(after.contains("chain 5, rows 1-3: hashed without a key (written before keyed hashing); "
                 + "a later keyed row or a checkpoint vouches for them"), after);
-        assertTrue(after.endsWith("audit chain intact: 3 rows, 3 of them unkeyed (see above); 1 checkpoint(s) verified"), after);
+        assertTrue(after.endsWith("audit chain intact: 3 rows, 3 of them unkeyed (see above); 0 event(s) pending; 1 checkpoint(s) verified"), after);
 
         new AuditTampering(DB).rewriteOutcome(CHAIN, 1, "failure", false);
         String tampered = verify(1);
@@ -103,16 +99,6 @@ class AuditUpgradeTest {
     }
 
     private static String verify(int expectedExit) throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "audit-upgrade-" + System.nanoTime()));
-        Map<String, String> env = Map.of(
-                "RELAIS_DB_URL", "postgresql://" + DB.host() + ":" + DB.port() + "/" + DB.database(),
-                "RELAIS_DB_USER", DB.user(), "RELAIS_DB_PASSWORD", DB.password(),
-                "RELAIS_SECRETS_DIR", hub.config().secrets().dir().toAbsolutePath().toString(),
-                "RELAIS_AUDIT_CHECKPOINT_DIR", hub.config().audit().checkpointDir().toAbsolutePath().toString(),
-                "RELAIS_LOG_LEVEL", "WARN");
-        try (HubProcess run = HubProcess.start(work, env, "audit", "verify")) {
-            assertEquals(expectedExit, run.awaitExit(Duration.ofSeconds(60)), run.output());
-            return run.output().strip();
-        }
+        return AuditVerifyRun.verify(hub, DB, hub.config().secrets().dir(), expectedExit).text().strip();
     }
 }

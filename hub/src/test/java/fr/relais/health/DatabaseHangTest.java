@@ -14,10 +14,12 @@ import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * hanging, sockets stay open, and everything works again once the server is thawed.
  */
 class DatabaseHangTest {
+    private static final byte[] PDF = "%PDF-1.7\n% ordonnance\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
     /** {@code db.acquireTimeout} + {@code db.queryTimeout} below, with room for a busy machine. */
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -64,8 +67,9 @@ class DatabaseHangTest {
                 assertUnavailable(Answered.within(BOUND, "a write without a key", () ->
                         hub.http().send("POST", messages, withoutKey, "application/json", abandoned)));
                 assertUnavailable(Answered.within(BOUND, "a read", () -> patient.http().get(messages)));
-                assertUnavailable(Answered.within(BOUND, "a read of the record verticle, behind the event bus", () ->
+                assertUnavailable(Answered.within(BOUND, "a read of the record", () ->
                         patient.http().get("/api/v1/patients/" + patient.id() + "/documents")));
+
 
                 Response ready = Answered.within(BOUND, "readiness", () -> hub.http().get("/health/ready"));
                 assertEquals(503, ready.status(), ready.body());
@@ -142,6 +146,47 @@ class DatabaseHangTest {
         List<String> bodies = patient.http().get(messages).json().getJsonArray("items").stream()
                 .map(item -> ((JsonObject) item).getString("body")).toList();
         assertEquals(List.of("Premier message", "Validé après la réponse", "Suite"), bodies);
+    }
+
+    @Test
+    void aHangInsideTheRecordOrTheProfileIsAnswered503ByTheirRoutesAndByMessagingWhichFilesIntoTheRecord() throws Exception {
+        Person patient = hub.people().patient("Ninon");
+        Person doctor = hub.people().professional("Dr Bloquée", "physician");
+        hub.people().treats(doctor, patient);
+        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Ordonnance")
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
+        Response sent = doctor.http().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject()
+                .put("body", "Ci-jointe").put("attachments", new JsonArray().add(new JsonObject().put("filename", "ordonnance.pdf")
+                        .put("contentType", "application/pdf").put("data", Base64.getEncoder().encodeToString(PDF)))));
+        assertEquals(201, sent.status(), sent.body());
+        String attachment = sent.json().getJsonArray("attachments").getJsonObject(0).getString("id");
+        String fileToRecord = "/api/v1/conversations/" + conversation + "/attachments/" + attachment + "/file-to-record";
+        JsonObject filing = new JsonObject().put("kind", "prescription").put("careDate", "2020-01-15");
+
+        // sessions, care and conversations answer; only the record's and the profile's tables hang
+        try (Connection holder = lockTables(hub.hub().database(), "document", "profile_entry")) {
+            assertUnavailable(Answered.within(BOUND, "a read of the record", () ->
+                    patient.http().get("/api/v1/patients/" + patient.id() + "/documents")));
+            assertUnavailable(Answered.within(BOUND, "a read of the profile", () ->
+                    patient.http().get("/api/v1/patients/" + patient.id() + "/profile")));
+            assertUnavailable(Answered.within(BOUND, "an attachment filed into the record (messaging calls the record)", () ->
+                    doctor.http().post(fileToRecord, filing)));
+        }
+        Response filed = Eventually.await("the filing to be taken once the tables are free", DEADLINE,
+                () -> doctor.http().post(fileToRecord, filing), r -> r.status() != 503);
+        assertEquals(201, filed.status(), filed.body());
+        assertEquals(1, patient.http().get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items").size());
+    }
+
+    /** Holds an exclusive lock on {@code tables} until the returned connection is closed: every statement on them waits. */
+    private static Connection lockTables(DatabaseEndpoint database, String... tables) throws SQLException {
+        Connection holder = DriverManager.getConnection(database.jdbcUrl(), database.jdbcProperties());
+        holder.setAutoCommit(false);
+        try (var lock = holder.createStatement()) {
+            lock.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
+        }
+        return holder;
     }
 
     /**

@@ -56,7 +56,7 @@ class PoolExhaustionTest {
 
         try (WsTestClient socket = hub.people().live(patient)) {
             List<CompletableFuture<Response>> slow;
-            try (Connection lock = lockStreamOf(hub.hub().database(), patient)) {
+            try (Connection lock = lockConversation(hub.hub().database(), conversation)) {
                 slow = IntStream.rangeClosed(1, POOL_SIZE).mapToObj(n -> CompletableFuture.supplyAsync(() ->
                         doctor.http().post(messages, new JsonObject().put("body", "Lent " + n)), senders)).toList();
                 Eventually.await("every connection of the hub to wait on the lock", DEADLINE, () -> hub.sql().count("""
@@ -104,12 +104,13 @@ class PoolExhaustionTest {
     }
 
     /** A transaction of the test's own that holds the row lock of the patient's stream, which every write to them needs. */
-    private static Connection lockStreamOf(DatabaseEndpoint database, Person person) throws SQLException {
+    /** Holds the conversation's row: every message written to it waits on the lock (streams are not locked by writers). */
+    private static Connection lockConversation(DatabaseEndpoint database, String conversation) throws SQLException {
         Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.jdbcProperties());
         connection.setAutoCommit(false);
-        try (var select = connection.prepareStatement("SELECT head FROM stream WHERE recipient_id = ? FOR UPDATE")) {
-            select.setObject(1, person.id());
-            assertTrue(select.executeQuery().next(), "the patient has a stream");
+        try (var select = connection.prepareStatement("SELECT message_count FROM conversation WHERE id = ? FOR UPDATE")) {
+            select.setObject(1, java.util.UUID.fromString(conversation));
+            assertTrue(select.executeQuery().next(), "the conversation exists");
         }
         return connection;
     }

@@ -72,7 +72,7 @@ class ReadinessTest {
                 assertEquals("database_unavailable", refused.json().getString("code"));
                 assertEquals("2", refused.header("Retry-After"));
                 Response record = patient.http().get("/api/v1/patients/" + patient.id() + "/documents");
-                assertEquals(503, record.status(), "the record verticle, behind the event bus, answers the same: " + record.body());
+                assertEquals(503, record.status(), "the record answers the same: " + record.body());
                 assertEquals("database_unavailable", record.json().getString("code"));
                 assertEquals("2", record.header("Retry-After"));
 

@@ -42,8 +42,10 @@ class AccessPolicyTest {
         assertEquals(2, history.size());
         assertEquals("Dr Durand", history.getJsonObject(0).getString("actorName"));
         assertTrue(history.getJsonObject(1).getBoolean("firstAccess"));
-        assertEquals(2, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'record.open' AND outcome = 'success' AND patient_id = ?",
-                hub.hub().audit().log().pseudonym(patient.id())));
+        fr.relais.testing.Eventually.await("both reads audited", java.time.Duration.ofSeconds(10),
+                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'record.open' AND outcome = 'success' AND patient_id = ?",
+                        hub.hub().audit().log().pseudonym(patient.id())),
+                count -> count == 2);
 
         JsonArray myPatients = new JsonArray(doctor.http().get("/api/v1/patients").body());
         assertEquals(patient.id().toString(), myPatients.getJsonObject(0).getString("id"));
@@ -113,8 +115,10 @@ class AccessPolicyTest {
         JsonObject entry = patient.http().get("/api/v1/me/access-history").json().getJsonArray("items").getJsonObject(0);
         assertTrue(entry.getBoolean("emergency"));
         assertEquals("Patient inconscient aux urgences", entry.getString("reason"));
-        assertEquals(1, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'emergency_access.open' AND patient_id = ?",
-                hub.hub().audit().log().pseudonym(patient.id())));
+        fr.relais.testing.Eventually.await("the emergency access audited", java.time.Duration.ofSeconds(10),
+                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'emergency_access.open' AND patient_id = ?",
+                        hub.hub().audit().log().pseudonym(patient.id())),
+                count -> count == 1);
 
         Person objector = hub.people().patient("Hélène");
         assertEquals(200, objector.http().put("/api/v1/me/emergency-access-objection", new JsonObject().put("objected", true)).status());

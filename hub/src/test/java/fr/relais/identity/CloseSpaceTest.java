@@ -36,9 +36,11 @@ class CloseSpaceTest {
         assertEquals(401, patient.http().get("/api/v1/me").status());
         assertEquals(401, otherDevice.http().get("/api/v1/me").status());
         assertEquals(404, doctor.http().get("/api/v1/patients/" + patient.id()).status());
-        assertEquals(1, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'space.close' AND patient_id = ?",
+        fr.relais.testing.Eventually.await("the audit keeps that it happened, under the patient's pseudonym",
+                java.time.Duration.ofSeconds(10),
+                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'space.close' AND patient_id = ?",
                         hub.hub().audit().log().pseudonym(patient.id())),
-                "the audit keeps that it happened, under the patient's pseudonym");
+                count -> count == 1);
         assertEquals(200, doctor.http().get("/api/v1/me").status(), "other people are untouched");
     }
 }

@@ -133,7 +133,8 @@ class LoginFlowTest {
         assertEquals(401, withNext.status(), "the whole family is revoked");
         Response me = hub.http().send("GET", "/api/v1/me", java.util.Map.of("Authorization", "Bearer " + newAccess));
         assertEquals(401, me.status());
-        assertEquals(1, hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'token.refresh_reuse'"));
+        fr.relais.testing.Eventually.await("the reuse audited", Duration.ofSeconds(10),
+                () -> hub.sql().count("SELECT count(*) FROM audit_log WHERE action = 'token.refresh_reuse'"), count -> count == 1);
     }
 
     @Test

@@ -255,16 +255,7 @@ class MessagingTest {
         String old = start(doctor, patient, "Ancienne");
         String recent = start(doctor, patient, "Récente");
         hub.sql().execute("UPDATE conversation SET last_activity_at = now() - interval '3651 days' WHERE id = '" + old + "'");
-        var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(hub.hub().database().connectOptions())
-                .using(hub.hub().vertx()).build();
-        try {
-            var messaging = new MessagingModule(hub.hub().vertx(), pool, hub.hub().streams(),
-                    fr.relais.secrets.MasterKey.load(java.util.Optional.empty(), hub.config().secrets().dir()), null,
-                    hub.config().messaging());
-            assertTrue(messaging.purgeExpired().await() >= 1);
-        } finally {
-            pool.close().await();
-        }
+        hub.hub().jobs().runNow("messaging.retention").await();
         assertEquals(0, hub.sql().count("SELECT count(*) FROM message WHERE conversation_id = ?", java.util.UUID.fromString(old)));
         assertEquals(1, hub.sql().count("SELECT count(*) FROM conversation WHERE id = ?", java.util.UUID.fromString(recent)));
         assertEquals(404, patient.http().get("/api/v1/conversations/" + old + "/messages").status());

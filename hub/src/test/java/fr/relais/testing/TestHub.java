@@ -174,6 +174,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
      * dispatcher send what is due then, and moves the clock back.
      */
     public void emailWhatWasMissed() {
+        awaitEventsNumbered();
         java.time.Duration pastTheDelay = config().notifications().delay().plusMinutes(1);
         clock.advance(pastTheDelay);
         try {
@@ -182,6 +183,15 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         } finally {
             clock.advance(pastTheDelay.negated());
         }
+    }
+
+    /**
+     * Waits until every committed event has its offset: a write is answered at its commit, and its events are
+     * numbered by the sequencer a moment later; what reads streams directly (the digest scan) sees them then.
+     */
+    public void awaitEventsNumbered() {
+        Eventually.await("every committed event numbered", java.time.Duration.ofSeconds(10),
+                () -> sql().count("SELECT count(*) FROM stream_outbox"), n -> n == 0);
     }
 
     /** Creates and logs in people through the real API. */

@@ -26,6 +26,17 @@ public final class Accounts {
         return one(client, SELECT + "WHERE a.id = $1", Tuple.of(id));
     }
 
+    /** The email address of each of these accounts that is active; others (not activated yet, gone) are left out. */
+    public static Future<java.util.Map<UUID, String>> activeEmails(SqlClient client, java.util.List<UUID> ids) {
+        return client.preparedQuery("SELECT id, email FROM account WHERE id = ANY($1) AND status = 'active'")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    java.util.Map<UUID, String> emails = new java.util.HashMap<>();
+                    rows.forEach(row -> emails.put(row.getUUID("id"), row.getString("email")));
+                    return emails;
+                });
+    }
+
     public static Future<Optional<Account>> byEmail(SqlClient client, String email) {
         return one(client, SELECT + "WHERE lower(a.email) = lower($1)", Tuple.of(email));
     }

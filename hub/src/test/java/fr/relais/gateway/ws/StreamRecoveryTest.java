@@ -122,9 +122,11 @@ class StreamRecoveryTest {
         Pool pool = PgBuilder.pool().connectingTo(hub.hub().database().connectOptions()).using(other).build();
         try {
             Streams streams = new Streams(other, pool, Clock.systemUTC());
+            streams.start();
             for (int i = 0; i < count; i++) {
                 streams.append(recipient, "message.created", new JsonObject()).await();
             }
+            streams.stop().await();
         } finally {
             pool.close().await();
             other.close().await();

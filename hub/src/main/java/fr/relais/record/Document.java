@@ -1,0 +1,28 @@
+package fr.relais.record;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/** A document's description (its content apart), as the record gives it. */
+public record Document(UUID id, DocumentKind kind, String title, LocalDate careDate, UUID authorId, String authorKind,
+                       String authorName, String contentType, int size, boolean hidden, UUID replaces, Instant createdAt) {
+
+    Document hidden(boolean now) {
+        return new Document(id, kind, title, careDate, authorId, authorKind, authorName, contentType, size, now, replaces, createdAt);
+    }
+
+    /** As the API writes it. */
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject().put("id", id.toString()).put("kind", kind.wireName()).put("title", title)
+                .put("careDate", careDate.toString())
+                .put("authorId", authorId.toString()).put("authorKind", authorKind).put("authorName", authorName)
+                .put("contentType", contentType).put("size", size).put("hidden", hidden)
+                .put("createdAt", createdAt.toString());
+        if (replaces != null) {
+            json.put("replaces", replaces.toString());
+        }
+        return json;
+    }
+}

@@ -1,0 +1,88 @@
+package fr.relais.stream;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What nobody acknowledged, for consumers that act on events people missed (the digest emails): the recipients
+ * with events past both what their clients acknowledged and what the consumer already covered, those events, and
+ * the consumer's own cursor, which it moves in its own transaction.
+ */
+public final class StreamBacklog {
+    /** A recipient with missed events: every event after {@code since} is neither acknowledged nor covered. */
+    public record Recipient(UUID id, long since) {
+    }
+
+    /** One missed event: its offset and type (never its data). */
+    public record Missed(long offset, String type) {
+    }
+
+    private final Pool pool;
+
+    StreamBacklog(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Up to {@code limit} recipients after {@code after} (by id, for paging; null for the first page) who have events
+     * created at or before {@code olderThan} that neither a client acknowledged nor {@code consumer} covered.
+     */
+    public Future<List<Recipient>> recipients(String consumer, Instant olderThan, UUID after, int limit) {
+        return pool.preparedQuery("""
+                        SELECT s.recipient_id, GREATEST(s.acked, COALESCE(c.covered, 0)) AS since
+                        FROM stream s LEFT JOIN stream_consumer c ON c.recipient_id = s.recipient_id AND c.consumer = $1
+                        WHERE s.head > GREATEST(s.acked, COALESCE(c.covered, 0)) AND s.recipient_id > $3
+                          AND EXISTS (SELECT 1 FROM stream_event e WHERE e.recipient_id = s.recipient_id
+                                        AND e."offset" > GREATEST(s.acked, COALESCE(c.covered, 0)) AND e.created_at <= $2)
+                        ORDER BY s.recipient_id LIMIT $4""")
+                .execute(Tuple.of(consumer, utc(olderThan), after == null ? new UUID(0, 0) : after, limit))
+                .map(rows -> {
+                    List<Recipient> found = new ArrayList<>(rows.size());
+                    rows.forEach(row -> found.add(new Recipient(row.getUUID("recipient_id"), row.getLong("since"))));
+                    return found;
+                });
+    }
+
+    /** The recipient's events after {@code after} created at or before {@code olderThan}, oldest first. */
+    public static Future<List<Missed>> events(SqlClient sql, UUID recipient, long after, Instant olderThan) {
+        return sql.preparedQuery("""
+                        SELECT "offset", type FROM stream_event WHERE recipient_id = $1 AND "offset" > $2 AND created_at <= $3
+                        ORDER BY "offset" """)
+                .execute(Tuple.of(recipient, after, utc(olderThan)))
+                .map(rows -> {
+                    List<Missed> events = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        events.add(new Missed(row.getLong("offset"), row.getString("type")));
+                    }
+                    return events;
+                });
+    }
+
+    /** Records, in the caller's transaction, that {@code consumer} has dealt with the recipient's events up to {@code upTo}. */
+    public static Future<Void> cover(SqlClient tx, String consumer, UUID recipient, long upTo) {
+        return tx.preparedQuery("""
+                        INSERT INTO stream_consumer (consumer, recipient_id, covered) VALUES ($1, $2, $3)
+                        ON CONFLICT (consumer, recipient_id) DO UPDATE SET covered = GREATEST(stream_consumer.covered, $3)""")
+                .execute(Tuple.of(consumer, recipient, upTo))
+                .mapEmpty();
+    }
+
+    /** Whether a client of the recipient acknowledged every event up to {@code offset}. */
+    public Future<Boolean> acknowledged(UUID recipient, long offset) {
+        return pool.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient))
+                .map(rows -> rows.size() > 0 && rows.iterator().next().getLong("acked") >= offset);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
