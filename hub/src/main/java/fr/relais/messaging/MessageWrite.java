@@ -15,7 +15,7 @@ import java.util.UUID;
  * Writes a message in one statement: checks that the sender takes part, finds an earlier message sent with the
  * same idempotency key, numbers the message in its conversation, inserts it, moves the sender's read mark, adds one
  * to the others' unread counts, and returns every participant with their counts. The conversation's row is locked
- * by that statement only until the commit that follows it.
+ * from that statement until the commit, two round trips later (the outbox and audit rows, then the COMMIT).
  */
 final class MessageWrite {
     private static final String SEND = """

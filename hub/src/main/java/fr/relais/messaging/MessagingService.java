@@ -260,6 +260,10 @@ public final class MessagingService {
                 return Future.failedFuture(ApiError.of(409, "conversation_closed",
                         "This conversation was closed by the professional; no message can be added."));
             }
+            if (outcome.participants().stream().anyMatch(p -> p.id().equals(sender.id()) && p.cutOff())) {
+                // cut off (blocked) while this send waited for the conversation: refused, and rolled back
+                return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+            }
             JsonObject message = new JsonObject().put("id", messageId.toString()).put("conversationId", conversationId.toString())
                     .put("seq", outcome.seq()).put("senderId", sender.id().toString())
                     .put("createdAt", outcome.createdAt().toInstant().toString());

@@ -36,6 +36,7 @@ final class MissedEventScanner {
 
     /** The name under which the digests' cursor is kept by the streams. */
     static final String CONSUMER = "digest";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MissedEventScanner.class);
     private static final int PAGE = 500;
 
     private final Pool pool;
@@ -82,7 +83,8 @@ final class MissedEventScanner {
                     String email = emails.get(recipient.id());
                     if (email != null) { // not activated yet: emailed once active, if still unread
                         queued.add(pool.withTransaction(tx -> person(tx, recipient, email, lastSent.get(recipient.id()),
-                                olderThan, now)));
+                                olderThan, now)).onFailure(e -> LOG.warn("digest of a person failed, tried again at the next "
+                                + "scan: {}", e.toString())));
                     }
                 }
                 return Future.join(queued).otherwiseEmpty()

@@ -10,6 +10,11 @@ import java.util.UUID;
  */
 interface DocumentStorage {
 
+    /**
+     * Stores the content in the caller's transaction. The deposit does not wait for it: it is sent with the commit
+     * ({@code StreamTransaction.sendWithCommit}), so a put must be one statement sent on {@code tx} before it
+     * returns; a storage that needs more (an object store) is written first and awaited instead.
+     */
     Future<Void> put(SqlClient tx, UUID documentId, byte[] sealed);
 
     Future<byte[]> get(SqlClient client, UUID documentId);

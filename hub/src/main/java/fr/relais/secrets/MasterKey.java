@@ -20,7 +20,17 @@ import javax.crypto.spec.SecretKeySpec;
  * file generated at first start ({@code <secrets.dir>/master.key}, mode 0600). It never lives in the repository.
  */
 public final class MasterKey {
+    /** Mac.getInstance looks the provider up and checks it on every call: one instance per thread, initialised per use. */
+    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    });
+
     private final byte[] key;
+    private final java.util.Map<String, byte[]> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
     private MasterKey(byte[] key) {
         this.key = key;
@@ -63,7 +73,7 @@ public final class MasterKey {
 
     /** A 32-byte key for one purpose (e.g. "signing-keys", "messages"), derived so purposes never share a key. */
     public byte[] derive(String purpose) {
-        return hmac(key, "relais:" + purpose);
+        return derived.computeIfAbsent(purpose, p -> hmac(key, "relais:" + p)).clone();
     }
 
     public SecretBox box(String purpose) {
@@ -77,7 +87,7 @@ public final class MasterKey {
 
     private static byte[] hmac(byte[] key, String message) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC_SHA256.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

@@ -19,6 +19,15 @@ public final class SecretBox {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Cipher.getInstance looks the provider up and checks it on every call: one instance per thread, initialised per use. */
+    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
+    });
+
     private final SecretKey key;
 
     public SecretBox(byte[] key) {
@@ -32,7 +41,7 @@ public final class SecretBox {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = AES_GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
@@ -48,7 +57,7 @@ public final class SecretBox {
             throw new IllegalArgumentException("not a sealed value");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = AES_GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);

@@ -52,15 +52,22 @@ public final class StreamBacklog {
                 });
     }
 
-    /** The recipient's events after {@code after} created at or before {@code olderThan}, oldest first. */
+    /**
+     * The recipient's events after {@code after}, in offset order, up to the first one created after
+     * {@code olderThan}: an event numbered later may carry an earlier time (its transaction committed late), and
+     * covering up to an offset must never skip a newer event below it.
+     */
     public static Future<List<Missed>> events(SqlClient sql, UUID recipient, long after, Instant olderThan) {
         return sql.preparedQuery("""
-                        SELECT "offset", type FROM stream_event WHERE recipient_id = $1 AND "offset" > $2 AND created_at <= $3
-                        ORDER BY "offset" """)
+                        SELECT "offset", type, created_at <= $3 AS old_enough FROM stream_event
+                        WHERE recipient_id = $1 AND "offset" > $2 ORDER BY "offset" """)
                 .execute(Tuple.of(recipient, after, utc(olderThan)))
                 .map(rows -> {
                     List<Missed> events = new ArrayList<>(rows.size());
                     for (Row row : rows) {
+                        if (!row.getBoolean("old_enough")) {
+                            break;
+                        }
                         events.add(new Missed(row.getLong("offset"), row.getString("type")));
                     }
                     return events;

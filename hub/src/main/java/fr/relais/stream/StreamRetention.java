@@ -16,8 +16,9 @@ import java.util.UUID;
  * Trims stream history older than the retention period or beyond the newest N events per recipient, and moves
  * each stream's {@code first_retained} so that clients with older cursors learn that recovery is impossible.
  * Safe on several nodes at once (an advisory lock lets one node trim at a time). It works in batches of streams,
- * each its own short transaction, and locks each batch's stream rows first, in {@code uuid} order, the order in
- * which the sequencer's one statement updates their heads.
+ * each its own short transaction. It locks no stream row before its one statement, which deletes the old events
+ * and moves {@code first_retained}: the sequencer, which updates stream heads for every recipient in one statement,
+ * would otherwise wait for a whole trim, and every live event with it.
  */
 public final class StreamRetention {
     private static final int STREAMS_PER_BATCH = 100;
@@ -74,12 +75,11 @@ public final class StreamRetention {
                           AND (s.head - $2 >= s.first_retained
                                OR s.recipient_id IN (SELECT e.recipient_id FROM stream_event e WHERE e.created_at < $1))
                         ORDER BY s.recipient_id
-                        LIMIT $4
-                        FOR NO KEY UPDATE OF s""")
+                        LIMIT $4""")
                 .execute(Tuple.of(cutoff, maxEventsPerRecipient, after, streamsPerBatch))
-                .compose(locked -> {
+                .compose(found -> {
                     List<UUID> streams = new ArrayList<>();
-                    for (Row row : locked) {
+                    for (Row row : found) {
                         streams.add(row.getUUID("recipient_id"));
                     }
                     if (streams.isEmpty()) {

@@ -29,6 +29,7 @@ final class StreamSequencer {
     static final int MAX_BATCH = 2000;
     /** The advisory lock key of the sequencer ("relais.seq" as a number): one batch at a time per database. */
     private static final long LOCK_KEY = 0x72656c6169732e73L;
+    private static final String TAKE_LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")";
     private static final Logger LOG = LoggerFactory.getLogger(StreamSequencer.class);
     private static final String SEQUENCE = """
             WITH claimed AS (
@@ -84,6 +85,14 @@ final class StreamSequencer {
         return swept.future();
     }
 
+    /**
+     * Keeps every batch out until {@code tx} ends: for the rare writes that change outbox rows and stream rows
+     * together (closing a space), so that a batch and they never wait for each other's rows.
+     */
+    static Future<Void> holdOff(io.vertx.sqlclient.SqlClient tx) {
+        return tx.query(TAKE_LOCK).execute().mapEmpty();
+    }
+
     /** Asks for a batch soon; from any thread. */
     void wake() {
         if (wakeQueued.compareAndSet(false, true)) {
@@ -112,7 +121,7 @@ final class StreamSequencer {
     }
 
     private Future<Integer> batch() {
-        return pool.withTransaction(sql -> sql.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+        return pool.withTransaction(sql -> sql.query(TAKE_LOCK).execute()
                         .compose(locked -> sql.preparedQuery(SEQUENCE).execute(Tuple.of(MAX_BATCH, Epochs.fresh())))
                         .map(rows -> {
                             List<Sequenced> events = new ArrayList<>(rows.size());

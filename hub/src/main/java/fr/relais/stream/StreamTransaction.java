@@ -52,8 +52,8 @@ public final class StreamTransaction {
     }
 
     /**
-     * A statement the feature sent on {@link #sql()} and does not wait for: the outbox write and the COMMIT are
-     * sent right behind it (pipelined, one round trip for all), and the transaction fails if it fails.
+     * A statement the feature sent on {@link #sql()} and does not wait for: the outbox write is sent right behind it
+     * (pipelined, one round trip for both), then the COMMIT; the transaction fails if it fails.
      */
     public void sendWithCommit(Future<?> statement) {
         alongWithCommit.add(statement);

@@ -30,10 +30,13 @@ import java.util.function.Function;
 public final class Streams {
     /** Event-bus address of committed events: body = the encoded frame; headers = recipient, offset, epoch, committedAt. */
     public static final String ADDRESS = "relais.stream.events";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Streams.class);
     private static final int ATTEMPTS = 3;
     private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
     /** How often a node numbers what no wake-up announced (see {@link #sweep}). */
     public static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(500);
+    /** A stand-alone append not heard numbered by then fails (its event may still be numbered, by another node). */
+    private static final java.time.Duration NUMBERING_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final Pool pool;
@@ -81,11 +84,14 @@ public final class Streams {
             StreamEvent event = new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
                     frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
                     java.time.Instant.parse(frame.getString("time")));
-            Promise<StreamEvent> waiting = awaitingNumbers.remove(Long.parseLong(outboxId));
+            long id = Long.parseLong(outboxId);
+            if (registering.get() > 0) {
+                numberedEarly.put(id, event); // it may be numbered before its writer heard its id back: written first
+            }
+            Promise<StreamEvent> waiting = awaitingNumbers.remove(id);
             if (waiting != null) {
+                numberedEarly.remove(id);
                 waiting.tryComplete(event);
-            } else if (registering.get() > 0) {
-                numberedEarly.put(Long.parseLong(outboxId), event); // numbered before its writer heard its id back
             }
         });
         sequencer.wake(); // what was committed before this node started
@@ -133,7 +139,7 @@ public final class Streams {
             }
             return worked.compose(result -> {
                 appended[0] = !tx.isEmpty();
-                // the outbox write and the COMMIT follow what the feature sent without waiting, in one round trip
+                // the outbox write follows what the feature sent without waiting (one round trip), then the COMMIT
                 if (numbers != null) {
                     registering.incrementAndGet();
                 }
@@ -172,13 +178,16 @@ public final class Streams {
     }
 
     private Future<StreamEvent> awaitNumber(long outboxId) {
+        // written first, then checked: whichever of the writer and the consumer comes second finds the other's entry
         Promise<StreamEvent> promise = Promise.promise();
         awaitingNumbers.put(outboxId, promise);
         StreamEvent early = numberedEarly.remove(outboxId);
-        if (early != null && awaitingNumbers.remove(outboxId) != null) {
+        if (early != null) {
+            awaitingNumbers.remove(outboxId);
             promise.tryComplete(early);
         }
-        return promise.future();
+        return promise.future().timeout(NUMBERING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .onFailure(late -> awaitingNumbers.remove(outboxId));
     }
 
     private static boolean runAgain(Throwable failure) {
@@ -235,7 +244,13 @@ public final class Streams {
         for (StreamSequencer.Sequenced sequenced : events) {
             List<Consumer<StreamEvent>> interested = subscribers.get(sequenced.event().type());
             if (interested != null) {
-                interested.forEach(subscriber -> subscriber.accept(sequenced.event()));
+                for (Consumer<StreamEvent> subscriber : interested) {
+                    try {
+                        subscriber.accept(sequenced.event());
+                    } catch (RuntimeException e) { // one subscriber's fault must not keep the others from their events
+                        LOG.warn("a subscriber to {} failed: {}", sequenced.event().type(), e.toString());
+                    }
+                }
             }
         }
     }
@@ -283,8 +298,9 @@ public final class Streams {
 
     /** Deletes a recipient's stream (their space was closed): a new one would start at a new epoch. */
     public static Future<Void> delete(SqlClient tx, UUID recipient) {
-        // the outbox first: a batch numbering the recipient's events is waited for, and its stream row then deleted
-        return tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(recipient))
+        // no batch runs until this transaction ends; the outbox first, so nothing is numbered into a deleted stream
+        return StreamSequencer.holdOff(tx)
+                .compose(v -> tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(recipient)))
                 .compose(v -> tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)))
                 .mapEmpty();
     }
@@ -298,8 +314,9 @@ public final class Streams {
             return Future.succeededFuture();
         }
         Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(streams.toArray(UUID[]::new));
-        // events not numbered yet first: a batch moving them is waited for, and the events it wrote then found
-        return tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args)
+        // no batch runs until this transaction ends: events not numbered yet are erased in the outbox, the others here
+        return StreamSequencer.holdOff(tx)
+                .compose(v -> tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args))
                 .compose(v -> tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args))
                 .mapEmpty();
     }
