@@ -129,15 +129,19 @@ public final class Streams {
     private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt, List<Future<StreamEvent>> numbers) {
         List<Long> awaited = new ArrayList<>();
         boolean[] appended = new boolean[1];
-        return pool.getConnection().compose(sql -> sql.begin().compose(transaction -> {
+        return pool.getConnection().compose(sql -> {
+            // the work's first statements follow the BEGIN without waiting for it: the connection sends every
+            // statement of an open transaction inside it, in order (one round trip less per write)
+            Future<io.vertx.sqlclient.Transaction> begun = sql.begin();
             StreamTransaction tx = new StreamTransaction(sql, clock);
-            Future<T> worked;
+            Future<T> started;
             try {
-                worked = work.apply(tx);
+                started = work.apply(tx);
             } catch (RuntimeException refused) { // a check that throws (a bad field) rolls back like a failed future
-                worked = Future.failedFuture(refused);
+                started = Future.failedFuture(refused);
             }
-            return worked.compose(result -> {
+            Future<T> worked = started;
+            return begun.compose(transaction -> worked.compose(result -> {
                 appended[0] = !tx.isEmpty();
                 // the outbox write follows what the feature sent without waiting (one round trip), then the COMMIT
                 if (numbers != null) {
@@ -159,8 +163,9 @@ public final class Streams {
                 all.add(ids);
                 all.add(commit);
                 return Future.all(all).map(result);
-            }).recover(failure -> transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(failure)));
-        }).eventually(sql::close)).onSuccess(result -> {
+            }).recover(failure -> transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(failure))))
+                    .eventually(sql::close);
+        }).onSuccess(result -> {
             if (appended[0]) {
                 sequencer.wake();
             }

@@ -3,10 +3,7 @@ package fr.relais.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.relais.Hub;
-import fr.relais.config.ConfigLoader;
 import fr.relais.gateway.ws.CloseCodes;
-import fr.relais.net.FreePort;
 import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient;
@@ -14,16 +11,13 @@ import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
+import fr.relais.testing.TwoNodes;
 import fr.relais.testing.WsTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,35 +25,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ClockSensitive
 class ClusterTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
-    private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
-    private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
-
     @RegisterExtension
-    static final TestHub nodeA = TestHub.create()
-            .with("cluster.enabled", "true").with("cluster.port", String.valueOf(HAZELCAST_A))
-            .with("cluster.members", MEMBERS).with("cluster.name", "relais-test-" + HAZELCAST_A);
+    static final TwoNodes nodes = TwoNodes.create();
+    private static final TestHub nodeA = nodes.nodeA();
 
-    private static Hub nodeB;
-
-    @BeforeAll
-    static void startSecondNode() {
-        nodeB = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), nodeA.siblingSettings(HAZELCAST_B)), nodeA.clock());
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.stop().await();
-        }
-    }
 
     @Test
     void eventsWrittenOnOneNodeReachSocketsOnTheOther() {
         Person doctor = nodeA.people().professional("Dr Cluster", "physician");
         Person patient = nodeA.people().patient("Patiente sur B");
         nodeA.people().treats(doctor, patient);
-        try (WsTestClient onB = WsTestClient.subscribed(nodeB.httpPort(), patient.accessToken(), null)) {
+        try (WsTestClient onB = WsTestClient.subscribed(nodes.nodeB().httpPort(), patient.accessToken(), null)) {
             onB.awaitType("subscribed");
             nodeA.hub().streams().append(patient.id(), "document.arrived", new JsonObject()).await();
             assertEquals("document.arrived", onB.awaitEvents(1).get(0).getString("type"));
@@ -73,7 +49,7 @@ class ClusterTest {
     @Test
     void bothNodesDispatchOneOutboxAndEachEmailLeavesExactlyOnce() {
         List<Person> patients = IntStream.range(0, 5).mapToObj(i -> nodeA.people().patient("Courriel " + i)).toList();
-        HttpTestClient onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
+        HttpTestClient onB = nodes.httpB();
         for (Person patient : patients) {
             for (HttpTestClient node : List.of(nodeA.http(), onB, nodeA.http(), onB)) {
                 startLogin(node, patient);
@@ -92,7 +68,7 @@ class ClusterTest {
     @Test
     void emailsQueuedOnBothNodesDuringAnSmtpOutageLeaveExactlyOnceWhenItIsBack() {
         List<Person> patients = IntStream.range(0, 3).mapToObj(i -> nodeA.people().patient("Panne " + i)).toList();
-        HttpTestClient onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
+        HttpTestClient onB = nodes.httpB();
         nodeA.stopMail();
         try {
             for (Person patient : patients) {
@@ -125,7 +101,7 @@ class ClusterTest {
     @Test
     void aLogoutOnOneNodeClosesTheSessionsSocketsOnTheOther() {
         Person patient = nodeA.people().patient("Déconnexion");
-        try (WsTestClient onB = WsTestClient.subscribed(nodeB.httpPort(), patient.accessToken(), null)) {
+        try (WsTestClient onB = WsTestClient.subscribed(nodes.nodeB().httpPort(), patient.accessToken(), null)) {
             onB.awaitType("subscribed");
             assertEquals(204, patient.http().post("/api/v1/auth/logout", new JsonObject()).status());
             assertEquals(CloseCodes.SESSION_REVOKED, onB.awaitClose());

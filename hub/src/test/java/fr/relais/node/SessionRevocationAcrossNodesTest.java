@@ -2,19 +2,15 @@ package fr.relais.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import fr.relais.Hub;
-import fr.relais.config.ConfigLoader;
-import fr.relais.net.FreePort;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
+import fr.relais.testing.TwoNodes;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,29 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SessionRevocationAcrossNodesTest {
     private static final Duration AT_ONCE = Duration.ofSeconds(2);
-    private static final int HAZELCAST_A = FreePort.on("127.0.0.1");
-    private static final int HAZELCAST_B = FreePort.on("127.0.0.1");
-    private static final String MEMBERS = "127.0.0.1:" + HAZELCAST_A + ",127.0.0.1:" + HAZELCAST_B;
-
     @RegisterExtension
-    static final TestHub nodeA = TestHub.create()
-            .with("cluster.enabled", "true").with("cluster.port", String.valueOf(HAZELCAST_A))
-            .with("cluster.members", MEMBERS).with("cluster.name", "relais-test-" + HAZELCAST_A);
-
-    private static Hub nodeB;
+    static final TwoNodes nodes = TwoNodes.create();
+    private static final TestHub nodeA = nodes.nodeA();
     private static HttpTestClient onB;
 
     @BeforeAll
-    static void startSecondNode() {
-        nodeB = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), nodeA.siblingSettings(HAZELCAST_B)), nodeA.clock());
-        onB = new HttpTestClient("http://127.0.0.1:" + nodeB.httpPort(), nodeB.httpPort());
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.stop().await();
-        }
+    static void clientOfNodeB() {
+        onB = nodes.httpB();
     }
 
     @Test
