@@ -2,24 +2,35 @@ package fr.relais.stream;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-recipient event streams: the public API through which every feature tells people that something
@@ -30,13 +41,13 @@ import java.util.function.Function;
 public final class Streams {
     /** Event-bus address of committed events: body = the encoded frame; headers = recipient, offset, epoch, committedAt. */
     public static final String ADDRESS = "relais.stream.events";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Streams.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
     private static final int ATTEMPTS = 3;
-    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40P01", "40001"); // deadlock, serialization
+    private static final Set<String> RETRYABLE = Set.of("40P01", "40001"); // deadlock, serialization
     /** How often a node numbers what no wake-up announced (see {@link #sweep}). */
-    public static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(500);
+    public static final Duration SWEEP_EVERY = Duration.ofMillis(500);
     /** A stand-alone append not heard numbered by then fails (its event may still be numbered, by another node). */
-    private static final java.time.Duration NUMBERING_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final Duration NUMBERING_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final Pool pool;
@@ -48,7 +59,7 @@ public final class Streams {
     /** Stand-alone appends waiting for their offset, by outbox id. */
     private final Map<Long, Promise<StreamEvent>> awaitingNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger registering = new AtomicInteger();
-    private final Map<Long, StreamEvent> numberedEarly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    private final Map<Long, StreamEvent> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, StreamEvent> eldest) {
             return size() > 10_000;
@@ -83,7 +94,7 @@ public final class Streams {
             JsonObject frame = new JsonObject(message.body());
             StreamEvent event = new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
                     frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
-                    java.time.Instant.parse(frame.getString("time")));
+                    Instant.parse(frame.getString("time")));
             long id = Long.parseLong(outboxId);
             if (registering.get() > 0) {
                 numberedEarly.put(id, event); // it may be numbered before its writer heard its id back: written first
@@ -132,7 +143,7 @@ public final class Streams {
         return pool.getConnection().compose(sql -> {
             // the work's first statements follow the BEGIN without waiting for it: the connection sends every
             // statement of an open transaction inside it, in order (one round trip less per write)
-            Future<io.vertx.sqlclient.Transaction> begun = sql.begin();
+            Future<Transaction> begun = sql.begin();
             StreamTransaction tx = new StreamTransaction(sql, clock);
             Future<T> started;
             try {
@@ -191,12 +202,12 @@ public final class Streams {
             awaitingNumbers.remove(outboxId);
             promise.tryComplete(early);
         }
-        return promise.future().timeout(NUMBERING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return promise.future().timeout(NUMBERING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .onFailure(late -> awaitingNumbers.remove(outboxId));
     }
 
     private static boolean runAgain(Throwable failure) {
-        return failure instanceof io.vertx.pgclient.PgException pg && (RETRYABLE.contains(pg.getSqlState())
+        return failure instanceof PgException pg && (RETRYABLE.contains(pg.getSqlState())
                 || "23505".equals(pg.getSqlState()) && pg.getConstraint() != null && pg.getConstraint().endsWith("_idempotency"));
     }
 
@@ -231,7 +242,7 @@ public final class Streams {
      * periodically, as agenda's planner does.
      */
     public void onCommitted(String type, Consumer<StreamEvent> subscriber) {
-        subscribers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(subscriber);
+        subscribers.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(subscriber);
     }
 
     private void publish(List<StreamSequencer.Sequenced> events) {
