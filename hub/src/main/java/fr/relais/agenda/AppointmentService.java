@@ -213,11 +213,7 @@ final class AppointmentService {
     private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
         JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start));
         List<UUID> recipients = java.util.Arrays.stream(parties).filter(java.util.Objects::nonNull).toList();
-        Future<Void> chain = Future.succeededFuture();
-        for (UUID recipient : recipients) {
-            chain = chain.compose(v -> tx.append(recipient, type, data).mapEmpty());
-        }
-        return chain;
+        return tx.appendToEach(recipients, type, recipient -> data);
     }
 
     /** {patient, professional}: a professional books for a patient (by id) they treat or newly treat; a patient for themself. */

@@ -97,7 +97,7 @@ public final class MessagingService {
                             WHERE id = $1""")
                     .execute(Tuple.of(conversationId, who.id()))
                     .compose(v -> participantIds(tx.sql(), conversationId))
-                    .compose(ids -> appendToAll(tx, ids, "conversation.closed", id -> new JsonObject()
+                    .compose(ids -> tx.appendToEach(ids, "conversation.closed", id -> new JsonObject()
                             .put("conversationId", conversationId.toString()).put("closedBy", who.id().toString())))
                     .map(v -> new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
         }));
@@ -117,7 +117,7 @@ public final class MessagingService {
                             WHERE conversation_id = $1 AND account_id = $2 AND last_read_seq < $3 RETURNING last_read_seq""")
                     .execute(Tuple.of(conversationId, who.id(), upTo))
                     .compose(updated -> updated.size() == 0 ? Future.succeededFuture()
-                            : participantIds(tx.sql(), conversationId).compose(ids -> appendToAll(tx, ids, "message.read",
+                            : participantIds(tx.sql(), conversationId).compose(ids -> tx.appendToEach(ids, "message.read",
                                     id -> new JsonObject().put("conversationId", conversationId.toString())
                                             .put("readerId", who.id().toString()).put("upTo", upTo))))
                     .compose(v -> Unread.counts(tx.sql(), who.id(), conversationId))
@@ -233,7 +233,7 @@ public final class MessagingService {
                 .compose(v -> patient == null ? Future.succeededFuture()
                         : audit.append(tx.sql(), AuditEvent.of("professional", creator.id().toString(), "conversation.start",
                                 "success").patient(patient).detail("conversation", id.toString())))
-                .compose(v -> appendToAll(tx, everyone, "conversation.created", recipient -> new JsonObject()
+                .compose(v -> tx.appendToEach(everyone, "conversation.created", recipient -> new JsonObject()
                         .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
                         .put("withPatient", patient != null)))
                 .compose(v -> insertMessage(tx, id, creator, input, fingerprint, true))
@@ -330,15 +330,6 @@ public final class MessagingService {
                     rows.forEach(row -> ids.add(row.getUUID("account_id")));
                     return ids;
                 });
-    }
-
-    private static Future<Void> appendToAll(StreamTransaction tx, List<UUID> recipients, String type,
-                                            java.util.function.Function<UUID, JsonObject> data) {
-        Future<Void> chain = Future.succeededFuture();
-        for (UUID recipient : recipients) {
-            chain = chain.compose(v -> tx.append(recipient, type, data.apply(recipient)).mapEmpty());
-        }
-        return chain;
     }
 
 

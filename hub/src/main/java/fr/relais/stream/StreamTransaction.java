@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A database transaction in which features write their rows and add the events those writes cause. The events
@@ -48,6 +49,17 @@ public final class StreamTransaction {
         // PostgreSQL keeps microseconds: the time sent live must be the one replayed later, to the same digit
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         pending.add(new Pending(recipient, type, data, now));
+        return Future.succeededFuture();
+    }
+
+    /** Adds one event per recipient, in their order; {@code data} gives each recipient's. */
+    public Future<Void> appendToEach(List<UUID> recipients, String type, Function<UUID, JsonObject> data) {
+        for (UUID recipient : recipients) {
+            Future<Void> added = append(recipient, type, data.apply(recipient));
+            if (added.failed()) {
+                return added;
+            }
+        }
         return Future.succeededFuture();
     }
 
