@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class StreamSequencer {
     static final int MAX_BATCH = 2000;
     /** The advisory lock key of the sequencer ("relais.seq" as a number): one batch at a time per database. */
-    private static final long LOCK_KEY = 0x72656c6169732e73L;
+    static final long LOCK_KEY = 0x72656c6169732e73L;
     private static final String TAKE_LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")";
     private static final Logger LOG = LoggerFactory.getLogger(StreamSequencer.class);
     private static final String SEQUENCE = """

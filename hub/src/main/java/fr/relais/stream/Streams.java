@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -56,12 +57,12 @@ public final class Streams {
     private final StreamBacklog backlog;
     private final AppendBatcher batcher = new AppendBatcher(this);
     private final AtomicLong retries = new AtomicLong();
-    /** Stand-alone appends waiting for their offset, by outbox id. */
+    /** Writes and stand-alone appends waiting for their events' offsets, by outbox id. */
     private final Map<Long, Promise<StreamEvent>> awaitingNumbers = new ConcurrentHashMap<>();
     private final AtomicInteger registering = new AtomicInteger();
-    private final Map<Long, StreamEvent> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<Long, Message<String>> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, StreamEvent> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Message<String>> eldest) {
             return size() > 10_000;
         }
     });
@@ -84,28 +85,31 @@ public final class Streams {
         this.backlog = new StreamBacklog(pool);
     }
 
-    /** Starts numbering: what was left before this node started, and the completion of stand-alone appends numbered on any node. */
+    /** Starts numbering: what was left before this node started, and the completion of writes and appends numbered on any node. */
     public void start() {
         numbered = vertx.eventBus().consumer(ADDRESS, message -> {
             String outboxId = message.headers().get("outbox");
             if (outboxId == null || awaitingNumbers.isEmpty() && registering.get() == 0) {
                 return;
             }
-            JsonObject frame = new JsonObject(message.body());
-            StreamEvent event = new StreamEvent(UUID.fromString(message.headers().get("recipient")), frame.getString("epoch"),
-                    frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
-                    Instant.parse(frame.getString("time")));
             long id = Long.parseLong(outboxId);
             if (registering.get() > 0) {
-                numberedEarly.put(id, event); // it may be numbered before its writer heard its id back: written first
+                numberedEarly.put(id, message); // it may be numbered before its writer heard its id back: written first
             }
             Promise<StreamEvent> waiting = awaitingNumbers.remove(id);
             if (waiting != null) {
                 numberedEarly.remove(id);
-                waiting.tryComplete(event);
+                waiting.tryComplete(eventOf(message));
             }
         });
         sequencer.wake(); // what was committed before this node started
+    }
+
+    private static StreamEvent eventOf(Message<String> published) {
+        JsonObject frame = new JsonObject(published.body());
+        return new StreamEvent(UUID.fromString(published.headers().get("recipient")), frame.getString("epoch"),
+                frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
+                Instant.parse(frame.getString("time")));
     }
 
     /**
@@ -122,14 +126,23 @@ public final class Streams {
 
     /**
      * Runs {@code work} in a transaction; the events it appended are written to the outbox just before the
-     * commit, then numbered and published by the sequencer. A transaction that PostgreSQL aborts as a deadlock
+     * commit, then numbered and published by the sequencer. The future completes once they are numbered, so
+     * whoever is answered the write finds its events in the streams (a subscription without a cursor made then does
+     * not deliver them, {@code stream.position} counts them). A transaction that PostgreSQL aborts as a deadlock
      * victim or a serialization failure rolled back entirely, so {@code work} runs again in a new one (at most
      * {@value #ATTEMPTS} times): {@code work} must only write through the transaction it is given. So does one
      * that lost the race for an idempotency key (a unique index named {@code *_idempotency}) to the same request
      * sent at the same moment: run again, it finds the winner's result, as a later retry would.
      */
     public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
-        return attempt(work, 1, null);
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        return attempt(work, 1, numbers).compose(result -> numbers.isEmpty() ? Future.succeededFuture(result)
+                : Future.all(numbers).transform(numbered -> {
+                    if (numbered.failed()) { // committed all the same: its events get their offsets later (the sweep)
+                        LOG.warn("a committed write is answered before its events were numbered: {}", numbered.cause().toString());
+                    }
+                    return Future.succeededFuture(result);
+                }));
     }
 
     /** Like {@link #withTransaction}; {@code numbers} gets one future per appended event, completed once it is numbered. */
@@ -197,10 +210,10 @@ public final class Streams {
         // written first, then checked: whichever of the writer and the consumer comes second finds the other's entry
         Promise<StreamEvent> promise = Promise.promise();
         awaitingNumbers.put(outboxId, promise);
-        StreamEvent early = numberedEarly.remove(outboxId);
+        Message<String> early = numberedEarly.remove(outboxId);
         if (early != null) {
             awaitingNumbers.remove(outboxId);
-            promise.tryComplete(early);
+            promise.tryComplete(eventOf(early));
         }
         return promise.future().timeout(NUMBERING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .onFailure(late -> awaitingNumbers.remove(outboxId));
