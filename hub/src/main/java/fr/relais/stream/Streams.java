@@ -1,11 +1,8 @@
 package fr.relais.stream;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -15,18 +12,13 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,26 +39,14 @@ public final class Streams {
     private static final Set<String> RETRYABLE = Set.of("40P01", "40001"); // deadlock, serialization
     /** How often a node numbers what no wake-up announced (see {@link #sweep}). */
     public static final Duration SWEEP_EVERY = Duration.ofMillis(500);
-    /** A stand-alone append not heard numbered by then fails (its event may still be numbered, by another node). */
-    private static final Duration NUMBERING_TIMEOUT = Duration.ofSeconds(30);
-
     private final Vertx vertx;
     private final Pool pool;
     private final Clock clock;
     private final StreamSequencer sequencer;
     private final StreamBacklog backlog;
     private final AppendBatcher batcher = new AppendBatcher(this);
+    private final NumberingWaiters waiters = new NumberingWaiters();
     private final AtomicLong retries = new AtomicLong();
-    /** Writes and stand-alone appends waiting for their events' offsets, by outbox id. */
-    private final Map<Long, Promise<StreamEvent>> awaitingNumbers = new ConcurrentHashMap<>();
-    private final AtomicInteger registering = new AtomicInteger();
-    private final Map<Long, Message<String>> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Message<String>> eldest) {
-            return size() > 10_000;
-        }
-    });
-    private MessageConsumer<String> numbered;
     private final Map<String, List<Consumer<StreamEvent>>> subscribers = new ConcurrentHashMap<>();
 
     private static final String ERASE_MENTIONS = """
@@ -87,29 +67,8 @@ public final class Streams {
 
     /** Starts numbering: what was left before this node started, and the completion of writes and appends numbered on any node. */
     public void start() {
-        numbered = vertx.eventBus().consumer(ADDRESS, message -> {
-            String outboxId = message.headers().get("outbox");
-            if (outboxId == null || awaitingNumbers.isEmpty() && registering.get() == 0) {
-                return;
-            }
-            long id = Long.parseLong(outboxId);
-            if (registering.get() > 0) {
-                numberedEarly.put(id, message); // it may be numbered before its writer heard its id back: written first
-            }
-            Promise<StreamEvent> waiting = awaitingNumbers.remove(id);
-            if (waiting != null) {
-                numberedEarly.remove(id);
-                waiting.tryComplete(eventOf(message));
-            }
-        });
+        waiters.start(vertx);
         sequencer.wake(); // what was committed before this node started
-    }
-
-    private static StreamEvent eventOf(Message<String> published) {
-        JsonObject frame = new JsonObject(published.body());
-        return new StreamEvent(UUID.fromString(published.headers().get("recipient")), frame.getString("epoch"),
-                frame.getLong("offset"), frame.getString("type"), frame.getJsonObject("data"),
-                Instant.parse(frame.getString("time")));
     }
 
     /**
@@ -121,7 +80,7 @@ public final class Streams {
     }
 
     public Future<Void> stop() {
-        return numbered == null ? Future.succeededFuture() : numbered.unregister();
+        return waiters.stop();
     }
 
     /**
@@ -169,17 +128,16 @@ public final class Streams {
                 appended[0] = !tx.isEmpty();
                 // the outbox write follows what the feature sent without waiting (one round trip), then the COMMIT
                 if (numbers != null) {
-                    registering.incrementAndGet();
+                    waiters.expectIds();
                 }
                 Future<List<Long>> ids = tx.flush().onComplete(written -> {
                     if (numbers != null) {
-                        written.forEach(id -> numbers.add(awaitNumber(id)));
+                        waiters.await(written, numbers);
                         awaited.addAll(written);
-                        registering.decrementAndGet();
                     }
                 }, failed -> {
                     if (numbers != null) {
-                        registering.decrementAndGet();
+                        waiters.lost();
                     }
                 });
                 Future<Void> commit = transaction.commit();
@@ -194,7 +152,7 @@ public final class Streams {
                 sequencer.wake();
             }
         }).recover(failure -> {
-            awaited.forEach(awaitingNumbers::remove);
+            waiters.forget(awaited);
             if (numbers != null) {
                 numbers.clear();
             }
@@ -204,19 +162,6 @@ public final class Streams {
             }
             return Future.failedFuture(failure);
         });
-    }
-
-    private Future<StreamEvent> awaitNumber(long outboxId) {
-        // written first, then checked: whichever of the writer and the consumer comes second finds the other's entry
-        Promise<StreamEvent> promise = Promise.promise();
-        awaitingNumbers.put(outboxId, promise);
-        Message<String> early = numberedEarly.remove(outboxId);
-        if (early != null) {
-            awaitingNumbers.remove(outboxId);
-            promise.tryComplete(eventOf(early));
-        }
-        return promise.future().timeout(NUMBERING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .onFailure(late -> awaitingNumbers.remove(outboxId));
     }
 
     private static boolean runAgain(Throwable failure) {
