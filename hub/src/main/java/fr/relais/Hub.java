@@ -78,6 +78,7 @@ public final class Hub {
     private EmailOutbox outbox;
     private NotifyModule notify;
     private Streams streams;
+    private Pool sequencerPool;
     private MessagingModule messaging;
     private RecordModule record;
     private ProfileModule profile;
@@ -134,7 +135,8 @@ public final class Hub {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
         mailer = Mailer.create(vertx, config.mail());
         outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
-        streams = new Streams(vertx, pool, clock);
+        sequencerPool = DatabasePool.create(vertx, database.endpoint(), config.db().pool().withSize(1), "relais-sequencer");
+        streams = new Streams(vertx, pool, sequencerPool, clock);
         streams.start();
         dispatcher = new OutboxDispatcher(pool, mailer, outbox, config.mail(), clock, metrics.registry(),
                 (recipient, offset) -> streams.backlog().acknowledged(recipient, offset));
@@ -243,6 +245,7 @@ public final class Hub {
                 .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
+                .eventually(() -> sequencerPool == null ? Future.succeededFuture() : sequencerPool.close())
                 .eventually(pool::close)
                 .eventually(() -> vertx.executeBlocking(() -> {
                     database.close();

@@ -50,6 +50,36 @@ public final class AuditLog {
 
     /** Appends inside the caller's transaction ({@code tx} must be one): one INSERT, no lock held. */
     public Future<Void> append(SqlClient tx, AuditEvent event) {
+        return tx.preparedQuery("INSERT INTO audit_pending " + COLUMNS + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .execute(prepare(event).values())
+                .mapEmpty();
+    }
+
+    /** An event pseudonymised and sealed, for a caller that inserts it within a statement of its own. */
+    public record PendingRow(Tuple values) {
+        /** The ten values of the row, to add to the caller's parameters; null ones where nothing is audited. */
+        public static final int VALUES = 10;
+    }
+
+    private static final String COLUMNS = "(id, at, actor_kind, actor_id, action, outcome, patient_id, ip, details, mac)";
+
+    /**
+     * The insert of a {@link PendingRow} as a data-modifying CTE body, for a write done in one statement (so the
+     * event commits with it): the row's values are the parameters {@code $first} to {@code $first+9}, and it is
+     * inserted once per row of {@code from} (SQL naming a relation of the caller's statement) if {@code $first} is
+     * not null.
+     */
+    public static String insertPending(int first, String from) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < PendingRow.VALUES; i++) {
+            values.append(i == 0 ? "" : ", ").append('$').append(first + i);
+        }
+        return "INSERT INTO audit_pending " + COLUMNS + " SELECT " + values + " FROM " + from
+                + " WHERE $" + first + "::uuid IS NOT NULL";
+    }
+
+    /** The row {@code event} becomes: pseudonymised, timed by the hub's clock and sealed by its MAC. */
+    public PendingRow prepare(AuditEvent event) {
         AuditEvent stored = pseudonyms.applyTo(event);
         if (stored.details() == null) {
             stored = new AuditEvent(stored.actorKind(), stored.actorId(), stored.action(), stored.outcome(),
@@ -57,16 +87,12 @@ public final class AuditLog {
         }
         UUID id = UUID.randomUUID();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return tx.preparedQuery("""
-                        INSERT INTO audit_pending (id, at, actor_kind, actor_id, action, outcome, patient_id, ip, details, mac)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
-                .execute(Tuple.tuple()
-                        .addUUID(id).addOffsetDateTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                        .addString(stored.actorKind()).addString(stored.actorId())
-                        .addString(stored.action()).addString(stored.outcome())
-                        .addUUID(stored.patientId()).addString(stored.ip())
-                        .addValue(stored.details())
-                        .addBuffer(Buffer.buffer(seal.mac(id, at, stored))))
-                .mapEmpty();
+        return new PendingRow(Tuple.tuple()
+                .addUUID(id).addOffsetDateTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .addString(stored.actorKind()).addString(stored.actorId())
+                .addString(stored.action()).addString(stored.outcome())
+                .addUUID(stored.patientId()).addString(stored.ip())
+                .addValue(stored.details())
+                .addBuffer(Buffer.buffer(seal.mac(id, at, stored))));
     }
 }

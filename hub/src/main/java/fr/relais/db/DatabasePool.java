@@ -24,9 +24,14 @@ public final class DatabasePool {
     }
 
     public static Pool create(Vertx vertx, DatabaseEndpoint endpoint, PoolLimits limits) {
+        return create(vertx, endpoint, limits, "relais");
+    }
+
+    /** A pool of its own, named in the metrics ({@code vertx_pool_*{pool_name=…}}). */
+    public static Pool create(Vertx vertx, DatabaseEndpoint endpoint, PoolLimits limits, String name) {
         long silence = limits.queryTimeout().toMillis();
         long cleanerPeriod = Math.max(1, Math.min(CLEANER_PERIOD_MS, silence / 4));
-        PoolOptions pool = new PoolOptions().setMaxSize(limits.size()).setName("relais").setShared(false)
+        PoolOptions pool = new PoolOptions().setMaxSize(limits.size()).setName(name).setShared(false)
                 .setMaxWaitQueueSize(10_000)
                 .setConnectionTimeout((int) limits.acquireTimeout().toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
                 // unused for silence / 2 (+ a cleaner period at most): retired before the guard takes them for hung

@@ -7,8 +7,6 @@ import fr.relais.record.Documents;
 import fr.relais.record.PatientRef;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -17,26 +15,25 @@ import java.util.UUID;
  * same attachment twice create one document, and filing it again as something else a 409 {@code already_filed}).
  */
 final class AttachmentFiling {
-    private final Pool pool;
+    private final ConversationPatients patients;
     private final MessagingQueries queries;
     private final Documents record;
 
-    AttachmentFiling(Pool pool, MessagingQueries queries, Documents record) {
-        this.pool = pool;
+    AttachmentFiling(ConversationPatients patients, MessagingQueries queries, Documents record) {
+        this.patients = patients;
         this.queries = queries;
         this.record = record;
     }
 
     /** {@code body}: {kind, title?, careDate}. */
     Future<JsonObject> file(Principal professional, UUID conversationId, UUID attachmentId, JsonObject body) {
-        return pool.preparedQuery("SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND role = 'patient'")
-                .execute(Tuple.of(conversationId))
-                .compose(rows -> queries.attachment(professional, conversationId, attachmentId).compose(file -> {
-                    if (rows.size() == 0) {
+        return patients.of(conversationId)
+                .compose(patient -> queries.attachment(professional, conversationId, attachmentId).compose(file -> {
+                    if (patient.isEmpty()) {
                         return Future.failedFuture(ApiError.badRequest("no_patient",
                                 "This conversation has no patient: there is no record to file into."));
                     }
-                    DepositRequest deposit = DepositRequest.of(PatientRef.byId(rows.iterator().next().getUUID("account_id")),
+                    DepositRequest deposit = DepositRequest.of(PatientRef.byId(patient.get()),
                             body.getValue("kind"), body.getValue("title", file.filename()), body.getValue("careDate"),
                             file.contentType(), file.content().getBytes(), "attachment:" + attachmentId, record.limits());
                     return record.deposit(professional, deposit).map(filed -> filed.toJson()).recover(failure -> Future.failedFuture(

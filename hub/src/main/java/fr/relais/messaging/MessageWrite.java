@@ -1,10 +1,11 @@
 package fr.relais.messaging;
 
+import fr.relais.audit.AuditLog;
+import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -14,10 +15,14 @@ import java.util.UUID;
 /**
  * Writes a message in one statement: checks that the sender takes part, finds an earlier message sent with the
  * same idempotency key, numbers the message in its conversation, inserts it, moves the sender's read mark, adds one
- * to the others' unread counts, and returns every participant with their counts. The conversation's row is locked
- * from that statement until the commit, two round trips later (the outbox and audit rows, then the COMMIT).
+ * to the others' unread counts, adds a {@code message.created} event for every participant not cut off to the
+ * outbox, inserts the audit entry when one is given, and returns every participant with their counts and the
+ * events' outbox ids. Sent alone, it commits by itself: a message is one round trip, and the conversation's row is
+ * locked for that statement only.
  */
 final class MessageWrite {
+    /** The SQLSTATE of {@code refuse_write}: the sender was cut off while the statement waited, and nothing was kept. */
+    static final String REFUSED = "RW001";
     private static final String SEND = """
             WITH me AS (
                 SELECT c.state FROM conversation c
@@ -39,16 +44,33 @@ final class MessageWrite {
                 SET last_read_seq = CASE WHEN p.account_id = $2 THEN i.seq ELSE p.last_read_seq END,
                     unread = CASE WHEN p.account_id = $2 THEN 0 ELSE p.unread + 1 END
                 FROM inserted i WHERE p.conversation_id = $1
-                RETURNING p.account_id, p.role, p.cut_off, p.unread)
+                RETURNING p.account_id, p.role, p.cut_off, p.unread),
+            counted AS (
+                SELECT q.account_id, q.role, q.cut_off, q.unread,
+                       q.unread + (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
+                                   WHERE o.account_id = q.account_id AND o.unread > 0 AND NOT o.cut_off
+                                     AND o.conversation_id <> $1) AS total
+                FROM participants q),
+            outboxed AS (
+                %s),
+            audited AS (
+                %s)
             SELECT me.state, i.seq, i.created_at,
                    pr.id AS previous_id, pr.conversation_id AS previous_conversation, pr.seq AS previous_seq,
                    pr.created_at AS previous_created_at, pr.request_hmac AS previous_hmac,
-                   q.account_id, q.role, q.cut_off, q.unread,
-                   q.unread + (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
-                               WHERE o.account_id = q.account_id AND o.unread > 0 AND NOT o.cut_off
-                                 AND o.conversation_id <> $1) AS total
+                   q.account_id, q.role, q.cut_off, q.unread, q.total,
+                   (SELECT array_agg(id) FROM outboxed) AS outbox_ids,
+                   CASE WHEN q.account_id = $2 AND q.cut_off THEN refuse_write('sender cut off') END AS refused
             FROM (SELECT 1) AS one
-            LEFT JOIN me ON true LEFT JOIN previous pr ON true LEFT JOIN inserted i ON true LEFT JOIN participants q ON true""";
+            LEFT JOIN me ON true LEFT JOIN previous pr ON true LEFT JOIN inserted i ON true LEFT JOIN counted q ON true"""
+            .formatted(Streams.outboxInsert("""
+                    SELECT c.account_id, 'message.created',
+                           jsonb_build_object('conversationId', $1::text, 'messageId', $3::text, 'seq', i.seq,
+                                              'senderId', $2::text,
+                                              'unread', jsonb_build_object('conversation', c.unread, 'total', c.total)),
+                           $8
+                    FROM counted c CROSS JOIN inserted i WHERE NOT c.cut_off"""),
+                    AuditLog.insertPending(9, "inserted"));
 
     /** A participant after the write: who, as what, and their unread counts (here and in all). */
     record Participant(UUID id, String role, boolean cutOff, long unread, long total) {
@@ -58,7 +80,8 @@ final class MessageWrite {
      * What the statement found: {@code state} null if the sender does not take part; {@code previous} the message
      * already sent with the key; otherwise the new message's number and time, and the participants.
      */
-    record Outcome(String state, Row previous, long seq, OffsetDateTime createdAt, List<Participant> participants) {
+    record Outcome(String state, Row previous, long seq, OffsetDateTime createdAt, List<Participant> participants,
+                   List<Long> outboxIds) {
         boolean written() {
             return createdAt != null;
         }
@@ -71,28 +94,37 @@ final class MessageWrite {
     private MessageWrite() {
     }
 
-    static Future<Outcome> send(SqlConnection sql, UUID conversationId, UUID sender, UUID messageId, byte[] bodySealed,
-                                String keyId, String idempotencyKey, byte[] fingerprint) {
-        return sql.preparedQuery(SEND)
-                .execute(Tuple.of(conversationId, sender, messageId, Buffer.buffer(bodySealed), keyId, idempotencyKey,
-                        idempotencyKey == null ? null : Buffer.buffer(fingerprint)))
-                .map(rows -> {
-                    Row first = rows.iterator().next();
-                    List<Participant> participants = new ArrayList<>();
-                    for (Row row : rows) {
-                        if (row.getUUID("account_id") != null) {
-                            participants.add(new Participant(row.getUUID("account_id"), row.getString("role"),
-                                    row.getBoolean("cut_off"), row.getLong("unread"), row.getLong("total")));
-                        }
-                    }
-                    return new Outcome(first.getString("state"), first.getUUID("previous_id") == null ? null : first,
-                            first.getLong("seq") == null ? 0 : first.getLong("seq"), first.getOffsetDateTime("created_at"),
-                            participants);
-                });
-    }
-
-    /** The unread counts of one participant after the write, as events carry them. */
-    static JsonObject counts(Participant participant) {
-        return new JsonObject().put("conversation", participant.unread()).put("total", participant.total());
+    /**
+     * Sends the statement on {@code sql} (the pool: it commits alone; a transaction's connection: it commits with
+     * it); {@code audit} is the audit entry to keep with the message, or null.
+     */
+    static Future<Outcome> send(SqlClient sql, UUID conversationId, UUID sender, UUID messageId, byte[] bodySealed,
+                                String keyId, String idempotencyKey, byte[] fingerprint, OffsetDateTime eventTime,
+                                AuditLog.PendingRow audit) {
+        Tuple args = Tuple.of(conversationId, sender, messageId, Buffer.buffer(bodySealed), keyId, idempotencyKey,
+                idempotencyKey == null ? null : Buffer.buffer(fingerprint)).addOffsetDateTime(eventTime);
+        if (audit != null) {
+            for (int i = 0; i < AuditLog.PendingRow.VALUES; i++) {
+                args.addValue(audit.values().getValue(i));
+            }
+        } else {
+            for (int i = 0; i < AuditLog.PendingRow.VALUES; i++) {
+                args.addValue(null);
+            }
+        }
+        return sql.preparedQuery(SEND).execute(args).map(rows -> {
+            Row first = rows.iterator().next();
+            List<Participant> participants = new ArrayList<>();
+            for (Row row : rows) {
+                if (row.getUUID("account_id") != null) {
+                    participants.add(new Participant(row.getUUID("account_id"), row.getString("role"),
+                            row.getBoolean("cut_off"), row.getLong("unread"), row.getLong("total")));
+                }
+            }
+            Long[] outboxIds = first.getArrayOfLongs("outbox_ids");
+            return new Outcome(first.getString("state"), first.getUUID("previous_id") == null ? null : first,
+                    first.getLong("seq") == null ? 0 : first.getLong("seq"), first.getOffsetDateTime("created_at"),
+                    participants, outboxIds == null ? List.of() : List.of(outboxIds));
+        });
     }
 }

@@ -33,10 +33,11 @@ public final class MessagingModule {
         this.pool = pool;
         this.config = config;
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
-        this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey));
+        ConversationPatients patients = new ConversationPatients(pool);
+        this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey), patients);
         this.queries = new MessagingQueries(pool, crypto);
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(pool, queries, record));
+                new AttachmentFiling(patients, queries, record));
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */

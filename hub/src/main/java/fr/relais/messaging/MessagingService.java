@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -40,9 +41,12 @@ public final class MessagingService {
     private final MessagingConfig limits;
     private final AuditLog audit;
     private final RequestFingerprints fingerprints;
+    private final ConversationPatients patients;
 
-    MessagingService(Streams streams, Sealer crypto, MessagingConfig limits, AuditLog audit, RequestFingerprints fingerprints) {
+    MessagingService(Streams streams, Sealer crypto, MessagingConfig limits, AuditLog audit, RequestFingerprints fingerprints,
+                     ConversationPatients patients) {
         this.streams = streams;
+        this.patients = patients;
         this.crypto = crypto;
         this.limits = limits;
         this.audit = audit;
@@ -78,10 +82,40 @@ public final class MessagingService {
         }));
     }
 
+    /**
+     * Sends a message into a conversation. Without attachments it is one statement, committed alone (one round
+     * trip); attachments are written with it in one transaction.
+     */
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
         byte[] fingerprint = fingerprints.of(who.id(), "message.send", input.request().copy()
                 .put("conversationId", conversationId.toString()));
-        return streams.withTransaction(tx -> insertMessage(tx, conversationId, who, input, fingerprint, false));
+        return auditOfSend(who, conversationId).compose(auditRow -> {
+            if (!input.attachments().isEmpty()) {
+                return streams.withTransaction(tx -> insertMessage(tx, conversationId, who, input, fingerprint, auditRow));
+            }
+            UUID messageId = UUID.randomUUID();
+            byte[] body = crypto.seal(input.body(), "message:" + messageId);
+            return streams.writeAlone(pool -> MessageWrite.send(pool, conversationId, who.id(), messageId, body, crypto.keyId(),
+                            input.idempotencyKey(), fingerprint, streams.eventTime(), auditRow), MessageWrite.Outcome::outboxIds)
+                    .recover(MessagingService::cutOffMeanwhile)
+                    .compose(outcome -> sent(outcome, conversationId, who, messageId, fingerprint, new JsonArray()));
+        });
+    }
+
+    /** A professional's message to a patient is audited (a new conversation's first one is, with the conversation). */
+    private Future<AuditLog.PendingRow> auditOfSend(Principal sender, UUID conversationId) {
+        if (!sender.is(Principal.Kind.PROFESSIONAL)) {
+            return Future.succeededFuture(null);
+        }
+        return patients.of(conversationId).map(patient -> patient.map(id -> audit.prepare(AuditEvent.of("professional",
+                sender.id().toString(), "message.send", "success").patient(id).detail("conversation", conversationId.toString())))
+                .orElse(null));
+    }
+
+    /** The statement refused itself: the sender was cut off (blocked) while it waited for the conversation. */
+    private static Future<MessageWrite.Outcome> cutOffMeanwhile(Throwable failure) {
+        return Future.failedFuture(failure instanceof PgException pg && MessageWrite.REFUSED.equals(pg.getSqlState())
+                ? ApiError.notFound("not_found", "There is nothing at this address.") : failure);
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {
@@ -236,53 +270,49 @@ public final class MessagingService {
                 .compose(v -> tx.appendToEach(everyone, "conversation.created", recipient -> new JsonObject()
                         .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
                         .put("withPatient", patient != null)))
-                .compose(v -> insertMessage(tx, id, creator, input, fingerprint, true))
+                .compose(v -> insertMessage(tx, id, creator, input, fingerprint, null))
                 .map(sent -> new Sent(sent.message().put("conversationId", id.toString()), false));
     }
 
     /**
-     * Writes the message and its events. The participant check comes first: a retry by someone cut off since is
-     * refused like any other send. A new conversation's first message is audited with the conversation.
+     * Writes the message and its events within {@code tx}, with its attachments; {@code auditRow} is kept with it
+     * (null for none: a new conversation's first message is audited with the conversation).
      */
     private Future<Sent> insertMessage(StreamTransaction tx, UUID conversationId, Principal sender, MessageInput input,
-                                       byte[] fingerprint, boolean first) {
+                                       byte[] fingerprint, AuditLog.PendingRow auditRow) {
         UUID messageId = UUID.randomUUID();
         byte[] body = crypto.seal(input.body(), "message:" + messageId);
+        tx.writeAddedNow(); // a new conversation's conversation.created comes before its first message.created
         return MessageWrite.send(tx.sql(), conversationId, sender.id(), messageId, body, crypto.keyId(), input.idempotencyKey(),
-                fingerprint).compose(outcome -> {
-            if (outcome.state() == null) {
-                return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
-            }
-            if (outcome.previous() != null) {
-                return Future.succeededFuture(new Sent(replayed(outcome.previous(), sender.id(), conversationId, fingerprint), true));
-            }
-            if (!outcome.written()) {
-                return Future.failedFuture(ApiError.of(409, "conversation_closed",
-                        "This conversation was closed by the professional; no message can be added."));
-            }
-            if (outcome.participants().stream().anyMatch(p -> p.id().equals(sender.id()) && p.cutOff())) {
-                // cut off (blocked) while this send waited for the conversation: refused, and rolled back
-                return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
-            }
-            JsonObject message = new JsonObject().put("id", messageId.toString()).put("conversationId", conversationId.toString())
-                    .put("seq", outcome.seq()).put("senderId", sender.id().toString())
-                    .put("createdAt", outcome.createdAt().toInstant().toString());
-            JsonArray attachments = insertAttachments(tx, conversationId, messageId, input.attachments());
-            for (MessageWrite.Participant participant : outcome.participants()) {
-                if (!participant.cutOff()) { // a participant cut off by a block receives nothing more of the conversation
-                    tx.append(participant.id(), "message.created", new JsonObject()
-                            .put("conversationId", conversationId.toString()).put("messageId", messageId.toString())
-                            .put("seq", outcome.seq()).put("senderId", sender.id().toString())
-                            .put("unread", MessageWrite.counts(participant)));
-                }
-            }
-            UUID patient = outcome.patient();
-            if (!first && patient != null && sender.is(Principal.Kind.PROFESSIONAL)) { // one insert, sent with the commit
-                tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of("professional", sender.id().toString(), "message.send",
-                        "success").patient(patient).detail("conversation", conversationId.toString())));
-            }
-            return Future.succeededFuture(new Sent(message.put("attachments", attachments), false));
+                fingerprint, streams.eventTime(), auditRow).recover(MessagingService::cutOffMeanwhile).compose(outcome -> {
+            tx.written(outcome.outboxIds());
+            JsonArray attachments = outcome.written() ? insertAttachments(tx, conversationId, messageId, input.attachments())
+                    : new JsonArray();
+            return sent(outcome, conversationId, sender, messageId, fingerprint, attachments);
         });
+    }
+
+    /**
+     * The answer to a send, from what its statement found: the message written, the one sent before with the same
+     * key, or why nothing was written. The participant check comes first: a retry by someone cut off since is
+     * refused like any other send.
+     */
+    private static Future<Sent> sent(MessageWrite.Outcome outcome, UUID conversationId, Principal sender, UUID messageId,
+                                     byte[] fingerprint, JsonArray attachments) {
+        if (outcome.state() == null) {
+            return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+        }
+        if (outcome.previous() != null) {
+            return Future.succeededFuture(new Sent(replayed(outcome.previous(), sender.id(), conversationId, fingerprint), true));
+        }
+        if (!outcome.written()) {
+            return Future.failedFuture(ApiError.of(409, "conversation_closed",
+                    "This conversation was closed by the professional; no message can be added."));
+        }
+        JsonObject message = new JsonObject().put("id", messageId.toString()).put("conversationId", conversationId.toString())
+                .put("seq", outcome.seq()).put("senderId", sender.id().toString())
+                .put("createdAt", outcome.createdAt().toInstant().toString());
+        return Future.succeededFuture(new Sent(message.put("attachments", attachments), false));
     }
 
     /** The attachments' rows, sent at once (not waited for); what the answer says of them. */

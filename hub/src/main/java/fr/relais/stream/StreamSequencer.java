@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,23 +122,34 @@ final class StreamSequencer {
         });
     }
 
+    /**
+     * One batch in two round trips: BEGIN, the lock and the statement go out together (an open transaction's
+     * statements all run inside it, in order), then the COMMIT.
+     */
     private Future<Integer> batch() {
-        return pool.withTransaction(sql -> sql.query(TAKE_LOCK).execute()
-                        .compose(locked -> sql.preparedQuery(SEQUENCE).execute(Tuple.of(MAX_BATCH, Epochs.fresh())))
-                        .map(rows -> {
-                            List<Sequenced> events = new ArrayList<>(rows.size());
-                            for (Row row : rows) {
-                                events.add(new Sequenced(row.getLong("id"), new StreamEvent(row.getUUID("recipient_id"),
-                                        row.getString("epoch"), row.getLong("offset"), row.getString("type"),
-                                        (JsonObject) row.getValue("data"), row.getOffsetDateTime("created_at").toInstant())));
-                            }
-                            return events;
-                        }))
-                .onSuccess(events -> {
-                    if (!events.isEmpty()) {
-                        publisher.accept(events);
-                    }
-                })
-                .map(List::size);
+        return pool.getConnection().compose(sql -> {
+            Future<Transaction> begun = sql.begin();
+            Future<RowSet<Row>> locked = sql.query(TAKE_LOCK).execute();
+            Future<RowSet<Row>> numbered = sql.preparedQuery(SEQUENCE).execute(Tuple.of(MAX_BATCH, Epochs.fresh()));
+            return begun.compose(tx -> Future.all(locked, numbered)
+                            .compose(done -> tx.commit())
+                            .map(committed -> sequenced(numbered.result()))
+                            .recover(failure -> tx.rollback().transform(rolledBack -> Future.<List<Sequenced>>failedFuture(failure))))
+                    .eventually(sql::close);
+        }).onSuccess(events -> {
+            if (!events.isEmpty()) {
+                publisher.accept(events);
+            }
+        }).map(List::size);
+    }
+
+    private static List<Sequenced> sequenced(RowSet<Row> rows) {
+        List<Sequenced> events = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            events.add(new Sequenced(row.getLong("id"), new StreamEvent(row.getUUID("recipient_id"),
+                    row.getString("epoch"), row.getLong("offset"), row.getString("type"),
+                    (JsonObject) row.getValue("data"), row.getOffsetDateTime("created_at").toInstant())));
+        }
+        return events;
     }
 }

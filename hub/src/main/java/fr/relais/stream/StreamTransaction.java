@@ -27,6 +27,8 @@ public final class StreamTransaction {
     private final Clock clock;
     private final List<Pending> pending = new ArrayList<>();
     private final List<Future<?>> alongWithCommit = new ArrayList<>();
+    /** The outbox ids of the events written so far, in the order written. */
+    private final List<Future<List<Long>>> written = new ArrayList<>();
 
     StreamTransaction(SqlConnection sql, Clock clock) {
         this.sql = sql;
@@ -46,10 +48,13 @@ public final class StreamTransaction {
         if (recipient == null || type == null || data == null) {
             return Future.failedFuture(new IllegalArgumentException("an event needs a recipient, a type and data"));
         }
-        // PostgreSQL keeps microseconds: the time sent live must be the one replayed later, to the same digit
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        pending.add(new Pending(recipient, type, data, now));
+        pending.add(new Pending(recipient, type, data, timeNow(clock)));
         return Future.succeededFuture();
+    }
+
+    /** An event's time: PostgreSQL keeps microseconds, and the time sent live must be the one replayed later. */
+    static OffsetDateTime timeNow(Clock clock) {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Adds one event per recipient, in their order; {@code data} gives each recipient's. */
@@ -61,6 +66,25 @@ public final class StreamTransaction {
             }
         }
         return Future.succeededFuture();
+    }
+
+    /**
+     * Sends the events added so far to the outbox now (not waited for): a feature calls it before a statement that
+     * writes events itself ({@link Streams#outboxInsert}), so that a recipient's events keep the order of the writes.
+     */
+    public void writeAddedNow() {
+        if (!pending.isEmpty()) {
+            written.add(insert(new ArrayList<>(pending)));
+            pending.clear();
+        }
+    }
+
+    /**
+     * Events the feature's own statement wrote to the outbox, by the ids it returned: the transaction completes
+     * once they too are numbered.
+     */
+    public void written(List<Long> outboxIds) {
+        written.add(Future.succeededFuture(outboxIds));
     }
 
     /**
@@ -76,27 +100,35 @@ public final class StreamTransaction {
     }
 
     boolean isEmpty() {
-        return pending.isEmpty();
+        return pending.isEmpty() && written.isEmpty();
     }
 
-    /** Writes the events added so far to the outbox, in one statement; their outbox ids, in the order added. */
+    /**
+     * Writes the events added and not written yet to the outbox, in one statement; the outbox ids of all the
+     * transaction's events, in the order they were written.
+     */
     Future<List<Long>> flush() {
-        if (pending.isEmpty()) {
-            return Future.succeededFuture(List.of());
-        }
-        int n = pending.size();
+        writeAddedNow();
+        return Future.all(written).map(all -> {
+            List<Long> ids = new ArrayList<>();
+            written.forEach(batch -> ids.addAll(batch.result()));
+            return ids;
+        });
+    }
+
+    private Future<List<Long>> insert(List<Pending> events) {
+        int n = events.size();
         UUID[] recipients = new UUID[n];
         String[] types = new String[n];
         JsonObject[] data = new JsonObject[n];
         OffsetDateTime[] times = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
-            Pending event = pending.get(i);
+            Pending event = events.get(i);
             recipients[i] = event.recipient();
             types[i] = event.type();
             data[i] = event.data();
             times[i] = event.time();
         }
-        pending.clear();
         return sql.preparedQuery("""
                         INSERT INTO stream_outbox (recipient_id, type, data, created_at)
                         SELECT r, t, d, c FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,18 @@ public final class Streams {
               AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""";
 
     public Streams(Vertx vertx, Pool pool, Clock clock) {
+        this(vertx, pool, pool, clock);
+    }
+
+    /**
+     * {@code sequencerPool} serves the sequencer alone (one connection is enough: one batch at a time), so that
+     * numbering never waits behind requests for a connection of {@code pool}.
+     */
+    public Streams(Vertx vertx, Pool pool, Pool sequencerPool, Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
         this.clock = clock;
-        this.sequencer = new StreamSequencer(vertx, pool, this::publish);
+        this.sequencer = new StreamSequencer(vertx, sequencerPool, this::publish);
         this.backlog = new StreamBacklog(pool);
     }
 
@@ -95,13 +104,16 @@ public final class Streams {
      */
     public <T> Future<T> withTransaction(Function<StreamTransaction, Future<T>> work) {
         List<Future<StreamEvent>> numbers = new ArrayList<>();
-        return attempt(work, 1, numbers).compose(result -> numbers.isEmpty() ? Future.succeededFuture(result)
-                : Future.all(numbers).transform(numbered -> {
-                    if (numbered.failed()) { // committed all the same: its events get their offsets later (the sweep)
-                        LOG.warn("a committed write is answered before its events were numbered: {}", numbered.cause().toString());
-                    }
-                    return Future.succeededFuture(result);
-                }));
+        return attempt(work, 1, numbers).compose(result -> answeredOnceNumbered(result, numbers));
+    }
+
+    private static <T> Future<T> answeredOnceNumbered(T result, List<Future<StreamEvent>> numbers) {
+        return numbers.isEmpty() ? Future.succeededFuture(result) : Future.all(numbers).transform(numbered -> {
+            if (numbered.failed()) { // committed all the same: its events get their offsets later (the sweep)
+                LOG.warn("a committed write is answered before its events were numbered: {}", numbered.cause().toString());
+            }
+            return Future.succeededFuture(result);
+        });
     }
 
     /** Like {@link #withTransaction}; {@code numbers} gets one future per appended event, completed once it is numbered. */
@@ -162,6 +174,54 @@ public final class Streams {
             }
             return Future.failedFuture(failure);
         });
+    }
+
+    /**
+     * A write done in one statement (committed on its own, one round trip) that adds its events to the outbox
+     * itself, with {@link #outboxInsert}: {@code outboxIds} reads their ids from the statement's result. Completes
+     * once they are numbered. Run again, like {@link #withTransaction}, if PostgreSQL aborted it as a deadlock
+     * victim or it lost the race for an idempotency key.
+     */
+    public <T> Future<T> writeAlone(Function<Pool, Future<T>> statement, Function<T, List<Long>> outboxIds) {
+        return writeAlone(statement, outboxIds, 1);
+    }
+
+    private <T> Future<T> writeAlone(Function<Pool, Future<T>> statement, Function<T, List<Long>> outboxIds, int attempt) {
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.expectIds(); // another node may number the events before this one reads their ids
+        Future<T> written;
+        try {
+            written = statement.apply(pool);
+        } catch (RuntimeException refused) {
+            written = Future.failedFuture(refused);
+        }
+        return written.transform(done -> {
+            if (done.failed()) {
+                waiters.lost();
+                return attempt < ATTEMPTS && runAgain(done.cause()) ? writeAlone(statement, outboxIds, attempt + 1)
+                        : Future.failedFuture(done.cause());
+            }
+            List<Long> ids = outboxIds.apply(done.result());
+            waiters.await(ids, numbers);
+            if (ids.isEmpty()) {
+                return Future.succeededFuture(done.result());
+            }
+            sequencer.wake();
+            return answeredOnceNumbered(done.result(), numbers);
+        });
+    }
+
+    /**
+     * The statement that adds events to the outbox from a feature's own statement: {@code select} yields rows of
+     * (recipient uuid, type text, data jsonb, time timestamptz, see {@link #eventTime}); it returns their ids.
+     */
+    public static String outboxInsert(String select) {
+        return "INSERT INTO stream_outbox (recipient_id, type, data, created_at) " + select + " RETURNING id";
+    }
+
+    /** The time to give events written now. */
+    public OffsetDateTime eventTime() {
+        return StreamTransaction.timeNow(clock);
     }
 
     private static boolean runAgain(Throwable failure) {

@@ -16,6 +16,9 @@ public final class NulCharacters {
     }
 
     public static boolean in(CharSequence text) {
+        if (text instanceof String string) {
+            return string.indexOf('\0') >= 0; // an intrinsic, many times faster than a loop over charAt
+        }
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) == '\0') {
                 return true;
