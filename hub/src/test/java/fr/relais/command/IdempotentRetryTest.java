@@ -180,10 +180,7 @@ class IdempotentRetryTest {
     void theSameRequestSentSeveralTimesAtOnceWithOneKeyIsWrittenOnceAndEveryAnswerIsIt() throws Exception {
         Person doctor = hub.people().professional("Dr Simultanée", "physician");
         Person patient = hub.people().patient("Patient simultané");
-        hub.people().treats(doctor, patient);
-        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Ensemble")
-                .put("participants", new JsonArray().add(patient.id().toString()))
-                .put("message", new JsonObject().put("body", "Bonjour"))).json().getString("conversationId");
+        String conversation = hub.people().conversation(doctor, patient);
         String messages = "/api/v1/conversations/" + conversation + "/messages";
         String careDate = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().minusDays(1).toString();
         int rounds = 4;

@@ -35,8 +35,7 @@ class MessageWriteTest {
     void aProfessionalsMessageIsAuditedOnceWithItAndAPatientsIsNot() {
         Person doctor = hub.people().professional("Dr Trace", "physician");
         Person patient = hub.people().patient("Patiente tracée");
-        hub.people().treats(doctor, patient);
-        String conversation = start(doctor, patient);
+        String conversation = hub.people().conversation(doctor, patient);
         String messages = "/api/v1/conversations/" + conversation + "/messages";
 
         assertEquals(201, doctor.http().post(messages, new JsonObject().put("body", "Sans pièce jointe")).status());
@@ -52,8 +51,7 @@ class MessageWriteTest {
     void aSenderBlockedWhileTheMessageWaitedForTheConversationLeavesNothing() throws Exception {
         Person doctor = hub.people().professional("Dr Bloqué", "physician");
         Person patient = hub.people().patient("Patiente qui bloque");
-        hub.people().treats(doctor, patient);
-        String conversation = start(doctor, patient);
+        String conversation = hub.people().conversation(doctor, patient);
         String messages = "/api/v1/conversations/" + conversation + "/messages";
         hub.awaitEventsNumbered();
 
@@ -79,14 +77,6 @@ class MessageWriteTest {
             assertEquals(0, hub.sql().count("SELECT count(*) FROM stream_outbox"), "no event left to number");
             assertEquals(List.of(), patientSocket.events().stream().filter(e -> "message.created".equals(e.getString("type"))).toList());
         }
-    }
-
-    private static String start(Person doctor, Person patient) {
-        Response started = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
-                .put("participants", new JsonArray().add(patient.id().toString()))
-                .put("message", new JsonObject().put("body", "Premier message")));
-        assertEquals(201, started.status(), started.body());
-        return started.json().getString("conversationId");
     }
 
     /** Audit entries of {@code action} about this conversation, chained or not yet (one query: the chainer moves them). */

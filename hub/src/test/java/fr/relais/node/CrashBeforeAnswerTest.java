@@ -56,10 +56,7 @@ class CrashBeforeAnswerTest {
     void aMessageCommittedByANodeKilledBeforeItAnsweredComesBackOnceWhenSentAgainToAnotherNode() throws Exception {
         Person doctor = survivor.people().professional("Dr Panne", "physician");
         Person patient = survivor.people().patient("Patiente du nœud tué");
-        survivor.people().treats(doctor, patient);
-        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
-                .put("participants", new JsonArray().add(patient.id().toString()))
-                .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
+        String conversation = survivor.people().conversation(doctor, patient);
         String path = "/api/v1/conversations/" + conversation + "/messages";
         String body = new JsonObject().put("body", "Envoyé une fois").encode();
 

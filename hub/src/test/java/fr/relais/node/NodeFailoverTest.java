@@ -12,7 +12,6 @@ import fr.relais.testing.HubProcess;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +58,7 @@ class NodeFailoverTest {
     private static void clientsMoveToNodeAWithoutLossWhen(NodeStop stop, short expectedClose) throws Exception {
         Person doctor = nodeA.people().professional("Dr Relève", "physician");
         Person patient = nodeA.people().patient("Patiente de B");
-        nodeA.people().treats(doctor, patient);
-        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
-                .put("participants", new JsonArray().add(patient.id().toString()))
-                .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
+        String conversation = nodeA.people().conversation(doctor, patient);
 
         Path work = Files.createDirectories(Path.of("target", "failover-" + System.nanoTime()));
         try (HubProcess nodeB = HubProcess.start(work, secondNodeEnvironment(), nodeA.clock(), "serve", "--cluster")) {

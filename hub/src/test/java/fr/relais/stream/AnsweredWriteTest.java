@@ -8,7 +8,6 @@ import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
 import fr.relais.testing.WsTestClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,10 +31,7 @@ class AnsweredWriteTest {
     void aMessageIsAnsweredOnlyOnceItsEventIsNumbered() throws Exception {
         Person doctor = hub.people().professional("Dr Réponse", "physician");
         Person patient = hub.people().patient("Patiente abonnée après la réponse");
-        hub.people().treats(doctor, patient);
-        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi")
-                .put("participants", new JsonArray().add(patient.id().toString()))
-                .put("message", new JsonObject().put("body", "Premier message"))).json().getString("conversationId");
+        String conversation = hub.people().conversation(doctor, patient);
         String path = "/api/v1/conversations/" + conversation + "/messages";
         hub.awaitEventsNumbered();
         long headBefore = head(patient);

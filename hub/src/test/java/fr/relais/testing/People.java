@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import fr.relais.identity.account.Provisioning;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
@@ -86,6 +87,19 @@ public final class People {
         String rpps = professional.http().get("/api/v1/me").json().getString("rpps");
         HttpTestClient.Response declared = patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps));
         assertEquals(201, declared.status(), declared.body());
+    }
+
+    /**
+     * A conversation {@code professional} starts with {@code patient}, whose care they are declared in first,
+     * with a first message; its id.
+     */
+    public String conversation(Person professional, Person patient) {
+        treats(professional, patient);
+        HttpTestClient.Response started = professional.http().post("/api/v1/conversations", new JsonObject()
+                .put("subject", "Suivi").put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "Premier message")));
+        assertEquals(201, started.status(), started.body());
+        return started.json().getString("conversationId");
     }
 
     /** The patient blocks {@code professional}. */
