@@ -88,7 +88,9 @@ final class NumberingWaiters {
 
     private void published(Message<String> message) {
         String outboxId = message.headers().get("outbox");
-        if (outboxId == null || waiting.isEmpty() && idsOnTheirWay.get() == 0) {
+        // the count first: a writer adds its waiter before it lowers the count, so a count of 0 read here means
+        // every waiter registered so far is in the map
+        if (outboxId == null || idsOnTheirWay.get() == 0 && waiting.isEmpty()) {
             return;
         }
         long id = Long.parseLong(outboxId);

@@ -198,8 +198,11 @@ public final class Streams {
         return written.transform(done -> {
             if (done.failed()) {
                 waiters.lost();
-                return attempt < ATTEMPTS && runAgain(done.cause()) ? writeAlone(statement, outboxIds, attempt + 1)
-                        : Future.failedFuture(done.cause());
+                if (attempt < ATTEMPTS && runAgain(done.cause())) {
+                    retries.incrementAndGet();
+                    return writeAlone(statement, outboxIds, attempt + 1);
+                }
+                return Future.failedFuture(done.cause());
             }
             List<Long> ids = outboxIds.apply(done.result());
             waiters.await(ids, numbers);
@@ -229,7 +232,7 @@ public final class Streams {
                 || "23505".equals(pg.getSqlState()) && pg.getConstraint() != null && pg.getConstraint().endsWith("_idempotency"));
     }
 
-    /** How many transactions were run again after a deadlock or a serialization failure. */
+    /** How many writes were run again after a deadlock, a serialization failure or a lost idempotency race. */
     public long retriedTransactions() {
         return retries.get();
     }

@@ -1,0 +1,79 @@
+package fr.relais.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Another node's sequencer may number and publish a write's events before the writer has read their outbox ids
+ * back: the writer must still be told at once, not after the timeout.
+ */
+class NumberingWaitersTest {
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
+    private Vertx vertx;
+    private NumberingWaiters waiters;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)); // one loop: its tasks run in order
+        waiters = new NumberingWaiters();
+        waiters.start(vertx);
+    }
+
+    @AfterEach
+    void stop() {
+        waiters.stop().await();
+        vertx.close().await();
+    }
+
+    @Test
+    void anEventPublishedBeforeItsWriterReadItsIdCompletesTheWaiterAtOnce() throws Exception {
+        waiters.expectIds();
+        UUID recipient = UUID.randomUUID();
+        publish(41, recipient, 7);
+        publish(42, recipient, 8);
+        awaitDelivered();
+
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.await(List.of(41L, 42L), numbers);
+        assertEquals(List.of(7L, 8L), List.of(numbers.get(0).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset(),
+                numbers.get(1).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset()));
+    }
+
+    @Test
+    void anEventPublishedAfterTheWriterRegisteredCompletesItToo() throws Exception {
+        UUID recipient = UUID.randomUUID();
+        waiters.expectIds();
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.await(List.of(43L), numbers);
+        assertFalse(numbers.get(0).isComplete(), "not numbered yet");
+        publish(43, recipient, 1);
+        assertEquals(1L, numbers.get(0).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset());
+    }
+
+    private void publish(long outboxId, UUID recipient, long offset) {
+        String frame = new JsonObject().put("type", "message.created").put("epoch", "e").put("offset", offset)
+                .put("time", "2026-11-28T10:00:00Z").put("data", new JsonObject()).encode();
+        vertx.eventBus().publish(Streams.ADDRESS, frame, new DeliveryOptions().addHeader("recipient", recipient.toString())
+                .addHeader("outbox", Long.toString(outboxId)));
+    }
+
+    /** Returns once the publications were handled: on the one event loop, the reply to this request comes after them. */
+    private void awaitDelivered() {
+        vertx.eventBus().consumer("numbering-waiters-test.ping", message -> message.reply("pong"));
+        vertx.eventBus().request("numbering-waiters-test.ping", "ping").await();
+    }
+}
