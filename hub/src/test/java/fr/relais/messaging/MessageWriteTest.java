@@ -49,7 +49,19 @@ class MessageWriteTest {
 
     @Test
     void aSenderBlockedWhileTheMessageWaitedForTheConversationLeavesNothing() throws Exception {
-        Person doctor = hub.people().professional("Dr Bloqué", "physician");
+        blockedWhileSending("Dr Bloqué", new JsonObject().put("body", "Trop tard"));
+    }
+
+    @Test
+    void aSenderBlockedWhileAMessageWithAttachmentsWaitedLeavesNothingEither() throws Exception {
+        blockedWhileSending("Dr Bloqué avec pièce jointe", new JsonObject().put("body", "Trop tard, avec le bilan")
+                .put("attachments", new JsonArray().add(new JsonObject().put("filename", "bilan.pdf")
+                        .put("contentType", "application/pdf").put("data", Base64.getEncoder().encodeToString(PDF)))));
+    }
+
+    /** The doctor sends {@code message} while the patient's block of them is held uncommitted, then committed. */
+    private static void blockedWhileSending(String doctorName, JsonObject message) throws Exception {
+        Person doctor = hub.people().professional(doctorName, "physician");
         Person patient = hub.people().patient("Patiente qui bloque");
         String conversation = hub.people().conversation(doctor, patient);
         String messages = "/api/v1/conversations/" + conversation + "/messages";
@@ -66,7 +78,7 @@ class MessageWriteTest {
                 cut.setString(2, doctor.id().toString());
                 assertEquals(1, cut.executeUpdate());
             }
-            sent = CompletableFuture.supplyAsync(() -> doctor.http().post(messages, new JsonObject().put("body", "Trop tard")));
+            sent = CompletableFuture.supplyAsync(() -> doctor.http().post(messages, message));
             Eventually.await("the message waiting for the blocked row", DEADLINE, () -> hub.sql().count(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH me AS%'"), n -> n == 1);
             blocking.commit();
@@ -75,6 +87,8 @@ class MessageWriteTest {
             assertEquals(404, refused.status(), refused.body());
             assertEquals(1, patient.http().get(messages).json().getJsonArray("items").size(), "only the first message");
             assertEquals(0, hub.sql().count("SELECT count(*) FROM stream_outbox"), "no event left to number");
+            assertEquals(0, hub.sql().count("SELECT count(*) FROM attachment WHERE conversation_id = ?::uuid", conversation),
+                    "no attachment kept");
             assertEquals(List.of(), patientSocket.events().stream().filter(e -> "message.created".equals(e.getString("type"))).toList());
         }
     }
