@@ -103,14 +103,8 @@ final class MessageWrite {
                                 AuditLog.PendingRow audit) {
         Tuple args = Tuple.of(conversationId, sender, messageId, Buffer.buffer(bodySealed), keyId, idempotencyKey,
                 idempotencyKey == null ? null : Buffer.buffer(fingerprint)).addOffsetDateTime(eventTime);
-        if (audit != null) {
-            for (int i = 0; i < AuditLog.PendingRow.VALUES; i++) {
-                args.addValue(audit.values().getValue(i));
-            }
-        } else {
-            for (int i = 0; i < AuditLog.PendingRow.VALUES; i++) {
-                args.addValue(null);
-            }
+        for (int i = 0; i < AuditLog.PendingRow.VALUES; i++) {
+            args.addValue(audit == null ? null : audit.values().getValue(i));
         }
         return sql.preparedQuery(SEND).execute(args).map(rows -> {
             Row first = rows.iterator().next();

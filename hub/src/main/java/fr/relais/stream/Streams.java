@@ -129,29 +129,15 @@ public final class Streams {
             // statement of an open transaction inside it, in order (one round trip less per write)
             Future<Transaction> begun = sql.begin();
             StreamTransaction tx = new StreamTransaction(sql, clock);
-            Future<T> started;
-            try {
-                started = work.apply(tx);
-            } catch (RuntimeException refused) { // a check that throws (a bad field) rolls back like a failed future
-                started = Future.failedFuture(refused);
-            }
-            Future<T> worked = started;
+            Future<T> worked = applied(work, tx);
             return begun.compose(transaction -> worked.compose(result -> {
                 appended[0] = !tx.isEmpty();
                 // the outbox write follows what the feature sent without waiting (one round trip), then the COMMIT
-                if (numbers != null) {
-                    waiters.expectIds();
-                }
+                waiters.expectIds();
                 Future<List<Long>> ids = tx.flush().onComplete(written -> {
-                    if (numbers != null) {
-                        waiters.await(written, numbers);
-                        awaited.addAll(written);
-                    }
-                }, failed -> {
-                    if (numbers != null) {
-                        waiters.lost();
-                    }
-                });
+                    waiters.await(written, numbers);
+                    awaited.addAll(written);
+                }, failed -> waiters.lost());
                 Future<Void> commit = transaction.commit();
                 List<Future<?>> all = new ArrayList<>(tx.sentWithCommit());
                 all.add(ids);
@@ -165,14 +151,8 @@ public final class Streams {
             }
         }).recover(failure -> {
             waiters.forget(awaited);
-            if (numbers != null) {
-                numbers.clear();
-            }
-            if (attempt < ATTEMPTS && runAgain(failure)) {
-                retries.incrementAndGet();
-                return attempt(work, attempt + 1, numbers);
-            }
-            return Future.failedFuture(failure);
+            numbers.clear();
+            return runAgain(attempt, failure) ? attempt(work, attempt + 1, numbers) : Future.failedFuture(failure);
         });
     }
 
@@ -189,27 +169,17 @@ public final class Streams {
     private <T> Future<T> writeAlone(Function<Pool, Future<T>> statement, Function<T, List<Long>> outboxIds, int attempt) {
         List<Future<StreamEvent>> numbers = new ArrayList<>();
         waiters.expectIds(); // another node may number the events before this one reads their ids
-        Future<T> written;
-        try {
-            written = statement.apply(pool);
-        } catch (RuntimeException refused) {
-            written = Future.failedFuture(refused);
-        }
-        return written.transform(done -> {
+        return applied(statement, pool).transform(done -> {
             if (done.failed()) {
                 waiters.lost();
-                if (attempt < ATTEMPTS && runAgain(done.cause())) {
-                    retries.incrementAndGet();
-                    return writeAlone(statement, outboxIds, attempt + 1);
-                }
-                return Future.failedFuture(done.cause());
+                return runAgain(attempt, done.cause()) ? writeAlone(statement, outboxIds, attempt + 1)
+                        : Future.failedFuture(done.cause());
             }
             List<Long> ids = outboxIds.apply(done.result());
             waiters.await(ids, numbers);
-            if (ids.isEmpty()) {
-                return Future.succeededFuture(done.result());
+            if (!ids.isEmpty()) {
+                sequencer.wake();
             }
-            sequencer.wake();
             return answeredOnceNumbered(done.result(), numbers);
         });
     }
@@ -227,9 +197,23 @@ public final class Streams {
         return StreamTransaction.timeNow(clock);
     }
 
-    private static boolean runAgain(Throwable failure) {
-        return failure instanceof PgException pg && (RETRYABLE.contains(pg.getSqlState())
+    /** {@code write} applied to {@code target}; a check that throws (a bad field) fails the write like a failed future. */
+    private static <A, T> Future<T> applied(Function<A, Future<T>> write, A target) {
+        try {
+            return write.apply(target);
+        } catch (RuntimeException refused) {
+            return Future.failedFuture(refused);
+        }
+    }
+
+    /** Whether a write that failed so on its {@code attempt}-th try runs again (counted in {@link #retriedTransactions}). */
+    private boolean runAgain(int attempt, Throwable failure) {
+        boolean again = attempt < ATTEMPTS && failure instanceof PgException pg && (RETRYABLE.contains(pg.getSqlState())
                 || "23505".equals(pg.getSqlState()) && pg.getConstraint() != null && pg.getConstraint().endsWith("_idempotency"));
+        if (again) {
+            retries.incrementAndGet();
+        }
+        return again;
     }
 
     /** How many writes were run again after a deadlock, a serialization failure or a lost idempotency race. */
