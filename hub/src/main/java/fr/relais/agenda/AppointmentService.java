@@ -245,7 +245,7 @@ final class AppointmentService {
                 .execute(Tuple.of(id, who.id()))
                 .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+                        return Future.failedFuture(ApiError.nothingHere());
                     }
                     Row row = rows.iterator().next();
                     if ("cancelled".equals(row.getString("status"))) {
@@ -257,7 +257,7 @@ final class AppointmentService {
                     }
                     return who.is(Principal.Kind.PROFESSIONAL)
                             ? CareTeam.blocked(tx.sql(), row.getUUID("patient_id"), who.id()).compose(blocked -> blocked
-                                    ? Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."))
+                                    ? Future.failedFuture(ApiError.nothingHere())
                                     : Future.succeededFuture(row))
                             : Future.succeededFuture(row);
                 });

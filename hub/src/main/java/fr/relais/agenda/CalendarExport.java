@@ -43,7 +43,7 @@ final class CalendarExport {
         return pool.preparedQuery("SELECT account_id FROM calendar_link WHERE token_hash = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token == null ? "" : token))))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getUUID("account_id"))
-                        : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
+                        : Future.failedFuture(ApiError.nothingHere()));
     }
 
     static String render(JsonArray appointments, Instant now) {

@@ -37,6 +37,14 @@ public final class ApiError extends RuntimeException {
         return of(404, code, detail);
     }
 
+    /**
+     * The 404 for what does not exist and for what the caller may not know exists: the same answer for both, so
+     * that a refusal reveals nothing.
+     */
+    public static ApiError nothingHere() {
+        return notFound("not_found", "There is nothing at this address.");
+    }
+
     /** A 400 that names the request field at fault. */
     public static ApiError invalidField(String field, String detail) {
         return badRequest("invalid_field", detail).with("field", field);

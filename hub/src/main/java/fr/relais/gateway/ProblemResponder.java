@@ -93,7 +93,7 @@ final class ProblemResponder {
             case 400 -> ApiError.badRequest("bad_request", "The request is malformed.");
             case 401 -> ApiError.of(401, "unauthenticated", "Authentication is required.");
             case 403 -> ApiError.of(403, "forbidden", "This action is not allowed.");
-            case 404 -> ApiError.notFound("not_found", "There is nothing at this address.");
+            case 404 -> ApiError.nothingHere();
             case 405 -> ApiError.of(405, "method_not_allowed", "This address does not accept this method.");
             case 413 -> ApiError.of(413, "body_too_large", "The request body is larger than the limit.");
             case 415 -> ApiError.of(415, "unsupported_media_type", "This content type is not accepted here.");

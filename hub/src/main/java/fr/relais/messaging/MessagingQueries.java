@@ -114,7 +114,7 @@ public final class MessagingQueries {
                 .execute(Tuple.of(attachmentId, conversationId)))
                 .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+                        return Future.failedFuture(ApiError.nothingHere());
                     }
                     Row row = rows.iterator().next();
                     String keyId = row.getString("key_id");
@@ -159,6 +159,6 @@ public final class MessagingQueries {
                         SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2 AND NOT cut_off""")
                 .execute(Tuple.of(conversationId, who.id()))
                 .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
+                        : Future.failedFuture(ApiError.nothingHere()));
     }
 }

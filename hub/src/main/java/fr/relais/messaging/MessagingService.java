@@ -115,7 +115,7 @@ public final class MessagingService {
     /** The statement refused itself: the sender was cut off (blocked) while it waited for the conversation. */
     private static Future<MessageWrite.Outcome> cutOffMeanwhile(Throwable failure) {
         return Future.failedFuture(failure instanceof PgException pg && MessageWrite.REFUSED.equals(pg.getSqlState())
-                ? ApiError.notFound("not_found", "There is nothing at this address.") : failure);
+                ? ApiError.nothingHere() : failure);
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {
@@ -300,7 +300,7 @@ public final class MessagingService {
     private static Future<Sent> sent(MessageWrite.Outcome outcome, UUID conversationId, Principal sender, UUID messageId,
                                      byte[] fingerprint, JsonArray attachments) {
         if (outcome.state() == null) {
-            return Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address."));
+            return Future.failedFuture(ApiError.nothingHere());
         }
         if (outcome.previous() != null) {
             return Future.succeededFuture(new Sent(replayed(outcome.previous(), sender.id(), conversationId, fingerprint), true));
@@ -345,7 +345,7 @@ public final class MessagingService {
                         WHERE c.id = $1 FOR UPDATE OF c""")
                 .execute(Tuple.of(conversationId, who.id()))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
-                        : Future.failedFuture(ApiError.notFound("not_found", "There is nothing at this address.")));
+                        : Future.failedFuture(ApiError.nothingHere()));
     }
 
 

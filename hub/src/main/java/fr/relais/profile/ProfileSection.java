@@ -47,7 +47,7 @@ public enum ProfileSection {
                 return section;
             }
         }
-        throw ApiError.notFound("not_found", "There is nothing at this address.");
+        throw ApiError.nothingHere();
     }
 
     /** The entry, normalised; fails naming the field that is wrong. */

@@ -102,7 +102,7 @@ final class ProfileService implements MedicalProfile {
                         .execute(Tuple.of(id, patient, section.wireName())))
                 .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Future.failedFuture(notFound());
+                        return Future.failedFuture(ApiError.nothingHere());
                     }
                     int version = rows.iterator().next().getInteger("version") + 1;
                     return tx.sql().preparedQuery("""
@@ -121,7 +121,7 @@ final class ProfileService implements MedicalProfile {
                                 UPDATE profile_entry SET version = version + 1, deleted = true, updated_at = now()
                                 WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted RETURNING version""")
                         .execute(Tuple.of(id, patient, section.wireName())))
-                .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound())
+                .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.nothingHere())
                         : changed(tx, who, patient, section, id, rows.iterator().next().getInteger("version"), "deleted",
                                 new JsonObject())));
     }
@@ -143,7 +143,7 @@ final class ProfileService implements MedicalProfile {
                                 row.getOffsetDateTime("changed_at").toInstant()));
                     }
                     if (versions.isEmpty()) {
-                        throw notFound();
+                        throw ApiError.nothingHere();
                     }
                     return new EntryHistory(id, versions);
                 }));
@@ -206,7 +206,4 @@ final class ProfileService implements MedicalProfile {
         return new JsonObject(sealer.openText(row.getBuffer("data_sealed").getBytes(), row.getString("key_id"), context));
     }
 
-    private static ApiError notFound() {
-        return ApiError.notFound("not_found", "There is nothing at this address.");
-    }
 }

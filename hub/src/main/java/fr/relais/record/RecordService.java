@@ -132,10 +132,10 @@ final class RecordService implements Documents {
             UUID patient = row.getUUID("patient_id");
             boolean author = who.id().equals(row.getUUID("author_id"));
             if (row.getBoolean("hidden") && !author && !who.id().equals(patient)) {
-                return Future.failedFuture(notFound());
+                return Future.failedFuture(ApiError.nothingHere());
             }
             Future<?> allowed = author && !who.id().equals(patient)
-                    ? notBlocking(tx.sql(), patient, who).recover(e -> Future.failedFuture(notFound()))
+                    ? notBlocking(tx.sql(), patient, who).recover(e -> Future.failedFuture(ApiError.nothingHere()))
                             .compose(v -> audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                     "document.read", "success").patient(patient).detail("document", id.toString())))
                     : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
@@ -167,9 +167,10 @@ final class RecordService implements Documents {
     public Future<Document> replace(Principal who, UUID id, DepositRequest request) {
         return streams.withTransaction(tx -> document(tx.sql(), id).compose(row -> {
             if (!who.id().equals(row.getUUID("author_id"))) {
-                return Future.failedFuture(notFound());
+                return Future.failedFuture(ApiError.nothingHere());
             }
-            return notBlocking(tx.sql(), row.getUUID("patient_id"), who).recover(e -> Future.failedFuture(notFound()))
+            return notBlocking(tx.sql(), row.getUUID("patient_id"), who)
+                    .recover(e -> Future.failedFuture(ApiError.nothingHere()))
                     .compose(v -> tx.sql().preparedQuery("UPDATE document SET superseded = true WHERE id = $1 AND NOT superseded")
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
@@ -263,12 +264,13 @@ final class RecordService implements Documents {
                         SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format,
                                size, hidden, replaces_id, created_at FROM document WHERE id = $1""")
                 .execute(Tuple.of(id))
-                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next()) : Future.failedFuture(notFound()));
+                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
+                        : Future.failedFuture(ApiError.nothingHere()));
     }
 
     private Future<Row> ownersDocument(SqlConnection sql, Principal who, UUID id) {
         return document(sql, id).compose(row -> who.is(Principal.Kind.PATIENT) && who.id().equals(row.getUUID("patient_id"))
-                ? Future.succeededFuture(row) : Future.failedFuture(notFound()));
+                ? Future.succeededFuture(row) : Future.failedFuture(ApiError.nothingHere()));
     }
 
     private static Future<String> authorName(SqlConnection sql, Principal who) {
@@ -300,11 +302,8 @@ final class RecordService implements Documents {
         try {
             return UUID.fromString(raw);
         } catch (RuntimeException e) {
-            throw notFound();
+            throw ApiError.nothingHere();
         }
     }
 
-    private static ApiError notFound() {
-        return ApiError.notFound("not_found", "There is nothing at this address.");
-    }
 }

@@ -81,7 +81,7 @@ public final class Fields {
         try {
             return UUID.fromString(raw);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiError.notFound("not_found", "There is nothing at this address.");
+            throw ApiError.nothingHere();
         }
     }
 }

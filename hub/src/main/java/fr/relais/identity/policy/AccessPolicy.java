@@ -65,7 +65,7 @@ public final class AccessPolicy {
                 .compose(rows -> {
                     Row row = rows.iterator().next();
                     if (!row.getBoolean("patient_exists")) {
-                        return Future.failedFuture(notFound());
+                        return Future.failedFuture(ApiError.nothingHere());
                     }
                     if (row.getBoolean("representative")) {
                         return record(stx, who, patientId, row.getString("actor_name"), action, null);
@@ -141,10 +141,7 @@ public final class AccessPolicy {
     private Future<Access> denied(SqlClient tx, Principal who, UUID patientId, String action) {
         audit.append(AuditEvent.of(who.kind().wireName(), who.id().toString(), action, "denied").patient(patientId))
                 .onFailure(e -> log.warn("cannot audit a refused access: {}", e.getMessage()));
-        return Future.failedFuture(notFound());
+        return Future.failedFuture(ApiError.nothingHere());
     }
 
-    private static ApiError notFound() {
-        return ApiError.notFound("not_found", "There is nothing at this address.");
-    }
 }
