@@ -1,7 +1,9 @@
 package fr.relais.notify;
 
 import fr.relais.config.NotifyConfig;
+import fr.relais.identity.account.Accounts;
 import fr.relais.mail.EmailOutbox;
+import fr.relais.stream.StreamBacklog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,9 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import fr.relais.identity.account.Accounts;
-import fr.relais.stream.StreamBacklog;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the events that nobody acknowledged within {@code notify.delay} and turns them into one count-only email
@@ -36,7 +38,7 @@ final class MissedEventScanner {
 
     /** The name under which the digests' cursor is kept by the streams. */
     static final String CONSUMER = "digest";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MissedEventScanner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MissedEventScanner.class);
     private static final int PAGE = 500;
 
     private final Pool pool;

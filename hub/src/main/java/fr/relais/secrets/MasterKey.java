@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -30,7 +32,7 @@ public final class MasterKey {
     });
 
     private final byte[] key;
-    private final java.util.Map<String, byte[]> derived = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> derived = new ConcurrentHashMap<>();
 
     private MasterKey(byte[] key) {
         this.key = key;
