@@ -74,8 +74,7 @@ final class AppendBatcher {
             return Future.all(appends);
         }, numbers).<Void>map(v -> {
             for (int i = 0; i < batch.size(); i++) {
-                Promise<StreamEvent> promise = batch.get(i).promise();
-                numbers.get(i).onComplete(promise::tryComplete, promise::tryFail);
+                tell(batch.get(i).promise(), numbers.get(i));
             }
             return null;
         }).recover(failure -> {
@@ -86,7 +85,7 @@ final class AppendBatcher {
                     return streams.withTransaction(tx -> tx.append(request.recipient(), request.type(), request.data()), number)
                             .onComplete(result -> {
                                 if (result.succeeded()) {
-                                    number.get(0).onComplete(request.promise()::tryComplete, request.promise()::tryFail);
+                                    tell(request.promise(), number.get(0));
                                 } else {
                                     request.promise().tryFail(result.cause());
                                 }
@@ -95,5 +94,15 @@ final class AppendBatcher {
             }
             return oneByOne;
         });
+    }
+
+    private static void tell(Promise<StreamEvent> append, Future<StreamEvent> numbered) {
+        numbered.onComplete(event -> {
+            if (event == null) {
+                append.tryFail(new IllegalStateException("numbered by a node that does not publish to this one: its offset is unknown here"));
+            } else {
+                append.tryComplete(event);
+            }
+        }, append::tryFail);
     }
 }

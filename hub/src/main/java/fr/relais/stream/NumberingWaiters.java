@@ -8,15 +8,17 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The writes of this node waiting for their events' offsets, by outbox id. Whichever node numbered an event
@@ -24,13 +26,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * be published before its writer heard its outbox id back (another node's sequencer runs right after the commit),
  * so while an id is on its way ({@link #expectIds}) publications are kept for a moment, and whichever of the
  * writer and the consumer comes second finds the other's entry.
+ *
+ * <p>A waiter registers once its write committed. A publication can still miss it (a node left the cluster as it
+ * published, or nodes share a database without being clustered), so a waiter not told within {@link #ASK_AFTER}
+ * asks the database: a committed event that left the outbox was numbered.
  */
 final class NumberingWaiters {
     /** A waiter not told by then fails (its event may still be numbered, later or by another node). */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long a waiter waits for a publication before the database is asked whether its event was numbered. */
+    static final Duration ASK_AFTER = Duration.ofSeconds(1);
     private static final int KEPT_EARLY = 10_000;
+    private static final int ASKED_AT_ONCE = 1000;
 
-    private final Map<Long, Promise<StreamEvent>> waiting = new ConcurrentHashMap<>();
+    private record Waiter(Promise<StreamEvent> promise, long since) {
+    }
+
+    private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger idsOnTheirWay = new AtomicInteger();
     private final Map<Long, Message<String>> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -39,12 +51,21 @@ final class NumberingWaiters {
         }
     });
     private MessageConsumer<String> consumer;
+    private Vertx vertx;
+    private long askTimer = -1;
+    private final AtomicBoolean asking = new AtomicBoolean();
 
-    void start(Vertx vertx) {
+    /** {@code stillInOutbox} answers which of the given outbox ids are not numbered yet. */
+    void start(Vertx vertx, Function<List<Long>, Future<Set<Long>>> stillInOutbox) {
+        this.vertx = vertx;
         consumer = vertx.eventBus().consumer(Streams.ADDRESS, this::published);
+        askTimer = vertx.setPeriodic(ASK_AFTER.toMillis(), tick -> askAboutTheUntold(stillInOutbox));
     }
 
     Future<Void> stop() {
+        if (askTimer >= 0) {
+            vertx.cancelTimer(askTimer);
+        }
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
@@ -53,7 +74,10 @@ final class NumberingWaiters {
         idsOnTheirWay.incrementAndGet();
     }
 
-    /** The ids came back: one future per event, completed once it is numbered. */
+    /**
+     * The write committed with these events: one future per event, completed with the event once it is numbered,
+     * or with {@code null} if it was numbered by a node whose publication did not reach this one.
+     */
     void await(List<Long> outboxIds, List<Future<StreamEvent>> numbers) {
         try {
             for (long id : outboxIds) {
@@ -69,14 +93,9 @@ final class NumberingWaiters {
         idsOnTheirWay.decrementAndGet();
     }
 
-    /** Stops waiting for these (their transaction rolled back). */
-    void forget(Collection<Long> outboxIds) {
-        outboxIds.forEach(waiting::remove);
-    }
-
     private Future<StreamEvent> await(long outboxId) {
         Promise<StreamEvent> promise = Promise.promise();
-        waiting.put(outboxId, promise); // written first, then checked
+        waiting.put(outboxId, new Waiter(promise, System.nanoTime())); // written first, then checked
         Message<String> early = numberedEarly.remove(outboxId);
         if (early != null) {
             waiting.remove(outboxId);
@@ -97,11 +116,32 @@ final class NumberingWaiters {
         if (idsOnTheirWay.get() > 0) {
             numberedEarly.put(id, message);
         }
-        Promise<StreamEvent> waiter = waiting.remove(id);
+        Waiter waiter = waiting.remove(id);
         if (waiter != null) {
             numberedEarly.remove(id);
-            waiter.tryComplete(eventOf(message));
+            waiter.promise().tryComplete(eventOf(message));
         }
+    }
+
+    private void askAboutTheUntold(Function<List<Long>, Future<Set<Long>>> stillInOutbox) {
+        long before = System.nanoTime() - ASK_AFTER.toNanos();
+        List<Long> untold = waiting.entrySet().stream().filter(waiter -> waiter.getValue().since() - before < 0)
+                .map(Map.Entry::getKey).limit(ASKED_AT_ONCE).toList();
+        if (untold.isEmpty() || !asking.compareAndSet(false, true)) {
+            return;
+        }
+        stillInOutbox.apply(untold).onComplete(notNumbered -> {
+            asking.set(false);
+            if (notNumbered.failed()) {
+                return; // asked again at the next tick
+            }
+            for (long id : untold) {
+                Waiter waiter = notNumbered.result().contains(id) ? null : waiting.remove(id);
+                if (waiter != null) {
+                    waiter.promise().tryComplete(null);
+                }
+            }
+        });
     }
 
     private static StreamEvent eventOf(Message<String> published) {

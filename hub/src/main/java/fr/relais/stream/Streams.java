@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +77,7 @@ public final class Streams {
 
     /** Starts numbering: what was left before this node started, and the completion of writes and appends numbered on any node. */
     public void start() {
-        waiters.start(vertx);
+        waiters.start(vertx, this::stillInOutbox);
         sequencer.wake(); // what was committed before this node started
     }
 
@@ -86,6 +87,16 @@ public final class Streams {
      */
     public Future<Integer> sweep() {
         return sequencer.sweep();
+    }
+
+    private Future<Set<Long>> stillInOutbox(List<Long> outboxIds) {
+        return pool.preparedQuery("SELECT id FROM stream_outbox WHERE id = ANY($1)")
+                .execute(Tuple.of(outboxIds.toArray(Long[]::new)))
+                .map(rows -> {
+                    Set<Long> ids = new HashSet<>();
+                    rows.forEach(row -> ids.add(row.getLong(0)));
+                    return ids;
+                });
     }
 
     public Future<Void> stop() {
@@ -122,7 +133,6 @@ public final class Streams {
     }
 
     private <T> Future<T> attempt(Function<StreamTransaction, Future<T>> work, int attempt, List<Future<StreamEvent>> numbers) {
-        List<Long> awaited = new ArrayList<>();
         boolean[] appended = new boolean[1];
         return pool.getConnection().compose(sql -> {
             // the work's first statements follow the BEGIN without waiting for it: the connection sends every
@@ -134,15 +144,13 @@ public final class Streams {
                 appended[0] = !tx.isEmpty();
                 // the outbox write follows what the feature sent without waiting (one round trip), then the COMMIT
                 waiters.expectIds();
-                Future<List<Long>> ids = tx.flush().onComplete(written -> {
-                    waiters.await(written, numbers);
-                    awaited.addAll(written);
-                }, failed -> waiters.lost());
+                Future<List<Long>> ids = tx.flush();
                 Future<Void> commit = transaction.commit();
                 List<Future<?>> all = new ArrayList<>(tx.sentWithCommit());
                 all.add(ids);
                 all.add(commit);
-                return Future.all(all).map(result);
+                return Future.all(all).onComplete(committed -> waiters.await(ids.result(), numbers), failed -> waiters.lost())
+                        .map(result);
             }).recover(failure -> transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(failure))))
                     .eventually(sql::close);
         }).onSuccess(result -> {
@@ -150,7 +158,6 @@ public final class Streams {
                 sequencer.wake();
             }
         }).recover(failure -> {
-            waiters.forget(awaited);
             numbers.clear();
             return runAgain(attempt, failure) ? attempt(work, attempt + 1, numbers) : Future.failedFuture(failure);
         });
