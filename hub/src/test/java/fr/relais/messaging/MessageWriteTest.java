@@ -48,6 +48,25 @@ class MessageWriteTest {
     }
 
     @Test
+    void aMessageBetweenProfessionalsWithNoPatientIsSentAndAuditedNowhere() {
+        Person doctor = hub.people().professional("Dr Confrère", "physician");
+        Person colleague = hub.people().professional("Dr Consultée", "physician");
+        String conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Avis")
+                .put("participants", new JsonArray().add(colleague.id().toString()))
+                .put("message", new JsonObject().put("body", "Un avis ?"))).json().getString("conversationId");
+        String messages = "/api/v1/conversations/" + conversation + "/messages";
+
+        try (WsTestClient colleagueSocket = hub.people().live(colleague)) {
+            Response sent = doctor.http().post(messages, new JsonObject().put("body", "Sans patient"));
+            assertEquals(201, sent.status(), sent.body());
+            JsonObject told = colleagueSocket.awaitType("message.created");
+            assertEquals(conversation, told.getJsonObject("data").getString("conversationId"));
+        }
+        assertEquals(2, colleague.http().get(messages).json().getJsonArray("items").size());
+        assertEquals(0, audited("message.send", conversation), "no patient, no patient's data: nothing to audit");
+    }
+
+    @Test
     void aSenderBlockedWhileTheMessageWaitedForTheConversationLeavesNothing() throws Exception {
         blockedWhileSending("Dr Bloqué", new JsonObject().put("body", "Trop tard"));
     }

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,6 +73,26 @@ class DeadlockRetryTest {
             Eventually.await("numbered once", Duration.ofSeconds(10), () -> hub.sql().count(
                     "SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type = 'message.created'", recipient), n -> n == 1);
         }
+    }
+
+    @Test
+    void aOneStatementWriteThatPostgresAbortsAsADeadlockVictimRunsAgain() {
+        UUID recipient = hub.people().patient("Cinquième").id();
+        Streams streams = hub.hub().streams();
+        long retriedBefore = streams.retriedTransactions();
+        int[] tries = new int[1];
+        // the first try fails as PostgreSQL fails a deadlock victim; the second writes its event to the outbox
+        List<Long> written = streams.writeAlone(pool -> ++tries[0] == 1
+                ? pool.query("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$").execute()
+                        .map(List.<Long>of())
+                : pool.preparedQuery(Streams.outboxInsert("SELECT $1::uuid, 'message.created', '{}'::jsonb, $2"))
+                        .execute(Tuple.of(recipient, streams.eventTime()))
+                        .map(rows -> List.of(rows.iterator().next().getLong("id"))), ids -> ids).await();
+        assertEquals(2, tries[0]);
+        assertEquals(1, written.size());
+        assertEquals(1, streams.retriedTransactions() - retriedBefore);
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ?", recipient),
+                "answered once numbered, and numbered once");
     }
 
     private static Future<Void> lockAccount(StreamTransaction tx, UUID account) {
