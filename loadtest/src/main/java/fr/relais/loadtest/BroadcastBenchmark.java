@@ -48,8 +48,10 @@ final class BroadcastBenchmark {
             try (ChildProcess server = ChildProcess.start(dir, "bare", Map.of(), BareWebSocketServer.class.getName(),
                     String.valueOf(barePort))) {
                 server.awaitLine("listening", Duration.ofMinutes(1));
-                WebSocket control = vertx.createWebSocketClient().connect(barePort, "127.0.0.1", "/").await();
+                WebSocketClient controlClient = vertx.createWebSocketClient();
+                WebSocket control = controlClient.connect(barePort, "127.0.0.1", "/").await();
                 bare = measure(vertx, barePort, null, rounds, sockets, round -> control.writeTextMessage("broadcast " + (round + 1)));
+                controlClient.close().await(); // referenced to here: Vert.x closes the sockets of a collected client
             }
         } finally {
             vertx.close().await();

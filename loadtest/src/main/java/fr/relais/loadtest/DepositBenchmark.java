@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,10 @@ final class DepositBenchmark {
                 patients.add(bench.person(true));
             }
             Map<String, Long> arrivals = new ConcurrentHashMap<>();
-            List<WebSocket> sockets = subscribe(clients, bench.port(), patients, arrivals);
+            // kept referenced to the end: Vert.x closes the sockets of a client that was garbage collected
+            WebSocketClient socketClient = clients.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(PATIENTS));
+            AtomicLong closedEarly = new AtomicLong();
+            List<WebSocket> sockets = subscribe(socketClient, bench.port(), patients, arrivals, closedEarly);
 
             Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(IN_FLIGHT))
                     .connectingTo(bench.hub.database().connectOptions()).using(clients).build();
@@ -78,7 +82,8 @@ final class DepositBenchmark {
                     notify.recordValue(Math.max(1, arrived - sent.getValue()));
                 }
             }
-            sockets.forEach(WebSocket::close);
+            long socketsClosed = closedEarly.get();
+            socketClient.close().await();
             Results.report("deposits", Map.of(
                     "raw_insert_commit_per_s", raw.perSecond,
                     "deposits_per_s", deposits.perSecond,
@@ -87,6 +92,7 @@ final class DepositBenchmark {
                     "deposit_to_socket_ms", Results.percentiles(notify),
                     "deposits_measured", deposits.count,
                     "notifications_missing", missing,
+                    "sockets_closed", socketsClosed,
                     "errors", deposits.errors.get(),
                     "setup", Map.of("patients", PATIENTS, "in_flight", IN_FLIGHT, "document_bytes", PDF.length,
                             "seconds", seconds)));
@@ -95,8 +101,8 @@ final class DepositBenchmark {
         }
     }
 
-    private static List<WebSocket> subscribe(Vertx vertx, int port, List<JsonObject> patients, Map<String, Long> arrivals) {
-        var client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(PATIENTS));
+    private static List<WebSocket> subscribe(WebSocketClient client, int port, List<JsonObject> patients, Map<String, Long> arrivals,
+                                             AtomicLong closed) {
         List<Future<WebSocket>> connecting = new ArrayList<>();
         for (JsonObject patient : patients) {
             Promise<WebSocket> subscribed = Promise.promise();
@@ -107,10 +113,14 @@ final class DepositBenchmark {
                     JsonObject frame = new JsonObject(text);
                     if ("document.arrived".equals(frame.getString("type"))) {
                         arrivals.put(frame.getJsonObject("data").getString("documentId"), now);
+                    } else if ("error".equals(frame.getString("type"))) {
+                        System.out.println("socket error frame: " + text);
                     } else if ("subscribed".equals(frame.getString("type"))) {
                         subscribed.tryComplete(ws);
                     }
                 });
+                ws.closeHandler(v -> System.out.printf("socket closed: %s %s%n", ws.closeStatusCode(), ws.closeReason()));
+                ws.closeHandler(v -> closed.incrementAndGet());
                 ws.writeTextMessage("{\"type\":\"subscribe\"}");
             }).onFailure(subscribed::tryFail);
             connecting.add(subscribed.future());

@@ -97,6 +97,7 @@ final class FanoutBenchmark {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
             Histogram h = latency.getIntervalHistogram();
+            sockets.close().await(); // also keeps the client referenced to here: Vert.x closes the sockets of a collected client
             Results.report("fanout", Map.of(
                     "raw_insert_commit_per_s", raw,
                     "target_events_per_s", rate,

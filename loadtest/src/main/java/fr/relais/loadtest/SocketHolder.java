@@ -55,6 +55,7 @@ public final class SocketHolder {
                 System.out.println("open-" + line.substring(6) + " " + sockets.stream().filter(ws -> !ws.isClosed()).count());
             }
         }
+        client.close().await(); // referenced to here: Vert.x closes the sockets of a collected client
         vertx.close().await();
     }
 
