@@ -70,14 +70,19 @@ final class RecordService implements Documents {
             return Future.failedFuture(refused);
         }
         byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", request.asked());
-        // the patient (and whether they blocked the depositor) comes first: a retry after a block is refused too
+        // two round trips: the author's name, the patient (and whether they blocked the depositor: a retry after a
+        // block is refused too) and an earlier deposit with the key go together; then the writes and the COMMIT
         return streams.withTransaction(tx -> {
-            Future<String> name = authorName(tx.sql(), who); // sent with the patient's lookup: one round trip for both
-            return patientFor(tx.sql(), who, request.patient()).compose(patient -> name.compose(author ->
-                    replayed(tx.sql(), who.id(), request.idempotencyKey(), patient, fingerprint).compose(previous -> previous == null
-                            ? insert(tx, who, author, patient, request, null, fingerprint).map(document -> new Deposited(document, false))
-                            : Future.succeededFuture(new Deposited(previous, true)))));
-        });
+            Future<String> name = authorName(tx.sql(), who);
+            Future<UUID> patient = patientFor(tx.sql(), who, request.patient());
+            Future<Row> previous = previous(tx.sql(), who.id(), request.idempotencyKey());
+            return Future.all(name, patient, previous).map(found -> {
+                Document replayed = replayed(previous.result(), patient.result(), fingerprint);
+                return replayed != null ? Future.succeededFuture(new Deposited(replayed, true))
+                        : insert(tx, who, name.result(), patient.result(), request, null, fingerprint)
+                                .map(document -> new Deposited(document, false));
+            });
+        }).compose(deposited -> deposited);
     }
 
     @Override
@@ -175,15 +180,16 @@ final class RecordService implements Documents {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : authorName(tx.sql(), who).compose(author ->
+                            : authorName(tx.sql(), who).map(author ->
                                     insert(tx, who, author, row.getUUID("patient_id"), request, id, null)));
-        }));
+        })).compose(document -> document);
     }
 
     /**
-     * Writes the document and its sealed content (sent together, the content not waited for: it goes with the
-     * commit), its audit entry and its event. {@code fingerprint}: of the request, kept with its idempotency key
-     * (null without a key).
+     * Writes the document, its sealed content, its audit entry and its event, none of them waited for: they leave
+     * with the outbox write and the COMMIT, in one round trip. The document, as inserted, is read once the
+     * transaction ends (a failed insert fails the transaction). {@code fingerprint}: of the request, kept with its
+     * idempotency key (null without a key).
      */
     private Future<Document> insert(StreamTransaction tx, Principal who, String name, UUID patient, DepositRequest request,
                                     UUID replaces, byte[] fingerprint) {
@@ -202,16 +208,17 @@ final class RecordService implements Documents {
                         .addUUID(replaces).addString(request.idempotencyKey())
                         .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint)))
                 .map(rows -> describe(rows.iterator().next()));
+        tx.sendWithCommit(inserted);
         tx.sendWithCommit(storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id)));
         if (!who.id().equals(patient)) {
             tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                     "document.deposit", "success").patient(patient).detail("document", id.toString())));
         }
-        return inserted.compose(document -> tx.append(patient, "document.arrived", new JsonObject()
-                        .put("documentId", id.toString()).put("kind", request.kind().wireName())
-                        .put("authorKind", who.kind().wireName()).put("authorName", document.authorName())
-                        .put("replaces", replaces == null ? null : replaces.toString()))
-                .map(v -> document));
+        tx.append(patient, "document.arrived", new JsonObject()
+                .put("documentId", id.toString()).put("kind", request.kind().wireName())
+                .put("authorKind", who.kind().wireName()).put("authorName", name)
+                .put("replaces", replaces == null ? null : replaces.toString()));
+        return inserted;
     }
 
     /** The patient of a deposit: oneself for a patient; by INS or id for others, never one who blocked the depositor. */
@@ -223,7 +230,7 @@ final class RecordService implements Documents {
         }
         JsonObject byName = new JsonObject();
         named.addTo(byName);
-        return PatientLookup.named(sql, byName).compose(patient -> notBlocking(sql, patient, who).map(patient));
+        return PatientLookup.named(sql, byName, who.is(Principal.Kind.PROFESSIONAL) ? who.id() : null);
     }
 
     /** A patient who blocked a professional receives nothing from them, and their old documents are closed to them. */
@@ -235,8 +242,8 @@ final class RecordService implements Documents {
                 ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 
-    /** The document this author already deposited with {@code key}, if any; a key reused for another request is a 409. */
-    private Future<Document> replayed(SqlConnection sql, UUID author, String key, UUID patient, byte[] fingerprint) {
+    /** The document this author already deposited with {@code key}, if any. */
+    private static Future<Row> previous(SqlConnection sql, UUID author, String key) {
         if (key == null) {
             return Future.succeededFuture(null);
         }
@@ -245,18 +252,20 @@ final class RecordService implements Documents {
                                hidden, replaces_id, created_at, request_hmac FROM document
                         WHERE author_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(author, key))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
-                        return Future.succeededFuture(null);
-                    }
-                    Row row = rows.iterator().next();
-                    if (!patient.equals(row.getUUID("patient_id"))) {
-                        return Future.failedFuture(ApiError.of(409, "idempotency_key_reused",
-                                "This idempotency key was used for a document in another patient's record."));
-                    }
-                    RequestFingerprints.requireSame(row.getBuffer("request_hmac"), fingerprint);
-                    return Future.succeededFuture(describe(row));
-                });
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    /** The earlier deposit {@code previous} (null if none) to answer again; a key reused for another request is a 409. */
+    private Document replayed(Row previous, UUID patient, byte[] fingerprint) {
+        if (previous == null) {
+            return null;
+        }
+        if (!patient.equals(previous.getUUID("patient_id"))) {
+            throw ApiError.of(409, "idempotency_key_reused",
+                    "This idempotency key was used for a document in another patient's record.");
+        }
+        RequestFingerprints.requireSame(previous.getBuffer("request_hmac"), fingerprint);
+        return describe(previous);
     }
 
     private Future<Row> document(SqlConnection sql, UUID id) {

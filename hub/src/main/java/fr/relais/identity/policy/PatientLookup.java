@@ -4,6 +4,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.Ins;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
@@ -15,20 +16,37 @@ public final class PatientLookup {
 
     /** The patient named by {@code ins} or {@code patientId} in {@code body}, or 404 {@code patient_not_found}. */
     public static Future<UUID> named(SqlClient sql, JsonObject body) {
+        return named(sql, body, null);
+    }
+
+    /**
+     * Like {@link #named(SqlClient, JsonObject)}, in one query that also checks the patient did not block
+     * {@code professional} (if not null): a patient who did is not found by them.
+     */
+    public static Future<UUID> named(SqlClient sql, JsonObject body, UUID professional) {
+        String blocked = "EXISTS (SELECT 1 FROM professional_block b WHERE b.patient_id = p.account_id AND b.professional_id = $2)";
         Future<UUID> found;
         if (body.getValue("ins") != null) {
             Ins ins = Ins.parse(body.getValue("ins") instanceof String text ? text : "", "ins");
-            found = sql.preparedQuery("SELECT account_id FROM patient WHERE ins = $1").execute(Tuple.of(ins.value()))
-                    .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("account_id"));
+            found = unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE ins = $1", ins.value(), professional);
         } else if (body.getValue("patientId") != null) {
             UUID id = uuidOrNull(body.getValue("patientId"));
             found = id == null ? Future.succeededFuture(null)
-                    : sql.preparedQuery("SELECT account_id FROM patient WHERE account_id = $1").execute(Tuple.of(id))
-                            .map(rows -> rows.size() == 0 ? null : id);
+                    : unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE account_id = $1", id, professional);
         } else {
             throw ApiError.invalidField("ins", "Name the patient by ins (or patientId).");
         }
         return found.compose(id -> id == null ? Future.failedFuture(notFound()) : Future.succeededFuture(id));
+    }
+
+    private static Future<UUID> unblocked(SqlClient sql, String query, Object named, UUID professional) {
+        return sql.preparedQuery(query).execute(Tuple.of(named, professional)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return row.getBoolean(1) ? null : row.getUUID(0);
+        });
     }
 
     public static ApiError notFound() {
