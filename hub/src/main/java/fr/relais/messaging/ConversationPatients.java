@@ -1,11 +1,9 @@
 package fr.relais.messaging;
 
+import fr.relais.memory.RecentlyUsed;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,12 +16,7 @@ final class ConversationPatients {
     static final int KEPT = 100_000;
 
     private final Pool pool;
-    private final Map<UUID, Optional<UUID>> known = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, Optional<UUID>> eldest) {
-            return size() > KEPT;
-        }
-    });
+    private final RecentlyUsed<UUID, Optional<UUID>> known = new RecentlyUsed<>(KEPT);
 
     ConversationPatients(Pool pool) {
         this.pool = pool;

@@ -1,5 +1,6 @@
 package fr.relais.stream;
 
+import fr.relais.memory.RecentlyUsed;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -8,8 +9,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,12 +43,7 @@ final class NumberingWaiters {
 
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger idsOnTheirWay = new AtomicInteger();
-    private final Map<Long, Message<String>> numberedEarly = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Message<String>> eldest) {
-            return size() > KEPT_EARLY;
-        }
-    });
+    private final RecentlyUsed<Long, Message<String>> numberedEarly = new RecentlyUsed<>(KEPT_EARLY);
     private MessageConsumer<String> consumer;
     private Vertx vertx;
     private long askTimer = -1;

@@ -1,6 +1,7 @@
 package fr.relais.identity.token;
 
 import fr.relais.error.ApiError;
+import fr.relais.memory.RecentlyUsed;
 import fr.relais.principal.Principal;
 import fr.relais.principal.Profession;
 import io.vertx.core.Future;
@@ -31,13 +32,7 @@ public final class AccessTokens {
     private final Duration clockSkew;
     private final Clock clock;
     /** Tokens whose signature was checked, with their claims: a client sends the same token many times. */
-    private final java.util.Map<String, TokenClaims> verified = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, TokenClaims> eldest) {
-                    return size() > VERIFIED_CACHE_SIZE;
-                }
-            });
+    private final RecentlyUsed<String, TokenClaims> verified = new RecentlyUsed<>(VERIFIED_CACHE_SIZE);
     private static final int VERIFIED_CACHE_SIZE = 100_000;
     private static final int MAX_TOKEN_LENGTH = 16_384;
 
