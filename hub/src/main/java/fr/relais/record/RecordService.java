@@ -70,8 +70,8 @@ final class RecordService implements Documents {
             return Future.failedFuture(refused);
         }
         byte[] fingerprint = request.idempotencyKey() == null ? null : fingerprints.of(who.id(), "document.deposit", request.asked());
-        // two round trips: the author's name, the patient (and whether they blocked the depositor: a retry after a
-        // block is refused too) and an earlier deposit with the key go together; then the writes and the COMMIT
+        // three round trips: the author's name, the patient (and whether they blocked the depositor: a retry after a
+        // block is refused too) and an earlier deposit with the key go together; then the writes; then the COMMIT
         return streams.withTransaction(tx -> {
             Future<String> name = authorName(tx.sql(), who);
             Future<UUID> patient = patientFor(tx.sql(), who, request.patient());
@@ -187,9 +187,9 @@ final class RecordService implements Documents {
 
     /**
      * Writes the document, its sealed content, its audit entry and its event, none of them waited for: they leave
-     * with the outbox write and the COMMIT, in one round trip. The document, as inserted, is read once the
-     * transaction ends (a failed insert fails the transaction). {@code fingerprint}: of the request, kept with its
-     * idempotency key (null without a key).
+     * together with the outbox write, in one round trip, before the COMMIT. The document, as inserted, is read once
+     * the transaction ends (a failed insert fails the transaction). {@code fingerprint}: of the request, kept with
+     * its idempotency key (null without a key).
      */
     private Future<Document> insert(StreamTransaction tx, Principal who, String name, UUID patient, DepositRequest request,
                                     UUID replaces, byte[] fingerprint) {

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +28,10 @@ import java.util.function.Function;
  * writer and the consumer comes second finds the other's entry.
  *
  * <p>A waiter registers once its write committed. A publication can still miss it (a node left the cluster as it
- * published, or nodes share a database without being clustered), so a waiter not told within {@link #ASK_AFTER}
- * asks the database: a committed event that left the outbox was numbered.
+ * published, or nodes share a database without being clustered), so waiters not told within {@link #ASK_AFTER} ask
+ * the database, oldest first, once per {@link #ASK_AFTER}: a committed event that left the outbox was numbered. A
+ * batch commits before it publishes, so an event found gone is taken as numbered only if it is still untold at the
+ * next ask, by when its publication, if there was one, has come.
  */
 final class NumberingWaiters {
     /** A waiter not told by then fails (its event may still be numbered, later or by another node). */
@@ -38,7 +41,16 @@ final class NumberingWaiters {
     private static final int KEPT_EARLY = 10_000;
     private static final int ASKED_AT_ONCE = 1000;
 
-    private record Waiter(Promise<StreamEvent> promise, long since) {
+    private static final class Waiter {
+        final Promise<StreamEvent> promise;
+        final long since;
+        /** Its event was found gone from the outbox at the last ask. */
+        volatile boolean seenGone;
+
+        Waiter(Promise<StreamEvent> promise, long since) {
+            this.promise = promise;
+            this.since = since;
+        }
     }
 
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
@@ -113,28 +125,45 @@ final class NumberingWaiters {
         Waiter waiter = waiting.remove(id);
         if (waiter != null) {
             numberedEarly.remove(id);
-            waiter.promise().tryComplete(eventOf(message));
+            waiter.promise.tryComplete(eventOf(message));
         }
     }
 
     private void askAboutTheUntold(Function<List<Long>, Future<Set<Long>>> stillInOutbox) {
-        long before = System.nanoTime() - ASK_AFTER.toNanos();
-        List<Long> untold = waiting.entrySet().stream().filter(waiter -> waiter.getValue().since() - before < 0)
-                .map(Map.Entry::getKey).limit(ASKED_AT_ONCE).toList();
-        if (untold.isEmpty() || !asking.compareAndSet(false, true)) {
+        if (waiting.isEmpty() || !asking.compareAndSet(false, true)) {
             return;
         }
-        stillInOutbox.apply(untold).onComplete(notNumbered -> {
+        long before = System.nanoTime() - ASK_AFTER.toNanos();
+        List<Long> untold = waiting.entrySet().stream().filter(waiter -> waiter.getValue().since - before < 0)
+                .sorted(Comparator.comparingLong(waiter -> waiter.getValue().since))
+                .map(Map.Entry::getKey).limit(ASKED_AT_ONCE).toList();
+        if (untold.isEmpty()) {
             asking.set(false);
+            return;
+        }
+        Future<Set<Long>> asked;
+        try {
+            asked = stillInOutbox.apply(untold);
+        } catch (RuntimeException failed) {
+            asked = Future.failedFuture(failed);
+        }
+        asked.onComplete(notNumbered -> {
             if (notNumbered.failed()) {
+                asking.set(false);
                 return; // asked again at the next tick
             }
             for (long id : untold) {
-                Waiter waiter = notNumbered.result().contains(id) ? null : waiting.remove(id);
-                if (waiter != null) {
-                    waiter.promise().tryComplete(null);
+                Waiter waiter = waiting.get(id);
+                if (waiter == null) {
+                    continue; // told meanwhile
                 }
+                boolean gone = !notNumbered.result().contains(id);
+                if (gone && waiter.seenGone && waiting.remove(id, waiter)) {
+                    waiter.promise.tryComplete(null);
+                }
+                waiter.seenGone = gone;
             }
+            asking.set(false); // after the marks: the next ask reads them
         });
     }
 

@@ -2,7 +2,10 @@ package fr.relais.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.relais.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,14 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class NumberingWaitersTest {
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
+    private static final Duration ASKS = Duration.ofSeconds(15);
     private Vertx vertx;
     private NumberingWaiters waiters;
+
+    private final AtomicInteger asked = new AtomicInteger();
+    /** The fake outbox: from the ask of this number on, every event has left it (numbered). */
+    private volatile int numberedFromAsk = Integer.MAX_VALUE;
 
     @BeforeEach
     void start() {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)); // one loop: its tasks run in order
         waiters = new NumberingWaiters();
-        waiters.start(vertx, ids -> Future.succeededFuture(Set.copyOf(ids))); // never numbered but by publications
+        waiters.start(vertx, ids -> Future.succeededFuture(asked.incrementAndGet() < numberedFromAsk ? Set.copyOf(ids) : Set.of()));
     }
 
     @AfterEach
@@ -63,6 +72,35 @@ class NumberingWaitersTest {
         assertFalse(numbers.get(0).isComplete(), "not numbered yet");
         publish(43, recipient, 1);
         assertEquals(1L, numbers.get(0).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset());
+    }
+
+    @Test
+    void aWaiterNobodyTellsIsAnsweredOnlyOnceItsEventWasSeenGoneFromTheOutboxAtTwoAsks() throws Exception {
+        waiters.expectIds();
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.await(List.of(44L), numbers);
+        Eventually.await("two asks", ASKS, asked::get, n -> n >= 2);
+        assertFalse(numbers.get(0).isComplete(), "still in the outbox: not numbered, no answer");
+
+        int firstGone = asked.get() + 2; // asks come a second apart: none reaches this number before it is set
+        numberedFromAsk = firstGone; // numbered by a node whose publication never comes
+        Eventually.await("the first ask that finds it gone", ASKS, asked::get, n -> n >= firstGone);
+        assertFalse(numbers.get(0).isComplete(), "found gone once: its publication may still be on its way");
+        assertNull(numbers.get(0).toCompletionStage().toCompletableFuture().get(ASKS.toSeconds(), TimeUnit.SECONDS),
+                "numbered, by a node that did not say with what offset");
+        assertTrue(asked.get() > firstGone, "answered by the second ask that found it gone");
+    }
+
+    @Test
+    void aWaiterFoundGoneOnceIsToldByItsPublicationIfItComesBeforeTheNextAsk() throws Exception {
+        numberedFromAsk = 1;
+        waiters.expectIds();
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.await(List.of(45L), numbers);
+        Eventually.await("the first ask", ASKS, asked::get, n -> n >= 1);
+        publish(45, UUID.randomUUID(), 9); // the publication, late but there
+        assertEquals(9L, numbers.get(0).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset(),
+                "told by the publication, with the offset");
     }
 
     private void publish(long outboxId, UUID recipient, long offset) {

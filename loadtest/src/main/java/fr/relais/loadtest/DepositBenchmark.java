@@ -119,7 +119,6 @@ final class DepositBenchmark {
                         subscribed.tryComplete(ws);
                     }
                 });
-                ws.closeHandler(v -> System.out.printf("socket closed: %s %s%n", ws.closeStatusCode(), ws.closeReason()));
                 ws.closeHandler(v -> closed.incrementAndGet());
                 ws.writeTextMessage("{\"type\":\"subscribe\"}");
             }).onFailure(subscribed::tryFail);
