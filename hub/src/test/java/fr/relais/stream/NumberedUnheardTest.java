@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class NumberedUnheardTest {
     /** Well under {@link NumberingWaiters#TIMEOUT}, well over {@link NumberingWaiters#ASK_AFTER} plus a sweep. */
-    private static final Duration PROMPTLY = Duration.ofSeconds(6);
+    private static final Duration PROMPTLY = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final CapturedLogs logs = CapturedLogs.atDebug();
