@@ -23,13 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class MasterKey {
     /** Mac.getInstance looks the provider up and checks it on every call: one instance per thread, initialised per use. */
-    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
-    });
+    private static final ThreadLocal<Mac> HMAC_SHA256 = JcaPerThread.of("HmacSHA256", () -> Mac.getInstance("HmacSHA256"));
 
     private final byte[] key;
     private final Map<String, byte[]> derived = new ConcurrentHashMap<>();

@@ -20,13 +20,7 @@ public final class SecretBox {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Cipher.getInstance looks the provider up and checks it on every call: one instance per thread, initialised per use. */
-    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is unavailable", e);
-        }
-    });
+    private static final ThreadLocal<Cipher> AES_GCM = JcaPerThread.of("AES-GCM", () -> Cipher.getInstance("AES/GCM/NoPadding"));
 
     private final SecretKey key;
 
