@@ -17,19 +17,22 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Fires due reminders, on any number of nodes at once. Each tick claims a batch of due jobs with
- * {@code FOR UPDATE SKIP LOCKED} and a lease; firing marks the job fired and appends its {@code reminder.due}
- * event in one transaction that succeeds only while this node still holds the claim, so a reminder fires once
- * even when nodes crash (another node claims it again when the lease runs out) or run side by side. After
- * downtime, due reminders are caught up; stale ones are skipped: appointment reminders once the appointment has
- * begun, treatment reminders older than {@code agenda.treatmentStaleAfter}. A failed firing is retried with
- * exponential backoff, then marked failed. Time is read from a {@link Clock}, so tests can move it.
+ * {@code FOR UPDATE SKIP LOCKED} and a lease; firing marks the batch's jobs fired and appends their
+ * {@code reminder.due} events in one transaction, for the jobs this node still holds the claim of, so a reminder
+ * fires once even when nodes crash (another node claims it again when the lease runs out) or run side by side.
+ * After downtime, due reminders are caught up; stale ones are skipped: appointment reminders once the appointment
+ * has begun, treatment reminders older than {@code agenda.treatmentStaleAfter}. If the batch's transaction fails,
+ * each job is fired in a transaction of its own, and one that fails is retried with exponential backoff, then
+ * marked failed. Time is read from a {@link Clock}, so tests can move it.
  */
 public final class ReminderScheduler {
     private static final Logger log = LoggerFactory.getLogger(ReminderScheduler.class);
@@ -73,40 +76,88 @@ public final class ReminderScheduler {
                         RETURNING j.id, j.kind, j.patient_id, j.source_id, j.due_at, j.payload, j.attempts""")
                 .execute(Tuple.of(utc(now), config.batchSize(), node, utc(now.plus(config.lease()))))
                 .compose(rows -> {
-                    List<Future<Boolean>> firing = new ArrayList<>();
+                    List<Future<Boolean>> skipping = new ArrayList<>();
+                    List<Row> due = new ArrayList<>();
                     for (Row row : rows) {
                         claimed.increment();
-                        firing.add(fire(row, now));
+                        if (stale(row.getString("kind"), dueAt(row), (JsonObject) row.getValue("payload"), now)) {
+                            skipping.add(skip(row));
+                        } else {
+                            due.add(row);
+                        }
                     }
-                    return Future.join(firing).map(all -> (int) firing.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+                    // the batch in one transaction; if it fails, one by one, so that one bad job cannot hold the others
+                    Future<Integer> firing = due.isEmpty() ? Future.succeededFuture(0) : fireTogether(due, now)
+                            .recover(failure -> {
+                                log.warn("a batch of {} reminders failed, firing them one by one: {}", due.size(), failure.getMessage());
+                                List<Future<Boolean>> one = due.stream().map(job -> fireAlone(job, now)).toList();
+                                return Future.join(one).map(all -> (int) one.stream().filter(f -> Boolean.TRUE.equals(f.result())).count());
+                            });
+                    return Future.join(skipping).transform(skipped -> firing);
                 });
     }
 
-    private Future<Boolean> fire(Row job, Instant now) {
-        UUID id = job.getUUID("id");
-        Instant due = job.getOffsetDateTime("due_at").toInstant();
-        JsonObject payload = (JsonObject) job.getValue("payload");
-        if (stale(job.getString("kind"), due, payload, now)) {
-            skipped.increment();
-            return pool.preparedQuery("UPDATE reminder_job SET status = 'skipped' WHERE id = $1 AND status = 'claimed' AND claimed_by = $2")
-                    .execute(Tuple.of(id, node)).map(false);
-        }
+    private Future<Boolean> skip(Row job) {
+        skipped.increment();
+        return pool.preparedQuery("UPDATE reminder_job SET status = 'skipped' WHERE id = $1 AND status = 'claimed' AND claimed_by = $2")
+                .execute(Tuple.of(job.getUUID("id"), node)).map(false);
+    }
+
+    /**
+     * Marks the jobs this node still holds fired and appends their events, in one transaction (one statement for
+     * the jobs, one for the events); how many fired.
+     */
+    private Future<Integer> fireTogether(List<Row> jobs, Instant now) {
+        UUID[] ids = jobs.stream().map(job -> job.getUUID("id")).toArray(UUID[]::new);
+        return streams.withTransaction(tx -> tx.sql().preparedQuery("""
+                        UPDATE reminder_job SET status = 'fired', fired_at = $3
+                        WHERE id = ANY($1) AND status = 'claimed' AND claimed_by = $2 RETURNING id""")
+                .execute(Tuple.of(ids, node, utc(now)))
+                .compose(updated -> {
+                    Set<UUID> held = new HashSet<>(); // the others' lease ran out and another node took them
+                    updated.forEach(row -> held.add(row.getUUID("id")));
+                    List<Row> firing = jobs.stream().filter(job -> held.contains(job.getUUID("id"))).toList();
+                    for (Row job : firing) {
+                        tx.append(job.getUUID("patient_id"), "reminder.due", event(job));
+                    }
+                    return Future.succeededFuture(firing);
+                }))
+                .map(firing -> {
+                    firing.forEach(job -> counted(job, now));
+                    return firing.size();
+                });
+    }
+
+    /** One job in a transaction of its own, retried later if it fails. */
+    private Future<Boolean> fireAlone(Row job, Instant now) {
         return streams.withTransaction(tx -> tx.sql().preparedQuery("""
                                 UPDATE reminder_job SET status = 'fired', fired_at = $3
                                 WHERE id = $1 AND status = 'claimed' AND claimed_by = $2""")
-                        .execute(Tuple.of(id, node, utc(now)))
+                        .execute(Tuple.of(job.getUUID("id"), node, utc(now)))
                         .compose(updated -> updated.rowCount() == 0
                                 ? Future.succeededFuture(false) // the lease ran out and another node took it
-                                : tx.append(job.getUUID("patient_id"), "reminder.due", payload.copy()
-                                        .put("reminderId", id.toString()).put("kind", job.getString("kind"))
-                                        .put("dueAt", ParisTime.show(due))).map(true)))
+                                : tx.append(job.getUUID("patient_id"), "reminder.due", event(job)).map(true)))
                 .onSuccess(done -> {
                     if (done) {
-                        fired.increment();
-                        lateness.record(Duration.between(due, now).isNegative() ? Duration.ZERO : Duration.between(due, now));
+                        counted(job, now);
                     }
                 })
                 .recover(failure -> retryLater(job, now, failure));
+    }
+
+    private static JsonObject event(Row job) {
+        return ((JsonObject) job.getValue("payload")).copy().put("reminderId", job.getUUID("id").toString())
+                .put("kind", job.getString("kind")).put("dueAt", ParisTime.show(dueAt(job)));
+    }
+
+    private void counted(Row job, Instant now) {
+        fired.increment();
+        Duration late = Duration.between(dueAt(job), now);
+        lateness.record(late.isNegative() ? Duration.ZERO : late);
+    }
+
+    private static Instant dueAt(Row job) {
+        return job.getOffsetDateTime("due_at").toInstant();
     }
 
     private Future<Boolean> retryLater(Row job, Instant now, Throwable failure) {

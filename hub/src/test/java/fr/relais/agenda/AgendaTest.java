@@ -139,6 +139,44 @@ class AgendaTest {
     }
 
     @Test
+    void aBatchWhoseTransactionFailsIsFiredOneByOneAndOnlyTheFailingReminderWaitsForItsRetry() {
+        Person patient = hub.people().patient("Lot en échec");
+        int total = 20;
+        Instant aMinuteAgo = hub.clock().instant().minus(Duration.ofMinutes(1));
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < total; i++) {
+            values.append(i == 0 ? "" : ",").append("(gen_random_uuid(), '").append(i == 7 ? "bad:" : "batch:").append(patient.id())
+                    .append(':').append(i).append("', 'screening', '").append(patient.id()).append("', '").append(aMinuteAgo)
+                    .append("', '").append(aMinuteAgo).append("', '{}')");
+        }
+        // one job cannot be marked fired: the batch that holds it fails as a whole
+        hub.sql().execute("""
+                CREATE FUNCTION refuse_bad_reminder() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.occurrence_key LIKE 'bad:%' AND NEW.status = 'fired' THEN RAISE EXCEPTION 'planted failure'; END IF;
+                    RETURN NEW;
+                END $$""");
+        hub.sql().execute("CREATE TRIGGER refuse_bad_reminder BEFORE UPDATE ON reminder_job FOR EACH ROW EXECUTE FUNCTION refuse_bad_reminder()");
+        try {
+            hub.sql().execute("INSERT INTO reminder_job (id, occurrence_key, kind, patient_id, due_at, next_attempt_at, payload) VALUES "
+                    + values);
+            ReminderScheduler scheduler = new ReminderScheduler(hub.hub().vertx(), hub.hub().streams().pool(), hub.hub().streams(),
+                    hub.config().agenda(), hub.clock(), new SimpleMeterRegistry());
+            Eventually.await("the others fired", Duration.ofSeconds(30), () -> {
+                scheduler.runOnce().otherwiseEmpty().await();
+                return hub.sql().count("SELECT count(*) FROM reminder_job WHERE patient_id = ? AND status = 'fired'", patient.id());
+            }, fired -> fired == total - 1);
+            assertEquals(total - 1, events(patient.id(), "reminder.due"), "one event per fired reminder, none for the failing one");
+            assertEquals(1, hub.sql().count("""
+                    SELECT count(*) FROM reminder_job WHERE patient_id = ? AND occurrence_key LIKE 'bad:%'
+                      AND status = 'pending' AND last_error LIKE '%planted failure%'""", patient.id()), "retried later, alone");
+        } finally {
+            hub.sql().execute("DROP TRIGGER refuse_bad_reminder ON reminder_job");
+            hub.sql().execute("DROP FUNCTION refuse_bad_reminder()");
+        }
+    }
+
+    @Test
     void aReminderDueWhileTheHubWasStoppedIsSentAfterTheRestart() throws Exception {
         Person patient = hub.people().patient("Redémarrage");
         Person doctor = hub.people().professional("Dr Panne", "physician");
