@@ -3,7 +3,6 @@ package fr.relais.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.testing.Eventually;
 import io.vertx.core.Future;
@@ -33,14 +32,32 @@ class NumberingWaitersTest {
     private NumberingWaiters waiters;
 
     private final AtomicInteger asked = new AtomicInteger();
-    /** The fake outbox: from the ask of this number on, every event has left it (numbered). */
-    private volatile int numberedFromAsk = Integer.MAX_VALUE;
+    /** The fake outbox: once set, every event has left it (numbered). */
+    private volatile boolean numbered;
+    /** The number of the first ask that found the events gone (0 before). */
+    private final AtomicInteger firstGoneAsk = new AtomicInteger();
+    /** Run by that ask, on the event loop, before it is answered. */
+    private volatile Runnable atFirstGoneAsk = () -> { };
+    /** The waiter watched, and whether it was answered when the ask after the first gone one began. */
+    private volatile Future<StreamEvent> watched;
+    private volatile Boolean answeredBeforeTheSecondGoneAsk;
 
     @BeforeEach
     void start() {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)); // one loop: its tasks run in order
         waiters = new NumberingWaiters();
-        waiters.start(vertx, ids -> Future.succeededFuture(asked.incrementAndGet() < numberedFromAsk ? Set.copyOf(ids) : Set.of()));
+        waiters.start(vertx, ids -> {
+            int ask = asked.incrementAndGet();
+            if (!numbered) {
+                return Future.succeededFuture(Set.copyOf(ids));
+            }
+            if (firstGoneAsk.compareAndSet(0, ask)) {
+                atFirstGoneAsk.run();
+            } else if (ask == firstGoneAsk.get() + 1) {
+                answeredBeforeTheSecondGoneAsk = watched.isComplete();
+            }
+            return Future.succeededFuture(Set.of());
+        });
     }
 
     @AfterEach
@@ -79,27 +96,25 @@ class NumberingWaitersTest {
         waiters.expectIds();
         List<Future<StreamEvent>> numbers = new ArrayList<>();
         waiters.await(List.of(44L), numbers);
+        watched = numbers.get(0);
         Eventually.await("two asks", ASKS, asked::get, n -> n >= 2);
-        assertFalse(numbers.get(0).isComplete(), "still in the outbox: not numbered, no answer");
+        assertFalse(watched.isComplete(), "still in the outbox: not numbered, no answer");
 
-        int firstGone = asked.get() + 2; // asks come a second apart: none reaches this number before it is set
-        numberedFromAsk = firstGone; // numbered by a node whose publication never comes
-        Eventually.await("the first ask that finds it gone", ASKS, asked::get, n -> n >= firstGone);
-        assertFalse(numbers.get(0).isComplete(), "found gone once: its publication may still be on its way");
-        assertNull(numbers.get(0).toCompletionStage().toCompletableFuture().get(ASKS.toSeconds(), TimeUnit.SECONDS),
+        numbered = true; // by a node whose publication never comes
+        assertNull(watched.toCompletionStage().toCompletableFuture().get(ASKS.toSeconds(), TimeUnit.SECONDS),
                 "numbered, by a node that did not say with what offset");
-        assertTrue(asked.get() > firstGone, "answered by the second ask that found it gone");
+        assertEquals(false, answeredBeforeTheSecondGoneAsk, "not answered by the first ask that found it gone");
     }
 
     @Test
     void aWaiterFoundGoneOnceIsToldByItsPublicationIfItComesBeforeTheNextAsk() throws Exception {
-        numberedFromAsk = 1;
         waiters.expectIds();
         List<Future<StreamEvent>> numbers = new ArrayList<>();
         waiters.await(List.of(45L), numbers);
-        Eventually.await("the first ask", ASKS, asked::get, n -> n >= 1);
-        publish(45, UUID.randomUUID(), 9); // the publication, late but there
-        assertEquals(9L, numbers.get(0).toCompletionStage().toCompletableFuture().get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).offset(),
+        watched = numbers.get(0);
+        atFirstGoneAsk = () -> publish(45, UUID.randomUUID(), 9); // late, but there before the next ask
+        numbered = true;
+        assertEquals(9L, watched.toCompletionStage().toCompletableFuture().get(ASKS.toSeconds(), TimeUnit.SECONDS).offset(),
                 "told by the publication, with the offset");
     }
 

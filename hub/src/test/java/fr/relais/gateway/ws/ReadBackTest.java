@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.relais.Hub;
-import fr.relais.config.ConfigLoader;
 import fr.relais.stream.StreamRetention;
 import fr.relais.testing.CapturedLogs;
 import fr.relais.testing.HttpTestClient;
@@ -21,21 +19,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A socket that misses publications reads the missing events back from the database before the next live one; if
  * the trimmer removed them first, the socket is told (error {@code events_trimmed}, close 4010) instead of skipping
- * them. Publications are missed for real: a second hub on the same database, not clustered with the first, writes
- * events whose publication never reaches the first hub's sockets.
+ * them. The missed publications are those of events numbered straight into the stream, as a node does that dies
+ * (or leaves the cluster) between its batch's commit and its publication; the live event after them is a real
+ * deposit through the API.
  */
 class ReadBackTest {
     private static final String TRIMMED_LOG = "were trimmed before this socket received them";
@@ -47,33 +41,13 @@ class ReadBackTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();
 
-    private static Hub unclustered;
-    private static HttpTestClient viaB;
-
-    @BeforeAll
-    static void startAnUnclusteredSecondHub() {
-        Map<String, String> settings = new HashMap<>(hub.siblingSettings(1));
-        settings.values().removeIf(Objects::isNull);
-        settings.put("cluster.enabled", "false");
-        unclustered = Hub.start(ConfigLoader.load(Optional.empty(), Map.of(), settings), hub.clock());
-        viaB = new HttpTestClient("http://127.0.0.1:" + unclustered.httpPort(), unclustered.httpPort());
-    }
-
-    @AfterAll
-    static void stopSecondHub() {
-        if (unclustered != null) {
-            unclustered.stop().await();
-        }
-    }
-
     @Test
     void eventsWhosePublicationTheSocketMissedAreReadBackBeforeTheNextLiveOne() {
-        Person patient = hub.people().patient("Patiente sur deux nœuds");
+        Person patient = hub.people().patient("Patiente aux publications perdues");
         try (WsTestClient socket = hub.people().live(patient)) {
             long head = hub.hub().streams().position(patient.id()).await().head();
-            deposit(viaB, patient);
-            deposit(viaB, patient); // committed, never published to this hub's sockets
-            deposit(hub.http(), patient); // live here, two offsets after what the socket has
+            numberedUnheard(patient, 2); // committed, never published
+            deposit(patient); // live, two offsets after what the socket has
             List<JsonObject> events = socket.awaitEvents(3);
             assertEquals(List.of(head + 1, head + 2, head + 3), events.stream().map(e -> e.getLong("offset")).toList(),
                     "the two missed events read back first, then the live one, each once");
@@ -86,12 +60,10 @@ class ReadBackTest {
         Person patient = hub.people().patient("Patient rogné en partie");
         try (WsTestClient socket = hub.people().live(patient)) {
             long head = hub.hub().streams().position(patient.id()).await().head();
-            for (int i = 0; i < 3; i++) {
-                deposit(viaB, patient);
-            }
+            numberedUnheard(patient, 3);
             // keeps only the newest event of each stream: the read-back finds head + 3 but not head + 1
             assertTrue(trim(Duration.ofDays(3650), 1, hub.clock()) >= 2);
-            assertToldAndClosed(socket, patient, head, () -> deposit(hub.http(), patient));
+            assertToldAndClosed(socket, patient, head, () -> deposit(patient));
         }
     }
 
@@ -100,12 +72,11 @@ class ReadBackTest {
         Person patient = hub.people().patient("Patient rogné en entier");
         try (WsTestClient socket = hub.people().live(patient)) {
             long head = hub.hub().streams().position(patient.id()).await().head();
-            deposit(viaB, patient);
-            deposit(viaB, patient);
+            numberedUnheard(patient, 2);
             // a retention whose cutoff is after every event: the read-back finds nothing at all
             Clock later = Clock.fixed(hub.clock().instant().plus(Duration.ofDays(2)), ZoneOffset.UTC);
             assertTrue(trim(Duration.ofDays(1), Integer.MAX_VALUE, later) >= 2);
-            assertToldAndClosed(socket, patient, head, () -> deposit(hub.http(), patient));
+            assertToldAndClosed(socket, patient, head, () -> deposit(patient));
         }
     }
 
@@ -127,11 +98,23 @@ class ReadBackTest {
         }
     }
 
-    private static void deposit(HttpTestClient node, Person patient) {
+    /** {@code count} events numbered into the patient's stream and committed, whose publication never comes. */
+    private static void numberedUnheard(Person patient, int count) {
+        hub.sql().execute("""
+                WITH h AS (
+                    INSERT INTO stream AS s (recipient_id, epoch, head) VALUES ('%1$s', md5(random()::text), %2$d)
+                    ON CONFLICT (recipient_id) DO UPDATE SET head = s.head + EXCLUDED.head
+                    RETURNING head)
+                INSERT INTO stream_event (recipient_id, "offset", type, data, created_at)
+                SELECT '%1$s', h.head - %2$d + n, 'document.arrived', '{}', now() FROM h, generate_series(1, %2$d) AS n"""
+                .formatted(patient.id(), count));
+    }
+
+    private static void deposit(Person patient) {
         JsonObject document = new JsonObject().put("patientId", patient.id().toString()).put("kind", "lab_result")
                 .put("title", "Bilan").put("careDate", hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().toString())
                 .put("contentType", "application/pdf").put("data", PDF);
-        HttpTestClient.Response response = node.send("POST", "/api/v1/documents",
+        HttpTestClient.Response response = hub.http().send("POST", "/api/v1/documents",
                 Map.of("Authorization", "Bearer " + patient.accessToken()), "application/json", document.encode());
         assertEquals(201, response.status(), response.body());
     }
