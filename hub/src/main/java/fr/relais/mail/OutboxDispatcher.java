@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -86,47 +85,31 @@ public final class OutboxDispatcher {
                                   o.attempts""")
                 .execute(Tuple.of(utc(now), config.batchSize(), node, utc(now.plus(config.lease()))))
                 .compose(rows -> {
-                    List<Future<UUID>> sending = new ArrayList<>();
+                    List<Future<Void>> sending = new ArrayList<>();
                     for (Row row : rows) {
                         sending.add(send(row, now));
                     }
-                    // the batch's sent emails are marked in one statement (one commit, not one per email); a node
-                    // that dies before it sends them again once their lease runs out, as it would between an email
-                    // and its own mark
-                    return Future.join(sending).transform(sent -> markSent(sending.stream().filter(Future::succeeded)
-                            .map(Future::result).filter(Objects::nonNull).toList())).map(rows.size());
+                    return Future.join(sending).map(rows.size());
                 });
     }
 
-    /** The email's id once it is sent; null if it was skipped, or failed (then marked for a retry or dead). */
-    private Future<UUID> send(Row row, Instant now) {
+    private Future<Void> send(Row row, Instant now) {
         UUID id = row.getUUID("id");
         Long upTo = row.getLong("up_to_offset");
         Future<Boolean> stillWanted = upTo == null ? Future.succeededFuture(true)
                 : readMarks.readUpTo(row.getUUID("recipient_id"), upTo).map(read -> !read);
         return stillWanted.compose(wanted -> {
             if (!wanted) {
-                return mark(id, "skipped", null, null).map((UUID) null);
+                return mark(id, "skipped", null, null);
             }
             Email email = outbox.open(row.getBuffer("content_sealed").getBytes(), row.getString("key_id"), id, row.getString("to_address"));
             return mailer.send(email, row.getString("dedup_key").replaceAll("[^A-Za-z0-9.-]", "-"))
-                    .map(v -> {
+                    .compose(v -> {
                         sent.increment();
-                        return id;
+                        return mark(id, "sent", null, null);
                     })
-                    .recover(failure -> failed(row, now, failure).map((UUID) null));
+                    .recover(failure -> failed(row, now, failure));
         });
-    }
-
-    private Future<Void> markSent(List<UUID> ids) {
-        if (ids.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        return pool.preparedQuery("""
-                        UPDATE email_outbox SET status = 'sent', sent_at = now()
-                        WHERE id = ANY($1) AND claimed_by = $2 AND status = 'sending'""")
-                .execute(Tuple.of(ids.toArray(UUID[]::new), node))
-                .mapEmpty();
     }
 
     private Future<Void> failed(Row row, Instant now, Throwable failure) {
@@ -145,7 +128,7 @@ public final class OutboxDispatcher {
 
     private Future<Void> mark(UUID id, String status, Instant notBefore, String error) {
         return pool.preparedQuery("""
-                        UPDATE email_outbox SET status = $3,
+                        UPDATE email_outbox SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END,
                                not_before = COALESCE($4, not_before), last_error = COALESCE($5, last_error)
                         WHERE id = $1 AND claimed_by = $2 AND status = 'sending'""")
                 .execute(Tuple.of(id, node, status, notBefore == null ? null : utc(notBefore), error))
