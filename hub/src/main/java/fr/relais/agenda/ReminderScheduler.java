@@ -117,10 +117,11 @@ public final class ReminderScheduler {
                     Set<UUID> held = new HashSet<>(); // the others' lease ran out and another node took them
                     updated.forEach(row -> held.add(row.getUUID("id")));
                     List<Row> firing = jobs.stream().filter(job -> held.contains(job.getUUID("id"))).toList();
+                    List<Future<Void>> appended = new ArrayList<>(firing.size());
                     for (Row job : firing) {
-                        tx.append(job.getUUID("patient_id"), "reminder.due", event(job));
+                        appended.add(tx.append(job.getUUID("patient_id"), "reminder.due", event(job)));
                     }
-                    return Future.succeededFuture(firing);
+                    return Future.all(appended).map(firing);
                 }))
                 .map(firing -> {
                     firing.forEach(job -> counted(job, now));

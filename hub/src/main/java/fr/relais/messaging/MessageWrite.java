@@ -48,7 +48,7 @@ final class MessageWrite {
             counted AS (
                 SELECT q.account_id, q.role, q.cut_off, q.unread,
                        q.unread + (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
-                                   WHERE o.account_id = q.account_id AND o.unread > 0 AND NOT o.cut_off
+                                   WHERE o.account_id = q.account_id AND o.has_unread AND NOT o.cut_off
                                      AND o.conversation_id <> $1) AS total
                 FROM participants q),
             outboxed AS (

@@ -75,7 +75,10 @@ public final class MessagingModule {
 
     /** Deletes conversations whose last activity is older than the retention period (a job of the hub); returns how many. */
     public Future<Integer> purgeExpired() {
-        return pool.preparedQuery("DELETE FROM conversation WHERE last_activity_at < now() - make_interval(secs => $1)")
+        return pool.preparedQuery("""
+                DELETE FROM conversation
+                WHERE last_activity_day <= ((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC')::date
+                  AND last_activity_at < now() - make_interval(secs => $1)""")
                 .execute(Tuple.of((double) config.retention().toSeconds()))
                 .map(rows -> rows.rowCount());
     }

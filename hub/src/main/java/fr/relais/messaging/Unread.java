@@ -16,7 +16,7 @@ final class Unread {
         return sql.preparedQuery("""
                         SELECT coalesce(sum(unread) FILTER (WHERE conversation_id = $2), 0) AS here, coalesce(sum(unread), 0) AS total
                         FROM conversation_participant
-                        WHERE account_id = $1 AND unread > 0 AND NOT cut_off""")
+                        WHERE account_id = $1 AND has_unread AND NOT cut_off""")
                 .execute(Tuple.of(account, conversationId))
                 .map(rows -> {
                     var row = rows.iterator().next();

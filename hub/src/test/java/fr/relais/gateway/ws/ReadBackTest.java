@@ -106,8 +106,8 @@ class ReadBackTest {
                     ON CONFLICT (recipient_id) DO UPDATE SET head = s.head + EXCLUDED.head
                     RETURNING head)
                 INSERT INTO stream_event (recipient_id, "offset", type, data, created_at)
-                SELECT '%1$s', h.head - %2$d + n, 'document.arrived', '{}', now() FROM h, generate_series(1, %2$d) AS n"""
-                .formatted(patient.id(), count));
+                SELECT '%1$s', h.head - %2$d + n, 'document.arrived', '{}', '%3$s' FROM h, generate_series(1, %2$d) AS n"""
+                .formatted(patient.id(), count, hub.clock().instant())); // the hub's time, as the sequencer gives
     }
 
     private static void deposit(Person patient) {
