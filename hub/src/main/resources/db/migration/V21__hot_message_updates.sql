@@ -15,3 +15,7 @@ CREATE INDEX conversation_participant_has_unread ON conversation_participant (ac
 
 ALTER TABLE conversation SET (fillfactor = 80);
 ALTER TABLE conversation_participant SET (fillfactor = 80);
+
+-- A conversation deleted by the retention deletes its attachments (ON DELETE CASCADE): found by index, not by
+-- reading every attachment.
+CREATE INDEX attachment_conversation ON attachment (conversation_id);
