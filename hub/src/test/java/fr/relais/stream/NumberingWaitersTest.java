@@ -93,10 +93,7 @@ class NumberingWaitersTest {
 
     @Test
     void aWaiterNobodyTellsIsAnsweredOnlyOnceItsEventWasSeenGoneFromTheOutboxAtTwoAsks() throws Exception {
-        waiters.expectIds();
-        List<Future<StreamEvent>> numbers = new ArrayList<>();
-        waiters.await(List.of(44L), numbers);
-        watched = numbers.get(0);
+        watched = committedWrite(44);
         Eventually.await("two asks", ASKS, asked::get, n -> n >= 2);
         assertFalse(watched.isComplete(), "still in the outbox: not numbered, no answer");
 
@@ -108,14 +105,19 @@ class NumberingWaitersTest {
 
     @Test
     void aWaiterFoundGoneOnceIsToldByItsPublicationIfItComesBeforeTheNextAsk() throws Exception {
-        waiters.expectIds();
-        List<Future<StreamEvent>> numbers = new ArrayList<>();
-        waiters.await(List.of(45L), numbers);
-        watched = numbers.get(0);
+        watched = committedWrite(45);
         atFirstGoneAsk = () -> publish(45, UUID.randomUUID(), 9); // late, but there before the next ask
         numbered = true;
         assertEquals(9L, watched.toCompletionStage().toCompletableFuture().get(ASKS.toSeconds(), TimeUnit.SECONDS).offset(),
                 "told by the publication, with the offset");
+    }
+
+    /** The waiter of a committed write with one event, of this outbox id. */
+    private Future<StreamEvent> committedWrite(long outboxId) {
+        waiters.expectIds();
+        List<Future<StreamEvent>> numbers = new ArrayList<>();
+        waiters.await(List.of(outboxId), numbers);
+        return numbers.get(0);
     }
 
     private void publish(long outboxId, UUID recipient, long offset) {
