@@ -131,19 +131,7 @@ public final class ReminderScheduler {
 
     /** One job in a transaction of its own, retried later if it fails. */
     private Future<Boolean> fireAlone(Row job, Instant now) {
-        return streams.withTransaction(tx -> tx.sql().preparedQuery("""
-                                UPDATE reminder_job SET status = 'fired', fired_at = $3
-                                WHERE id = $1 AND status = 'claimed' AND claimed_by = $2""")
-                        .execute(Tuple.of(job.getUUID("id"), node, utc(now)))
-                        .compose(updated -> updated.rowCount() == 0
-                                ? Future.succeededFuture(false) // the lease ran out and another node took it
-                                : tx.append(job.getUUID("patient_id"), "reminder.due", event(job)).map(true)))
-                .onSuccess(done -> {
-                    if (done) {
-                        counted(job, now);
-                    }
-                })
-                .recover(failure -> retryLater(job, now, failure));
+        return fireTogether(List.of(job), now).map(fired -> fired == 1).recover(failure -> retryLater(job, now, failure));
     }
 
     private static JsonObject event(Row job) {
