@@ -4,6 +4,7 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
 import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.PatientLookup;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
@@ -55,19 +56,30 @@ final class AppointmentService {
             throw ApiError.invalidField("endsAt", "An appointment ends after it starts.");
         }
         JsonObject details = details(body);
+        UUID patient = patientOf(who, body);
         UUID id = UUID.randomUUID();
-        return streams.withTransaction(tx -> parties(tx, who, body).compose(parties -> tx.sql().preparedQuery("""
+        // two round trips and the COMMIT: the parties (with the block check) and the patient's reminder offsets
+        // together; then the appointment, its audit entry, reminders and events, not waited for
+        return streams.withTransaction(tx -> {
+            Future<UUID[]> parties = parties(tx, who, patient);
+            Future<List<Duration>> chosen = offsetsOf(tx.sql(), patient);
+            return Future.all(parties, chosen).compose(found -> {
+                UUID[] both = parties.result();
+                tx.sendWithCommit(tx.sql().preparedQuery("""
                                 INSERT INTO appointment (id, patient_id, professional_id, created_by, details_sealed, key_id,
                                                          starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
-                        .execute(Tuple.tuple().addUUID(id).addUUID(parties[0]).addUUID(parties[1]).addUUID(who.id())
+                        .execute(Tuple.tuple().addUUID(id).addUUID(both[0]).addUUID(both[1]).addUUID(who.id())
                                 .addBuffer(Buffer.buffer(sealer.seal(details.encode(), "appointment:" + id))).addString(sealer.keyId())
-                                .addOffsetDateTime(utc(start)).addOffsetDateTime(utc(end)))
-                        .compose(v -> parties[1] == null ? Future.<Void>succeededFuture()
-                                : audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
-                                        "appointment.book", "success").patient(parties[0]).detail("appointment", id.toString())))
-                        .compose(v -> scheduleReminders(tx, id, parties[0], start))
-                        .compose(v -> notify(tx, parties, "appointment.created", id, start))
-                        .map(v -> view(id, parties[0], parties[1], start, end, "booked", details))));
+                                .addOffsetDateTime(utc(start)).addOffsetDateTime(utc(end))));
+                if (both[1] != null) {
+                    tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
+                            "appointment.book", "success").patient(both[0]).detail("appointment", id.toString())));
+                }
+                scheduleReminders(tx, id, both[0], start, chosen.result());
+                return notify(tx, both, "appointment.created", id, start)
+                        .map(v -> view(id, both[0], both[1], start, end, "booked", details));
+            });
+        });
     }
 
     Future<JsonObject> move(Principal who, UUID id, JsonObject body) {
@@ -84,14 +96,15 @@ final class AppointmentService {
                         .put("place", body.getValue("place", details.getString("place"))));
             }
             JsonObject updated = details;
-            return tx.sql().preparedQuery("""
+            tx.sendWithCommit(tx.sql().preparedQuery("""
                             UPDATE appointment SET starts_at = $2, ends_at = $3, status = 'moved', details_sealed = $4, updated_at = now()
                             WHERE id = $1""")
-                    .execute(Tuple.of(id, utc(start), utc(end), Buffer.buffer(sealer.seal(updated.encode(), "appointment:" + id))))
-                    .compose(v -> ReminderJobs.cancelPending(tx.sql(), id))
-                    .compose(v -> scheduleReminders(tx, id, parties[0], start))
-                    .compose(v -> notify(tx, parties, "appointment.moved", id, start))
-                    .map(v -> view(id, parties[0], parties[1], start, end, "moved", updated));
+                    .execute(Tuple.of(id, utc(start), utc(end), Buffer.buffer(sealer.seal(updated.encode(), "appointment:" + id)))));
+            tx.sendWithCommit(ReminderJobs.cancelPending(tx.sql(), id));
+            return offsetsOf(tx.sql(), parties[0]).compose(chosen -> {
+                scheduleReminders(tx, id, parties[0], start, chosen);
+                return notify(tx, parties, "appointment.moved", id, start);
+            }).map(v -> view(id, parties[0], parties[1], start, end, "moved", updated));
         }));
     }
 
@@ -189,25 +202,18 @@ final class AppointmentService {
                 .map(v -> new JsonObject().put("offsets", list.copy()));
     }
 
-    private Future<Void> scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start) {
-        return offsetsOf(tx.sql(), patient).compose(chosen -> scheduleReminders(tx, appointment, patient, start, chosen));
-    }
-
-    private Future<Void> scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start,
-                                           List<Duration> chosen) {
+    /** Sends the appointment's reminder jobs (one per offset still to come) with the transaction's COMMIT. */
+    private void scheduleReminders(StreamTransaction tx, UUID appointment, UUID patient, Instant start, List<Duration> chosen) {
         Instant now = clock.instant();
-        Future<Void> chain = Future.succeededFuture();
         for (Duration offset : chosen) {
             Instant due = ParisTime.before(start, offset);
             if (due.isAfter(now)) {
                 String key = "appointment:" + appointment + ":" + start.getEpochSecond() + ":" + offset;
                 JsonObject payload = new JsonObject().put("appointmentId", appointment.toString())
                         .put("startsAt", ParisTime.show(start)).put("startsAtInstant", start.toString()).put("before", offset.toString());
-                chain = chain.compose(v -> ReminderJobs.schedule(tx.sql(), key, "appointment", patient, appointment, due, payload)
-                        .mapEmpty());
+                tx.sendWithCommit(ReminderJobs.schedule(tx.sql(), key, "appointment", patient, appointment, due, payload));
             }
         }
-        return chain;
     }
 
     private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
@@ -216,26 +222,28 @@ final class AppointmentService {
         return tx.appendToEach(recipients, type, recipient -> data);
     }
 
-    /** {patient, professional}: a professional books for a patient (by id) they treat or newly treat; a patient for themself. */
-    private Future<UUID[]> parties(StreamTransaction tx, Principal who, JsonObject body) {
+    /** The patient of a booking: oneself for a patient; for a professional, the body's {@code patientId}. */
+    private static UUID patientOf(Principal who, JsonObject body) {
         if (who.is(Principal.Kind.PATIENT)) {
-            return Future.succeededFuture(new UUID[] {who.id(), null});
+            return who.id();
         }
         if (!who.is(Principal.Kind.PROFESSIONAL)) {
-            return Future.failedFuture(ApiError.of(403, "forbidden", "Patients and professionals book appointments."));
+            throw ApiError.of(403, "forbidden", "Patients and professionals book appointments.");
         }
-        UUID patient;
         try {
-            patient = UUID.fromString(String.valueOf(body.getValue("patientId")));
+            return UUID.fromString(String.valueOf(body.getValue("patientId")));
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidField("patientId", "patientId is the patient's id.");
         }
-        return tx.sql().preparedQuery("SELECT 1 FROM patient WHERE account_id = $1").execute(Tuple.of(patient))
-                .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("patient_not_found", "No such patient."))
-                        : CareTeam.blocked(tx.sql(), patient, who.id()))
-                .compose(blocked -> Boolean.TRUE.equals(blocked)
-                        ? Future.failedFuture(ApiError.notFound("patient_not_found", "No such patient."))
-                        : Future.succeededFuture(new UUID[] {patient, who.id()}));
+    }
+
+    /** {patient, professional}: a professional books for a patient who did not block them; a patient for themself. */
+    private static Future<UUID[]> parties(StreamTransaction tx, Principal who, UUID patient) {
+        if (who.is(Principal.Kind.PATIENT)) {
+            return Future.succeededFuture(new UUID[] {patient, null});
+        }
+        return PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who.id())
+                .map(found -> new UUID[] {found, who.id()});
     }
 
     private Future<Row> editable(StreamTransaction tx, Principal who, UUID id) {

@@ -1,6 +1,7 @@
 package fr.relais.agenda;
 
 import fr.relais.config.AgendaConfig;
+import fr.relais.identity.account.Accounts;
 import fr.relais.profile.MedicalProfile;
 import fr.relais.profile.ProfileEntry;
 import fr.relais.profile.ProfileSection;
@@ -47,13 +48,8 @@ final class ReminderPlanner {
     }
 
     private Future<Integer> planFrom(UUID after, int done) {
-        return pool.preparedQuery("""
-                        SELECT p.account_id FROM patient p JOIN account a ON a.id = p.account_id
-                        WHERE a.status = 'active' AND p.account_id > $1 ORDER BY p.account_id LIMIT 200""")
-                .execute(Tuple.of(after))
-                .compose(rows -> {
-                    List<UUID> page = new ArrayList<>();
-                    rows.forEach(row -> page.add(row.getUUID("account_id")));
+        return Accounts.activePatientsAfter(pool, after, 200)
+                .compose(page -> {
                     Future<Void> chain = Future.succeededFuture();
                     for (UUID patient : page) {
                         chain = chain.compose(v -> plan(patient));
@@ -65,12 +61,12 @@ final class ReminderPlanner {
 
     Future<Void> plan(UUID patient) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ParisTime.ZONE);
-        return pool.preparedQuery("SELECT ins FROM patient WHERE account_id = $1").execute(Tuple.of(patient))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
+        return Accounts.byId(pool, patient)
+                .compose(account -> {
+                    if (account.isEmpty() || account.get().ins() == null) {
                         return Future.succeededFuture();
                     }
-                    PreventionRules.Person person = PreventionRules.fromIns(rows.iterator().next().getString("ins"), today);
+                    PreventionRules.Person person = PreventionRules.fromIns(account.get().ins(), today);
                     return profile.entries(patient, Set.of(ProfileSection.VACCINATIONS, ProfileSection.TREATMENTS)).compose(entries -> {
                         List<JsonObject> vaccinations = of(entries, ProfileSection.VACCINATIONS);
                         List<JsonObject> treatments = of(entries, ProfileSection.TREATMENTS);

@@ -71,8 +71,9 @@ public final class IdentityModule {
                 provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
                         usedIdTokens), keys);
         this.adminRoutes = new AdminRoutes(provisioning);
-        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam);
-        this.careRoutes = new CareRoutes(ctx.pool(), careTeam, new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock()));
+        CareRelationships relationships = new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock());
+        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships);
+        this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
                         new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),

@@ -3,6 +3,7 @@ package fr.relais.identity;
 import fr.relais.error.ApiError;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
@@ -18,11 +19,13 @@ public final class MeRoutes {
     private final Pool pool;
     private final SpaceClosure closure;
     private final CareTeam careTeam;
+    private final CareRelationships relationships;
 
-    public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam) {
+    public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam, CareRelationships relationships) {
         this.pool = pool;
         this.closure = closure;
         this.careTeam = careTeam;
+        this.relationships = relationships;
     }
 
     public void mount(Router api) {
@@ -70,7 +73,7 @@ public final class MeRoutes {
     private void block(RoutingContext rc) {
         Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
         String rpps = Rpps.parse(Requests.json(rc).getString("rpps"), "rpps").value();
-        careTeam.block(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
+        relationships.block(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
     }
 
     private void unblock(RoutingContext rc) {

@@ -10,6 +10,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -44,6 +46,37 @@ public final class EmailOutbox {
                         .addString(category).addShort((short) priority)
                         .addBuffer(Buffer.buffer(sealer.seal(content.encode(), "email:" + id))).addString(sealer.keyId())
                         .addLong(upToOffset).addOffsetDateTime(OffsetDateTime.ofInstant(notBefore, ZoneOffset.UTC)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The states of an email in the outbox. */
+    public static final List<String> STATUSES = List.of("pending", "sending", "sent", "dead", "skipped");
+
+    /** An email of the outbox as admins see it: never its content. */
+    public record Queued(UUID id, String to, String category, int attempts, String lastError, Instant createdAt) {
+    }
+
+    /** The newest 200 emails in {@code status} (one of {@link #STATUSES}). */
+    public static Future<List<Queued>> withStatus(SqlClient sql, String status) {
+        return sql.preparedQuery("""
+                        SELECT id, to_address, category, attempts, last_error, created_at FROM email_outbox
+                        WHERE status = $1 ORDER BY created_at DESC LIMIT 200""")
+                .execute(Tuple.of(status))
+                .map(rows -> {
+                    List<Queued> emails = new ArrayList<>();
+                    rows.forEach(row -> emails.add(new Queued(row.getUUID("id"), row.getString("to_address"),
+                            row.getString("category"), row.getInteger("attempts"), row.getString("last_error"),
+                            row.getOffsetDateTime("created_at").toInstant())));
+                    return emails;
+                });
+    }
+
+    /** Puts a dead email back to be tried from scratch at {@code now}; false if no dead email has this id. */
+    public static Future<Boolean> retryDead(SqlClient sql, UUID id, Instant now) {
+        return sql.preparedQuery("""
+                        UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = $2, last_error = NULL
+                        WHERE id = $1 AND status = 'dead'""")
+                .execute(Tuple.of(id, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
                 .map(rows -> rows.rowCount() == 1);
     }
 

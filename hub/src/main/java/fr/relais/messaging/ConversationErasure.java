@@ -1,11 +1,11 @@
 package fr.relais.messaging;
 
 import fr.relais.identity.account.AccountErasure;
-import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,7 +18,7 @@ import java.util.UUID;
  */
 final class ConversationErasure implements AccountErasure {
     @Override
-    public Future<Void> erase(SqlClient tx, UUID account) {
+    public Future<Collection<UUID>> erase(SqlClient tx, UUID account) {
         return tx.preparedQuery("""
                         SELECT DISTINCT other.account_id FROM conversation_participant mine
                         JOIN conversation_participant other
@@ -28,12 +28,11 @@ final class ConversationErasure implements AccountErasure {
                 .compose(rows -> {
                     List<UUID> others = new ArrayList<>();
                     rows.forEach(row -> others.add(row.getUUID("account_id")));
-                    return Streams.eraseMentions(tx, account, others);
-                })
-                .compose(v -> tx.preparedQuery("""
-                                DELETE FROM conversation WHERE id IN (
-                                    SELECT conversation_id FROM conversation_participant WHERE account_id = $1)""")
-                        .execute(Tuple.of(account)))
-                .mapEmpty();
+                    return tx.preparedQuery("""
+                                    DELETE FROM conversation WHERE id IN (
+                                        SELECT conversation_id FROM conversation_participant WHERE account_id = $1)""")
+                            .execute(Tuple.of(account))
+                            .map(others);
+                });
     }
 }

@@ -23,11 +23,14 @@ import java.util.UUID;
 final class MessageWrite {
     /** The SQLSTATE of {@code refuse_write}: the sender was cut off while the statement waited, and nothing was kept. */
     static final String REFUSED = "RW001";
-    private static final String SEND = """
-            WITH me AS (
-                SELECT c.state FROM conversation c
+    /** The conversation {@code $1} as its participant {@code $2} (not cut off) sees it; no row for anyone else. */
+    static final String ME = """
+            me AS (
+                SELECT c.state, c.message_count, p.unread FROM conversation c
                 JOIN conversation_participant p ON p.conversation_id = c.id AND p.account_id = $2 AND NOT p.cut_off
-                WHERE c.id = $1),
+                WHERE c.id = $1)""";
+    private static final String SEND = "WITH " + ME + """
+            ,
             previous AS (
                 SELECT id, conversation_id, seq, created_at, request_hmac FROM message
                 WHERE $6::text IS NOT NULL AND sender_id = $2 AND idempotency_key = $6),

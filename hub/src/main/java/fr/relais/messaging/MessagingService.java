@@ -119,45 +119,36 @@ public final class MessagingService {
     }
 
     public Future<JsonObject> close(Principal who, UUID conversationId) {
-        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
-            if (!who.is(Principal.Kind.PROFESSIONAL)) {
-                return Future.failedFuture(ApiError.of(403, "forbidden", "Only a professional closes a conversation."));
-            }
-            if ("closed".equals(conversation.getString("state"))) {
-                return Future.succeededFuture(new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
-            }
-            return tx.sql().preparedQuery("""
-                            UPDATE conversation SET state = 'closed', closed_by = $2, closed_at = now(), last_activity_at = now()
-                            WHERE id = $1""")
-                    .execute(Tuple.of(conversationId, who.id()))
-                    .compose(v -> participantIds(tx.sql(), conversationId))
-                    .compose(ids -> tx.appendToEach(ids, "conversation.closed", id -> new JsonObject()
-                            .put("conversationId", conversationId.toString()).put("closedBy", who.id().toString())))
-                    .map(v -> new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
-        }));
+        boolean professional = who.is(Principal.Kind.PROFESSIONAL);
+        return streams.writeAlone(pool -> ConversationMarks.close(pool, conversationId, who.id(), professional,
+                        streams.eventTime()), ConversationMarks.Closing::outboxIds)
+                .compose(closing -> {
+                    if (closing.state() == null) {
+                        return Future.failedFuture(ApiError.nothingHere());
+                    }
+                    if (!professional) {
+                        return Future.failedFuture(ApiError.of(403, "forbidden", "Only a professional closes a conversation."));
+                    }
+                    return Future.succeededFuture(new JsonObject().put("id", conversationId.toString()).put("state", "closed"));
+                });
     }
 
     /** Marks messages up to {@code upTo} read; the other participants see the receipt live. */
     public Future<JsonObject> markRead(Principal who, UUID conversationId, long upTo) {
-        return streams.withTransaction(tx -> lockAsParticipant(tx.sql(), who, conversationId).compose(conversation -> {
-            long last = conversation.getLong("message_count");
-            if (upTo < 1 || upTo > last) {
-                return Future.failedFuture(ApiError.invalidField("upTo", "upTo must be a message number from 1 to " + last + "."));
-            }
-            return tx.sql().preparedQuery("""
-                            UPDATE conversation_participant SET last_read_seq = $3,
-                                unread = (SELECT count(*) FROM message m
-                                          WHERE m.conversation_id = $1 AND m.seq > $3 AND m.sender_id <> $2)
-                            WHERE conversation_id = $1 AND account_id = $2 AND last_read_seq < $3 RETURNING last_read_seq""")
-                    .execute(Tuple.of(conversationId, who.id(), upTo))
-                    .compose(updated -> updated.size() == 0 ? Future.succeededFuture()
-                            : participantIds(tx.sql(), conversationId).compose(ids -> tx.appendToEach(ids, "message.read",
-                                    id -> new JsonObject().put("conversationId", conversationId.toString())
-                                            .put("readerId", who.id().toString()).put("upTo", upTo))))
-                    .compose(v -> Unread.counts(tx.sql(), who.id(), conversationId))
-                    .map(unread -> new JsonObject().put("conversationId", conversationId.toString()).put("upTo", upTo)
-                            .put("unread", unread));
-        }));
+        return streams.writeAlone(pool -> ConversationMarks.read(pool, conversationId, who.id(), upTo, streams.eventTime()),
+                        ConversationMarks.Read::outboxIds)
+                .compose(read -> {
+                    if (!read.participant()) {
+                        return Future.failedFuture(ApiError.nothingHere());
+                    }
+                    if (upTo < 1 || upTo > read.messageCount()) {
+                        return Future.failedFuture(ApiError.invalidField("upTo",
+                                "upTo must be a message number from 1 to " + read.messageCount() + "."));
+                    }
+                    return Future.succeededFuture(new JsonObject().put("conversationId", conversationId.toString())
+                            .put("upTo", upTo).put("unread", new JsonObject().put("conversation", read.unreadHere())
+                                    .put("total", read.unreadTotal())));
+                });
     }
 
     /**
@@ -233,21 +224,16 @@ public final class MessagingService {
             return Future.succeededFuture(null);
         }
         UUID patient = patients.get(0);
-        List<UUID> colleagues = new ArrayList<>(others);
-        colleagues.remove(patient);
-        return CareTeam.inCare(sql, patient, creator).compose(inCare -> !inCare
-                ? Future.failedFuture(recipientNotFound()) // a patient one does not treat is not revealed
-                : allInCare(sql, patient, colleagues).compose(all -> all
-                        ? Future.succeededFuture(patient) : Future.failedFuture(recipientUnavailable())));
-    }
-
-    /** Whether the patient counts every one of these professionals in their care (a blocked one is never). */
-    private static Future<Boolean> allInCare(SqlConnection sql, UUID patient, List<UUID> professionals) {
-        Future<Boolean> chain = Future.succeededFuture(true);
-        for (UUID professional : professionals) {
-            chain = chain.compose(all -> !all ? Future.succeededFuture(false) : CareTeam.inCare(sql, patient, professional));
-        }
-        return chain;
+        List<UUID> professionals = new ArrayList<>(others);
+        professionals.remove(patient);
+        professionals.add(creator);
+        return CareTeam.treating(sql, patient, professionals).compose(treating -> {
+            if (!treating.contains(creator)) {
+                return Future.failedFuture(recipientNotFound()); // a patient one does not treat is not revealed
+            }
+            return treating.containsAll(professionals) ? Future.succeededFuture(patient)
+                    : Future.failedFuture(recipientUnavailable());
+        });
     }
 
     private Future<Sent> createConversation(StreamTransaction tx, Principal creator, String subject, Set<UUID> others,
@@ -336,32 +322,6 @@ public final class MessagingService {
                 .executeBatch(rows));
         return described;
     }
-
-    /** The conversation, locked for this transaction, if {@code who} takes part in it; 404 otherwise. */
-    static Future<Row> lockAsParticipant(SqlConnection sql, Principal who, UUID conversationId) {
-        return sql.preparedQuery("""
-                        SELECT c.id, c.state, c.message_count, c.with_patient FROM conversation c
-                        JOIN conversation_participant p ON p.conversation_id = c.id AND p.account_id = $2 AND NOT p.cut_off
-                        WHERE c.id = $1 FOR UPDATE OF c""")
-                .execute(Tuple.of(conversationId, who.id()))
-                .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
-                        : Future.failedFuture(ApiError.nothingHere()));
-    }
-
-
-    static Future<List<UUID>> participantIds(SqlConnection sql, UUID conversationId) {
-        // a participant cut off by a block receives nothing more of the conversation
-        return sql.preparedQuery("""
-                        SELECT account_id FROM conversation_participant WHERE conversation_id = $1 AND NOT cut_off
-                        ORDER BY account_id""")
-                .execute(Tuple.of(conversationId))
-                .map(rows -> {
-                    List<UUID> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getUUID("account_id")));
-                    return ids;
-                });
-    }
-
 
     private static ApiError recipientNotFound() {
         return ApiError.notFound("recipient_not_found", "A participant is unknown, or not a patient you treat.");

@@ -1,7 +1,6 @@
 package fr.relais.messaging;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
@@ -11,20 +10,12 @@ final class Unread {
     private Unread() {
     }
 
-    /** {"conversation": n, "total": m} for {@code account}: in this conversation, and across all of theirs. */
-    static Future<JsonObject> counts(SqlClient sql, UUID account, UUID conversationId) {
-        return sql.preparedQuery("""
-                        SELECT coalesce(sum(unread) FILTER (WHERE conversation_id = $2), 0) AS here, coalesce(sum(unread), 0) AS total
-                        FROM conversation_participant
-                        WHERE account_id = $1 AND has_unread AND NOT cut_off""")
-                .execute(Tuple.of(account, conversationId))
-                .map(rows -> {
-                    var row = rows.iterator().next();
-                    return new JsonObject().put("conversation", row.getLong("here")).put("total", row.getLong("total"));
-                });
-    }
-
+    /** The unread messages of {@code account} across all their conversations. */
     static Future<Long> total(SqlClient sql, UUID account) {
-        return counts(sql, account, new UUID(0, 0)).map(counts -> counts.getLong("total"));
+        return sql.preparedQuery("""
+                        SELECT coalesce(sum(unread), 0) AS total FROM conversation_participant
+                        WHERE account_id = $1 AND has_unread AND NOT cut_off""")
+                .execute(Tuple.of(account))
+                .map(rows -> rows.iterator().next().getLong("total"));
     }
 }

@@ -77,21 +77,17 @@ public final class NotifyModule {
 
     /** For admins: emails by status (dead letters first of all), never their content. */
     private void listEmails(RoutingContext rc) {
-        Authentication.require(rc, fr.relais.principal.Principal.Kind.ADMIN);
+        Authentication.require(rc, Principal.Kind.ADMIN);
         String status = rc.queryParams().get("status") == null ? "dead" : rc.queryParams().get("status");
-        if (!java.util.List.of("pending", "sending", "sent", "dead", "skipped").contains(status)) {
-            throw ApiError.invalidField("status", "status is pending, sending, sent, dead or skipped.");
+        if (!EmailOutbox.STATUSES.contains(status)) {
+            throw ApiError.invalidField("status", "status is " + String.join(", ", EmailOutbox.STATUSES) + ".");
         }
-        pool.preparedQuery("""
-                        SELECT id, to_address, category, attempts, last_error, created_at, not_before FROM email_outbox
-                        WHERE status = $1 ORDER BY created_at DESC LIMIT 200""")
-                .execute(io.vertx.sqlclient.Tuple.of(status))
-                .onSuccess(rows -> {
+        EmailOutbox.withStatus(pool, status)
+                .onSuccess(emails -> {
                     io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
-                    rows.forEach(row -> list.add(new io.vertx.core.json.JsonObject().put("id", row.getUUID("id").toString())
-                            .put("to", row.getString("to_address")).put("category", row.getString("category"))
-                            .put("attempts", row.getInteger("attempts")).put("lastError", row.getString("last_error"))
-                            .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));
+                    emails.forEach(email -> list.add(new io.vertx.core.json.JsonObject().put("id", email.id().toString())
+                            .put("to", email.to()).put("category", email.category()).put("attempts", email.attempts())
+                            .put("lastError", email.lastError()).put("createdAt", email.createdAt().toString())));
                     Responses.json(rc, 200, list);
                 })
                 .onFailure(rc::fail);
@@ -99,14 +95,11 @@ public final class NotifyModule {
 
     /** For admins: a dead email is tried again from scratch. */
     private void retryEmail(RoutingContext rc) {
-        Authentication.require(rc, fr.relais.principal.Principal.Kind.ADMIN);
+        Authentication.require(rc, Principal.Kind.ADMIN);
         UUID id = fr.relais.web.Fields.pathId(rc.pathParam("id"));
-        pool.preparedQuery("""
-                        UPDATE email_outbox SET status = 'pending', attempts = 0, not_before = $2, last_error = NULL
-                        WHERE id = $1 AND status = 'dead'""")
-                .execute(io.vertx.sqlclient.Tuple.of(id, java.time.OffsetDateTime.now(clock)))
-                .onSuccess(rows -> {
-                    if (rows.rowCount() == 0) {
+        EmailOutbox.retryDead(pool, id, clock.instant())
+                .onSuccess(retried -> {
+                    if (!retried) {
                         rc.fail(ApiError.notFound("not_found", "No dead email has this id."));
                     } else {
                         outbox.kick();

@@ -79,12 +79,16 @@ final class ProfileService implements MedicalProfile {
             return Future.failedFuture(invalid);
         }
         UUID id = UUID.randomUUID();
-        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
-                .compose(v -> tx.sql().preparedQuery("""
-                                INSERT INTO profile_entry (id, patient_id, section, version, data_sealed, key_id)
-                                VALUES ($1, $2, $3, 1, $4, $5) RETURNING id, section, version, data_sealed, key_id, updated_at""")
-                        .execute(Tuple.of(id, patient, section.wireName(), seal(data, id), sealer.keyId())))
-                .compose(rows -> changed(tx, who, patient, section, id, 1, "created", data).map(v -> entry(rows.iterator().next()))));
+        // the entry, its version, audit entry and event all leave with the COMMIT; the entry is read once committed
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section).compose(v -> {
+            Future<ProfileEntry> inserted = tx.sql().preparedQuery("""
+                            INSERT INTO profile_entry (id, patient_id, section, version, data_sealed, key_id)
+                            VALUES ($1, $2, $3, 1, $4, $5) RETURNING id, section, version, data_sealed, key_id, updated_at""")
+                    .execute(Tuple.of(id, patient, section.wireName(), seal(data, id), sealer.keyId()))
+                    .map(rows -> entry(rows.iterator().next()));
+            tx.sendWithCommit(inserted);
+            return changed(tx, who, patient, section, id, 1, "created", data).map(inserted);
+        })).compose(inserted -> inserted);
     }
 
     @Override
@@ -97,20 +101,16 @@ final class ProfileService implements MedicalProfile {
         }
         return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
                 .compose(v -> tx.sql().preparedQuery("""
-                                SELECT version FROM profile_entry
-                                WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted FOR UPDATE""")
-                        .execute(Tuple.of(id, patient, section.wireName())))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
+                                UPDATE profile_entry SET version = version + 1, data_sealed = $4, updated_at = now()
+                                WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted
+                                RETURNING id, section, version, data_sealed, key_id, updated_at""")
+                        .execute(Tuple.of(id, patient, section.wireName(), seal(data, id))))
+                .compose(updated -> {
+                    if (updated.size() == 0) {
                         return Future.failedFuture(ApiError.nothingHere());
                     }
-                    int version = rows.iterator().next().getInteger("version") + 1;
-                    return tx.sql().preparedQuery("""
-                                    UPDATE profile_entry SET version = $2, data_sealed = $3, updated_at = now() WHERE id = $1
-                                    RETURNING id, section, version, data_sealed, key_id, updated_at""")
-                            .execute(Tuple.of(id, version, seal(data, id)))
-                            .compose(updated -> changed(tx, who, patient, section, id, version, "updated", data)
-                                    .map(v -> entry(updated.iterator().next())));
+                    ProfileEntry entry = entry(updated.iterator().next());
+                    return changed(tx, who, patient, section, id, entry.version(), "updated", data).map(entry);
                 }));
     }
 
@@ -175,21 +175,22 @@ final class ProfileService implements MedicalProfile {
         return policy.read(tx, who, patient, section.category(), "profile.write").mapEmpty();
     }
 
+    /** The version, its audit entry and its event, sent with the COMMIT. */
     private Future<Void> changed(StreamTransaction tx, Principal who, UUID patient, ProfileSection section, UUID entry,
                                  int version, String change, JsonObject data) {
-        return tx.sql().preparedQuery("""
+        tx.sendWithCommit(tx.sql().preparedQuery("""
                         INSERT INTO profile_entry_version (entry_id, version, change, data_sealed, key_id, changed_by, changed_by_kind)
                         VALUES ($1, $2, $3, $4, $5, $6, $7)""")
                 .execute(Tuple.of(entry, version, change,
                         Buffer.buffer(sealer.seal(data.encode(), "profile-version:" + entry + ":" + version)), sealer.keyId(),
-                        who.id(), who.kind().wireName()))
-                .compose(v -> who.id().equals(patient) ? Future.<Void>succeededFuture()
-                        : audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(), "profile." + change,
-                                "success").patient(patient).detail("section", section.wireName())))
-                .compose(v -> tx.append(patient, "profile.updated", new JsonObject().put("section", section.wireName())
-                        .put("entryId", entry.toString()).put("version", version).put("change", change)
-                        .put("changedByKind", who.kind().wireName())))
-                .mapEmpty();
+                        who.id(), who.kind().wireName())));
+        if (!who.id().equals(patient)) {
+            tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(), "profile." + change,
+                    "success").patient(patient).detail("section", section.wireName())));
+        }
+        return tx.append(patient, "profile.updated", new JsonObject().put("section", section.wireName())
+                .put("entryId", entry.toString()).put("version", version).put("change", change)
+                .put("changedByKind", who.kind().wireName()));
     }
 
     private Buffer seal(JsonObject data, UUID id) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -324,28 +325,25 @@ public final class Streams {
                 .mapEmpty();
     }
 
-    /** Deletes a recipient's stream (their space was closed): a new one would start at a new epoch. */
-    public static Future<Void> delete(SqlClient tx, UUID recipient) {
-        // no batch runs until this transaction ends; the outbox first, so nothing is numbered into a deleted stream
-        return StreamSequencer.holdOff(tx)
-                .compose(v -> tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(recipient)))
-                .compose(v -> tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient)))
-                .mapEmpty();
-    }
-
     /**
-     * Takes a person's id out of the events kept in other people's streams (their space was closed): every
-     * top-level value equal to it becomes null. The events keep their offsets, so cursors and replays stay whole.
+     * Deletes a person's stream (their space was closed: a new one would start at a new epoch) and takes their id
+     * out of the events kept in {@code mentionedIn}'s streams: every top-level value equal to it becomes null, and
+     * those events keep their offsets, so cursors and replays stay whole. No batch runs until {@code tx} ends, so
+     * the closing transaction sends this last, all at once: the sequencer is held off for this round trip and the
+     * COMMIT only.
      */
-    public static Future<Void> eraseMentions(SqlClient tx, UUID person, List<UUID> streams) {
-        if (streams.isEmpty()) {
-            return Future.succeededFuture();
+    public static Future<Void> deleteStreamOf(SqlClient tx, UUID person, Collection<UUID> mentionedIn) {
+        List<Future<?>> sent = new ArrayList<>();
+        sent.add(StreamSequencer.holdOff(tx));
+        if (!mentionedIn.isEmpty()) {
+            Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(mentionedIn.toArray(UUID[]::new));
+            // events not numbered yet are erased in the outbox, the others in the streams
+            sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args));
+            sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args));
         }
-        Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(streams.toArray(UUID[]::new));
-        // no batch runs until this transaction ends: events not numbered yet are erased in the outbox, the others here
-        return StreamSequencer.holdOff(tx)
-                .compose(v -> tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args))
-                .compose(v -> tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args))
-                .mapEmpty();
+        // the outbox first, so nothing is numbered into a deleted stream
+        sent.add(tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(person)));
+        sent.add(tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(person)));
+        return Future.all(sent).mapEmpty();
     }
 }

@@ -116,7 +116,16 @@ class CareRelationshipTest {
         assertEquals(201, blocked.http().post("/api/v1/appointments", appointment(patient)).status());
         assertEquals(1, appointmentsOf(blocked).size());
 
-        hub.people().blocks(patient, blocked);
+        Person asking = hub.people().professional("Dr Attente", "physician");
+        String request = asking.http().post("/api/v1/care-requests", new JsonObject().put("ins", ins(patient))).json().getString("id");
+        try (WsTestClient blockedSocket = hub.people().live(blocked); WsTestClient askingSocket = hub.people().live(asking)) {
+            hub.people().blocks(patient, blocked);
+            hub.people().blocks(patient, asking);
+            assertEquals(patient.id().toString(), blockedSocket.awaitType("care.ended").getJsonObject("data").getString("patientId"),
+                    "told as when the patient ends the relationship");
+            assertEquals(request, askingSocket.awaitType("care.declined").getJsonObject("data").getString("requestId"),
+                    "a pending request is declined");
+        }
         assertEquals(0, appointmentsOf(blocked).size(), "not even the appointments they booked with the patient");
 
         // a retry with a key used before the block is refused like anything else: nothing comes back from a store

@@ -78,6 +78,43 @@ class MessageWriteTest {
                         .put("contentType", "application/pdf").put("data", Base64.getEncoder().encodeToString(PDF)))));
     }
 
+    @Test
+    void aReadMarkThatWaitedForAMessageInFlightLeavesThatMessageUnread() throws Exception {
+        Person doctor = hub.people().professional("Dr Concurrent", "physician");
+        Person patient = hub.people().patient("Patiente qui lit");
+        String conversation = hub.people().conversation(doctor, patient);
+        String messages = "/api/v1/conversations/" + conversation + "/messages";
+        assertEquals(201, doctor.http().post(messages, new JsonObject().put("body", "Deuxième")).status());
+        hub.awaitEventsNumbered();
+
+        CompletableFuture<Response> read;
+        try (Connection inFlight = DriverManager.getConnection(hub.hub().database().jdbcUrl(), hub.hub().database().jdbcProperties())) {
+            inFlight.setAutoCommit(false);
+            // what a third message does to the conversation, held uncommitted while the patient marks the second read
+            try (var third = inFlight.prepareStatement("""
+                    WITH numbered AS (UPDATE conversation SET message_count = message_count + 1 WHERE id = ?::uuid
+                                      RETURNING id, message_count),
+                    inserted AS (INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id)
+                                 SELECT gen_random_uuid(), id, message_count, ?::uuid, '\\x00', 'k' FROM numbered)
+                    UPDATE conversation_participant SET unread = unread + 1 WHERE conversation_id = ?::uuid AND account_id = ?::uuid""")) {
+                third.setString(1, conversation);
+                third.setString(2, doctor.id().toString());
+                third.setString(3, conversation);
+                third.setString(4, patient.id().toString());
+                assertEquals(1, third.executeUpdate());
+            }
+            read = CompletableFuture.supplyAsync(() -> patient.http().post("/api/v1/conversations/" + conversation + "/read",
+                    new JsonObject().put("upTo", 2)));
+            Eventually.await("the read mark waiting for the participant's row", DEADLINE, () -> hub.sql().count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH me AS%'"), n -> n == 1);
+            inFlight.commit();
+        }
+        Response marked = read.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, marked.status(), marked.body());
+        assertEquals(1, marked.json().getJsonObject("unread").getLong("conversation"), "the third message, committed meanwhile");
+        assertEquals(1, patient.http().get("/api/v1/conversations/unread").json().getLong("total"));
+    }
+
     /** The doctor sends {@code message} while the patient's block of them is held uncommitted, then committed. */
     private static void blockedWhileSending(String doctorName, JsonObject message) throws Exception {
         Person doctor = hub.people().professional(doctorName, "physician");

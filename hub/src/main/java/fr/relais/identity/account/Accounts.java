@@ -37,6 +37,19 @@ public final class Accounts {
                 });
     }
 
+    /** The next {@code limit} active patients, by id, after {@code after}: for jobs that visit every patient. */
+    public static Future<java.util.List<UUID>> activePatientsAfter(SqlClient client, UUID after, int limit) {
+        return client.preparedQuery("""
+                        SELECT p.account_id FROM patient p JOIN account a ON a.id = p.account_id
+                        WHERE a.status = 'active' AND p.account_id > $1 ORDER BY p.account_id LIMIT $2""")
+                .execute(Tuple.of(after, limit))
+                .map(rows -> {
+                    java.util.List<UUID> page = new java.util.ArrayList<>();
+                    rows.forEach(row -> page.add(row.getUUID("account_id")));
+                    return page;
+                });
+    }
+
     public static Future<Optional<Account>> byEmail(SqlClient client, String email) {
         return one(client, SELECT + "WHERE lower(a.email) = lower($1)", Tuple.of(email));
     }

@@ -157,9 +157,9 @@ public final class Provisioning {
                         return Future.failedFuture(ApiError.badRequest("not_a_patient", "Only a patient's space can be opposed."));
                     }
                     return SpaceClosure.recordOpposition(tx, ctx.masterKey(), patient.ins())
-                            .compose(v -> closure.erase(tx, patient))
                             .compose(v -> ctx.audit().append(tx, AuditEvent.of("patient", accountId.toString(),
-                                    "space.oppose", "success").patient(accountId).from(ip)));
+                                    "space.oppose", "success").patient(accountId).from(ip)))
+                            .compose(v -> closure.erase(tx, patient));
                 })));
     }
 

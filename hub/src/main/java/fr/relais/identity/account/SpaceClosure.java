@@ -10,7 +10,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -45,25 +48,29 @@ public final class SpaceClosure {
     public Future<Void> close(Account patient, boolean oppose, String ip) {
         return pool.withTransaction(tx -> sessions.revokeAll(tx, patient.id(), "space_closed")
                         .compose(revoked -> (oppose ? recordOpposition(tx, masterKey, patient.ins()) : Future.<Void>succeededFuture())
-                                .compose(v -> erase(tx, patient))
                                 .compose(v -> audit.append(tx, AuditEvent.of("patient", patient.id().toString(),
                                         oppose ? "space.oppose" : "space.close", "success").patient(patient.id()).from(ip)))
+                                .compose(v -> erase(tx, patient))
                                 .map(revoked)))
                 .onSuccess(sessions::announce)
                 .mapEmpty();
     }
 
-    /** Deletes the patient and all that is theirs, in the caller's transaction (closing, or opposing at activation). */
+    /**
+     * Deletes the patient and all that is theirs, in the caller's transaction (closing, or opposing at activation),
+     * the streams last ({@link Streams#deleteStreamOf}): nothing else may follow it in the transaction.
+     */
     public Future<Void> erase(SqlClient tx, Account patient) {
+        Set<UUID> mentionedIn = new HashSet<>();
         Future<Void> chain = Future.succeededFuture();
         for (AccountErasure feature : features) {
-            chain = chain.compose(v -> feature.erase(tx, patient.id()));
+            chain = chain.compose(v -> feature.erase(tx, patient.id()).map(mentionedIn::addAll).mapEmpty());
         }
         return chain
                 .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1 OR starts_with(key, $1 || ' from ')")
                         .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
-                .compose(v -> Streams.delete(tx, patient.id()))
-                .compose(v -> Accounts.delete(tx, patient.id()));
+                .compose(v -> Accounts.delete(tx, patient.id()))
+                .compose(v -> Streams.deleteStreamOf(tx, patient.id(), mentionedIn));
     }
 
     static Future<Void> recordOpposition(SqlClient tx, MasterKey masterKey, String ins) {

@@ -106,37 +106,40 @@ public final class AccessPolicy {
         return !hidden;
     }
 
+    /**
+     * Records an access in one round trip (whether it is the actor's first, and the history entry), and sends its
+     * audit entry and its {@code record.accessed} event (on a first or emergency access) with the COMMIT.
+     */
     private Future<Access> record(StreamTransaction stx, Principal who, UUID patientId, String actorName, String action,
                                   UUID emergencyAccess) {
         SqlClient tx = stx.sql();
         boolean emergency = emergencyAccess != null;
+        String name = actorName == null ? "" : actorName;
         return tx.preparedQuery("""
-                        INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $2)
-                        ON CONFLICT DO NOTHING RETURNING actor_id""")
-                .execute(Tuple.of(patientId, who.id()))
-                .compose(inserted -> {
-                    boolean first = inserted.size() == 1;
-                    return tx.preparedQuery("""
-                                    INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
-                                                                emergency_access_id, first_access)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
-                            .execute(Tuple.of(patientId, who.kind().wireName(), who.id(), actorName == null ? "" : actorName,
-                                    action, emergency, emergencyAccess, first))
-                            .compose(v -> audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
-                                    "success").patient(patientId).detail("emergency", emergency)))
-                            .compose(v -> first || emergency
-                                    ? stx.append(patientId, "record.accessed", new JsonObject()
-                                            .put("actorId", who.id().toString()).put("actorKind", who.kind().wireName())
-                                            .put("actorName", actorName == null ? "" : actorName).put("action", action)
-                                            .put("firstAccess", first).put("emergency", emergency)).mapEmpty()
-                                    : Future.succeededFuture())
-                            .map(v -> new Access(emergency, first));
+                        WITH first AS (
+                            INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $3)
+                            ON CONFLICT DO NOTHING RETURNING actor_id)
+                        INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
+                                                    emergency_access_id, first_access)
+                        SELECT $1, $2, $3, $4, $5, $6, $7, EXISTS (SELECT 1 FROM first)
+                        RETURNING first_access""")
+                .execute(Tuple.of(patientId, who.kind().wireName(), who.id(), name, action, emergency, emergencyAccess))
+                .compose(rows -> {
+                    boolean first = rows.iterator().next().getBoolean("first_access");
+                    stx.sendWithCommit(audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
+                            "success").patient(patientId).detail("emergency", emergency)));
+                    Future<Void> told = !first && !emergency ? Future.succeededFuture()
+                            : stx.append(patientId, "record.accessed", new JsonObject()
+                                    .put("actorId", who.id().toString()).put("actorKind", who.kind().wireName())
+                                    .put("actorName", name).put("action", action)
+                                    .put("firstAccess", first).put("emergency", emergency));
+                    return told.map(new Access(emergency, first));
                 });
     }
 
     /**
-     * The refusal is audited in a transaction of its own, not awaited: the caller's transaction rolls back on
-     * the refusal, and waiting here for the audit chain's lock could deadlock with it.
+     * The refusal is audited on its own, not in the caller's transaction, which rolls back on the refusal; it is
+     * not awaited, so the refusal is answered at once.
      */
     private Future<Access> denied(SqlClient tx, Principal who, UUID patientId, String action) {
         audit.append(AuditEvent.of(who.kind().wireName(), who.id().toString(), action, "denied").patient(patientId))

@@ -9,6 +9,7 @@ import fr.relais.stream.Streams;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -110,6 +111,39 @@ public final class CareRelationships {
                         .patient(patient).detail("professional", professional.toString())))
                 .compose(v -> tx.append(professional, "care.ended", new JsonObject().put("patientId", patient.toString())))
                 .mapEmpty());
+    }
+
+    /**
+     * Blocking also ends the care relationship and declines a pending request, in one statement: a blocked
+     * professional sees nothing, and is told as when the patient ends or declines ({@code care.ended},
+     * {@code care.declined}), never that they are blocked.
+     */
+    public Future<JsonObject> block(UUID patient, String rpps) {
+        return team.professionalByRpps(rpps).compose(pro -> streams.withTransaction(tx -> {
+            UUID professional = UUID.fromString(pro.getString("id"));
+            return tx.sql().preparedQuery("""
+                            WITH blocking AS (
+                                INSERT INTO professional_block (patient_id, professional_id) VALUES ($1, $2) ON CONFLICT DO NOTHING),
+                            ended AS (
+                                DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2 RETURNING 1),
+                            declined AS (
+                                UPDATE care_request SET status = 'declined', decided_at = $3
+                                WHERE patient_id = $1 AND professional_id = $2 AND status = 'pending' RETURNING id)
+                            SELECT EXISTS (SELECT 1 FROM ended) AS ended, (SELECT array_agg(id) FROM declined) AS declined""")
+                    .execute(Tuple.of(patient, professional, OffsetDateTime.now(clock)))
+                    .compose(rows -> {
+                        Row row = rows.iterator().next();
+                        Future<Void> told = !row.getBoolean("ended") ? Future.succeededFuture()
+                                : tx.append(professional, "care.ended", new JsonObject().put("patientId", patient.toString()));
+                        UUID[] declined = row.getArrayOfUUIDs("declined");
+                        for (UUID request : declined == null ? new UUID[0] : declined) {
+                            told = told.compose(v -> tx.append(professional, "care.declined", new JsonObject()
+                                    .put("requestId", request.toString()).put("patientId", patient.toString())));
+                        }
+                        return told.compose(v -> team.careChanged(tx.sql(), patient, professional, false));
+                    })
+                    .map(pro);
+        }));
     }
 
     public Future<JsonArray> pendingFor(UUID patient) {

@@ -38,6 +38,17 @@ public final class CareTeam {
                 .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
     }
 
+    /** Which of {@code professionals} treat {@code patient} (a blocked one never does), in one query. */
+    public static Future<java.util.Set<UUID>> treating(SqlClient client, UUID patient, java.util.Collection<UUID> professionals) {
+        return client.preparedQuery("SELECT professional_id FROM care_relationship WHERE patient_id = $1 AND professional_id = ANY($2)")
+                .execute(Tuple.tuple().addUUID(patient).addArrayOfUUID(professionals.toArray(UUID[]::new)))
+                .map(rows -> {
+                    java.util.Set<UUID> found = new java.util.HashSet<>();
+                    rows.forEach(row -> found.add(row.getUUID("professional_id")));
+                    return found;
+                });
+    }
+
     /** Whether the patient blocked this professional: nothing from them may reach the patient. */
     public static Future<Boolean> blocked(SqlClient client, UUID patient, UUID professional) {
         return client.preparedQuery("SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
@@ -63,22 +74,6 @@ public final class CareTeam {
                         WHERE c.patient_id = $1 ORDER BY c.created_at""")
                 .execute(Tuple.of(patient))
                 .map(CareTeam::professionals);
-    }
-
-    /** Blocking also ends the care relationship and declines a pending request: a blocked professional sees nothing. */
-    public Future<JsonObject> block(UUID patient, String rpps) {
-        return professionalByRpps(rpps).compose(pro -> {
-            UUID professional = UUID.fromString(pro.getString("id"));
-            return pool.withTransaction(tx -> tx.preparedQuery("""
-                                    INSERT INTO professional_block (patient_id, professional_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
-                            .execute(Tuple.of(patient, professional))
-                            .compose(v -> tx.preparedQuery("DELETE FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
-                                    .execute(Tuple.of(patient, professional)))
-                            .compose(v -> CareRequestQueries.settlePending(tx, patient, professional, "declined",
-                                    java.time.OffsetDateTime.now(clock)))
-                            .compose(v -> careChanged(tx, patient, professional, false)))
-                    .map(pro);
-        });
     }
 
     /** Unblocking lets the professional ask again; it does not bring back the care relationship the block ended. */
