@@ -11,19 +11,36 @@ export async function documentsView(route, kind = '') {
   const filter = el('select', { id: 'kind-filter', onchange: (e) => { location.hash = `#/documents${e.target.value ? `?kind=${e.target.value}` : ''}`; } },
     el('option', { value: '' }, t('documents.all')), KINDS.map((k) => el('option', { value: k, selected: k === kind }, t(`kind.${k}`))));
   const items = page.items.map((d) => el('li', { 'data-document': d.id },
-    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${d.careDate} — ${d.authorName || ''}`),
+    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${d.careDate} — ${author(d)}`),
     d.hidden ? el('span', { class: 'meta' }, ` — ${t('documents.hidden')}`) : '',
     el('div', { class: 'row' },
       el('button', { type: 'button', onclick: () => save(`/api/v1/documents/${d.id}/content`, d.title) }, t('documents.download')),
       el('button', { type: 'button', onclick: async () => {
         await api('PUT', `/api/v1/documents/${d.id}/hidden`, { hidden: !d.hidden });
         route();
-      } }, d.hidden ? t('documents.show') : t('documents.hide')))));
+      } }, d.hidden ? t('documents.show') : t('documents.hide')),
+      el('button', { type: 'button', class: 'delete-document', onclick: async () => {
+        if (window.confirm(t('documents.deleteConfirm', { title: d.title }))) {
+          await api('DELETE', `/api/v1/documents/${d.id}`);
+          route();
+        }
+      } }, t('documents.delete')),
+      d.organisationId ? el('button', { type: 'button', class: 'block-system', onclick: async () => {
+        if (window.confirm(t('documents.blockConfirm', { organisation: d.authorName }))) {
+          await api('POST', '/api/v1/me/blocked-systems', { organisationId: d.organisationId });
+          route();
+        }
+      } }, t('documents.blockOrganisation')) : '')));
   show(t('documents.title'), field(t('documents.kind'), filter),
     items.length ? el('ul', { class: 'list', id: 'documents' }, items) : el('p', {}, t('documents.empty')));
   return { onEvent: (event) => { if (event.type === 'document.arrived') route(); } };
 }
 
+
+/** "Laboratoire Bio Plus (via LabConnect)" for a system's document, the author's name otherwise. */
+export function author(d) {
+  return d.via ? t('documents.via', { author: d.authorName || '', via: d.via }) : (d.authorName || '');
+}
 
 // ---- agenda ---------------------------------------------------------------------------------------------
 
@@ -145,7 +162,8 @@ export async function accessView() {
 const CATEGORIES = ['messages', 'documents', 'reminders', 'record_accesses'];
 
 export async function settingsView(route, signedOut) {
-  const [preferences, blocked] = await Promise.all([api('GET', '/api/v1/me/notifications'), api('GET', '/api/v1/me/blocked-professionals')]);
+  const [preferences, blocked, blockedSystems] = await Promise.all([api('GET', '/api/v1/me/notifications'),
+    api('GET', '/api/v1/me/blocked-professionals'), api('GET', '/api/v1/me/blocked-systems')]);
   const choices = Object.fromEntries(CATEGORIES.map((c) => [c, el('select', { name: c },
     ['live', 'email', 'digest'].map((v) => el('option', { value: v, selected: preferences.categories[c] === v }, t(`notify.${v}`))))]));
   const quiet = el('input', { name: 'quietHours', value: preferences.quietHours || '', pattern: '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]',
@@ -171,6 +189,13 @@ export async function settingsView(route, signedOut) {
       route();
     } }, t('settings.unblock'))));
 
+  const blockedSystemList = blockedSystems.map((b) => el('li', {},
+    b.system ? t('settings.blockedSystem', { system: b.system.name, organisation: b.organisation.name }) : b.organisation.name, ' ',
+    el('button', { type: 'button', onclick: async () => {
+      await api('DELETE', `/api/v1/me/blocked-systems/${b.id}`);
+      route();
+    } }, t('settings.unblock'))));
+
   const confirm = el('input', { type: 'checkbox', name: 'confirm', required: true });
   const close = submitting(el('form', { id: 'close-form' }, el('p', {}, t('settings.closeWarning')),
     el('label', { class: 'row' }, confirm, t('settings.closeConfirm')),
@@ -185,5 +210,7 @@ export async function settingsView(route, signedOut) {
   show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications,
     el('h2', {}, t('settings.blocked')), blockedList.length ? el('ul', { class: 'list', id: 'blocked' }, blockedList)
       : el('p', { class: 'meta' }, t('settings.noneBlocked')), block,
+    el('h2', {}, t('settings.blockedSystems')), blockedSystemList.length ? el('ul', { class: 'list', id: 'blocked-systems' }, blockedSystemList)
+      : el('p', { class: 'meta' }, t('settings.noneBlockedSystems')),
     el('h2', {}, t('settings.closeTitle')), close);
 }

@@ -96,13 +96,15 @@ final class AppointmentService {
                         .put("place", body.getValue("place", details.getString("place"))));
             }
             JsonObject updated = details;
+            // sent first, so that the statements sent with the COMMIT behind it report their own failures
+            Future<List<Duration>> chosen = offsetsOf(tx.sql(), parties[0]);
             tx.sendWithCommit(tx.sql().preparedQuery("""
                             UPDATE appointment SET starts_at = $2, ends_at = $3, status = 'moved', details_sealed = $4, updated_at = now()
                             WHERE id = $1""")
                     .execute(Tuple.of(id, utc(start), utc(end), Buffer.buffer(sealer.seal(updated.encode(), "appointment:" + id)))));
             tx.sendWithCommit(ReminderJobs.cancelPending(tx.sql(), id));
-            return offsetsOf(tx.sql(), parties[0]).compose(chosen -> {
-                scheduleReminders(tx, id, parties[0], start, chosen);
+            return chosen.compose(offsets -> {
+                scheduleReminders(tx, id, parties[0], start, offsets);
                 return notify(tx, parties, "appointment.moved", id, start);
             }).map(v -> view(id, parties[0], parties[1], start, end, "moved", updated));
         }));
@@ -242,7 +244,7 @@ final class AppointmentService {
         if (who.is(Principal.Kind.PATIENT)) {
             return Future.succeededFuture(new UUID[] {patient, null});
         }
-        return PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who.id())
+        return PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who)
                 .map(found -> new UUID[] {found, who.id()});
     }
 

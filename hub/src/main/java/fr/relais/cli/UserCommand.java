@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Create accounts and integrator clients.",
         subcommands = {UserCommand.AddPatient.class, UserCommand.AddPro.class, UserCommand.AddAdmin.class,
-                UserCommand.AddClient.class})
+                UserCommand.AddOrganisation.class, UserCommand.AddClient.class})
 public final class UserCommand {
 
     @Command(name = "add-patient", mixinStandardHelpOptions = true, description = "Create a patient's space.")
@@ -70,17 +70,36 @@ public final class UserCommand {
         }
     }
 
+    @Command(name = "add-organisation", mixinStandardHelpOptions = true,
+            description = "Register the organisation an integrator belongs to.")
+    static final class AddOrganisation implements Callable<Integer> {
+        @Mixin ConfigOptions config;
+        @Option(names = "--kind", required = true, description = "hospital, laboratory, software_vendor or catalogue_app")
+        String kind;
+        @Option(names = "--name", required = true) String name;
+        @Option(names = "--finess", description = "FINESS number (health establishments)") String finess;
+        @Option(names = "--siret", description = "SIRET number (companies)") String siret;
+
+        @Override
+        public Integer call() {
+            JsonObject body = new JsonObject().put("kind", kind).put("name", name).put("finess", finess).put("siret", siret);
+            return AdminTask.run(config, hub -> hub.identity().organisations().add("cli", body), organisation ->
+                    System.out.println("organisation " + organisation.id() + " (" + organisation.kind() + ")"));
+        }
+    }
+
     @Command(name = "add-client", mixinStandardHelpOptions = true, description = "Create an integrator client.")
     static final class AddClient implements Callable<Integer> {
         @Mixin ConfigOptions config;
         @Option(names = "--name", required = true) String name;
+        @Option(names = "--organisation", required = true, description = "the id add-organisation printed") String organisation;
         @Option(names = "--scopes", required = true, split = ",",
                 description = "comma-separated: stream:read, messages:write, documents:write, agenda:write, profile:write")
         List<String> scopes;
 
         @Override
         public Integer call() {
-            JsonObject body = new JsonObject().put("name", name).put("scopes", new JsonArray(scopes));
+            JsonObject body = new JsonObject().put("name", name).put("organisationId", organisation).put("scopes", new JsonArray(scopes));
             return AdminTask.run(config, hub -> hub.identity().provisioning().addIntegrator("cli", body), client ->
                     System.out.println("client_id=" + client.clientId() + "\nclient_secret=" + client.clientSecret()
                             + "\n(the secret is shown once; store it now)"));

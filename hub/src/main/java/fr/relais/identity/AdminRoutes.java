@@ -1,5 +1,6 @@
 package fr.relais.identity;
 
+import fr.relais.identity.account.Organisations;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.principal.Principal;
 import fr.relais.web.Requests;
@@ -13,15 +14,19 @@ import io.vertx.ext.web.RoutingContext;
 /** Provisioning for administrators: patients and professionals get an activation email; integrators a secret once. */
 public final class AdminRoutes {
     private final Provisioning provisioning;
+    private final Organisations organisations;
 
-    public AdminRoutes(Provisioning provisioning) {
+    public AdminRoutes(Provisioning provisioning, Organisations organisations) {
         this.provisioning = provisioning;
+        this.organisations = organisations;
     }
 
     public void mount(Router api) {
         api.post("/admin/patients").handler(this::addPatient);
         api.post("/admin/professionals").handler(this::addProfessional);
         api.post("/admin/admins").handler(this::addAdmin);
+        api.post("/admin/organisations").handler(this::addOrganisation);
+        api.get("/admin/organisations").handler(this::listOrganisations);
         api.post("/admin/integrators").handler(this::addIntegrator);
     }
 
@@ -40,13 +45,25 @@ public final class AdminRoutes {
         created(rc, provisioning.addAdmin(admin, Requests.json(rc)));
     }
 
+    private void addOrganisation(RoutingContext rc) {
+        String admin = admin(rc);
+        organisations.add(admin, Requests.json(rc))
+                .onSuccess(organisation -> Responses.json(rc, 201, organisation.toJson()))
+                .onFailure(rc::fail);
+    }
+
+    private void listOrganisations(RoutingContext rc) {
+        admin(rc);
+        organisations.list().onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
     private void addIntegrator(RoutingContext rc) {
         String admin = admin(rc);
         provisioning.addIntegrator(admin, Requests.json(rc))
                 .onSuccess(client -> Responses.json(rc, 201, new JsonObject()
                         .put("id", client.id().toString()).put("clientId", client.clientId())
                         .put("clientSecret", client.clientSecret()).put("name", client.name())
-                        .put("scopes", new JsonArray(client.scopes()))))
+                        .put("scopes", new JsonArray(client.scopes())).put("organisation", client.organisation().toJson())))
                 .onFailure(rc::fail);
     }
 

@@ -1,6 +1,7 @@
 package fr.relais.identity;
 
 import fr.relais.config.RelaisConfig;
+import fr.relais.identity.account.Organisations;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.identity.account.SpaceClosure;
 import fr.relais.identity.login.ClientCredentials;
@@ -49,6 +50,7 @@ public final class IdentityModule {
     private final WebClient http;
     private final EmergencyReasons reasons;
     private final SpaceClosure closure;
+    private final Organisations organisations;
     private final UsedIdTokens usedIdTokens;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
@@ -62,6 +64,7 @@ public final class IdentityModule {
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
         this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
+        closure.alsoErase(CareTeam::professionalsTold);
         this.provisioning = new Provisioning(ctx, closure);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
         this.reasons = new EmergencyReasons(ctx.masterKey());
@@ -70,7 +73,8 @@ public final class IdentityModule {
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
                         usedIdTokens), keys);
-        this.adminRoutes = new AdminRoutes(provisioning);
+        this.organisations = new Organisations(ctx.pool(), ctx.audit());
+        this.adminRoutes = new AdminRoutes(provisioning, organisations);
         CareRelationships relationships = new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock());
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
@@ -132,6 +136,11 @@ public final class IdentityModule {
 
     public Provisioning provisioning() {
         return provisioning;
+    }
+
+    /** The organisations integrators belong to. */
+    public Organisations organisations() {
+        return organisations;
     }
 
     /** Closing spaces; features add what they erase themselves ({@link SpaceClosure#alsoErase}). */

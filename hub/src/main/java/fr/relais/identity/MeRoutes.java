@@ -5,6 +5,7 @@ import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.SpaceClosure;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.SystemBlocks;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
@@ -20,12 +21,14 @@ public final class MeRoutes {
     private final SpaceClosure closure;
     private final CareTeam careTeam;
     private final CareRelationships relationships;
+    private final SystemBlocks systemBlocks;
 
     public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam, CareRelationships relationships) {
         this.pool = pool;
         this.closure = closure;
         this.careTeam = careTeam;
         this.relationships = relationships;
+        this.systemBlocks = new SystemBlocks(pool);
     }
 
     public void mount(Router api) {
@@ -34,6 +37,9 @@ public final class MeRoutes {
         api.get("/me/blocked-professionals").handler(this::listBlocked);
         api.post("/me/blocked-professionals").handler(this::block);
         api.delete("/me/blocked-professionals/:professionalId").handler(this::unblock);
+        api.get("/me/blocked-systems").handler(this::listBlockedSystems);
+        api.post("/me/blocked-systems").handler(this::blockSystem);
+        api.delete("/me/blocked-systems/:blockId").handler(this::unblockSystem);
         api.put("/me/emergency-access-objection").handler(this::objectToEmergencyAccess);
         api.get("/me/access-history").handler(this::accessHistory);
     }
@@ -74,6 +80,22 @@ public final class MeRoutes {
         Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
         String rpps = Rpps.parse(Requests.json(rc).getString("rpps"), "rpps").value();
         relationships.block(who.id(), rpps).onSuccess(pro -> Responses.json(rc, 201, pro)).onFailure(rc::fail);
+    }
+
+    private void listBlockedSystems(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        systemBlocks.list(who.id()).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    private void blockSystem(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        systemBlocks.block(who.id(), Requests.json(rc)).onSuccess(block -> Responses.json(rc, 201, block)).onFailure(rc::fail);
+    }
+
+    private void unblockSystem(RoutingContext rc) {
+        Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
+        systemBlocks.unblock(who.id(), Fields.pathId(rc.pathParam("blockId")))
+                .onSuccess(v -> Responses.noContent(rc)).onFailure(rc::fail);
     }
 
     private void unblock(RoutingContext rc) {

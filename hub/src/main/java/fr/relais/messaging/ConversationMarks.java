@@ -83,6 +83,25 @@ final class ConversationMarks {
         });
     }
 
+    /**
+     * The reader's counts as they stand now, for a mark that did not move: it may have waited for a write that
+     * changed them after its snapshot. Null if the reader no longer takes part.
+     */
+    static Future<Read> current(SqlClient sql, UUID conversationId, UUID reader, long messageCount) {
+        return sql.preparedQuery("""
+                        SELECT p.unread, (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
+                                          WHERE o.account_id = $2 AND o.has_unread AND NOT o.cut_off) AS total
+                        FROM conversation_participant p WHERE p.conversation_id = $1 AND p.account_id = $2 AND NOT p.cut_off""")
+                .execute(Tuple.of(conversationId, reader))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new Read(messageCount, row.getLong("unread"), row.getLong("total"), List.of());
+                });
+    }
+
     /** Closes the conversation if it is open and {@code byProfessional}. */
     static Future<Closing> close(SqlClient sql, UUID conversationId, UUID closer, boolean byProfessional,
                                  OffsetDateTime eventTime) {

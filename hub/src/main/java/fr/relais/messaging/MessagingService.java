@@ -145,9 +145,13 @@ public final class MessagingService {
                         return Future.failedFuture(ApiError.invalidField("upTo",
                                 "upTo must be a message number from 1 to " + read.messageCount() + "."));
                     }
-                    return Future.succeededFuture(new JsonObject().put("conversationId", conversationId.toString())
-                            .put("upTo", upTo).put("unread", new JsonObject().put("conversation", read.unreadHere())
-                                    .put("total", read.unreadTotal())));
+                    return (read.outboxIds().isEmpty()
+                            ? ConversationMarks.current(streams.pool(), conversationId, who.id(), read.messageCount())
+                            : Future.succeededFuture(read))
+                            .compose(now -> now == null ? Future.failedFuture(ApiError.nothingHere())
+                                    : Future.succeededFuture(new JsonObject().put("conversationId", conversationId.toString())
+                                            .put("upTo", upTo).put("unread", new JsonObject().put("conversation", now.unreadHere())
+                                                    .put("total", now.unreadTotal()))));
                 });
     }
 

@@ -5,12 +5,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 
-/** A document's description (its content apart), as the record gives it. */
+/**
+ * A document's description (its content apart), as the record gives it. Deposited by a system, its author is the
+ * organisation the system acts for ({@code authorName}, {@code organisationId}) and {@code via} names the system.
+ */
 public record Document(UUID id, DocumentKind kind, String title, LocalDate careDate, UUID authorId, String authorKind,
-                       String authorName, String contentType, int size, boolean hidden, UUID replaces, Instant createdAt) {
+                       String authorName, UUID organisationId, String via, String contentType, int size, boolean hidden,
+                       UUID replaces, Instant createdAt) {
 
     Document hidden(boolean now) {
-        return new Document(id, kind, title, careDate, authorId, authorKind, authorName, contentType, size, now, replaces, createdAt);
+        return new Document(id, kind, title, careDate, authorId, authorKind, authorName, organisationId, via, contentType, size,
+                now, replaces, createdAt);
     }
 
     /** As the API writes it. */
@@ -22,6 +27,9 @@ public record Document(UUID id, DocumentKind kind, String title, LocalDate careD
                 .put("createdAt", createdAt.toString());
         if (replaces != null) {
             json.put("replaces", replaces.toString());
+        }
+        if (organisationId != null) {
+            json.put("organisationId", organisationId.toString()).put("via", via);
         }
         return json;
     }

@@ -4,10 +4,13 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.error.ApiError;
+import fr.relais.identity.account.Account;
+import fr.relais.identity.account.Accounts;
+import fr.relais.identity.account.Organisations;
 import fr.relais.identity.policy.AccessPolicy;
-import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.DataCategory;
 import fr.relais.identity.policy.PatientLookup;
+import fr.relais.identity.policy.SystemBlocks;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
@@ -73,13 +76,13 @@ final class RecordService implements Documents {
         // three round trips: the author's name, the patient (and whether they blocked the depositor: a retry after a
         // block is refused too) and an earlier deposit with the key go together; then the writes; then the COMMIT
         return streams.withTransaction(tx -> {
-            Future<String> name = authorName(tx.sql(), who);
+            Future<Author> author = author(tx.sql(), who);
             Future<UUID> patient = patientFor(tx.sql(), who, request.patient());
             Future<Row> previous = previous(tx.sql(), who.id(), request.idempotencyKey());
-            return Future.all(name, patient, previous).map(found -> {
+            return Future.all(author, patient, previous).map(found -> {
                 Document replayed = replayed(previous.result(), patient.result(), fingerprint);
                 return replayed != null ? Future.succeededFuture(new Deposited(replayed, true))
-                        : insert(tx, who, name.result(), patient.result(), request, null, fingerprint)
+                        : insert(tx, who, author.result(), patient.result(), request, null, fingerprint)
                                 .map(document -> new Deposited(document, false));
             });
         }).compose(deposited -> deposited);
@@ -105,7 +108,7 @@ final class RecordService implements Documents {
             UUID beforeId = cursor == null ? new UUID(-1, -1) : uuid(cursor.length > 1 ? cursor[1] : "");
             int limit = Math.min(200, Math.max(1, args.limit() == null ? 50 : args.limit()));
             return tx.sql().preparedQuery("""
-                            SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                            SELECT id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, organisation_id, via_name, format, size,
                                    hidden, replaces_id, created_at
                             FROM document
                             WHERE patient_id = $1 AND NOT superseded AND kind = ANY($2) AND care_date BETWEEN $3 AND $4
@@ -144,28 +147,52 @@ final class RecordService implements Documents {
                             .compose(v -> audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                     "document.read", "success").patient(patient).detail("document", id.toString())))
                     : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
-            return allowed.compose(v -> storage.get(tx.sql(), id)).map(sealed -> new DocumentFile(describe(row),
-                    sealer.open(sealed, row.getString("key_id"), "document:" + id)));
+            return allowed.compose(v -> {
+                Future<byte[]> content = storage.get(tx.sql(), id);
+                return Future.all(content, firstOpened(tx, who, row)).map(both -> new DocumentFile(describe(row),
+                        sealer.open(content.result(), row.getString("key_id"), "document:" + id)));
+            });
         }));
+    }
+
+    /** A system's document opened by its patient for the first time: the system is told, once. */
+    private static Future<Void> firstOpened(StreamTransaction tx, Principal who, Row document) {
+        if (!who.id().equals(document.getUUID("patient_id")) || !fromSystem(document) || document.getValue("opened_at") != null) {
+            return Future.succeededFuture();
+        }
+        UUID id = document.getUUID("id");
+        return tx.sql().preparedQuery("UPDATE document SET opened_at = now() WHERE id = $1 AND opened_at IS NULL")
+                .execute(Tuple.of(id))
+                .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()
+                        : tellSystem(tx, document, "document.opened", new JsonObject()));
+    }
+
+    private static boolean fromSystem(Row document) {
+        return Principal.Kind.INTEGRATOR.wireName().equals(document.getString("author_kind"));
+    }
+
+    /** An event about {@code document} for the system that deposited it (nothing if a person did). */
+    private static Future<Void> tellSystem(StreamTransaction tx, Row document, String type, JsonObject data) {
+        return !fromSystem(document) ? Future.succeededFuture()
+                : tx.append(document.getUUID("author_id"), type, data.put("documentId", document.getUUID("id").toString())
+                        .put("patientId", document.getUUID("patient_id").toString()));
     }
 
     @Override
     public Future<Document> hide(Principal who, UUID id, boolean hidden) {
         return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
-                .preparedQuery("UPDATE document SET hidden = $2 WHERE id = $1").execute(Tuple.of(id, hidden))
+                .preparedQuery("UPDATE document SET hidden = $2 WHERE id = $1 AND hidden <> $2").execute(Tuple.of(id, hidden))
+                .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()
+                        : tellSystem(tx, row, "document.hidden", new JsonObject().put("hidden", hidden)))
                 .map(v -> describe(row).hidden(hidden))));
     }
 
     @Override
     public Future<Void> delete(Principal who, UUID id) {
-        return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> {
-            if (!who.id().equals(row.getUUID("author_id"))) {
-                return Future.failedFuture(ApiError.of(403, "not_your_document",
-                        "You can delete the documents you added; hide the others from professionals instead."));
-            }
-            return tx.sql().preparedQuery("DELETE FROM document WHERE id = $1").execute(Tuple.of(id))
-                    .mapEmpty();
-        }));
+        // the patient's space is theirs: they delete any document of their record, and a system that deposited it is told
+        return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
+                .preparedQuery("DELETE FROM document WHERE id = $1").execute(Tuple.of(id))
+                .compose(v -> tellSystem(tx, row, "document.deleted", new JsonObject()))));
     }
 
     @Override
@@ -180,7 +207,7 @@ final class RecordService implements Documents {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : authorName(tx.sql(), who).map(author ->
+                            : author(tx.sql(), who).map(author ->
                                     insert(tx, who, author, row.getUUID("patient_id"), request, id, null)));
         })).compose(document -> document);
     }
@@ -191,22 +218,24 @@ final class RecordService implements Documents {
      * the transaction ends (a failed insert fails the transaction). {@code fingerprint}: of the request, kept with
      * its idempotency key (null without a key).
      */
-    private Future<Document> insert(StreamTransaction tx, Principal who, String name, UUID patient, DepositRequest request,
+    private Future<Document> insert(StreamTransaction tx, Principal who, Author author, UUID patient, DepositRequest request,
                                     UUID replaces, byte[] fingerprint) {
         UUID id = UUID.randomUUID();
         Future<Document> inserted = tx.sql().preparedQuery("""
                         INSERT INTO document (id, patient_id, kind, title_sealed, care_date, author_id, author_kind, author_name,
-                                              format, size, sha256, key_id, replaces_id, idempotency_key, request_hmac)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                        RETURNING id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                                              format, size, sha256, key_id, replaces_id, idempotency_key, request_hmac,
+                                              organisation_id, via_name)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                        RETURNING id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, organisation_id, via_name, format, size,
                                   hidden, replaces_id, created_at""")
                 .execute(Tuple.tuple().addUUID(id).addUUID(patient).addString(request.kind().wireName())
                         .addBuffer(Buffer.buffer(sealer.seal(request.title(), "document-title:" + id)))
-                        .addLocalDate(request.careDate()).addUUID(who.id()).addString(who.kind().wireName()).addString(name)
+                        .addLocalDate(request.careDate()).addUUID(who.id()).addString(who.kind().wireName()).addString(author.name())
                         .addString(request.format()).addInteger(request.content().length)
                         .addBuffer(Buffer.buffer(sha256(request.content()))).addString(sealer.keyId())
                         .addUUID(replaces).addString(request.idempotencyKey())
-                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint)))
+                        .addBuffer(fingerprint == null ? null : Buffer.buffer(fingerprint))
+                        .addUUID(author.organisationId()).addString(author.via()))
                 .map(rows -> describe(rows.iterator().next()));
         tx.sendWithCommit(inserted);
         tx.sendWithCommit(storage.put(tx.sql(), id, sealer.seal(request.content(), "document:" + id)));
@@ -216,8 +245,15 @@ final class RecordService implements Documents {
         }
         tx.append(patient, "document.arrived", new JsonObject()
                 .put("documentId", id.toString()).put("kind", request.kind().wireName())
-                .put("authorKind", who.kind().wireName()).put("authorName", name)
+                .put("authorKind", who.kind().wireName()).put("authorName", author.name())
                 .put("replaces", replaces == null ? null : replaces.toString()));
+        if (who.is(Principal.Kind.INTEGRATOR)) {
+            // the system's acknowledgement on its own stream: ids and kind, never the title
+            tx.append(who.id(), "document.accepted", new JsonObject()
+                    .put("documentId", id.toString()).put("patientId", patient.toString()).put("kind", request.kind().wireName())
+                    .put("replaces", replaces == null ? null : replaces.toString())
+                    .put("idempotencyKey", request.idempotencyKey()));
+        }
         return inserted;
     }
 
@@ -230,15 +266,15 @@ final class RecordService implements Documents {
         }
         JsonObject byName = new JsonObject();
         named.addTo(byName);
-        return PatientLookup.named(sql, byName, who.is(Principal.Kind.PROFESSIONAL) ? who.id() : null);
+        return PatientLookup.named(sql, byName, who);
     }
 
-    /** A patient who blocked a professional receives nothing from them, and their old documents are closed to them. */
+    /**
+     * A patient who blocked a professional, or a system or its organisation, receives nothing from them, and their
+     * old documents are closed to them.
+     */
     private static Future<Void> notBlocking(SqlConnection sql, UUID patient, Principal who) {
-        if (!who.is(Principal.Kind.PROFESSIONAL)) {
-            return Future.succeededFuture();
-        }
-        return CareTeam.blocked(sql, patient, who.id()).compose(blocked -> blocked
+        return SystemBlocks.blockedBy(sql, patient, who).compose(blocked -> blocked
                 ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 
@@ -248,7 +284,7 @@ final class RecordService implements Documents {
             return Future.succeededFuture(null);
         }
         return sql.preparedQuery("""
-                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format, size,
+                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, organisation_id, via_name, format, size,
                                hidden, replaces_id, created_at, request_hmac FROM document
                         WHERE author_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(author, key))
@@ -270,8 +306,9 @@ final class RecordService implements Documents {
 
     private Future<Row> document(SqlConnection sql, UUID id) {
         return sql.preparedQuery("""
-                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name, format,
-                               size, hidden, replaces_id, created_at FROM document WHERE id = $1""")
+                        SELECT id, patient_id, kind, title_sealed, key_id, care_date, author_id, author_kind, author_name,
+                               organisation_id, via_name, format, size, hidden, replaces_id, created_at, opened_at
+                        FROM document WHERE id = $1""")
                 .execute(Tuple.of(id))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
                         : Future.failedFuture(ApiError.nothingHere()));
@@ -282,12 +319,13 @@ final class RecordService implements Documents {
                 ? Future.succeededFuture(row) : Future.failedFuture(ApiError.nothingHere()));
     }
 
-    private static Future<String> authorName(SqlConnection sql, Principal who) {
-        String query = who.is(Principal.Kind.INTEGRATOR)
-                ? "SELECT name FROM integrator WHERE id = $1"
-                : "SELECT display_name AS name FROM account WHERE id = $1";
-        return sql.preparedQuery(query).execute(Tuple.of(who.id()))
-                .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString("name"));
+    private static Future<Author> author(SqlConnection sql, Principal who) {
+        if (who.is(Principal.Kind.INTEGRATOR)) {
+            return Organisations.system(sql, who.id()).map(system -> system
+                    .map(found -> new Author(found.organisation().name(), found.organisation().id(), found.name()))
+                    .orElse(new Author("", null, null)));
+        }
+        return Accounts.byId(sql, who.id()).map(account -> new Author(account.map(Account::displayName).orElse(""), null, null));
     }
 
     private Document describe(Row row) {
@@ -295,7 +333,7 @@ final class RecordService implements Documents {
         return new Document(id, DocumentKind.parse(row.getString("kind"), "kind"),
                 sealer.openText(row.getBuffer("title_sealed").getBytes(), row.getString("key_id"), "document-title:" + id),
                 row.getLocalDate("care_date"), row.getUUID("author_id"), row.getString("author_kind"), row.getString("author_name"),
-                row.getString("format"), row.getInteger("size"), row.getBoolean("hidden"), row.getUUID("replaces_id"),
+                row.getUUID("organisation_id"), row.getString("via_name"), row.getString("format"), row.getInteger("size"), row.getBoolean("hidden"), row.getUUID("replaces_id"),
                 row.getOffsetDateTime("created_at").toInstant());
     }
 

@@ -54,8 +54,8 @@ public final class Streams {
 
     private static final String ERASE_MENTIONS = """
             UPDATE %s e
-            SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) THEN 'null'::jsonb
-                                                            ELSE j.value END)
+            SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) OR j.key = 'patientName'
+                                                            THEN 'null'::jsonb ELSE j.value END)
                         FROM jsonb_each(e.data) AS j)
             WHERE e.recipient_id = ANY($2)
               AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""";
@@ -327,8 +327,9 @@ public final class Streams {
 
     /**
      * Deletes a person's stream (their space was closed: a new one would start at a new epoch) and takes their id
-     * out of the events kept in {@code mentionedIn}'s streams: every top-level value equal to it becomes null, and
-     * those events keep their offsets, so cursors and replays stay whole. No batch runs until {@code tx} ends, so
+     * out of the events kept in {@code mentionedIn}'s streams: in an event that names them, every top-level value
+     * equal to their id becomes null, and so does {@code patientName} (the only key events carry a patient's name
+     * under); those events keep their offsets, so cursors and replays stay whole. No batch runs until {@code tx} ends, so
      * the closing transaction sends this last, all at once: the sequencer is held off for this round trip and the
      * COMMIT only.
      */

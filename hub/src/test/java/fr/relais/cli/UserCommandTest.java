@@ -47,8 +47,12 @@ class UserCommandTest {
     }
 
     @Test
-    void anIntegratorSecretIsPrintedOnce() throws Exception {
-        String output = run(0, "user", "add-client", "--name", "Hôpital", "--scopes", "stream:read,documents:write");
+    void anIntegratorOfARegisteredOrganisationHasItsSecretPrintedOnce() throws Exception {
+        String registered = run(0, "user", "add-organisation", "--kind", "hospital", "--name", "Hôpital", "--finess", "750000001");
+        java.util.regex.Matcher id = Pattern.compile("organisation ([0-9a-f-]{36}) \\(hospital\\)").matcher(registered);
+        assertTrue(id.find(), registered);
+        String output = run(0, "user", "add-client", "--name", "DPI", "--organisation", id.group(1),
+                "--scopes", "stream:read,documents:write");
         assertTrue(output.contains("client_id=rl_") && output.contains("client_secret="), output);
     }
 

@@ -31,6 +31,9 @@ final class BadInputFixtures {
     final String rpps2;
     final String rpps3;
     final Person admin;
+    final String organisation;
+    final String blockableOrganisation;
+    final String systemBlock;
     final JsonObject integrator;
     final JsonObject limitedIntegrator;
     final String conversation;
@@ -62,6 +65,10 @@ final class BadInputFixtures {
         people.treats(pro, patient);
         people.treats(pro2, patient);
         admin = people.admin("Ops");
+        organisation = people.organisation("hospital", "CHU Hostile");
+        blockableOrganisation = people.organisation("catalogue_app", "Appli bloquée");
+        systemBlock = created(patient.http().post("/api/v1/me/blocked-systems",
+                new JsonObject().put("organisationId", people.organisation("laboratory", "Labo bloqué")))).getString("id");
         integrator = integrator("Hospital system", new JsonArray().add("stream:read").add("messages:write")
                 .add("documents:write").add("agenda:write").add("profile:write"));
         limitedIntegrator = integrator("Lab system", new JsonArray().add("documents:write"));
@@ -119,8 +126,13 @@ final class BadInputFixtures {
         return granted.json().getString("access_token");
     }
 
+    String organisationId() {
+        return organisation;
+    }
+
     private JsonObject integrator(String name, JsonArray scopes) {
-        return created(admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name).put("scopes", scopes)));
+        return created(admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name)
+                .put("organisationId", organisationId()).put("scopes", scopes)));
     }
 
     private static JsonObject created(HttpTestClient.Response response) {

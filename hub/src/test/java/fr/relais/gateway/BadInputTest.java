@@ -74,7 +74,10 @@ class BadInputTest {
                     .put("profession", "nurse").put("email", unique("pro")).put("displayName", "New Nurse").put("organisation", "CHU")),
             post("/api/v1/admin/admins").by(ADMIN).json(f -> new JsonObject().put("email", unique("admin")).put("displayName", "New Admin")),
             post("/api/v1/admin/integrators").by(ADMIN)
-                    .json(f -> new JsonObject().put("name", "New App").put("scopes", new JsonArray().add("stream:read"))),
+                    .json(f -> new JsonObject().put("name", "New App").put("organisationId", f.organisationId()).put("scopes", new JsonArray().add("stream:read"))),
+            post("/api/v1/admin/organisations").by(ADMIN).json(f -> new JsonObject().put("kind", "laboratory")
+                    .put("name", "New Lab").put("siret", "73282932000074")),
+            get("/api/v1/admin/organisations").by(ADMIN),
             get("/api/v1/me").by(PATIENT, PROFESSIONAL, ADMIN, INTEGRATOR),
             post("/api/v1/me/close").by(PATIENT).json(f -> new JsonObject().put("confirm", false).put("oppose", false)),
             get("/api/v1/me/care-relationships").by(PATIENT),
@@ -90,6 +93,9 @@ class BadInputTest {
             get("/api/v1/me/blocked-professionals").by(PATIENT),
             post("/api/v1/me/blocked-professionals").by(PATIENT).json(f -> new JsonObject().put("rpps", f.rpps3)),
             delete("/api/v1/me/blocked-professionals/:professionalId").by(PATIENT),
+            get("/api/v1/me/blocked-systems").by(PATIENT),
+            post("/api/v1/me/blocked-systems").by(PATIENT).json(f -> new JsonObject().put("organisationId", f.blockableOrganisation)),
+            delete("/api/v1/me/blocked-systems/:blockId").by(PATIENT),
             put("/api/v1/me/emergency-access-objection").by(PATIENT).json(f -> new JsonObject().put("objected", false)),
             get("/api/v1/me/access-history").by(PATIENT).query("limit", "before"),
             // messaging

@@ -106,6 +106,7 @@ class AdminAndIntegratorTest {
     void integratorsGetScopedTokensWithClientCredentials() {
         Person admin = hub.people().admin("Integrations");
         Response client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Labo Biolab")
+                .put("organisationId", hub.people().organisation("laboratory", "Biolab"))
                 .put("scopes", new JsonArray().add("documents:write").add("stream:read")));
         assertEquals(201, client.status(), client.body());
         String id = client.json().getString("clientId");
@@ -131,7 +132,8 @@ class AdminAndIntegratorTest {
         Response badGrant = tokenRequest("grant_type=password", id, secret);
         assertEquals("unsupported_grant_type", badGrant.json().getString("error"));
         Response unknownScope = admin.http().post("/api/v1/admin/integrators",
-                new JsonObject().put("name", "x").put("scopes", new JsonArray().add("everything")));
+                new JsonObject().put("name", "x").put("organisationId", hub.people().organisation("hospital", "x"))
+                        .put("scopes", new JsonArray().add("everything")));
         assertEquals("scopes", unknownScope.json().getString("field"));
     }
 

@@ -30,7 +30,7 @@ class ErasureTest {
         String messages = "/api/v1/conversations/" + footprint.conversationId() + "/messages";
         assertEquals(200, doctor.http().get(messages).status());
         List<String> traces = new ArrayList<>(footprint.written());
-        traces.addAll(List.of(patient.id().toString(), footprint.ins(), patient.email()));
+        traces.addAll(List.of(patient.id().toString(), footprint.ins(), patient.email(), footprint.patientName()));
 
         assertEquals(204, patient.http().post("/api/v1/me/close", new JsonObject().put("confirm", true)).status());
 

@@ -100,6 +100,34 @@ class PortalBrowserTest {
     }
 
     @Test
+    void aPatientSeesWhichSystemSentADocumentBlocksItsOrganisationAndDeletesTheDocument() {
+        Person patient = hub.people().patient("Louise Martin");
+        Person lab = hub.people().systemOf(hub.people().organisation("laboratory", "Laboratoire Cerballiance"), "LabLink",
+                "documents:write", "stream:read");
+        JsonObject deposit = new JsonObject().put("patientId", patient.id().toString()).put("kind", "lab_result")
+                .put("title", "Ferritine").put("careDate", hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().toString())
+                .put("contentType", "application/pdf")
+                .put("data", java.util.Base64.getEncoder().encodeToString("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(201, lab.http().post("/api/v1/documents", deposit).status());
+        try (Browser patientPage = Browser.open(hub.port(), hub.clock())) {
+            logIn(patientPage, patient);
+            patientPage.go("#/documents");
+            patientPage.awaitText("#documents", "Laboratoire Cerballiance (via LabLink)");
+            patientPage.click("#documents .block-system");
+            patientPage.acceptDialog();
+            patientPage.go("#/settings");
+            patientPage.awaitText("#blocked-systems", "Laboratoire Cerballiance");
+            assertEquals(404, lab.http().post("/api/v1/documents", deposit).status(), "blocked from the portal");
+
+            patientPage.go("#/documents");
+            patientPage.click("#documents .delete-document");
+            patientPage.acceptDialog();
+            patientPage.awaitText("main", "Aucun document.");
+            patientPage.screenshot("patient-blocked-system");
+        }
+    }
+
+    @Test
     void aProfessionalAsksForAccessAndThePatientAcceptsItInThePortalLive() {
         Person patient = hub.people().patient("Inès Garnier");
         Person doctor = hub.people().professional("Dr Lemoine", "physician");

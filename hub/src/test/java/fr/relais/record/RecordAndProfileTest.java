@@ -122,13 +122,12 @@ class RecordAndProfileTest {
     }
 
     @Test
-    void patientsAddDeleteTheirOwnAndAuthorsReplaceTheirs() {
+    void patientsAddAndDeleteDocumentsAndAuthorsReplaceTheirs() {
         Person patient = hub.people().patient("Emma");
         Person doctor = hub.people().professional("Dr Version", "physician");
         String own = patient.http().post("/api/v1/documents", deposit("other", "Mon carnet")).json().getString("id");
         String pros = doctor.http().post("/api/v1/documents", deposit("prescription", "Ordonnance v1").put("ins", ins(patient)))
                 .json().getString("id");
-        assertEquals(403, patient.http().delete("/api/v1/documents/" + pros).status());
         assertEquals(204, patient.http().delete("/api/v1/documents/" + own).status());
 
         assertEquals(404, patient.http().post("/api/v1/documents/" + pros + "/versions", deposit("prescription", "v2")).status());
@@ -138,9 +137,14 @@ class RecordAndProfileTest {
         assertEquals(1, listed.size());
         assertEquals("Ordonnance v2", listed.getJsonObject(0).getString("title"));
         assertEquals(pros, listed.getJsonObject(0).getString("replaces"));
+        assertEquals(404, doctor.http().delete("/api/v1/documents/" + v2.json().getString("id")).status(), "only the patient deletes");
+        assertEquals(204, patient.http().delete("/api/v1/documents/" + v2.json().getString("id")).status(),
+                "the patient deletes a professional's document too: the space is theirs");
+        assertEquals(0, listFor(patient, patient).size());
 
         Person admin = hub.people().admin("Root");
         JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "SIH")
+                .put("organisationId", hub.people().organisation("hospital", "CHU"))
                 .put("scopes", new JsonArray().add("documents:write"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
@@ -148,7 +152,8 @@ class RecordAndProfileTest {
         Response byIntegrator = hub.http().send("POST", "/api/v1/documents", Map.of("Authorization", "Bearer " + token),
                 "application/json", deposit("discharge_report", "Sortie").put("ins", ins(patient)).encode());
         assertEquals(201, byIntegrator.status(), byIntegrator.body());
-        assertEquals("SIH", byIntegrator.json().getString("authorName"));
+        assertEquals("CHU", byIntegrator.json().getString("authorName"), "the organisation the system acts for");
+        assertEquals("SIH", byIntegrator.json().getString("via"));
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Every REST endpoint and socket command that touches a patient's data, tried as each wrong person: a professional
  * who never treated the patient, one who only wrote to them (a deposit, a booking), one the patient blocked (who
- * wrote and took part before), another patient, an integrator, an admin. Each is refused (403 or 404), nothing
+ * wrote and took part before), another patient, an integrator, a system whose organisation the patient blocked
+ * (which deposited before), an admin. Each is refused (403 or 404), nothing
  * changes, and the rightful people read the same addresses (so the table points at real data).
  */
 class WrongPersonTest {
@@ -39,6 +40,7 @@ class WrongPersonTest {
     private static String conversation;
     private static String attachment;
     private static String document;
+    private static String systemDocument;
     private static String allergy;
     private static String appointment;
 
@@ -63,12 +65,18 @@ class WrongPersonTest {
         created(writer.http().post("/api/v1/documents", deposit().put("patientId", patient.id().toString())), "id");
         created(writer.http().post("/api/v1/appointments", appointmentFor(patient)), "id");
         hub.people().blocks(patient, blocked);
+        Person system = hub.people().integrator("Labo bloqué", "documents:write", "stream:read");
+        JsonObject deposited = system.http().post("/api/v1/documents", deposit().put("patientId", patient.id().toString())).json();
+        systemDocument = deposited.getString("id");
+        created(patient.http().post("/api/v1/me/blocked-systems",
+                new JsonObject().put("organisationId", deposited.getString("organisationId"))), "id");
 
         wrong.put("a professional who never treated the patient", hub.people().professional("Dr Inconnu", "physician"));
         wrong.put("a professional who only wrote to the patient", writer);
         wrong.put("a professional the patient blocked", blocked);
         wrong.put("another patient", hub.people().patient("Autre patient"));
         wrong.put("an integrator", hub.people().integrator("Labo", "documents:write", "stream:read"));
+        wrong.put("a system whose organisation the patient blocked, which deposited before", system);
         wrong.put("an admin", hub.people().admin("Admin curieux"));
     }
 
@@ -87,6 +95,9 @@ class WrongPersonTest {
                 new String[] {"GET", d, null}, new String[] {"GET", d + "/content", null},
                 new String[] {"PUT", d + "/hidden", "{\"hidden\":true}"}, new String[] {"DELETE", d, null},
                 new String[] {"POST", d + "/versions", deposit().encode()},
+                new String[] {"GET", "/api/v1/documents/" + systemDocument, null},
+                new String[] {"GET", "/api/v1/documents/" + systemDocument + "/content", null},
+                new String[] {"POST", "/api/v1/documents/" + systemDocument + "/versions", deposit().encode()},
                 new String[] {"GET", c + "/messages", null}, new String[] {"POST", c + "/messages", "{\"body\":\"intrusion\"}"},
                 new String[] {"POST", c + "/read", "{\"upTo\":1}"}, new String[] {"POST", c + "/close", "{}"},
                 new String[] {"GET", c + "/attachments/" + attachment, null},

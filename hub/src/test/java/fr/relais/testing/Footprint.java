@@ -27,6 +27,7 @@ import java.util.List;
  */
 public final class Footprint {
     private static final String MARK = "Énurésie-Zébulon-4217";
+    private static final String PATIENT_NAME = "Zoé Empreinte";
 
     private final TestHub hub;
     private final List<String> written = new ArrayList<>();
@@ -38,7 +39,7 @@ public final class Footprint {
     private Footprint(TestHub hub) {
         this.hub = hub;
         People people = hub.people();
-        this.patient = people.patient("Zoé Empreinte");
+        this.patient = people.patient(PATIENT_NAME);
         this.doctor = people.professional("Dr Médecin Traitant", "physician");
         this.urgentist = people.professional("Dr Urgentiste", "physician");
     }
@@ -54,6 +55,11 @@ public final class Footprint {
         footprint.emergency();
         footprint.digest();
         return footprint;
+    }
+
+    /** The patient's name, which other people's events may carry (a care relationship's start). */
+    public String patientName() {
+        return PATIENT_NAME;
     }
 
     public Person patient() {
@@ -97,6 +103,7 @@ public final class Footprint {
     private void settings() {
         hub.people().treats(doctor, patient);
         Person blocked = hub.people().professional("Dr Bloqué", "physician");
+        hub.people().treats(blocked, patient); // told care.started, then care.ended by the block: never in a conversation
         hub.people().blocks(patient, blocked);
         ok(patient.http().put("/api/v1/me/notifications", new JsonObject()
                 .put("categories", new JsonObject().put("messages", "digest").put("reminders", "email"))
@@ -144,6 +151,12 @@ public final class Footprint {
         created(deposited);
         created(doctor.http().post("/api/v1/documents/" + deposited.json().getString("id") + "/versions", document("version")));
         created(patient.http().post("/api/v1/documents", document("own-document")));
+        // a lab's system deposits too, and hears on its stream that the patient opened it and hid it
+        Person lab = hub.people().integrator("Laboratoire de l'empreinte", "documents:write", "stream:read");
+        Response result = lab.http().post("/api/v1/documents", document("lab-document").put("ins", ins));
+        created(result);
+        ok(patient.http().get("/api/v1/documents/" + result.json().getString("id")));
+        ok(patient.http().put("/api/v1/documents/" + result.json().getString("id") + "/hidden", new JsonObject().put("hidden", true)));
     }
 
     private JsonObject document(String where) {

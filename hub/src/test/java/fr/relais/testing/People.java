@@ -59,11 +59,22 @@ public final class People {
         return activateAndLogIn(created);
     }
 
+    /** An organisation registered by an admin ({@code kind}: hospital, laboratory, software_vendor, catalogue_app); its id. */
+    public String organisation(String kind, String name) {
+        return hub.hub().identity().organisations().add("test", new JsonObject().put("kind", kind).put("name", name))
+                .await().id().toString();
+    }
+
     /** An integrator (a hospital or lab system) registered by an admin, with a client-credentials token of {@code scopes}. */
     public Person integrator(String name, String... scopes) {
+        return systemOf(organisation("laboratory", name), name, scopes);
+    }
+
+    /** An integrator of the organisation {@code organisationId}, with a client-credentials token of {@code scopes}. */
+    public Person systemOf(String organisationId, String name, String... scopes) {
         Person admin = admin("Intégrations " + name);
         HttpTestClient.Response client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name)
-                .put("scopes", new io.vertx.core.json.JsonArray(List.of(scopes))));
+                .put("organisationId", organisationId).put("scopes", new io.vertx.core.json.JsonArray(List.of(scopes))));
         assertEquals(201, client.status(), client.body());
         String credentials = client.json().getString("clientId") + ":" + client.json().getString("clientSecret");
         HttpTestClient.Response token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of("Authorization",

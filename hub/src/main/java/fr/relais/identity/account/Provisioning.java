@@ -35,7 +35,8 @@ public final class Provisioning {
     }
 
     /** A new integrator; the secret is shown once and only its hash is kept. */
-    public record CreatedClient(UUID id, String clientId, String clientSecret, String name, List<String> scopes) {
+    public record CreatedClient(UUID id, String clientId, String clientSecret, String name, List<String> scopes,
+                                Organisations.Organisation organisation) {
     }
 
     private final IdentityContext ctx;
@@ -112,15 +113,21 @@ public final class Provisioning {
                         SCOPES.stream().sorted().toList()) + ".");
             }
         }
+        UUID organisationId = Fields.uuid(body, "organisationId");
         UUID id = UUID.randomUUID();
         String clientId = "rl_" + Tokens.random(12);
         String secret = Tokens.random(32);
-        return ctx.hashing().hash(secret).compose(hash -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
-                                INSERT INTO integrator (id, client_id, secret_hash, name, scopes) VALUES ($1, $2, $3, $4, $5)""")
-                        .execute(Tuple.of(id, clientId, hash, name, scopes.toArray(String[]::new)))
-                        .compose(v -> ctx.audit().append(tx, AuditEvent.of("admin", actor, "integrator.create", "success")
-                                .detail("clientId", clientId)))))
-                .map(v -> new CreatedClient(id, clientId, secret, name, scopes));
+        return Organisations.byId(ctx.pool(), organisationId).compose(found -> {
+            Organisations.Organisation organisation = found.orElseThrow(() -> ApiError.notFound("organisation_not_found",
+                    "No organisation has this id: register it first (POST /api/v1/admin/organisations)."));
+            return ctx.hashing().hash(secret).compose(hash -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
+                                    INSERT INTO integrator (id, client_id, secret_hash, name, scopes, organisation_id)
+                                    VALUES ($1, $2, $3, $4, $5, $6)""")
+                            .execute(Tuple.of(id, clientId, hash, name, scopes.toArray(String[]::new), organisationId))
+                            .compose(v -> ctx.audit().append(tx, AuditEvent.of("admin", actor, "integrator.create", "success")
+                                    .detail("clientId", clientId).detail("organisation", organisationId.toString())))))
+                    .map(v -> new CreatedClient(id, clientId, secret, name, scopes, organisation));
+        });
     }
 
     /** Queues the activation email of a new account (sent at once, as a security email). */

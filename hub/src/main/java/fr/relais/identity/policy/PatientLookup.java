@@ -2,6 +2,7 @@ package fr.relais.identity.policy;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.Ins;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -14,25 +15,41 @@ public final class PatientLookup {
     private PatientLookup() {
     }
 
+    /** A blocked professional's: nothing of theirs reaches the patient. */
+    private static final String PROFESSIONAL_BLOCKED =
+            "EXISTS (SELECT 1 FROM professional_block b WHERE b.patient_id = p.account_id AND b.professional_id = $2)";
+    /** A blocked system's: the system itself, or its whole organisation. */
+    private static final String SYSTEM_BLOCKED = """
+            EXISTS (SELECT 1 FROM system_block b JOIN integrator i ON i.id = $2
+                    WHERE b.patient_id = p.account_id AND b.organisation_id = i.organisation_id
+                      AND (b.integrator_id IS NULL OR b.integrator_id = i.id))""";
+    private static final String NOT_ASKED = "$2::uuid IS NOT NULL AND false";
+
     /** The patient named by {@code ins} or {@code patientId} in {@code body}, or 404 {@code patient_not_found}. */
     public static Future<UUID> named(SqlClient sql, JsonObject body) {
         return named(sql, body, null);
     }
 
     /**
-     * Like {@link #named(SqlClient, JsonObject)}, in one query that also checks the patient did not block
-     * {@code professional} (if not null): a patient who did is not found by them.
+     * Like {@link #named(SqlClient, JsonObject)}, in one query that also checks that the patient did not block
+     * {@code asking} (a professional, or a system or its organisation; null or anyone else: no check): a patient
+     * who did is not found by them.
      */
-    public static Future<UUID> named(SqlClient sql, JsonObject body, UUID professional) {
-        String blocked = "EXISTS (SELECT 1 FROM professional_block b WHERE b.patient_id = p.account_id AND b.professional_id = $2)";
+    public static Future<UUID> named(SqlClient sql, JsonObject body, Principal asking) {
+        String blocked = asking == null ? NOT_ASKED : switch (asking.kind()) {
+            case PROFESSIONAL -> PROFESSIONAL_BLOCKED;
+            case INTEGRATOR -> SYSTEM_BLOCKED;
+            default -> NOT_ASKED;
+        };
+        UUID askingId = asking == null ? null : asking.id();
         Future<UUID> found;
         if (body.getValue("ins") != null) {
             Ins ins = Ins.parse(body.getValue("ins") instanceof String text ? text : "", "ins");
-            found = unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE ins = $1", ins.value(), professional);
+            found = unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE ins = $1", ins.value(), askingId);
         } else if (body.getValue("patientId") != null) {
             UUID id = uuidOrNull(body.getValue("patientId"));
             found = id == null ? Future.succeededFuture(null)
-                    : unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE account_id = $1", id, professional);
+                    : unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE account_id = $1", id, askingId);
         } else {
             throw ApiError.invalidField("ins", "Name the patient by ins (or patientId).");
         }

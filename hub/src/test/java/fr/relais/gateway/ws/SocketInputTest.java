@@ -76,6 +76,7 @@ class SocketInputTest {
     void anIntegratorWithoutStreamReadCannotSubscribe() {
         Person admin = hub.people().admin("Ops");
         JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Lab")
+                .put("organisationId", hub.people().organisation("laboratory", "Lab"))
                 .put("scopes", new JsonArray().add("documents:write"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="

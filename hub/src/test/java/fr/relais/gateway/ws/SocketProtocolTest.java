@@ -243,6 +243,7 @@ class SocketProtocolTest {
         }
         Person admin = hub.people().admin("Ops");
         JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "App")
+                .put("organisationId", hub.people().organisation("catalogue_app", "App"))
                 .put("scopes", new JsonArray().add("documents:write"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
@@ -258,6 +259,7 @@ class SocketProtocolTest {
     void anIntegratorsQuerySentTwiceWithOneKeyRunsTwiceAndIsNotKept() {
         Person admin = hub.people().admin("Ops Clés");
         JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "App rejouée")
+                .put("organisationId", hub.people().organisation("catalogue_app", "App rejouée"))
                 .put("scopes", new JsonArray().add("stream:read"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
