@@ -36,3 +36,18 @@ ALTER TABLE document ADD COLUMN organisation_id uuid REFERENCES organisation (id
 UPDATE document d SET organisation_id = i.organisation_id, via_name = i.name
 FROM integrator i WHERE d.author_kind = 'integrator' AND i.id = d.author_id;
 CREATE INDEX document_integrator_author ON document (author_id) WHERE author_kind = 'integrator';
+
+-- Who was told about whom: an event that names a person (patientId) in another person's stream is remembered
+-- here as it is written, so that closing that person's space finds every stream to take them out of.
+CREATE TABLE stream_mention (
+    person_id     uuid NOT NULL,
+    recipient_id  uuid NOT NULL,
+    PRIMARY KEY (person_id, recipient_id)
+);
+CREATE INDEX stream_mention_recipient ON stream_mention (recipient_id);
+INSERT INTO stream_mention (person_id, recipient_id)
+SELECT DISTINCT (data->>'patientId')::uuid, recipient_id FROM (
+    SELECT data, recipient_id FROM stream_event UNION ALL SELECT data, recipient_id FROM stream_outbox) AS events
+WHERE data->>'patientId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  AND data->>'patientId' <> recipient_id::text
+ON CONFLICT DO NOTHING;

@@ -64,7 +64,6 @@ public final class IdentityModule {
         this.authentication = new Authentication(tokens, sessions);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
         this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
-        closure.alsoErase(CareTeam::professionalsTold);
         this.provisioning = new Provisioning(ctx, closure);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
         this.reasons = new EmergencyReasons(ctx.masterKey());

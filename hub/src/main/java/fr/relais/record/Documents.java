@@ -16,6 +16,12 @@ public interface Documents {
     /** A new document, or the one this author already deposited with the request's idempotency key. */
     Future<Deposited> deposit(Principal who, DepositRequest request);
 
+    /**
+     * A page of the documents the system {@code who} deposited and what became of them, newest first, leaving out
+     * those of patients who blocked it; {@code before} is a page's {@code next} cursor.
+     */
+    Future<DepositsPage> deposits(Principal who, String before, Integer limit);
+
     /** A page of the patient's documents that {@code who} may see, newest care date first. */
     Future<DocumentPage> list(Principal who, UUID patient, DocumentQuery query);
 
@@ -25,7 +31,7 @@ public interface Documents {
     /** The patient hides a document from professionals, or shows it again. */
     Future<Document> hide(Principal who, UUID document, boolean hidden);
 
-    /** The patient deletes a document they added. */
+    /** The patient deletes a document of their record; a system that deposited it is told. */
     Future<Void> delete(Principal who, UUID document);
 
     /** A new version by the document's author: the previous one is superseded (no longer listed). */

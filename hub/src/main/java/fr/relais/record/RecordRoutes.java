@@ -21,6 +21,7 @@ public final class RecordRoutes {
 
     public void mount(Router api) {
         api.post("/documents").handler(this::deposit);
+        api.get("/deposits").handler(this::deposits);
         api.get("/patients/:patientId/documents").handler(this::list);
         api.get("/documents/:id").handler(this::metadata);
         api.get("/documents/:id/content").handler(this::content);
@@ -42,15 +43,24 @@ public final class RecordRoutes {
                 .onFailure(rc::fail);
     }
 
-    private void list(RoutingContext rc) {
-        Integer limit = null;
-        if (rc.queryParams().get("limit") != null) {
-            try {
-                limit = Integer.parseInt(rc.queryParams().get("limit"));
-            } catch (NumberFormatException e) {
-                throw ApiError.invalidField("limit", "limit must be a whole number.");
-            }
+    private void deposits(RoutingContext rc) {
+        record.deposits(Authentication.principal(rc), rc.queryParams().get("before"), limit(rc))
+                .onSuccess(page -> Responses.json(rc, 200, page.toJson())).onFailure(rc::fail);
+    }
+
+    private static Integer limit(RoutingContext rc) {
+        if (rc.queryParams().get("limit") == null) {
+            return null;
         }
+        try {
+            return Integer.parseInt(rc.queryParams().get("limit"));
+        } catch (NumberFormatException e) {
+            throw ApiError.invalidField("limit", "limit must be a whole number.");
+        }
+    }
+
+    private void list(RoutingContext rc) {
+        Integer limit = limit(rc);
         DocumentQuery query = new DocumentQuery(rc.queryParams().get("kind"), rc.queryParams().get("from"),
                 rc.queryParams().get("to"), rc.queryParams().get("author"), rc.queryParams().get("before"), limit);
         record.list(Authentication.principal(rc), Fields.pathId(rc.pathParam("patientId")), query)

@@ -22,7 +22,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +37,14 @@ import java.util.UUID;
  * caller's event loop: its SQL is the reactive client's, and sealing is in memory.
  */
 final class RecordService implements Documents {
+    /** A system's deposits, newest first, but for patients who blocked it. */
+    private static final String DEPOSITS = """
+            SELECT d.id, d.kind, d.care_date, d.hidden, d.superseded, d.opened_at, d.idempotency_key, d.created_at
+            FROM document d
+            WHERE d.author_id = $1 AND d.author_kind = 'integrator' AND NOT %s
+              AND (d.created_at, d.id) < ($2, $3)
+            ORDER BY d.created_at DESC, d.id DESC LIMIT $4""".formatted(SystemBlocks.blockedSql("d.patient_id", "$1"));
+
     private final Streams streams;
     private final AccessPolicy policy;
     private final AuditLog audit;
@@ -86,6 +97,40 @@ final class RecordService implements Documents {
                                 .map(document -> new Deposited(document, false));
             });
         }).compose(deposited -> deposited);
+    }
+
+    @Override
+    public Future<DepositsPage> deposits(Principal who, String before, Integer limit) {
+        if (!who.is(Principal.Kind.INTEGRATOR) || !who.hasScope("documents:write")) {
+            return Future.failedFuture(ApiError.of(403, "forbidden", "Systems with documents:write list their deposits."));
+        }
+        Instant beforeTime = Instant.parse("9999-12-31T23:59:59Z");
+        UUID beforeId = new UUID(-1, -1);
+        if (before != null) {
+            String[] cursor = before.split("_", 2);
+            try {
+                beforeTime = Instant.parse(cursor[0]);
+                beforeId = UUID.fromString(cursor.length > 1 ? cursor[1] : "");
+            } catch (RuntimeException e) {
+                return Future.failedFuture(ApiError.invalidField("before", "before is the next cursor of a page."));
+            }
+        }
+        int size = Math.min(200, Math.max(1, limit == null ? 50 : limit));
+        return streams.pool().preparedQuery(DEPOSITS)
+                .execute(Tuple.of(who.id(), OffsetDateTime.ofInstant(beforeTime, ZoneOffset.UTC), beforeId, size))
+                .map(rows -> {
+                    List<DepositStatus> items = new ArrayList<>();
+                    for (Row row : rows) {
+                        OffsetDateTime opened = row.getOffsetDateTime("opened_at");
+                        items.add(new DepositStatus(row.getUUID("id"),
+                                DocumentKind.parse(row.getString("kind"), "kind"), row.getLocalDate("care_date"),
+                                row.getBoolean("hidden"), row.getBoolean("superseded"), opened == null ? null : opened.toInstant(),
+                                row.getString("idempotency_key"), row.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    DepositStatus last = items.isEmpty() ? null : items.get(items.size() - 1);
+                    return new DepositsPage(items, last != null && items.size() == size
+                            ? last.createdAt() + "_" + last.documentId() : null);
+                });
     }
 
     @Override
@@ -171,11 +216,19 @@ final class RecordService implements Documents {
         return Principal.Kind.INTEGRATOR.wireName().equals(document.getString("author_kind"));
     }
 
-    /** An event about {@code document} for the system that deposited it (nothing if a person did). */
+    /**
+     * An event about {@code document} for the system that deposited it: nothing if a person did, nor to a system the
+     * patient blocked (it learns nothing more of the patient). It names the document only, never the patient: the
+     * system may know them by their INS alone.
+     */
     private static Future<Void> tellSystem(StreamTransaction tx, Row document, String type, JsonObject data) {
-        return !fromSystem(document) ? Future.succeededFuture()
-                : tx.append(document.getUUID("author_id"), type, data.put("documentId", document.getUUID("id").toString())
-                        .put("patientId", document.getUUID("patient_id").toString()));
+        if (!fromSystem(document)) {
+            return Future.succeededFuture();
+        }
+        UUID system = document.getUUID("author_id");
+        return SystemBlocks.blocked(tx.sql(), document.getUUID("patient_id"), system).compose(blocked -> blocked
+                ? Future.succeededFuture()
+                : tx.append(system, type, data.put("documentId", document.getUUID("id").toString())));
     }
 
     @Override
@@ -189,10 +242,29 @@ final class RecordService implements Documents {
 
     @Override
     public Future<Void> delete(Principal who, UUID id) {
-        // the patient's space is theirs: they delete any document of their record, and a system that deposited it is told
+        // the patient's space is theirs: they delete any document of their record, every version of it, and a system
+        // that deposited one is told of each
         return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
-                .preparedQuery("DELETE FROM document WHERE id = $1").execute(Tuple.of(id))
-                .compose(v -> tellSystem(tx, row, "document.deleted", new JsonObject()))));
+                .preparedQuery("""
+                        WITH RECURSIVE older AS (
+                            SELECT id, replaces_id FROM document WHERE id = $1
+                            UNION SELECT d.id, d.replaces_id FROM document d JOIN older o ON d.id = o.replaces_id),
+                        newer AS (
+                            SELECT id FROM document WHERE id = $1
+                            UNION SELECT d.id FROM document d JOIN newer n ON d.replaces_id = n.id)
+                        DELETE FROM document WHERE patient_id = $2 AND id IN (SELECT id FROM older UNION SELECT id FROM newer)
+                        RETURNING id, patient_id, author_id, author_kind""")
+                .execute(Tuple.of(id, who.id()))
+                .compose(deleted -> {
+                    if (deleted.size() == 0) {
+                        return Future.failedFuture(ApiError.nothingHere()); // deleted meanwhile
+                    }
+                    Future<Void> told = Future.succeededFuture();
+                    for (Row version : deleted) {
+                        told = told.compose(v -> tellSystem(tx, version, "document.deleted", new JsonObject()));
+                    }
+                    return told;
+                })));
     }
 
     @Override
@@ -248,9 +320,9 @@ final class RecordService implements Documents {
                 .put("authorKind", who.kind().wireName()).put("authorName", author.name())
                 .put("replaces", replaces == null ? null : replaces.toString()));
         if (who.is(Principal.Kind.INTEGRATOR)) {
-            // the system's acknowledgement on its own stream: ids and kind, never the title
+            // the system's acknowledgement on its own stream: ids and kind, never the title nor the patient's id
             tx.append(who.id(), "document.accepted", new JsonObject()
-                    .put("documentId", id.toString()).put("patientId", patient.toString()).put("kind", request.kind().wireName())
+                    .put("documentId", id.toString()).put("kind", request.kind().wireName())
                     .put("replaces", replaces == null ? null : replaces.toString())
                     .put("idempotencyKey", request.idempotencyKey()));
         }

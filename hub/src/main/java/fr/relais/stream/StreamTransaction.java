@@ -129,11 +129,19 @@ public final class StreamTransaction {
             data[i] = event.data();
             times[i] = event.time();
         }
+        // an event that names another person (patientId) is remembered, for that person's closed space to erase it
         return sql.preparedQuery("""
+                        WITH e AS (SELECT r, t, d, c, i
+                                   FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY
+                                        AS e(r, t, d, c, i)),
+                        mentioned AS (
+                            INSERT INTO stream_mention (person_id, recipient_id)
+                            SELECT DISTINCT (d->>'patientId')::uuid, r FROM e
+                            WHERE d->>'patientId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                              AND d->>'patientId' <> r::text
+                            ON CONFLICT DO NOTHING)
                         INSERT INTO stream_outbox (recipient_id, type, data, created_at)
-                        SELECT r, t, d, c FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY
-                                                AS e(r, t, d, c, i)
-                        ORDER BY i
+                        SELECT r, t, d, c FROM e ORDER BY i
                         RETURNING id""")
                 .execute(Tuple.tuple().addArrayOfUUID(recipients).addArrayOfString(types).addArrayOfJsonObject(data)
                         .addArrayOfOffsetDateTime(times))

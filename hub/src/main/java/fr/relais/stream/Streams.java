@@ -57,7 +57,8 @@ public final class Streams {
             SET data = (SELECT jsonb_object_agg(j.key, CASE WHEN j.value = to_jsonb($1::text) OR j.key = 'patientName'
                                                             THEN 'null'::jsonb ELSE j.value END)
                         FROM jsonb_each(e.data) AS j)
-            WHERE e.recipient_id = ANY($2)
+            WHERE (e.recipient_id = ANY($2)
+                   OR e.recipient_id IN (SELECT m.recipient_id FROM stream_mention m WHERE m.person_id = ($1::text)::uuid))
               AND EXISTS (SELECT 1 FROM jsonb_each(e.data) AS j WHERE j.value = to_jsonb($1::text))""";
 
     public Streams(Vertx vertx, Pool pool, Clock clock) {
@@ -327,7 +328,8 @@ public final class Streams {
 
     /**
      * Deletes a person's stream (their space was closed: a new one would start at a new epoch) and takes their id
-     * out of the events kept in {@code mentionedIn}'s streams: in an event that names them, every top-level value
+     * out of the events kept in {@code mentionedIn}'s streams and in the streams of everyone an event named them to
+     * under {@code patientId} (remembered in {@code stream_mention} as it was written): in an event that names them, every top-level value
      * equal to their id becomes null, and so does {@code patientName} (the only key events carry a patient's name
      * under); those events keep their offsets, so cursors and replays stay whole. No batch runs until {@code tx} ends, so
      * the closing transaction sends this last, all at once: the sequencer is held off for this round trip and the
@@ -336,12 +338,11 @@ public final class Streams {
     public static Future<Void> deleteStreamOf(SqlClient tx, UUID person, Collection<UUID> mentionedIn) {
         List<Future<?>> sent = new ArrayList<>();
         sent.add(StreamSequencer.holdOff(tx));
-        if (!mentionedIn.isEmpty()) {
-            Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(mentionedIn.toArray(UUID[]::new));
-            // events not numbered yet are erased in the outbox, the others in the streams
-            sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args));
-            sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args));
-        }
+        Tuple args = Tuple.tuple().addString(person.toString()).addArrayOfUUID(mentionedIn.toArray(UUID[]::new));
+        // events not numbered yet are erased in the outbox, the others in the streams
+        sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_outbox")).execute(args));
+        sent.add(tx.preparedQuery(ERASE_MENTIONS.formatted("stream_event")).execute(args));
+        sent.add(tx.preparedQuery("DELETE FROM stream_mention WHERE person_id = $1 OR recipient_id = $1").execute(Tuple.of(person)));
         // the outbox first, so nothing is numbered into a deleted stream
         sent.add(tx.preparedQuery("DELETE FROM stream_outbox WHERE recipient_id = $1").execute(Tuple.of(person)));
         sent.add(tx.preparedQuery("DELETE FROM stream WHERE recipient_id = $1").execute(Tuple.of(person)));

@@ -121,6 +121,7 @@ class BadInputTest {
             post("/api/v1/documents").by(PROFESSIONAL).json(f -> f.deposit().put("patientId", f.patient.id().toString())
                     .put("idempotencyKey", "key-" + UUID.randomUUID())),
             get("/api/v1/patients/:patientId/documents").by(PATIENT, PROFESSIONAL).query("kind", "from", "to", "author", "before", "limit"),
+            get("/api/v1/deposits").by(INTEGRATOR).query("before", "limit"),
             get("/api/v1/documents/:id").by(PATIENT, PROFESSIONAL).id(f -> f.document),
             get("/api/v1/documents/:id/content").by(PATIENT, PROFESSIONAL).id(f -> f.document),
             put("/api/v1/documents/:id/hidden").by(PATIENT).id(f -> f.document).json(f -> new JsonObject().put("hidden", false)),

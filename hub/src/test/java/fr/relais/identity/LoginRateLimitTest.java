@@ -83,6 +83,7 @@ class LoginRateLimitTest {
 
     private static Provisioning.CreatedClient integrator(String name) {
         return hub.hub().identity().provisioning().addIntegrator("test", new JsonObject().put("name", name)
+                .put("organisationId", hub.people().organisation("laboratory", name))
                 .put("scopes", new JsonArray().add("documents:write"))).await();
     }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,38 +36,64 @@ class SystemDepositsTest {
         String lab = hub.people().organisation("laboratory", "Laboratoire Bio Plus");
         Person system = hub.people().systemOf(lab, "LabConnect", "documents:write", "stream:read");
         Person patient = hub.people().patient("Patiente du labo");
+        String ins = patient.http().get("/api/v1/me").json().getString("ins");
         try (WsTestClient socket = WsTestClient.subscribed(hub.port(), system.accessToken(), null)) {
             socket.awaitType("subscribed");
-            Response deposited = system.http().post("/api/v1/documents", deposit(patient).put("idempotencyKey", "nfs-1"));
+            Response deposited = system.http().post("/api/v1/documents", byIns(ins).put("idempotencyKey", "nfs-1"));
             assertEquals(201, deposited.status(), deposited.body());
             String id = deposited.json().getString("id");
             assertEquals("Laboratoire Bio Plus", deposited.json().getString("authorName"), "the organisation is the author");
             assertEquals("LabConnect", deposited.json().getString("via"));
             assertEquals(lab, deposited.json().getString("organisationId"));
-            assertEquals("LabConnect", patient.http().get("/api/v1/documents/" + id).json().getString("via"),
-                    "the patient sees which system sent it");
+            assertEquals("accepted", deposits(system).getJsonObject(0).getString("status"));
 
             JsonObject accepted = socket.awaitType("document.accepted");
             assertEquals(id, accepted.getJsonObject("data").getString("documentId"));
-            assertEquals(patient.id().toString(), accepted.getJsonObject("data").getString("patientId"));
             assertEquals("nfs-1", accepted.getJsonObject("data").getString("idempotencyKey"));
             socket.send(new JsonObject().put("type", "ack").put("offset", accepted.getLong("offset")));
             Eventually.await("the system's acknowledgement kept", Duration.ofSeconds(10),
                     () -> hub.sql().count("SELECT acked FROM stream WHERE recipient_id = ?", system.id()), acked -> acked == 1);
 
-            assertEquals(200, patient.http().get("/api/v1/documents/" + id).status());
+            assertEquals("LabConnect", patient.http().get("/api/v1/documents/" + id).json().getString("via"),
+                    "the patient sees which system sent it");
             assertEquals(200, patient.http().get("/api/v1/documents/" + id + "/content").status());
+            JsonObject opened = deposits(system).getJsonObject(0);
+            assertEquals("opened", opened.getString("status"));
+            assertEquals("nfs-1", opened.getString("idempotencyKey"));
             assertEquals(200, patient.http().put("/api/v1/documents/" + id + "/hidden", new JsonObject().put("hidden", true)).status());
             assertEquals(200, patient.http().put("/api/v1/documents/" + id + "/hidden", new JsonObject().put("hidden", true)).status());
-            assertEquals(204, patient.http().delete("/api/v1/documents/" + id).status(), "the patient deletes what a system deposited");
+            String second = created(system.http().post("/api/v1/documents/" + id + "/versions", byIns(ins))).getString("id");
+            assertEquals(204, patient.http().delete("/api/v1/documents/" + second).status(), "the patient deletes what a system deposited");
+            assertEquals(404, patient.http().get("/api/v1/documents/" + id).status(), "every version of it");
+            assertEquals(404, system.http().get("/api/v1/documents/" + id).status());
+            assertEquals(404, patient.http().delete("/api/v1/documents/" + second).status(), "deleted once");
 
-            assertEquals(id, socket.awaitType("document.deleted").getJsonObject("data").getString("documentId"));
-            List<String> told = socket.events().stream().map(event -> event.getString("type")).toList();
-            assertEquals(List.of("document.accepted", "document.opened", "document.hidden", "document.deleted"), told,
-                    "opened once however often it is read, hidden once however often it is asked");
+            // a system the patient blocked hears nothing more of what the patient does
+            String third = created(system.http().post("/api/v1/documents", byIns(ins))).getString("id");
+            String block = created(patient.http().post("/api/v1/me/blocked-systems", new JsonObject().put("organisationId", lab)))
+                    .getString("id");
+            assertEquals(200, patient.http().get("/api/v1/documents/" + third).status());
+            assertEquals(204, patient.http().delete("/api/v1/documents/" + third).status());
+            assertEquals(204, patient.http().delete("/api/v1/me/blocked-systems/" + block).status());
+            String last = created(system.http().post("/api/v1/documents", byIns(ins))).getString("id");
+            socket.awaitFrame("the last deposit's acknowledgement", frame -> "document.accepted".equals(frame.getString("type"))
+                    && last.equals(frame.getJsonObject("data").getString("documentId")));
+
+            List<String> told = socket.events().stream()
+                    .map(event -> event.getString("type") + " " + event.getJsonObject("data").getString("documentId")).toList();
+            assertEquals(8, told.size(), told.toString());
+            assertEquals(List.of("document.accepted " + id, "document.opened " + id, "document.hidden " + id,
+                    "document.accepted " + second), told.subList(0, 4), "opened once however often read, hidden once however often asked");
+            assertEquals(Set.of("document.deleted " + second, "document.deleted " + id), Set.copyOf(told.subList(4, 6)),
+                    "each version deleted with the one the patient deleted");
+            assertEquals(List.of("document.accepted " + third, "document.accepted " + last), told.subList(6, 8),
+                    "nothing of what the patient did while the system was blocked");
+            assertEquals(List.of(last), deposits(system).stream().map(d -> ((JsonObject) d).getString("documentId")).toList(),
+                    "only what the patient kept is listed");
             socket.frames().forEach(frame -> assertFalse(frame.encode().contains(TITLE), "never the title: " + frame));
+            socket.frames().forEach(frame -> assertFalse(frame.encode().contains(patient.id().toString()),
+                    "never the patient's account id, which the system was not given: " + frame));
         }
-        assertEquals(404, system.http().get("/api/v1/documents/" + "00000000-0000-0000-0000-000000000000").status());
     }
 
     @Test
@@ -91,6 +118,7 @@ class SystemDepositsTest {
         assertEquals("CHU de Relais", organisationBlock.getJsonObject("organisation").getString("name"));
         assertEquals(null, organisationBlock.getValue("system"));
         assertRefused(imaging.http().post("/api/v1/documents", deposit(patient)));
+        assertEquals(0, deposits(imaging).size(), "a blocked system no longer sees its deposits for that patient");
         assertEquals(201, patient.http().post("/api/v1/me/blocked-systems", new JsonObject().put("organisationId", hospital)).status(),
                 "blocking again answers the block");
         JsonArray blocks = new JsonArray(patient.http().get("/api/v1/me/blocked-systems").body());
@@ -134,6 +162,29 @@ class SystemDepositsTest {
         assertEquals(403, hub.people().professional("Dr Curieux", "physician").http().get("/api/v1/admin/organisations").status());
     }
 
+    @Test
+    void aSystemPagesThroughItsDepositsAndOnlySystemsListDeposits() {
+        Person system = hub.people().integrator("Labo paginé", "documents:write");
+        Person patient = hub.people().patient("Patiente aux trois résultats");
+        for (int i = 0; i < 3; i++) {
+            created(system.http().post("/api/v1/documents", deposit(patient)));
+        }
+        JsonObject first = system.http().get("/api/v1/deposits?limit=2").json();
+        assertEquals(2, first.getJsonArray("items").size());
+        JsonObject second = system.http().get("/api/v1/deposits?limit=2&before=" + first.getString("next")).json();
+        assertEquals(1, second.getJsonArray("items").size());
+        assertFalse(second.containsKey("next"));
+        assertEquals(400, system.http().get("/api/v1/deposits?before=nonsense").status());
+        assertEquals(403, patient.http().get("/api/v1/deposits").status());
+        assertEquals(403, hub.people().integrator("Sans dépôt", "stream:read").http().get("/api/v1/deposits").status());
+    }
+
+    private static JsonArray deposits(Person system) {
+        Response listed = system.http().get("/api/v1/deposits");
+        assertEquals(200, listed.status(), listed.body());
+        return listed.json().getJsonArray("items");
+    }
+
     private static String invalid(Person admin, JsonObject organisation) {
         Response refused = admin.http().post("/api/v1/admin/organisations", organisation);
         assertEquals(400, refused.status(), refused.body());
@@ -148,6 +199,12 @@ class SystemDepositsTest {
     private static JsonObject created(Response response) {
         assertEquals(201, response.status(), response.body());
         return response.json();
+    }
+
+    private static JsonObject byIns(String ins) {
+        return new JsonObject().put("ins", ins).put("kind", "lab_result").put("title", TITLE)
+                .put("careDate", hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().toString())
+                .put("contentType", "application/pdf").put("data", PDF);
     }
 
     private static JsonObject deposit(Person patient) {

@@ -105,6 +105,9 @@ public final class Footprint {
         Person blocked = hub.people().professional("Dr Bloqué", "physician");
         hub.people().treats(blocked, patient); // told care.started, then care.ended by the block: never in a conversation
         hub.people().blocks(patient, blocked);
+        Person former = hub.people().professional("Dr Ancien Médecin", "physician");
+        hub.people().treats(former, patient); // told care.started with the patient's name, then care.ended
+        assertEquals(204, patient.http().delete("/api/v1/me/care-relationships/" + former.id()).status());
         ok(patient.http().put("/api/v1/me/notifications", new JsonObject()
                 .put("categories", new JsonObject().put("messages", "digest").put("reminders", "email"))
                 .putNull("quietHours"))); // the digest leaves at whatever hour the test hubs' clock stands
@@ -157,6 +160,9 @@ public final class Footprint {
         created(result);
         ok(patient.http().get("/api/v1/documents/" + result.json().getString("id")));
         ok(patient.http().put("/api/v1/documents/" + result.json().getString("id") + "/hidden", new JsonObject().put("hidden", true)));
+        Response deleted = lab.http().post("/api/v1/documents", document("lab-deleted").put("ins", ins));
+        created(deleted);
+        assertEquals(204, patient.http().delete("/api/v1/documents/" + deleted.json().getString("id")).status());
     }
 
     private JsonObject document(String where) {

@@ -49,23 +49,6 @@ public final class CareTeam {
                 });
     }
 
-    /**
-     * The professionals whose streams may hold events about {@code patient}'s decisions (a relationship begun or
-     * ended, a request decided): for a closed space to take the patient out of them.
-     */
-    public static Future<java.util.Collection<UUID>> professionalsTold(SqlClient tx, UUID patient) {
-        return tx.preparedQuery("""
-                        SELECT professional_id FROM care_relationship WHERE patient_id = $1
-                        UNION SELECT professional_id FROM care_request WHERE patient_id = $1
-                        UNION SELECT professional_id FROM professional_block WHERE patient_id = $1""")
-                .execute(Tuple.of(patient))
-                .map(rows -> {
-                    java.util.List<UUID> told = new java.util.ArrayList<>();
-                    rows.forEach(row -> told.add(row.getUUID("professional_id")));
-                    return told;
-                });
-    }
-
     /** Whether the patient blocked this professional: nothing from them may reach the patient. */
     public static Future<Boolean> blocked(SqlClient client, UUID patient, UUID professional) {
         return client.preparedQuery("SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2")

@@ -19,10 +19,7 @@ public final class PatientLookup {
     private static final String PROFESSIONAL_BLOCKED =
             "EXISTS (SELECT 1 FROM professional_block b WHERE b.patient_id = p.account_id AND b.professional_id = $2)";
     /** A blocked system's: the system itself, or its whole organisation. */
-    private static final String SYSTEM_BLOCKED = """
-            EXISTS (SELECT 1 FROM system_block b JOIN integrator i ON i.id = $2
-                    WHERE b.patient_id = p.account_id AND b.organisation_id = i.organisation_id
-                      AND (b.integrator_id IS NULL OR b.integrator_id = i.id))""";
+    private static final String SYSTEM_BLOCKED = SystemBlocks.blockedSql("p.account_id", "$2");
     private static final String NOT_ASKED = "$2::uuid IS NOT NULL AND false";
 
     /** The patient named by {@code ins} or {@code patientId} in {@code body}, or 404 {@code patient_not_found}. */

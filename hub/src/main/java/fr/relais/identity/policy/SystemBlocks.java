@@ -31,13 +31,22 @@ public final class SystemBlocks {
         this.pool = pool;
     }
 
+    /**
+     * SQL that is true when the patient in column {@code patient} blocked the system {@code integrator} (a
+     * parameter, {@code $n}) or its organisation: for a feature's statement to leave those patients out.
+     */
+    public static String blockedSql(String patient, String integrator) {
+        return """
+                EXISTS (SELECT 1 FROM system_block b JOIN integrator i ON i.id = %2$s
+                        WHERE b.patient_id = %1$s
+                          AND (b.integrator_id = i.id OR b.integrator_id IS NULL AND b.organisation_id = i.organisation_id))"""
+                .formatted(patient, integrator);
+    }
+
     /** Whether the patient blocked the system {@code integrator} or its organisation. */
     public static Future<Boolean> blocked(SqlClient sql, UUID patient, UUID integrator) {
-        return sql.preparedQuery("""
-                        SELECT 1 FROM system_block b JOIN integrator i ON i.id = $2
-                        WHERE b.patient_id = $1 AND b.organisation_id = i.organisation_id
-                          AND (b.integrator_id IS NULL OR b.integrator_id = i.id)""")
-                .execute(Tuple.of(patient, integrator)).map(rows -> rows.size() > 0);
+        return sql.preparedQuery("SELECT " + blockedSql("$1", "$2") + " AS blocked")
+                .execute(Tuple.of(patient, integrator)).map(rows -> rows.iterator().next().getBoolean("blocked"));
     }
 
     /** Whether the patient blocked {@code who}: a professional, or a system or its organisation; never anyone else. */
@@ -97,7 +106,9 @@ public final class SystemBlocks {
         return pool.preparedQuery(BLOCKS
                         + "WHERE b.patient_id = $1 AND (b.organisation_id = $2 AND b.integrator_id IS NULL OR b.integrator_id = $3)")
                 .execute(Tuple.of(patient, organisation, integrator))
-                .map(rows -> describe(rows.iterator().next()));
+                .compose(rows -> rows.size() == 0 // lifted meanwhile
+                        ? Future.failedFuture(ApiError.notFound("not_found", "This block does not exist."))
+                        : Future.succeededFuture(describe(rows.iterator().next())));
     }
 
     private static JsonObject describe(Row row) {
