@@ -101,7 +101,7 @@ public final class UserCommand {
         public Integer call() {
             JsonObject body = new JsonObject().put("name", name).put("organisationId", organisation).put("scopes", new JsonArray(scopes));
             return AdminTask.run(config, hub -> hub.identity().provisioning().addIntegrator("cli", body), client ->
-                    System.out.println("client_id=" + client.clientId() + "\nclient_secret=" + client.clientSecret()
+                    System.out.println("id=" + client.id() + "\nclient_id=" + client.clientId() + "\nclient_secret=" + client.clientSecret()
                             + "\n(the secret is shown once; store it now)"));
         }
     }

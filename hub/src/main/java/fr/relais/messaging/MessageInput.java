@@ -35,7 +35,7 @@ record MessageInput(String body, List<AttachmentInput> attachments, String idemp
                 attachments.add(AttachmentInput.parse(file, i, limits.maxAttachmentSize()));
             }
         }
-        String key = Fields.idempotencyKey(headerKey != null ? headerKey : json.getValue("idempotencyKey"));
+        String key = Fields.idempotencyKey(headerKey, json);
         return new MessageInput(body, List.copyOf(attachments), key, json);
     }
 }

@@ -33,7 +33,7 @@ public final class RecordRoutes {
     private void deposit(RoutingContext rc) {
         Principal who = Authentication.principal(rc);
         JsonObject body = Requests.json(rc);
-        String key = rc.request().getHeader("Idempotency-Key");
+        String key = Fields.idempotencyKey(rc.request().getHeader("Idempotency-Key"), body);
         if (key != null) {
             body.put("idempotencyKey", key);
         }

@@ -71,8 +71,11 @@ final class RecordService implements Documents {
 
     /** Admins deposit nothing, integrators only with {@code documents:write}: checked before the request is read. */
     static void requireDepositor(Principal who) {
-        if (who.is(Principal.Kind.ADMIN) || (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope("documents:write"))) {
-            throw ApiError.of(403, "forbidden", "Depositing documents needs documents:write.");
+        if (who.is(Principal.Kind.ADMIN)) {
+            throw ApiError.of(403, "forbidden", "Administrators deposit no document.");
+        }
+        if (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope("documents:write")) {
+            throw ApiError.of(403, "insufficient_scope", "Depositing documents needs documents:write.");
         }
     }
 
@@ -101,10 +104,13 @@ final class RecordService implements Documents {
 
     @Override
     public Future<DepositsPage> deposits(Principal who, String before, Integer limit) {
-        if (!who.is(Principal.Kind.INTEGRATOR) || !who.hasScope("documents:write")) {
-            return Future.failedFuture(ApiError.of(403, "forbidden", "Systems with documents:write list their deposits."));
+        if (!who.is(Principal.Kind.INTEGRATOR)) {
+            return Future.failedFuture(ApiError.of(403, "forbidden", "Systems list their deposits."));
         }
-        Instant beforeTime = Instant.parse("9999-12-31T23:59:59Z");
+        if (!who.hasScope("documents:write")) {
+            return Future.failedFuture(ApiError.of(403, "insufficient_scope", "Listing deposits needs documents:write."));
+        }
+        Instant beforeTime = Instant.parse("2200-12-31T23:59:59Z");
         UUID beforeId = new UUID(-1, -1);
         if (before != null) {
             String[] cursor = before.split("_", 2);
@@ -112,6 +118,9 @@ final class RecordService implements Documents {
                 beforeTime = Instant.parse(cursor[0]);
                 beforeId = UUID.fromString(cursor.length > 1 ? cursor[1] : "");
             } catch (RuntimeException e) {
+                return Future.failedFuture(ApiError.invalidField("before", "before is the next cursor of a page."));
+            }
+            if (!DateWindow.contains(beforeTime)) {
                 return Future.failedFuture(ApiError.invalidField("before", "before is the next cursor of a page."));
             }
         }

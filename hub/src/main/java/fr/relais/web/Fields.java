@@ -23,6 +23,18 @@ public final class Fields {
         return (String) value;
     }
 
+    /**
+     * The request's idempotency key from its {@code Idempotency-Key} header or its body's {@code idempotencyKey};
+     * both, if they differ, are refused (which one was meant?).
+     */
+    public static String idempotencyKey(String header, JsonObject body) {
+        Object member = body.getValue("idempotencyKey");
+        if (header != null && member != null && !header.equals(member)) {
+            throw ApiError.invalidField("idempotencyKey", "The Idempotency-Key header and the idempotencyKey member differ: send one.");
+        }
+        return idempotencyKey(header != null ? header : member);
+    }
+
     public static String text(JsonObject body, String field, int min, int max) {
         Object value = body.getValue(field);
         if (!(value instanceof String text) || text.strip().length() < min || text.length() > max) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -144,6 +145,10 @@ class SystemDepositsTest {
                 .put("name", "Éditeur Santé").put("siret", "73282932000074")));
         created(admin.http().post("/api/v1/admin/organisations", new JsonObject().put("kind", "hospital")
                 .put("name", "Hôpital de Bastia").put("finess", "2B0000017")));
+        created(admin.http().post("/api/v1/admin/organisations", new JsonObject().put("kind", "software_vendor")
+                .put("name", "La Poste, siège").put("siret", "35600000000048"))); // La Poste's head office follows Luhn
+        created(admin.http().post("/api/v1/admin/organisations", new JsonObject().put("kind", "software_vendor")
+                .put("name", "La Poste, un bureau").put("siret", "35600000049837"))); // its offices: digits summing to 5k
         Response again = admin.http().post("/api/v1/admin/organisations", new JsonObject().put("kind", "software_vendor")
                 .put("name", "Doublon").put("siret", "73282932000074"));
         assertEquals(409, again.status(), again.body());
@@ -175,8 +180,22 @@ class SystemDepositsTest {
         assertEquals(1, second.getJsonArray("items").size());
         assertFalse(second.containsKey("next"));
         assertEquals(400, system.http().get("/api/v1/deposits?before=nonsense").status());
+        assertEquals(400, system.http().get("/api/v1/deposits?before=1800-01-01T00:00:00Z_" + UUID.randomUUID()).status(),
+                "a cursor outside the dates the API takes");
         assertEquals(403, patient.http().get("/api/v1/deposits").status());
-        assertEquals(403, hub.people().integrator("Sans dépôt", "stream:read").http().get("/api/v1/deposits").status());
+        Person reader = hub.people().integrator("Sans dépôt", "stream:read");
+        assertEquals("insufficient_scope", reader.http().get("/api/v1/deposits").json().getString("code"));
+        assertEquals("insufficient_scope", reader.http().post("/api/v1/documents", deposit(patient)).json().getString("code"));
+
+        String ins = patient.http().get("/api/v1/me").json().getString("ins");
+        Response both = system.http().post("/api/v1/documents", deposit(hub.people().patient("Une autre")).put("ins", ins));
+        assertEquals(400, both.status(), "named twice, perhaps two people: " + both.body());
+        assertEquals("patientId", both.json().getString("field"));
+        Response twoKeys = hub.http().send("POST", "/api/v1/documents", java.util.Map.of("Authorization", "Bearer "
+                + system.accessToken(), "Idempotency-Key", "cle-a"), "application/json", deposit(patient).put("idempotencyKey", "cle-b").encode());
+        assertEquals(400, twoKeys.status(), twoKeys.body());
+        assertEquals("idempotencyKey", twoKeys.json().getString("field"));
+        assertEquals(3, system.http().get("/api/v1/deposits").json().getJsonArray("items").size(), "nothing written by the refusals");
     }
 
     private static JsonArray deposits(Person system) {

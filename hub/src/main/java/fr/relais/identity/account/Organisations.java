@@ -109,13 +109,16 @@ public final class Organisations {
                 row.getString("siret"));
     }
 
-    /** Luhn over the fourteen digits; La Poste's establishments instead have digits summing to a multiple of 5. */
+    /**
+     * Luhn over the fourteen digits; La Poste's establishments may instead have digits summing to a multiple of 5
+     * (its head office follows Luhn).
+     */
     static boolean validSiret(String siret) {
         if (!SIRET.matcher(siret).matches()) {
             return false;
         }
-        if (siret.startsWith(LA_POSTE)) {
-            return siret.chars().map(c -> c - '0').sum() % 5 == 0;
+        if (siret.startsWith(LA_POSTE) && siret.chars().map(c -> c - '0').sum() % 5 == 0) {
+            return true;
         }
         int sum = 0;
         for (int i = 0; i < 14; i++) {

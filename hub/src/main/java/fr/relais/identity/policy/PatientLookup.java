@@ -39,6 +39,9 @@ public final class PatientLookup {
             default -> NOT_ASKED;
         };
         UUID askingId = asking == null ? null : asking.id();
+        if (body.getValue("ins") != null && body.getValue("patientId") != null) {
+            throw ApiError.invalidField("patientId", "Name the patient by ins or by patientId, not both.");
+        }
         Future<UUID> found;
         if (body.getValue("ins") != null) {
             Ins ins = Ins.parse(body.getValue("ins") instanceof String text ? text : "", "ins");
