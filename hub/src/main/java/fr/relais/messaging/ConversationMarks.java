@@ -28,16 +28,14 @@ final class ConversationMarks {
                 RETURNING p.unread),
             outboxed AS (
                 %s)
-            SELECT me.message_count, coalesce((SELECT unread FROM moved), me.unread) AS here,
-                   (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
-                    WHERE o.account_id = $2 AND o.has_unread AND NOT o.cut_off AND o.conversation_id <> $1) AS elsewhere,
+            SELECT me.message_count, coalesce((SELECT unread FROM moved), me.unread) AS here, %s AS elsewhere,
                    (SELECT array_agg(id) FROM outboxed) AS outbox_ids
             FROM (SELECT 1) AS one LEFT JOIN me ON true"""
             .formatted(Streams.outboxInsert("""
                     SELECT o.account_id, 'message.read',
                            jsonb_build_object('conversationId', $1::text, 'readerId', $2::text, 'upTo', $3::bigint), $4
                     FROM conversation_participant o CROSS JOIN moved
-                    WHERE o.conversation_id = $1 AND NOT o.cut_off"""));
+                    WHERE o.conversation_id = $1 AND NOT o.cut_off"""), Unread.totalSql("$2", "$1"));
 
     private static final String CLOSE = "WITH " + MessageWrite.ME + """
             ,
@@ -54,6 +52,11 @@ final class ConversationMarks {
                            jsonb_build_object('conversationId', $1::text, 'closedBy', $2::text), $4
                     FROM conversation_participant o CROSS JOIN closed
                     WHERE o.conversation_id = $1 AND NOT o.cut_off"""));
+
+    private static final String CURRENT = """
+            SELECT p.unread, %s AS total
+            FROM conversation_participant p WHERE p.conversation_id = $1 AND p.account_id = $2 AND NOT p.cut_off"""
+            .formatted(Unread.totalSql("$2", null));
 
     /**
      * What a read mark found: {@code messageCount} null if the reader does not take part; their unread counts after
@@ -88,10 +91,7 @@ final class ConversationMarks {
      * changed them after its snapshot. Null if the reader no longer takes part.
      */
     static Future<Read> current(SqlClient sql, UUID conversationId, UUID reader, long messageCount) {
-        return sql.preparedQuery("""
-                        SELECT p.unread, (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
-                                          WHERE o.account_id = $2 AND o.has_unread AND NOT o.cut_off) AS total
-                        FROM conversation_participant p WHERE p.conversation_id = $1 AND p.account_id = $2 AND NOT p.cut_off""")
+        return sql.preparedQuery(CURRENT)
                 .execute(Tuple.of(conversationId, reader))
                 .map(rows -> {
                     if (rows.size() == 0) {

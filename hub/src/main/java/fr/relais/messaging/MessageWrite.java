@@ -50,9 +50,7 @@ final class MessageWrite {
                 RETURNING p.account_id, p.role, p.cut_off, p.unread),
             counted AS (
                 SELECT q.account_id, q.role, q.cut_off, q.unread,
-                       q.unread + (SELECT coalesce(sum(o.unread), 0) FROM conversation_participant o
-                                   WHERE o.account_id = q.account_id AND o.has_unread AND NOT o.cut_off
-                                     AND o.conversation_id <> $1) AS total
+                       q.unread + %s AS total
                 FROM participants q),
             outboxed AS (
                 %s),
@@ -66,7 +64,7 @@ final class MessageWrite {
                    CASE WHEN q.account_id = $2 AND q.cut_off THEN refuse_write('sender cut off') END AS refused
             FROM (SELECT 1) AS one
             LEFT JOIN me ON true LEFT JOIN previous pr ON true LEFT JOIN inserted i ON true LEFT JOIN counted q ON true"""
-            .formatted(Streams.outboxInsert("""
+            .formatted(Unread.totalSql("q.account_id", "$1"), Streams.outboxInsert("""
                     SELECT c.account_id, 'message.created',
                            jsonb_build_object('conversationId', $1::text, 'messageId', $3::text, 'seq', i.seq,
                                               'senderId', $2::text,

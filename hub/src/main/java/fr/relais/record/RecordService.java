@@ -8,9 +8,9 @@ import fr.relais.identity.account.Account;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.Organisations;
 import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.Blocked;
 import fr.relais.identity.policy.DataCategory;
 import fr.relais.identity.policy.PatientLookup;
-import fr.relais.identity.policy.SystemBlocks;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamTransaction;
@@ -43,7 +43,7 @@ final class RecordService implements Documents {
             FROM document d
             WHERE d.author_id = $1 AND d.author_kind = 'integrator' AND NOT %s
               AND (d.created_at, d.id) < ($2, $3)
-            ORDER BY d.created_at DESC, d.id DESC LIMIT $4""".formatted(SystemBlocks.blockedSql("d.patient_id", "$1"));
+            ORDER BY d.created_at DESC, d.id DESC LIMIT $4""".formatted(Blocked.sql(Principal.Kind.INTEGRATOR, "d.patient_id", "$1"));
 
     private final Streams streams;
     private final AccessPolicy policy;
@@ -218,7 +218,7 @@ final class RecordService implements Documents {
         return tx.sql().preparedQuery("UPDATE document SET opened_at = now() WHERE id = $1 AND opened_at IS NULL")
                 .execute(Tuple.of(id))
                 .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()
-                        : tellSystem(tx, document, "document.opened", new JsonObject()));
+                        : tellSystem(tx, List.of(document), "document.opened", new JsonObject()));
     }
 
     private static boolean fromSystem(Row document) {
@@ -226,18 +226,23 @@ final class RecordService implements Documents {
     }
 
     /**
-     * An event about {@code document} for the system that deposited it: nothing if a person did, nor to a system the
-     * patient blocked (it learns nothing more of the patient). It names the document only, never the patient: the
-     * system may know them by their INS alone.
+     * An event about each of {@code versions} (of one document, so of one patient and one author: only the author
+     * adds versions) for the system that deposited them: nothing if a person did, nor to a system the patient
+     * blocked (it learns nothing more of the patient). It names the document only, never the patient: the system
+     * may know them by their INS alone.
      */
-    private static Future<Void> tellSystem(StreamTransaction tx, Row document, String type, JsonObject data) {
+    private static Future<Void> tellSystem(StreamTransaction tx, List<Row> versions, String type, JsonObject data) {
+        Row document = versions.get(0);
         if (!fromSystem(document)) {
             return Future.succeededFuture();
         }
         UUID system = document.getUUID("author_id");
-        return SystemBlocks.blocked(tx.sql(), document.getUUID("patient_id"), system).compose(blocked -> blocked
-                ? Future.succeededFuture()
-                : tx.append(system, type, data.put("documentId", document.getUUID("id").toString())));
+        return Blocked.of(tx.sql(), document.getUUID("patient_id"), Principal.Kind.INTEGRATOR, system).map(blocked -> {
+            for (Row version : blocked ? List.<Row>of() : versions) {
+                tx.append(system, type, data.copy().put("documentId", version.getUUID("id").toString()));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -245,7 +250,7 @@ final class RecordService implements Documents {
         return streams.withTransaction(tx -> ownersDocument(tx.sql(), who, id).compose(row -> tx.sql()
                 .preparedQuery("UPDATE document SET hidden = $2 WHERE id = $1 AND hidden <> $2").execute(Tuple.of(id, hidden))
                 .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()
-                        : tellSystem(tx, row, "document.hidden", new JsonObject().put("hidden", hidden)))
+                        : tellSystem(tx, List.of(row), "document.hidden", new JsonObject().put("hidden", hidden)))
                 .map(v -> describe(row).hidden(hidden))));
     }
 
@@ -265,14 +270,10 @@ final class RecordService implements Documents {
                         RETURNING id, patient_id, author_id, author_kind""")
                 .execute(Tuple.of(id, who.id()))
                 .compose(deleted -> {
-                    if (deleted.size() == 0) {
-                        return Future.failedFuture(ApiError.nothingHere()); // deleted meanwhile
-                    }
-                    Future<Void> told = Future.succeededFuture();
-                    for (Row version : deleted) {
-                        told = told.compose(v -> tellSystem(tx, version, "document.deleted", new JsonObject()));
-                    }
-                    return told;
+                    List<Row> versions = new ArrayList<>();
+                    deleted.forEach(versions::add);
+                    return versions.isEmpty() ? Future.failedFuture(ApiError.nothingHere()) // deleted meanwhile
+                            : tellSystem(tx, versions, "document.deleted", new JsonObject());
                 })));
     }
 
@@ -355,7 +356,7 @@ final class RecordService implements Documents {
      * old documents are closed to them.
      */
     private static Future<Void> notBlocking(SqlConnection sql, UUID patient, Principal who) {
-        return SystemBlocks.blockedBy(sql, patient, who).compose(blocked -> blocked
+        return Blocked.by(sql, patient, who).compose(blocked -> blocked
                 ? Future.failedFuture(PatientLookup.notFound()) : Future.succeededFuture());
     }
 

@@ -329,11 +329,11 @@ public final class Streams {
     /**
      * Deletes a person's stream (their space was closed: a new one would start at a new epoch) and takes their id
      * out of the events kept in {@code mentionedIn}'s streams and in the streams of everyone an event named them to
-     * under {@code patientId} (remembered in {@code stream_mention} as it was written): in an event that names them, every top-level value
-     * equal to their id becomes null, and so does {@code patientName} (the only key events carry a patient's name
-     * under); those events keep their offsets, so cursors and replays stay whole. No batch runs until {@code tx} ends, so
-     * the closing transaction sends this last, all at once: the sequencer is held off for this round trip and the
-     * COMMIT only.
+     * under {@code patientId} (remembered in {@code stream_mention} as it was written). In an event that names
+     * them, every top-level value equal to their id becomes null, and so does {@code patientName} (the only key
+     * events carry a patient's name under); those events keep their offsets, so cursors and replays stay whole.
+     * No batch runs until {@code tx} ends, so the closing transaction sends this last, all at once: the sequencer
+     * is held off for this round trip and the COMMIT only.
      */
     public static Future<Void> deleteStreamOf(SqlClient tx, UUID person, Collection<UUID> mentionedIn) {
         List<Future<?>> sent = new ArrayList<>();

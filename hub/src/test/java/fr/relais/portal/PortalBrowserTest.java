@@ -113,6 +113,7 @@ class PortalBrowserTest {
             logIn(patientPage, patient);
             patientPage.go("#/documents");
             patientPage.awaitText("#documents", "Laboratoire Cerballiance (via LabLink)");
+            patientPage.screenshot("patient-document-from-a-system");
             patientPage.click("#documents .block-system");
             patientPage.acceptDialog();
             patientPage.go("#/settings");
@@ -123,7 +124,13 @@ class PortalBrowserTest {
             patientPage.click("#documents .delete-document");
             patientPage.acceptDialog();
             patientPage.awaitText("main", "Aucun document.");
-            patientPage.screenshot("patient-blocked-system");
+
+            patientPage.go("#/settings");
+            patientPage.click("#lang");
+            patientPage.awaitText("main", "Blocked organisations and software");
+            patientPage.resize(390, 844);
+            patientPage.run("document.getElementById('blocked-systems').scrollIntoView()");
+            patientPage.screenshot("phone-patient-blocked-systems-english");
         }
     }
 

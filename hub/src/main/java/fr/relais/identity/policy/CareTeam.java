@@ -1,6 +1,7 @@
 package fr.relais.identity.policy;
 
 import fr.relais.error.ApiError;
+import fr.relais.principal.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,12 +33,6 @@ public final class CareTeam {
         careListeners.add(listener);
     }
 
-    /** Whether {@code professional} treats {@code patient}, for features that need a care relationship. */
-    public static Future<Boolean> inCare(SqlClient client, UUID patient, UUID professional) {
-        return client.preparedQuery("SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2")
-                .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
-    }
-
     /** Which of {@code professionals} treat {@code patient} (a blocked one never does), in one query. */
     public static Future<java.util.Set<UUID>> treating(SqlClient client, UUID patient, java.util.Collection<UUID> professionals) {
         return client.preparedQuery("SELECT professional_id FROM care_relationship WHERE patient_id = $1 AND professional_id = ANY($2)")
@@ -51,8 +46,7 @@ public final class CareTeam {
 
     /** Whether the patient blocked this professional: nothing from them may reach the patient. */
     public static Future<Boolean> blocked(SqlClient client, UUID patient, UUID professional) {
-        return client.preparedQuery("SELECT 1 FROM professional_block WHERE patient_id = $1 AND professional_id = $2")
-                .execute(Tuple.of(patient, professional)).map(rows -> rows.size() == 1);
+        return Blocked.of(client, patient, Principal.Kind.PROFESSIONAL, professional);
     }
 
     /** The patients who blocked {@code professional}: nothing of theirs may reach that professional. */

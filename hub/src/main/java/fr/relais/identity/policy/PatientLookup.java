@@ -15,13 +15,6 @@ public final class PatientLookup {
     private PatientLookup() {
     }
 
-    /** A blocked professional's: nothing of theirs reaches the patient. */
-    private static final String PROFESSIONAL_BLOCKED =
-            "EXISTS (SELECT 1 FROM professional_block b WHERE b.patient_id = p.account_id AND b.professional_id = $2)";
-    /** A blocked system's: the system itself, or its whole organisation. */
-    private static final String SYSTEM_BLOCKED = SystemBlocks.blockedSql("p.account_id", "$2");
-    private static final String NOT_ASKED = "$2::uuid IS NOT NULL AND false";
-
     /** The patient named by {@code ins} or {@code patientId} in {@code body}, or 404 {@code patient_not_found}. */
     public static Future<UUID> named(SqlClient sql, JsonObject body) {
         return named(sql, body, null);
@@ -33,11 +26,7 @@ public final class PatientLookup {
      * who did is not found by them.
      */
     public static Future<UUID> named(SqlClient sql, JsonObject body, Principal asking) {
-        String blocked = asking == null ? NOT_ASKED : switch (asking.kind()) {
-            case PROFESSIONAL -> PROFESSIONAL_BLOCKED;
-            case INTEGRATOR -> SYSTEM_BLOCKED;
-            default -> NOT_ASKED;
-        };
+        String blocked = Blocked.sql(asking == null ? Principal.Kind.PATIENT : asking.kind(), "p.account_id", "$2");
         UUID askingId = asking == null ? null : asking.id();
         if (body.getValue("ins") != null && body.getValue("patientId") != null) {
             throw ApiError.invalidField("patientId", "Name the patient by ins or by patientId, not both.");

@@ -1,14 +1,12 @@
 package fr.relais.identity.policy;
 
 import fr.relais.error.ApiError;
-import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -33,29 +31,14 @@ public final class SystemBlocks {
 
     /**
      * SQL that is true when the patient in column {@code patient} blocked the system {@code integrator} (a
-     * parameter, {@code $n}) or its organisation: for a feature's statement to leave those patients out.
+     * parameter, {@code $n}) or its organisation ({@link Blocked} gives the rule for every kind of writer).
      */
-    public static String blockedSql(String patient, String integrator) {
+    static String blockedSql(String patient, String integrator) {
         return """
                 EXISTS (SELECT 1 FROM system_block b JOIN integrator i ON i.id = %2$s
                         WHERE b.patient_id = %1$s
                           AND (b.integrator_id = i.id OR b.integrator_id IS NULL AND b.organisation_id = i.organisation_id))"""
                 .formatted(patient, integrator);
-    }
-
-    /** Whether the patient blocked the system {@code integrator} or its organisation. */
-    public static Future<Boolean> blocked(SqlClient sql, UUID patient, UUID integrator) {
-        return sql.preparedQuery("SELECT " + blockedSql("$1", "$2") + " AS blocked")
-                .execute(Tuple.of(patient, integrator)).map(rows -> rows.iterator().next().getBoolean("blocked"));
-    }
-
-    /** Whether the patient blocked {@code who}: a professional, or a system or its organisation; never anyone else. */
-    public static Future<Boolean> blockedBy(SqlClient sql, UUID patient, Principal who) {
-        return switch (who.kind()) {
-            case PROFESSIONAL -> CareTeam.blocked(sql, patient, who.id());
-            case INTEGRATOR -> blocked(sql, patient, who.id());
-            default -> Future.succeededFuture(false);
-        };
     }
 
     public Future<JsonArray> list(UUID patient) {
