@@ -3,6 +3,7 @@ package fr.relais.stream;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -16,9 +17,10 @@ import java.util.UUID;
  * Trims stream history older than the retention period or beyond the newest N events per recipient, and moves
  * each stream's {@code first_retained} so that clients with older cursors learn that recovery is impossible.
  * Safe on several nodes at once (an advisory lock lets one node trim at a time). It works in batches of streams,
- * each its own short transaction. It locks no stream row before its one statement, which deletes the old events
- * and moves {@code first_retained}: the sequencer, which updates stream heads for every recipient in one statement,
- * would otherwise wait for a whole trim, and every live event with it.
+ * each its own short transaction. It locks a batch's stream rows (in the sequencer's order) in the round trip of
+ * its one statement, which deletes the old events and moves {@code first_retained}, never before: the sequencer,
+ * which updates stream heads for every recipient in one statement, would otherwise wait for a whole trim, and every
+ * live event with it.
  */
 public final class StreamRetention {
     private static final int STREAMS_PER_BATCH = 100;
@@ -28,6 +30,14 @@ public final class StreamRetention {
      * on the server, holding the stream rows writers wait for. The next trim starts again where it failed.
      */
     private static final String BATCH_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
+    /**
+     * The sequencer moves heads in recipient order; an UPDATE of many streams locks them in whatever order its join
+     * gives, so the two could deadlock (and the sequencer, with every live event, would wait for the detection).
+     * Locking the batch's streams in the same order first, sent with the statement in the same round trip, rules
+     * that out.
+     */
+    private static final String LOCK_IN_ORDER =
+            "SELECT recipient_id FROM stream WHERE recipient_id = ANY($1) ORDER BY recipient_id FOR NO KEY UPDATE";
 
     private final Pool pool;
     private final int streamsPerBatch;
@@ -85,7 +95,9 @@ public final class StreamRetention {
                     if (streams.isEmpty()) {
                         return Future.succeededFuture(Batch.NONE);
                     }
-                    return tx.preparedQuery("""
+                    UUID[] batch = streams.toArray(UUID[]::new);
+                    Future<RowSet<Row>> locked = tx.preparedQuery(LOCK_IN_ORDER).execute(Tuple.tuple().addArrayOfUUID(batch));
+                    Future<RowSet<Row>> trimmed = tx.preparedQuery("""
                                     WITH doomed AS (
                                         DELETE FROM stream_event e USING stream s
                                         WHERE e.recipient_id = s.recipient_id AND s.recipient_id = ANY($3)
@@ -95,14 +107,14 @@ public final class StreamRetention {
                                     FROM (SELECT recipient_id, max("offset") AS last, count(*) AS n FROM doomed GROUP BY recipient_id) d
                                     WHERE s.recipient_id = d.recipient_id AND s.first_retained <= d.last
                                     RETURNING d.n""")
-                            .execute(Tuple.of(cutoff, maxEventsPerRecipient, streams.toArray(UUID[]::new)))
-                            .map(rows -> {
-                                int removed = 0;
-                                for (Row row : rows) {
-                                    removed += row.getLong("n").intValue();
-                                }
-                                return new Batch(streams.size(), streams.get(streams.size() - 1), removed);
-                            });
+                            .execute(Tuple.of(cutoff, maxEventsPerRecipient, batch));
+                    return Future.all(locked, trimmed).map(done -> {
+                        int removed = 0;
+                        for (Row row : trimmed.result()) {
+                            removed += row.getLong("n").intValue();
+                        }
+                        return new Batch(streams.size(), streams.get(streams.size() - 1), removed);
+                    });
                 });
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,5 +97,38 @@ class TrimUnderWritesTest {
         assertEquals(List.of(), failedTrims, "every trim succeeds (" + written.get() + " messages written meanwhile)");
         assertEquals(List.of(), List.copyOf(refused), "and every write too");
         assertTrue(removed > 0, "history was trimmed");
+    }
+
+    /**
+     * The sequencer moves heads in recipient order. A trim that waits for the first stream of its batch (held by a
+     * sequencer batch) must hold none of the later ones meanwhile, or the batch's next stream closes a deadlock.
+     */
+    @Test
+    void aTrimWaitingForAStreamTheSequencerHoldsHoldsNoneOfTheStreamsAfterIt() throws Exception {
+        List<java.util.UUID> recipients = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Person patient = hub.people().patient("Patient ordre " + i);
+            hub.hub().streams().append(patient.id(), "document.arrived", new JsonObject()).await();
+            hub.hub().streams().append(patient.id(), "document.arrived", new JsonObject()).await();
+            recipients.add(patient.id());
+        }
+        recipients.sort(null);
+        Pool pool = PgBuilder.pool().connectingTo(hub.hub().database().connectOptions()).using(hub.hub().vertx())
+                .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(3)).build();
+        try {
+            var sequencer = pool.getConnection().await();
+            var batch = sequencer.begin().await();
+            sequencer.preparedQuery("UPDATE stream SET head = head WHERE recipient_id = $1").execute(Tuple.of(recipients.get(0))).await();
+            var trim = new StreamRetention(pool, Duration.ofDays(3650), 1, hub.clock(), 100).trim();
+            fr.relais.testing.Eventually.await("the trim waits for the first stream", Duration.ofSeconds(10),
+                    () -> pool.query("SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND locktype IN ('tuple', 'transactionid')")
+                            .execute().await().iterator().next().getLong("n"), n -> n > 0);
+            sequencer.preparedQuery("UPDATE stream SET head = head WHERE recipient_id = $1").execute(Tuple.of(recipients.get(1))).await();
+            batch.commit().await();
+            sequencer.close().await();
+            assertTrue(trim.await() >= 2, "the trim went on once the batch committed");
+        } finally {
+            pool.close().await();
+        }
     }
 }
