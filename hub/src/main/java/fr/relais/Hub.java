@@ -155,6 +155,7 @@ public final class Hub {
         profile = new ProfileModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         messaging = new MessagingModule(pool, streams, masterKey, audit.log(), config.messaging(), record.documents());
         messaging.registerCommands(commands);
+        record.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         notify = new NotifyModule(pool, streams.backlog(), outbox, mailTemplates, masterKey, config.notifications(), clock,

@@ -15,7 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Queries are never answered from the idempotency store: they run again, access checks included, every time.
  */
 public final class CommandRegistry {
-    private record Registered(CommandHandler handler, Optional<String> integratorScope, boolean query) {
+    private record Registered(KeyedHandler handler, Optional<String> integratorScope, Kind kind) {
+    }
+
+    private enum Kind { QUERY, WRITE, WRITE_KEYED_BY_FEATURE }
+
+    /**
+     * A write that keeps its idempotency keys itself, with the rows it writes, so that a key means the same over
+     * REST and over the socket; it gets the frame's key (null when none).
+     */
+    @FunctionalInterface
+    public interface KeyedHandler {
+        Future<JsonObject> handle(Principal who, JsonObject args, String idempotencyKey);
     }
 
     private final Map<String, Registered> byName = new ConcurrentHashMap<>();
@@ -27,12 +38,17 @@ public final class CommandRegistry {
 
     /** Offers the write {@code op}; integrators need {@code integratorScope} (null: integrators may not use it). */
     public void register(String op, String integratorScope, CommandHandler handler) {
-        add(op, new Registered(handler, Optional.ofNullable(integratorScope), false));
+        add(op, new Registered((who, args, key) -> handler.handle(who, args), Optional.ofNullable(integratorScope), Kind.WRITE));
+    }
+
+    /** Offers the write {@code op}, whose feature keeps idempotency keys itself (shared with its REST route). */
+    public void registerKeyed(String op, String integratorScope, KeyedHandler handler) {
+        add(op, new Registered(handler, Optional.ofNullable(integratorScope), Kind.WRITE_KEYED_BY_FEATURE));
     }
 
     /** Offers the read-only {@code op}: an idempotency key sent with it is ignored (reading again changes nothing). */
     public void registerQuery(String op, String integratorScope, CommandHandler handler) {
-        add(op, new Registered(handler, Optional.ofNullable(integratorScope), true));
+        add(op, new Registered((who, args, key) -> handler.handle(who, args), Optional.ofNullable(integratorScope), Kind.QUERY));
     }
 
     private void add(String op, Registered registered) {
@@ -51,20 +67,23 @@ public final class CommandRegistry {
             return Future.failedFuture(ApiError.of(403, "insufficient_scope",
                     "This operation needs the scope " + registered.integratorScope().orElse("(none available)") + "."));
         }
-        if (idempotencyKey == null || registered.query()) {
-            return run(registered.handler(), who, args);
+        if (registered.kind() == Kind.QUERY) {
+            return run(registered.handler(), who, args, null);
         }
-        return idempotency.once(who, idempotencyKey, op, args, () -> run(registered.handler(), who, args));
+        if (idempotencyKey == null || registered.kind() == Kind.WRITE_KEYED_BY_FEATURE) {
+            return run(registered.handler(), who, args, idempotencyKey);
+        }
+        return idempotency.once(who, idempotencyKey, op, args, () -> run(registered.handler(), who, args, null));
     }
 
     /**
      * Runs a handler; an argument of the wrong type ({@code "limit": "abc"} read as a number) or an unparseable one
      * is the client's mistake, whether the handler throws it or fails its future with it: {@code invalid_command}.
      */
-    private static Future<JsonObject> run(CommandHandler handler, Principal who, JsonObject args) {
+    private static Future<JsonObject> run(KeyedHandler handler, Principal who, JsonObject args, String idempotencyKey) {
         Future<JsonObject> result;
         try {
-            result = handler.handle(who, args);
+            result = handler.handle(who, args, idempotencyKey);
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }

@@ -56,10 +56,10 @@ public final class MessagingModule {
 
     /** The same operations over the socket, for patients' and professionals' apps. */
     public void registerCommands(CommandRegistry commands) {
-        commands.register("conversation.start", null, (who, args) -> service.startConversation(who, args, null)
+        commands.registerKeyed("conversation.start", null, (who, args, key) -> service.startConversation(who, args, key)
                 .map(MessagingService.Sent::message));
-        commands.register("message.send", null, (who, args) -> service.send(who, conversationId(args),
-                MessageInput.parse(args, null, config)).map(MessagingService.Sent::message));
+        commands.registerKeyed("message.send", null, (who, args, key) -> service.send(who, conversationId(args),
+                MessageInput.parse(args, key, config)).map(MessagingService.Sent::message));
         commands.register("conversation.read", null, (who, args) -> {
             if (!(args.getValue("upTo") instanceof Number upTo)) {
                 throw ApiError.invalidField("upTo", "upTo is the number (seq) of the last message read.");

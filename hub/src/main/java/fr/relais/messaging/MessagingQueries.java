@@ -85,11 +85,9 @@ public final class MessagingQueries {
     public Future<JsonObject> messages(Principal who, UUID conversationId, long after, int limit) {
         return participantCheck(who, conversationId).compose(v -> pool.preparedQuery("""
                         SELECT m.id, m.seq, m.sender_id, m.body_sealed, m.key_id, m.created_at,
-                               (SELECT json_agg(json_build_object('id', a.id, 'contentType', a.content_type, 'size', a.size,
-                                                                  'filename', encode(a.filename_sealed, 'base64'),
-                                                                  'keyId', a.key_id) ORDER BY a.id)
-                                  FROM attachment a WHERE a.message_id = m.id) AS attachments
-                        FROM message m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3""")
+                               %s AS attachments
+                        FROM message m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3""".formatted(
+                        AttachmentList.of("m.id")))
                 .execute(Tuple.of(conversationId, after, limit)))
                 .compose(rows -> readReceipts(conversationId).map(receipts -> {
                     JsonArray items = new JsonArray();
@@ -100,7 +98,7 @@ public final class MessagingQueries {
                                 .put("body", crypto.openText(row.getBuffer("body_sealed").getBytes(), row.getString("key_id"),
                                         "message:" + id))
                                 .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-                                .put("attachments", attachments(row.getValue("attachments"))));
+                                .put("attachments", AttachmentList.opened(row.getValue("attachments"), crypto)));
                     }
                     return new JsonObject().put("conversationId", conversationId.toString()).put("items", items)
                             .put("readUpTo", receipts);
@@ -127,20 +125,6 @@ public final class MessagingQueries {
 
     public Future<Long> unreadTotal(Principal who) {
         return Unread.total(pool, who.id());
-    }
-
-    private JsonArray attachments(Object raw) {
-        JsonArray out = new JsonArray();
-        if (raw instanceof JsonArray list) {
-            for (Object entry : list) {
-                JsonObject a = (JsonObject) entry;
-                String id = a.getString("id");
-                out.add(new JsonObject().put("id", id).put("contentType", a.getString("contentType")).put("size", a.getLong("size"))
-                        .put("filename", crypto.openText(java.util.Base64.getMimeDecoder().decode(a.getString("filename")),
-                                a.getString("keyId"), "attachment-name:" + id)));
-            }
-        }
-        return out;
     }
 
     /** Up to where each participant has read: the read receipts. */

@@ -73,7 +73,7 @@ public final class MessagingService {
         byte[] fingerprint = fingerprints.of(who.id(), "conversation.start", body);
         return streams.withTransaction(tx -> replayOf(tx.sql(), who.id(), input.idempotencyKey(), fingerprint, null).compose(previous -> {
             if (previous != null) {
-                return Future.succeededFuture(new Sent(previous, true));
+                return withAttachments(previous).map(message -> new Sent(message, true));
             }
             return tx.sql().preparedQuery("SELECT id, kind, display_name FROM account WHERE id = ANY($1)")
                     .execute(Tuple.of(others.toArray(UUID[]::new)))
@@ -168,6 +168,12 @@ public final class MessagingService {
                         WHERE sender_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(sender, key))
                 .map(rows -> rows.size() == 0 ? null : replayed(rows.iterator().next(), sender, conversationId, fingerprint));
+    }
+
+    /** A message sent before, as its first answer gave it: with its attachments. */
+    private Future<JsonObject> withAttachments(JsonObject message) {
+        return AttachmentList.read(streams.pool(), UUID.fromString(message.getString("id")), crypto)
+                .map(attachments -> message.put("attachments", attachments));
     }
 
     /** The answer to a retry of {@code previous}: its summary, or a 409 if the retry is another request. */
@@ -287,13 +293,14 @@ public final class MessagingService {
      * key, or why nothing was written. The participant check comes first: a retry by someone cut off since is
      * refused like any other send.
      */
-    private static Future<Sent> sent(MessageWrite.Outcome outcome, UUID conversationId, Principal sender, UUID messageId,
-                                     byte[] fingerprint, JsonArray attachments) {
+    private Future<Sent> sent(MessageWrite.Outcome outcome, UUID conversationId, Principal sender, UUID messageId,
+                              byte[] fingerprint, JsonArray attachments) {
         if (outcome.state() == null) {
             return Future.failedFuture(ApiError.nothingHere());
         }
         if (outcome.previous() != null) {
-            return Future.succeededFuture(new Sent(replayed(outcome.previous(), sender.id(), conversationId, fingerprint), true));
+            JsonObject previous = replayed(outcome.previous(), sender.id(), conversationId, fingerprint);
+            return withAttachments(previous).map(message -> new Sent(message, true));
         }
         if (!outcome.written()) {
             return Future.failedFuture(ApiError.of(409, "conversation_closed",

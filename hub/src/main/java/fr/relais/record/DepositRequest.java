@@ -37,10 +37,14 @@ public final class DepositRequest {
         this.idempotencyKey = idempotencyKey;
     }
 
-    /** A request body ({kind, title, careDate, contentType, data (base64), ins | patientId, idempotencyKey?}). */
-    public static DepositRequest parse(JsonObject body, DepositLimits limits) {
+    /**
+     * A request body ({kind, title, careDate, contentType, data (base64), ins | patientId, idempotencyKey?}), and the
+     * key its envelope carries (the {@code Idempotency-Key} header, a socket frame's {@code idempotencyKey}), or null.
+     */
+    public static DepositRequest parse(JsonObject body, String envelopeKey, DepositLimits limits) {
+        String key = Fields.idempotencyKey(envelopeKey, body);
         return check(PatientRef.from(body), body.getValue("kind"), body.getValue("title"), body.getValue("careDate"),
-                body.getValue("contentType"), () -> Fields.base64(body, "data", "data"), body.getValue("idempotencyKey"), limits);
+                body.getValue("contentType"), () -> Fields.base64(body, "data", "data"), key, limits);
     }
 
     /** A file another feature deposits for {@code patient}; kind, title and care date as its client wrote them. */

@@ -1,6 +1,7 @@
 package fr.relais.record;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.RecordConfig;
 import fr.relais.identity.policy.AccessPolicy;
@@ -28,5 +29,11 @@ public final class RecordModule {
 
     public void mountApi(Router api) {
         routes.mount(api);
+    }
+
+    /** A deposit over the socket: the REST route's rules, its idempotency keys included. */
+    public void registerCommands(CommandRegistry commands) {
+        commands.registerKeyed("document.deposit", RecordService.DEPOSIT_SCOPE, (who, args, key) -> service.deposit(who,
+                DepositRequest.parse(args, key, service.limits())).map(Deposited::toJson));
     }
 }

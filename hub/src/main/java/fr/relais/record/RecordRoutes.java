@@ -33,12 +33,8 @@ public final class RecordRoutes {
     private void deposit(RoutingContext rc) {
         Principal who = Authentication.principal(rc);
         JsonObject body = Requests.json(rc);
-        String key = Fields.idempotencyKey(rc.request().getHeader("Idempotency-Key"), body);
-        if (key != null) {
-            body.put("idempotencyKey", key);
-        }
         RecordService.requireDepositor(who);
-        record.deposit(who, DepositRequest.parse(body, record.limits()))
+        record.deposit(who, DepositRequest.parse(body, rc.request().getHeader("Idempotency-Key"), record.limits()))
                 .onSuccess(deposited -> Responses.json(rc, deposited.replayed() ? 200 : 201, deposited.toJson()))
                 .onFailure(rc::fail);
     }
@@ -99,7 +95,7 @@ public final class RecordRoutes {
 
     private void replace(RoutingContext rc) {
         JsonObject body = Requests.json(rc);
-        record.replace(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")), DepositRequest.parse(body, record.limits()))
+        record.replace(Authentication.principal(rc), Fields.pathId(rc.pathParam("id")), DepositRequest.parse(body, rc.request().getHeader("Idempotency-Key"), record.limits()))
                 .onSuccess(document -> Responses.json(rc, 201, document.toJson())).onFailure(rc::fail);
     }
 }

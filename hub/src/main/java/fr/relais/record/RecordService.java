@@ -69,12 +69,15 @@ final class RecordService implements Documents {
         return limits;
     }
 
+    /** The scope a system needs to deposit, and to follow its deposits. */
+    public static final String DEPOSIT_SCOPE = "documents:write";
+
     /** Admins deposit nothing, integrators only with {@code documents:write}: checked before the request is read. */
     static void requireDepositor(Principal who) {
         if (who.is(Principal.Kind.ADMIN)) {
             throw ApiError.of(403, "forbidden", "Administrators deposit no document.");
         }
-        if (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope("documents:write")) {
+        if (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope(DEPOSIT_SCOPE)) {
             throw ApiError.of(403, "insufficient_scope", "Depositing documents needs documents:write.");
         }
     }
@@ -107,7 +110,7 @@ final class RecordService implements Documents {
         if (!who.is(Principal.Kind.INTEGRATOR)) {
             return Future.failedFuture(ApiError.of(403, "forbidden", "Systems list their deposits."));
         }
-        if (!who.hasScope("documents:write")) {
+        if (!who.hasScope(DEPOSIT_SCOPE)) {
             return Future.failedFuture(ApiError.of(403, "insufficient_scope", "Listing deposits needs documents:write."));
         }
         Instant beforeTime = Instant.parse("2200-12-31T23:59:59Z");

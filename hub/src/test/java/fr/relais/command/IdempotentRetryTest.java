@@ -172,6 +172,10 @@ class IdempotentRetryTest {
             assertEquals(first.getJsonObject("result"), again.getJsonObject("result"));
             assertEquals("error", other.getString("type"), other.encode());
             assertEquals("idempotency_key_reused", other.getString("code"));
+            Response overRest = post(doctor, "/api/v1/conversations/" + conversation + "/messages", "socket-1",
+                    new JsonObject().put("body", "Une fois").encode());
+            assertEquals(200, overRest.status(), "the socket's key is the REST key: " + overRest.body());
+            assertEquals(first.getJsonObject("result"), overRest.json(), "the first answer, attachments list included");
         }
         assertEquals(2, patient.http().get("/api/v1/conversations/" + conversation + "/messages").json().getJsonArray("items").size());
     }

@@ -98,6 +98,59 @@ class SystemDepositsTest {
     }
 
     @Test
+    void aLabDepositsOverItsSocketIsAcknowledgedThenToldThatThePatientOpenedTheDocument() {
+        String lab = hub.people().organisation("laboratory", "Laboratoire du Port");
+        Person system = hub.people().systemOf(lab, "PortLab", "documents:write", "stream:read");
+        Person patient = hub.people().patient("Patient du port");
+        String ins = patient.http().get("/api/v1/me").json().getString("ins");
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), system.accessToken(), null)) {
+            socket.awaitType("subscribed");
+            socket.send(command("d1", byIns(ins)).put("idempotencyKey", "port-1"));
+            JsonObject result = socket.awaitFrame("the deposit's result", frame -> "d1".equals(frame.getString("id")));
+            assertEquals("result", result.getString("type"), result.encode());
+            String id = result.getJsonObject("result").getString("id");
+            assertEquals("PortLab", result.getJsonObject("result").getString("via"));
+            JsonObject accepted = socket.awaitEvents(1).get(0); // it may come before the command's answer
+            assertEquals("document.accepted", accepted.getString("type"));
+            assertEquals(id, accepted.getJsonObject("data").getString("documentId"));
+            assertEquals("port-1", accepted.getJsonObject("data").getString("idempotencyKey"));
+
+            socket.send(command("d2", byIns(ins)).put("idempotencyKey", "port-1"));
+            JsonObject again = socket.awaitFrame("the retry's result", frame -> "d2".equals(frame.getString("id")));
+            assertEquals(id, again.getJsonObject("result").getString("id"), "a retry over the socket answers the first deposit");
+            assertEquals(true, again.getJsonObject("result").getBoolean("replayed"));
+            Response overRest = system.http().post("/api/v1/documents", byIns(ins).put("idempotencyKey", "port-1"));
+            assertEquals(200, overRest.status(), "the key means the same over REST: " + overRest.body());
+            assertEquals(id, overRest.json().getString("id"));
+            socket.send(command("d3", byIns(ins).put("title", "Autre résultat")).put("idempotencyKey", "port-1"));
+            assertEquals("idempotency_key_reused", socket.awaitFrame("another deposit under the key",
+                    frame -> "d3".equals(frame.getString("id"))).getString("code"));
+            socket.send(command("d4", byIns(ins).put("idempotencyKey", "port-2")).put("idempotencyKey", "port-3"));
+            assertEquals("invalid_field", socket.awaitFrame("two keys", frame -> "d4".equals(frame.getString("id"))).getString("code"));
+            socket.send(command("d5", byIns(ins).put("contentType", "image/png")));
+            assertEquals("document_type_mismatch", socket.awaitFrame("a PDF said to be PNG",
+                    frame -> "d5".equals(frame.getString("id"))).getString("code"));
+
+            assertEquals(200, patient.http().get("/api/v1/documents/" + id + "/content").status());
+            JsonObject opened = socket.awaitEvents(2).get(1);
+            assertEquals("document.opened", opened.getString("type"));
+            assertEquals(id, opened.getJsonObject("data").getString("documentId"));
+            assertEquals(List.of("document.accepted", "document.opened"), socket.events().stream()
+                    .map(event -> event.getString("type")).toList(), "one deposit, acknowledged once");
+        }
+        Person reader = hub.people().systemOf(lab, "Lecteur seul", "stream:read");
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), reader.accessToken(), null)) {
+            socket.send(command("r1", byIns(ins)));
+            assertEquals("insufficient_scope", socket.awaitFrame("a system without documents:write",
+                    frame -> "r1".equals(frame.getString("id"))).getString("code"));
+        }
+    }
+
+    private static JsonObject command(String id, JsonObject args) {
+        return new JsonObject().put("type", "command").put("id", id).put("op", "document.deposit").put("args", args);
+    }
+
+    @Test
     void aPatientBlocksOneSystemOrItsWholeOrganisationAndLiftsEitherBlock() {
         String hospital = hub.people().organisation("hospital", "CHU de Relais");
         Person records = hub.people().systemOf(hospital, "DPI du CHU", "documents:write");
