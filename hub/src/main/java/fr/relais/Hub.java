@@ -153,7 +153,8 @@ public final class Hub {
         StreamCommands.register(commands, streams);
         record = new RecordModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         profile = new ProfileModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
-        messaging = new MessagingModule(pool, streams, masterKey, audit.log(), config.messaging(), record.documents());
+        messaging = new MessagingModule(pool, streams, masterKey, audit.log(), config.messaging(), record.documents(),
+                identity.delegations());
         messaging.registerCommands(commands);
         record.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());

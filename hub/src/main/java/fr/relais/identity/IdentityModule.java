@@ -11,6 +11,7 @@ import fr.relais.identity.oidc.UsedIdTokens;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.Delegations;
 import fr.relais.identity.policy.EmergencyAccess;
 import fr.relais.identity.policy.EmergencyAccessNotice;
 import fr.relais.identity.policy.EmergencyReasons;
@@ -44,6 +45,8 @@ public final class IdentityModule {
     private final AuthRoutes authRoutes;
     private final AdminRoutes adminRoutes;
     private final MeRoutes meRoutes;
+    private final Delegations delegations;
+    private final DelegationRoutes delegationRoutes;
     private final PatientRoutes patientRoutes;
     private final CareRoutes careRoutes;
     private final CareTeam careTeam;
@@ -77,6 +80,8 @@ public final class IdentityModule {
         CareRelationships relationships = new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock());
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
+        this.delegations = new Delegations(streams);
+        this.delegationRoutes = new DelegationRoutes(delegations);
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
                         new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),
@@ -113,11 +118,17 @@ public final class IdentityModule {
         adminRoutes.mount(api);
         meRoutes.mount(api);
         careRoutes.mount(api);
+        delegationRoutes.mount(api);
         patientRoutes.mount(api);
     }
 
     public void mountRoot(Router root) {
         authRoutes.mountWellKnown(root);
+    }
+
+    /** Whom systems act for: asked by features that let a system act on a professional's behalf. */
+    public Delegations delegations() {
+        return delegations;
     }
 
     public Authentication authentication() {

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 
 /** What people do about their own account: see it, and for patients, decide who may see their data. */
 public final class MeRoutes {
@@ -47,8 +49,18 @@ public final class MeRoutes {
     private void me(RoutingContext rc) {
         Principal who = Authentication.principal(rc);
         if (who.is(Principal.Kind.INTEGRATOR)) {
-            Responses.json(rc, 200, new JsonObject().put("id", who.id().toString()).put("kind", "integrator")
-                    .put("scopes", new io.vertx.core.json.JsonArray(who.scopes().stream().sorted().toList())));
+            pool.preparedQuery("SELECT client_id, name, organisation_id FROM integrator WHERE id = $1").execute(Tuple.of(who.id()))
+                    .map(rows -> {
+                        if (rows.size() == 0) {
+                            throw Authentication.sessionEnded();
+                        }
+                        Row system = rows.iterator().next();
+                        return new JsonObject().put("id", who.id().toString()).put("kind", "integrator")
+                                .put("clientId", system.getString("client_id")).put("name", system.getString("name"))
+                                .put("organisationId", system.getUUID("organisation_id").toString())
+                                .put("scopes", new io.vertx.core.json.JsonArray(who.scopes().stream().sorted().toList()));
+                    })
+                    .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail);
             return;
         }
         Accounts.byId(pool, who.id())

@@ -5,6 +5,7 @@ import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.identity.account.AccountErasure;
+import fr.relais.identity.policy.Delegations;
 import fr.relais.record.Documents;
 import fr.relais.error.ApiError;
 import fr.relais.secrets.MasterKey;
@@ -27,17 +28,19 @@ public final class MessagingModule {
     private final MessagingService service;
     private final MessagingQueries queries;
     private final MessagingRoutes routes;
+    private final Acting acting;
 
     public MessagingModule(Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config,
-                           Documents record) {
+                           Documents record, Delegations delegations) {
         this.pool = pool;
         this.config = config;
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
         ConversationPatients patients = new ConversationPatients(pool);
         this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey), patients);
         this.queries = new MessagingQueries(pool, crypto);
+        this.acting = new Acting(delegations);
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(patients, queries, record));
+                new AttachmentFiling(patients, queries, record), acting);
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */
@@ -56,10 +59,15 @@ public final class MessagingModule {
 
     /** The same operations over the socket, for patients' and professionals' apps. */
     public void registerCommands(CommandRegistry commands) {
-        commands.registerKeyed("conversation.start", null, (who, args, key) -> service.startConversation(who, args, key)
-                .map(MessagingService.Sent::message));
-        commands.registerKeyed("message.send", null, (who, args, key) -> service.send(who, conversationId(args),
-                MessageInput.parse(args, key, config)).map(MessagingService.Sent::message));
+        commands.registerKeyed("conversation.start", Delegations.MESSAGES_SCOPE, (caller, args, key) -> acting
+                .as(caller, args.getValue("onBehalfOf"))
+                .compose(who -> service.startConversation(who, args, key)).map(MessagingService.Sent::message));
+        commands.registerKeyed("message.send", Delegations.MESSAGES_SCOPE, (caller, args, key) -> {
+            UUID conversation = conversationId(args);
+            MessageInput input = MessageInput.parse(args, key, config);
+            return acting.as(caller, args.getValue("onBehalfOf"))
+                    .compose(who -> service.send(who, conversation, input)).map(MessagingService.Sent::message);
+        });
         commands.register("conversation.read", null, (who, args) -> {
             if (!(args.getValue("upTo") instanceof Number upTo)) {
                 throw ApiError.invalidField("upTo", "upTo is the number (seq) of the last message read.");
@@ -69,8 +77,12 @@ public final class MessagingModule {
         commands.register("conversation.close", null, (who, args) -> service.close(who, conversationId(args)));
         commands.registerQuery("conversation.list", null, (who, args) -> queries.list(who, args.getString("before"),
                 Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
-        commands.registerQuery("conversation.messages", null, (who, args) -> queries.messages(who, conversationId(args),
-                args.getLong("after", 0L), Math.min(200, Math.max(1, args.getInteger("limit", 50)))));
+        commands.registerQuery("conversation.messages", Delegations.MESSAGES_SCOPE, (caller, args) -> {
+            UUID conversation = conversationId(args);
+            long after = args.getLong("after", 0L);
+            int limit = Math.min(200, Math.max(1, args.getInteger("limit", 50)));
+            return acting.as(caller, args.getValue("onBehalfOf")).compose(who -> queries.messages(who, conversation, after, limit));
+        });
     }
 
     /** Deletes conversations whose last activity is older than the retention period (a job of the hub); returns how many. */

@@ -1,6 +1,7 @@
 package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
+import fr.relais.identity.policy.Blocked;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
 import fr.relais.web.DateWindow;
@@ -84,7 +85,7 @@ public final class MessagingQueries {
     /** Messages with {@code seq > after}, oldest first; 404 for non-participants. */
     public Future<JsonObject> messages(Principal who, UUID conversationId, long after, int limit) {
         return participantCheck(who, conversationId).compose(v -> pool.preparedQuery("""
-                        SELECT m.id, m.seq, m.sender_id, m.body_sealed, m.key_id, m.created_at,
+                        SELECT m.id, m.seq, m.sender_id, m.body_sealed, m.key_id, m.created_at, m.via_name,
                                %s AS attachments
                         FROM message m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3""".formatted(
                         AttachmentList.of("m.id")))
@@ -99,6 +100,9 @@ public final class MessagingQueries {
                                         "message:" + id))
                                 .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
                                 .put("attachments", AttachmentList.opened(row.getValue("attachments"), crypto)));
+                        if (row.getString("via_name") != null) {
+                            items.getJsonObject(items.size() - 1).put("via", row.getString("via_name"));
+                        }
                     }
                     return new JsonObject().put("conversationId", conversationId.toString()).put("items", items)
                             .put("readUpTo", receipts);
@@ -138,10 +142,21 @@ public final class MessagingQueries {
                 });
     }
 
+    /**
+     * The caller takes part (not cut off); a system acting for them, only in the conversations where it wrote for
+     * them, and never in one with a patient who blocked it.
+     */
     private Future<Void> participantCheck(Principal who, UUID conversationId) {
         return pool.preparedQuery("""
-                        SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2 AND NOT cut_off""")
-                .execute(Tuple.of(conversationId, who.id()))
+                        SELECT 1 FROM conversation_participant WHERE conversation_id = $1 AND account_id = $2 AND NOT cut_off
+                          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM conversation_system s
+                                                          WHERE s.conversation_id = $1 AND s.integrator_id = $3
+                                                            AND s.professional_id = $2)
+                                                AND NOT EXISTS (SELECT 1 FROM conversation_participant pp
+                                                                WHERE pp.conversation_id = $1 AND pp.role = 'patient'
+                                                                  AND %s))"""
+                        .formatted(Blocked.sql(Principal.Kind.INTEGRATOR, "pp.account_id", "$3")))
+                .execute(Tuple.of(conversationId, who.id(), who.via() == null ? null : who.via().systemId()))
                 .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
                         : Future.failedFuture(ApiError.nothingHere()));
     }

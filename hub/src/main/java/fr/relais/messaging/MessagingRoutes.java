@@ -17,10 +17,12 @@ public final class MessagingRoutes {
     private final MessagingQueries queries;
     private final fr.relais.config.MessagingConfig limits;
     private final AttachmentFiling filing;
+    private final Acting acting;
 
     MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits,
-                    AttachmentFiling filing) {
+                    AttachmentFiling filing, Acting acting) {
         this.service = service;
+        this.acting = acting;
         this.queries = queries;
         this.limits = limits;
         this.filing = filing;
@@ -45,8 +47,9 @@ public final class MessagingRoutes {
     }
 
     private void start(RoutingContext rc) {
-        Principal who = Authentication.principal(rc);
-        service.startConversation(who, Requests.json(rc), rc.request().getHeader("Idempotency-Key"))
+        JsonObject body = Requests.json(rc);
+        acting.as(Authentication.principal(rc), body.getValue("onBehalfOf"))
+                .compose(who -> service.startConversation(who, body, rc.request().getHeader("Idempotency-Key")))
                 .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
                 .onFailure(rc::fail);
     }
@@ -57,15 +60,21 @@ public final class MessagingRoutes {
     }
 
     private void messages(RoutingContext rc) {
-        Principal who = person(rc);
+        Principal caller = personOrSystem(rc);
         long after = Requests.queryNumber(rc, "after", 0);
-        queries.messages(who, id(rc), after, limit(rc)).onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
+        UUID conversation = id(rc);
+        int limit = limit(rc);
+        acting.as(caller, rc.queryParams().get("onBehalfOf"))
+                .compose(who -> queries.messages(who, conversation, after, limit))
+                .onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
     }
 
     private void send(RoutingContext rc) {
-        Principal who = person(rc);
-        MessageInput input = MessageInput.parse(Requests.json(rc), rc.request().getHeader("Idempotency-Key"), limits);
-        service.send(who, id(rc), input)
+        Principal caller = personOrSystem(rc);
+        JsonObject body = Requests.json(rc);
+        MessageInput input = MessageInput.parse(body, rc.request().getHeader("Idempotency-Key"), limits);
+        UUID conversation = id(rc);
+        acting.as(caller, body.getValue("onBehalfOf")).compose(who -> service.send(who, conversation, input))
                 .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
                 .onFailure(rc::fail);
     }
@@ -99,6 +108,11 @@ public final class MessagingRoutes {
         Principal who = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
         filing.file(who, id(rc), Fields.pathId(rc.pathParam("attachmentId")), Requests.json(rc))
                 .onSuccess(document -> Responses.json(rc, 201, document)).onFailure(rc::fail);
+    }
+
+    /** People, and systems acting for a professional (checked by {@link Acting}). */
+    private static Principal personOrSystem(RoutingContext rc) {
+        return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.INTEGRATOR);
     }
 
     private static Principal person(RoutingContext rc) {

@@ -5,6 +5,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.error.ApiError;
+import fr.relais.identity.policy.Blocked;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
@@ -77,7 +78,7 @@ public final class MessagingService {
             }
             return tx.sql().preparedQuery("SELECT id, kind, display_name FROM account WHERE id = ANY($1)")
                     .execute(Tuple.of(others.toArray(UUID[]::new)))
-                    .compose(rows -> checkedRecipients(tx.sql(), who.id(), others, rows))
+                    .compose(rows -> checkedRecipients(tx.sql(), who.id(), who.via(), others, rows))
                     .compose(patient -> createConversation(tx, who, subject, others, patient, input, fingerprint));
         }));
     }
@@ -89,14 +90,14 @@ public final class MessagingService {
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
         byte[] fingerprint = fingerprints.of(who.id(), "message.send", input.request().copy()
                 .put("conversationId", conversationId.toString()));
-        return auditOfSend(who, conversationId).compose(auditRow -> {
+        return notBlockingTheSystem(who, conversationId).compose(v -> auditOfSend(who, conversationId)).compose(auditRow -> {
             if (!input.attachments().isEmpty()) {
                 return streams.withTransaction(tx -> insertMessage(tx, conversationId, who, input, fingerprint, auditRow));
             }
             UUID messageId = UUID.randomUUID();
             byte[] body = crypto.seal(input.body(), "message:" + messageId);
             return streams.writeAlone(pool -> MessageWrite.send(pool, conversationId, who.id(), messageId, body, crypto.keyId(),
-                            input.idempotencyKey(), fingerprint, streams.eventTime(), auditRow), MessageWrite.Outcome::outboxIds)
+                            input.idempotencyKey(), fingerprint, streams.eventTime(), auditRow, who.via()), MessageWrite.Outcome::outboxIds)
                     .recover(MessagingService::cutOffMeanwhile)
                     .compose(outcome -> sent(outcome, conversationId, who, messageId, fingerprint, new JsonArray()));
         });
@@ -107,9 +108,26 @@ public final class MessagingService {
         if (!sender.is(Principal.Kind.PROFESSIONAL)) {
             return Future.succeededFuture(null);
         }
-        return patients.of(conversationId).map(patient -> patient.map(id -> audit.prepare(AuditEvent.of("professional",
-                sender.id().toString(), "message.send", "success").patient(id).detail("conversation", conversationId.toString())))
-                .orElse(null));
+        return patients.of(conversationId).map(patient -> patient.map(id -> audit.prepare(via(AuditEvent.of("professional",
+                sender.id().toString(), "message.send", "success").patient(id).detail("conversation", conversationId.toString()),
+                sender))).orElse(null));
+    }
+
+    private static AuditEvent via(AuditEvent event, Principal sender) {
+        return sender.via() == null ? event : event.detail("via", sender.via().systemId().toString());
+    }
+
+    /**
+     * A system sending for a professional into a conversation with a patient who blocked that system (or its
+     * organisation) finds no such conversation, as anyone outside it.
+     */
+    private Future<Void> notBlockingTheSystem(Principal sender, UUID conversationId) {
+        if (sender.via() == null) {
+            return Future.succeededFuture();
+        }
+        return patients.of(conversationId).compose(patient -> patient.isEmpty() ? Future.succeededFuture()
+                : Blocked.of(streams.pool(), patient.get(), Principal.Kind.INTEGRATOR, sender.via().systemId())
+                        .compose(blocked -> blocked ? Future.failedFuture(ApiError.nothingHere()) : Future.<Void>succeededFuture()));
     }
 
     /** The statement refused itself: the sender was cut off (blocked) while it waited for the conversation. */
@@ -164,7 +182,7 @@ public final class MessagingService {
             return Future.succeededFuture(null);
         }
         return sql.preparedQuery("""
-                        SELECT id, conversation_id, seq, created_at, request_hmac FROM message
+                        SELECT id, conversation_id, seq, created_at, request_hmac, via_name FROM message
                         WHERE sender_id = $1 AND idempotency_key = $2""")
                 .execute(Tuple.of(sender, key))
                 .map(rows -> rows.size() == 0 ? null : replayed(rows.iterator().next(), sender, conversationId, fingerprint));
@@ -184,10 +202,12 @@ public final class MessagingService {
         }
         boolean renamed = previous.getColumnIndex("previous_id") >= 0;
         RequestFingerprints.requireSame(previous.getBuffer(renamed ? "previous_hmac" : "request_hmac"), fingerprint);
-        return new JsonObject().put("id", previous.getUUID(renamed ? "previous_id" : "id").toString())
+        JsonObject message = new JsonObject().put("id", previous.getUUID(renamed ? "previous_id" : "id").toString())
                 .put("conversationId", sentTo.toString())
                 .put("seq", previous.getLong(renamed ? "previous_seq" : "seq")).put("senderId", sender.toString())
                 .put("createdAt", previous.getOffsetDateTime(renamed ? "previous_created_at" : "created_at").toInstant().toString());
+        String via = previous.getString(renamed ? "previous_via" : "via_name");
+        return via == null ? message : message.put("via", via);
     }
 
     private Set<UUID> participants(JsonObject body, UUID creator) {
@@ -211,7 +231,7 @@ public final class MessagingService {
     }
 
     /** Checks who the recipients are; returns the patient among them, or null for professionals only. */
-    private Future<UUID> checkedRecipients(SqlConnection sql, UUID creator, Set<UUID> others, Iterable<Row> rows) {
+    private Future<UUID> checkedRecipients(SqlConnection sql, UUID creator, Principal.Via via, Set<UUID> others, Iterable<Row> rows) {
         List<UUID> patients = new ArrayList<>();
         int found = 0;
         for (Row row : rows) {
@@ -237,13 +257,15 @@ public final class MessagingService {
         List<UUID> professionals = new ArrayList<>(others);
         professionals.remove(patient);
         professionals.add(creator);
-        return CareTeam.treating(sql, patient, professionals).compose(treating -> {
-            if (!treating.contains(creator)) {
+        Future<Boolean> systemBlocked = via == null ? Future.succeededFuture(false)
+                : Blocked.of(sql, patient, Principal.Kind.INTEGRATOR, via.systemId());
+        return CareTeam.treating(sql, patient, professionals).compose(treating -> systemBlocked.compose(blocked -> {
+            if (!treating.contains(creator) || blocked) {
                 return Future.failedFuture(recipientNotFound()); // a patient one does not treat is not revealed
             }
             return treating.containsAll(professionals) ? Future.succeededFuture(patient)
                     : Future.failedFuture(recipientUnavailable());
-        });
+        }));
     }
 
     private Future<Sent> createConversation(StreamTransaction tx, Principal creator, String subject, Set<UUID> others,
@@ -261,8 +283,8 @@ public final class MessagingService {
                         .executeBatch(everyone.stream().map(account -> Tuple.of(id, account,
                                 account.equals(patient) ? "patient" : "professional")).toList()))
                 .compose(v -> patient == null ? Future.succeededFuture()
-                        : audit.append(tx.sql(), AuditEvent.of("professional", creator.id().toString(), "conversation.start",
-                                "success").patient(patient).detail("conversation", id.toString())))
+                        : audit.append(tx.sql(), via(AuditEvent.of("professional", creator.id().toString(), "conversation.start",
+                                "success").patient(patient).detail("conversation", id.toString()), creator)))
                 .compose(v -> tx.appendToEach(everyone, "conversation.created", recipient -> new JsonObject()
                         .put("conversationId", id.toString()).put("createdBy", creator.id().toString())
                         .put("withPatient", patient != null)))
@@ -280,7 +302,7 @@ public final class MessagingService {
         byte[] body = crypto.seal(input.body(), "message:" + messageId);
         tx.writeAddedNow(); // a new conversation's conversation.created comes before its first message.created
         return MessageWrite.send(tx.sql(), conversationId, sender.id(), messageId, body, crypto.keyId(), input.idempotencyKey(),
-                fingerprint, streams.eventTime(), auditRow).recover(MessagingService::cutOffMeanwhile).compose(outcome -> {
+                fingerprint, streams.eventTime(), auditRow, sender.via()).recover(MessagingService::cutOffMeanwhile).compose(outcome -> {
             tx.written(outcome.outboxIds());
             JsonArray attachments = outcome.written() ? insertAttachments(tx, conversationId, messageId, input.attachments())
                     : new JsonArray();
@@ -309,6 +331,9 @@ public final class MessagingService {
         JsonObject message = new JsonObject().put("id", messageId.toString()).put("conversationId", conversationId.toString())
                 .put("seq", outcome.seq()).put("senderId", sender.id().toString())
                 .put("createdAt", outcome.createdAt().toInstant().toString());
+        if (sender.via() != null) {
+            message.put("via", sender.via().systemName());
+        }
         return Future.succeededFuture(new Sent(message.put("attachments", attachments), false));
     }
 

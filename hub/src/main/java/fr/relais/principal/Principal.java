@@ -9,8 +9,23 @@ import java.util.UUID;
  * @param id         the account id, or the integrator's id
  * @param profession for professionals, else null
  * @param scopes     for integrators, what they were granted; empty for people
+ * @param via        the system acting on this professional's behalf (they delegated to it), or null: the person
+ *                   acts themselves
  */
-public record Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession) {
+public record Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession, Via via) {
+
+    /** A system acting for a professional: its id and its name (which people see as "via"). */
+    public record Via(UUID systemId, String systemName) {
+    }
+
+    public Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession) {
+        this(id, kind, sessionId, scopes, profession, null);
+    }
+
+    /** This professional, acting through {@code via}: the system's session, the professional's rights. */
+    public Principal through(Via system, UUID systemSession) {
+        return new Principal(id, kind, systemSession, Set.of(), profession, system);
+    }
 
     /** The kinds of principal, with their wire names. */
     public enum Kind {

@@ -96,6 +96,10 @@ class BadInputTest {
             get("/api/v1/me/blocked-systems").by(PATIENT),
             post("/api/v1/me/blocked-systems").by(PATIENT).json(f -> new JsonObject().put("organisationId", f.blockableOrganisation)),
             delete("/api/v1/me/blocked-systems/:blockId").by(PATIENT),
+            get("/api/v1/me/delegations").by(PROFESSIONAL),
+            post("/api/v1/me/delegations").by(PROFESSIONAL).json(f -> new JsonObject().put("clientId", f.integrator.getString("clientId"))),
+            delete("/api/v1/me/delegations/:systemId").by(PROFESSIONAL),
+            get("/api/v1/delegations").by(INTEGRATOR),
             put("/api/v1/me/emergency-access-objection").by(PATIENT).json(f -> new JsonObject().put("objected", false)),
             get("/api/v1/me/access-history").by(PATIENT).query("limit", "before"),
             // messaging

@@ -78,6 +78,46 @@ class WrongPersonTest {
         wrong.put("an integrator", hub.people().integrator("Labo", "documents:write", "stream:read"));
         wrong.put("a system whose organisation the patient blocked, which deposited before", system);
         wrong.put("an admin", hub.people().admin("Admin curieux"));
+
+        Person software = hub.people().integrator("Logiciel délégué", "messages:write");
+        String clientId = software.http().get("/api/v1/me").json().getString("clientId");
+        for (String who : List.of("a professional who never treated the patient", "a professional the patient blocked")) {
+            created(wrong.get(who).http().post("/api/v1/me/delegations", new JsonObject().put("clientId", clientId)), "systemId");
+            actingFor.put("a system acting for " + who, new Person[] {software, wrong.get(who)});
+        }
+    }
+
+    /** Systems and the professional each acts for (who delegated to it). */
+    private static final Map<String, Person[]> actingFor = new LinkedHashMap<>();
+
+    @Test
+    void aSystemActingForAWrongProfessionalIsRefusedAsThatProfessionalWouldBe() {
+        List<String> failures = new ArrayList<>();
+        actingFor.forEach((who, pair) -> {
+            String onBehalfOf = pair[1].id().toString();
+            String c = "/api/v1/conversations/" + conversation;
+            for (Response response : List.of(pair[0].http().get(c + "/messages?onBehalfOf=" + onBehalfOf),
+                    pair[0].http().post(c + "/messages", new JsonObject().put("body", "intrusion").put("onBehalfOf", onBehalfOf)),
+                    pair[0].http().post("/api/v1/conversations", new JsonObject().put("subject", "Intrusion").put("onBehalfOf", onBehalfOf)
+                            .put("participants", new JsonArray().add(patient.id().toString()))
+                            .put("message", new JsonObject().put("body", "intrusion"))))) {
+                if (response.status() != 403 && response.status() != 404) {
+                    failures.add(who + ": " + response.status() + " " + response.body());
+                }
+            }
+            try (WsTestClient socket = WsTestClient.connect(hub.port(), pair[0].accessToken())) {
+                for (String op : List.of("conversation.messages", "message.send")) {
+                    socket.send(new JsonObject().put("type", "command").put("id", op).put("op", op).put("args", new JsonObject()
+                            .put("conversationId", conversation).put("body", "intrusion").put("onBehalfOf", onBehalfOf)));
+                    JsonObject answer = socket.awaitFrame(op, f -> op.equals(f.getString("id")));
+                    if (!"error".equals(answer.getString("type"))) {
+                        failures.add(who + ": " + op + " → " + answer.encode());
+                    }
+                }
+            }
+        });
+        assertEquals(List.of(), failures);
+        assertNothingChanged();
     }
 
     /** Method, path and body of every request about the patient's data. */
