@@ -6,7 +6,7 @@ import { Live } from './live.js';
 import { el, field, show, announce, problem, submitting, formatTime, isPatient } from './ui.js';
 import { messagesView, conversationView } from './messages.js';
 import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
-import { patientsView, patientView } from './professional.js';
+import { patientsView, patientView, softwareView } from './professional.js';
 import { careTeamView } from './care.js';
 
 const state = { live: null, notifications: [], unseen: 0, view: null };
@@ -59,9 +59,9 @@ function startSession() {
   const links = isPatient()
     ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
       ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/settings', 'nav.settings']]
-    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages']];
+    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
-    el('li', {}, el('a', { href, 'data-route': href }, t(key))))));
+    el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
   state.live = new Live({
     token: session().accessToken, accountId: me.id, onEvent: notify, onSignedOut: signedOut,
     onStatus: (status) => {
@@ -219,6 +219,8 @@ async function render() {
       state.view = await accessView();
     } else if (parts[0] === 'settings' && isPatient()) {
       state.view = await settingsView(route, signedOut);
+    } else if (parts[0] === 'software' && !isPatient()) {
+      state.view = await softwareView(route);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {
       state.view = await patientView(parts[1]);
     } else if (parts[0] === 'patients' && !isPatient()) {

@@ -36,7 +36,7 @@ export async function conversationView(route, id) {
   const names = Object.fromEntries((conversation.participants || []).map((p) => [p.id, p.displayName]));
   const othersRead = Math.max(0, ...Object.entries(page.readUpTo || {}).filter(([who]) => who !== me).map(([, seq]) => seq));
   const messages = page.items.map((m) => el('article', { class: 'message', 'data-mine': m.senderId === me, 'data-seq': m.seq },
-    el('p', { class: 'meta' }, `${m.senderId === me ? t('messages.you') : (names[m.senderId] || '')} — ${formatTime(m.createdAt)}`,
+    el('p', { class: 'meta' }, `${authorOf(m, me, names)} — ${formatTime(m.createdAt)}`,
       m.senderId === me && m.seq <= othersRead ? ` — ${t('messages.readBy')}` : ''),
     el('div', { class: 'body' }, m.body),
     (m.attachments || []).map((a) => el('button', { type: 'button', onclick: () => save(
@@ -78,4 +78,10 @@ export async function messageOf(body, file) {
     message.attachments = [{ filename: chosen.name, contentType: chosen.type, data: await base64Of(chosen) }];
   }
   return message;
+}
+
+/** "Dr Martin (via Logiciel Cabinet)" for a message a system sent for its author; the author alone otherwise. */
+function authorOf(message, me, names) {
+  const name = message.senderId === me ? t('messages.you') : (names[message.senderId] || '');
+  return message.via ? t('messages.via', { name, via: message.via }) : name;
 }

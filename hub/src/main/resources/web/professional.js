@@ -2,7 +2,7 @@
 // deposit, appointment).
 import { t } from './i18n.js';
 import { api, base64Of } from './api.js';
-import { el, field, show, submitting, announce } from './ui.js';
+import { el, field, show, submitting, announce, formatTime } from './ui.js';
 import { KINDS } from './patient.js';
 import { messageOf } from './messages.js';
 import { careRequestForm, myRequestsList } from './care.js';
@@ -60,3 +60,22 @@ export async function patientView(id) {
     el('h2', {}, t('appointment.title')), appointment);
 }
 
+
+/** The software the professional lets act on their behalf: who, since when, revoke; allow another by its client id. */
+export async function softwareView(route) {
+  const granted = await api('GET', '/api/v1/me/delegations');
+  const items = granted.map((s) => el('li', {}, t('software.entry', { name: s.name, organisation: s.organisation.name,
+    since: formatTime(s.since) }), ' ', el('button', { type: 'button', onclick: async () => {
+    await api('DELETE', `/api/v1/me/delegations/${encodeURIComponent(s.systemId)}`);
+    route();
+  } }, t('software.revoke'))));
+  const clientId = el('input', { name: 'clientId', required: true, maxlength: '200', autocomplete: 'off' });
+  const grant = submitting(el('form', { id: 'software-form' }, field(t('software.clientId'), clientId),
+    el('button', { type: 'submit', class: 'primary' }, t('software.grant'))), async () => {
+    const system = await api('POST', '/api/v1/me/delegations', { clientId: clientId.value.trim() });
+    announce(t('software.granted', { name: system.name }));
+    route();
+  });
+  show(t('software.title'), el('p', {}, t('software.intro')),
+    items.length ? el('ul', { class: 'list', id: 'software' }, items) : el('p', { class: 'meta' }, t('software.none')), grant);
+}

@@ -101,7 +101,7 @@ class DelegationTest {
     @Test
     void aSystemActsWithTheRightsOfTheProfessionalItActsForAndNoMore() {
         String vendor = hub.people().organisation("software_vendor", "Éditeur Strict");
-        Person software = hub.people().systemOf(vendor, "Logiciel Strict", "messages:write");
+        Person software = hub.people().systemOf(vendor, "Logiciel Strict", "messages:write", "stream:read");
         Person depositOnly = hub.people().systemOf(vendor, "Logiciel Dépôts", "documents:write");
         Person doctor = hub.people().professional("Dr Prudent", "physician");
         Person stranger = hub.people().professional("Dr Inconnu", "physician");
@@ -138,8 +138,15 @@ class DelegationTest {
         Response blocked = software.http().post("/api/v1/conversations/" + conversation + "/messages", message(doctor, "Bloqué"));
         assertEquals(404, blocked.status(), "the patient blocked the software's publisher: " + blocked.body());
         assertEquals(404, software.http().get("/api/v1/conversations/" + conversation + "/messages?onBehalfOf=" + doctor.id()).status());
+        long toldBefore = messagesToldTo(software);
         assertEquals(201, doctor.http().post("/api/v1/conversations/" + conversation + "/messages",
                 new JsonObject().put("body", "Je vous écris moi-même")).status(), "the doctor still writes in person");
+        assertEquals(201, patient.http().post("/api/v1/conversations/" + conversation + "/messages",
+                new JsonObject().put("body", "Merci")).status());
+        assertEquals(toldBefore, messagesToldTo(software), "a system the patient blocked hears nothing of the conversation");
+        assertEquals(1L, hub.sql().count("""
+                SELECT count(*) FROM (SELECT details FROM audit_log UNION ALL SELECT details FROM audit_pending) a
+                WHERE a.details::text LIKE ?""", "%" + software.id() + "%"), "the message it sent is audited with the system");
 
         Person blockedDoctor = hub.people().professional("Dr Bloqué", "physician");
         Person otherPatient = hub.people().patient("Patiente qui bloque");
@@ -147,6 +154,8 @@ class DelegationTest {
         String earlier = hub.people().conversation(blockedDoctor, otherPatient);
         assertEquals(201, blockedDoctor.http().post("/api/v1/me/delegations", new JsonObject()
                 .put("clientId", software.http().get("/api/v1/me").json().getString("clientId"))).status());
+        assertEquals(404, software.http().get("/api/v1/conversations/" + earlier + "/messages?onBehalfOf=" + blockedDoctor.id()).status(),
+                "a system reads only where it wrote for the professional");
         assertEquals(201, software.http().post("/api/v1/conversations/" + earlier + "/messages", message(blockedDoctor, "Avant")).status());
         hub.people().blocks(otherPatient, blockedDoctor);
         Response cutOff = software.http().post("/api/v1/conversations/" + earlier + "/messages", message(blockedDoctor, "Après"));
@@ -155,6 +164,11 @@ class DelegationTest {
         assertEquals(1, new JsonArray(blockedDoctor.http().get("/api/v1/me/delegations").body()).size());
         assertEquals(403, software.http().get("/api/v1/me/delegations").status(), "a system lists whom it acts for, not this");
         assertEquals(403, doctor.http().get("/api/v1/delegations").status());
+    }
+
+    /** The message events numbered into {@code system}'s stream (a write's events are numbered before it is answered). */
+    private static long messagesToldTo(Person system) {
+        return hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type LIKE 'message.%'", system.id());
     }
 
     private static JsonObject message(Person onBehalfOf, String body) {

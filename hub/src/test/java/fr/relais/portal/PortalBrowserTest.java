@@ -235,6 +235,45 @@ class PortalBrowserTest {
     }
 
     @Test
+    void aDoctorAllowsTheirSoftwareWhoseMessageBothSeeViaItThenRevokesIt() {
+        Person doctor = hub.people().professional("Dr Claire Martin", "physician");
+        Person patient = hub.people().patient("Hugo Petit");
+        String conversation = hub.people().conversation(doctor, patient);
+        Person software = hub.people().systemOf(hub.people().organisation("software_vendor", "Éditeur Médical"), "Cabinet Pro",
+                "messages:write");
+        String clientId = software.http().get("/api/v1/me").json().getString("clientId");
+        try (Browser doctorPage = Browser.open(hub.port(), hub.clock()); Browser patientPage = Browser.open(hub.port(), hub.clock())) {
+            logIn(doctorPage, doctor);
+            doctorPage.go("#/software");
+            doctorPage.awaitText("main", "Aucun logiciel n’agit en votre nom.");
+            doctorPage.type("#software-form input[name=clientId]", clientId);
+            doctorPage.click("#software-form button[type=submit]");
+            doctorPage.awaitText("#software", "Cabinet Pro — Éditeur Médical");
+            doctorPage.screenshot("professional-software");
+            assertEquals(201, software.http().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject()
+                    .put("body", "Votre ordonnance est prête.").put("onBehalfOf", doctor.id().toString())).status());
+
+            logIn(patientPage, patient);
+            patientPage.go("#/messages/" + conversation);
+            patientPage.awaitText("#thread", "Dr Claire Martin (via Cabinet Pro)");
+            patientPage.screenshot("patient-message-via-software");
+            doctorPage.go("#/messages/" + conversation);
+            doctorPage.awaitText("#thread", "Vous (via Cabinet Pro)");
+
+            doctorPage.go("#/software");
+            doctorPage.click("#software button");
+            doctorPage.awaitText("main", "Aucun logiciel n’agit en votre nom.");
+            assertEquals("not_delegated", software.http().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject()
+                    .put("body", "Encore ?").put("onBehalfOf", doctor.id().toString())).json().getString("code"), "revoked from the portal");
+            doctorPage.click("#lang");
+            doctorPage.awaitText("main", "No software acts on your behalf.");
+            doctorPage.awaitText("#nav", "My software");
+            doctorPage.resize(390, 844);
+            doctorPage.screenshot("phone-professional-software-english");
+        }
+    }
+
+    @Test
     void aProfessionalWritesToAColleagueFoundByRpps() {
         Person writer = hub.people().professional("Dr Giraud", "physician");
         Person colleague = hub.people().professional("Mme Perrin", "nurse");
@@ -308,6 +347,9 @@ class PortalBrowserTest {
             page.go("#/patients/" + patient.id());
             page.find("#appointment-form");
             assertEquals(List.of(), page.accessibilityProblems(), "a professional's patient screen");
+            page.go("#/software");
+            page.find("#software-form");
+            assertEquals(List.of(), page.accessibilityProblems(), "a professional's software screen");
             page.run("document.querySelector('main').append(document.createElement('input'))"); // a field with no label
             assertTrue(page.accessibilityProblems().stream().anyMatch(problem -> problem.startsWith("label ")),
                     "the check sees a planted violation");

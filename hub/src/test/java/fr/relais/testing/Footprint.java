@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * A patient who has left data in every corner of the hub, through the public API only: a conversation with their
- * doctor (subject, bodies, an attachment, read receipts, a reply sent as a socket command with an idempotency key,
- * and the messages read back by a command with a key), documents and a new version, their own document, profile
+ * doctor (subject, bodies, an attachment, read receipts, a message the doctor's software sent for them, so that it
+ * hears of the patient's reply, a reply sent as a socket command with an idempotency key, and the messages read back
+ * by a command with a key), documents and a new version, their own document, profile
  * entries and an update, appointments with planned reminders, reminder offsets, a calendar link, notification
  * preferences, a stream with an acknowledgement and a digest email of what was left unread, a care relationship,
  * a blocked professional, a first access by the doctor, and an emergency access with its reason.
@@ -131,6 +132,13 @@ public final class Footprint {
                     () -> hub.sql().count("SELECT acked FROM stream WHERE recipient_id = ?", patient.id()), n -> n >= 1);
             ok(patient.http().post("/api/v1/conversations/" + conversationId + "/read", new JsonObject().put("upTo", 1)));
 
+            // the doctor's software writes for them, so it hears of the patient's reply (whose senderId names them)
+            Person software = hub.people().systemOf(hub.people().organisation("software_vendor", "Éditeur Empreinte"),
+                    "Logiciel Empreinte", "messages:write");
+            created(doctor.http().post("/api/v1/me/delegations", new JsonObject()
+                    .put("clientId", software.http().get("/api/v1/me").json().getString("clientId"))));
+            created(software.http().post("/api/v1/conversations/" + conversationId + "/messages", new JsonObject()
+                    .put("body", text("software-body")).put("onBehalfOf", doctor.id().toString())));
             created(patient.http().post("/api/v1/conversations/" + conversationId + "/messages",
                     new JsonObject().put("body", text("patient-body"))));
             command(socket, "message.send", "reply-1", new JsonObject().put("conversationId", conversationId)
