@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** Limits and timings of the WebSocket endpoint. */
 public record WsConfig(Duration authTimeout, Duration heartbeatInterval, Duration idleTimeout, int maxFrameSize,
-                       int maxMessagesPerSecond, int maxOutboundBytes, int maxConnectionsPerPrincipal, int replayPageSize) {
+                       int maxMessagesPerSecond, int maxOutboundBytes, int maxConnectionsPerPrincipal, int replayPageSize,
+                       int systemMaxMessagesPerSecond, int systemCommandsInFlight) {
 
     static WsConfig from(Settings s) {
         return new WsConfig(
@@ -15,6 +16,8 @@ public record WsConfig(Duration authTimeout, Duration heartbeatInterval, Duratio
                 s.integer("ws.maxMessagesPerSecond", 1, 100_000),
                 (int) s.bytes("ws.maxOutboundBytes", 4096, 1L << 30),
                 s.integer("ws.maxConnectionsPerPrincipal", 1, 100_000),
-                s.integer("ws.replayPageSize", 1, 100_000));
+                s.integer("ws.replayPageSize", 1, 100_000),
+                s.integer("ws.systemMaxMessagesPerSecond", 1, 1_000_000),
+                s.integer("ws.systemCommandsInFlight", 1, 10_000));
     }
 }

@@ -146,6 +146,36 @@ class SystemDepositsTest {
         }
     }
 
+    /**
+     * A system sends its work on its socket: more frames a second than a person may (20), and commands that run side
+     * by side, each answered by its id; none is lost or run twice.
+     */
+    @Test
+    void aSystemsSocketCarriesAHundredDepositsSentAtOnce() {
+        Person system = hub.people().integrator("Labo pressé", "documents:write");
+        List<Person> patients = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            patients.add(hub.people().patient("Patient pressé " + i));
+        }
+        try (WsTestClient socket = WsTestClient.connect(hub.port(), system.accessToken())) {
+            socket.awaitType("authenticated");
+            for (int i = 0; i < 100; i++) {
+                socket.send(command("many-" + i, deposit(patients.get(i % 10))).put("idempotencyKey", "many-" + i));
+            }
+            Set<String> documents = new java.util.HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                String id = "many-" + i;
+                JsonObject answer = Eventually.await("the answer to " + id, Duration.ofSeconds(30), () -> socket.frames().stream()
+                        .filter(frame -> id.equals(frame.getString("id"))).findFirst().orElse(null), found -> found != null);
+                assertEquals("result", answer.getString("type"), answer.encode());
+                documents.add(answer.getJsonObject("result").getString("id"));
+            }
+            assertEquals(100, documents.size(), "a hundred deposits, each once");
+            assertFalse(socket.isClosed(), "not cut for sending its work");
+        }
+        assertEquals(100, system.http().get("/api/v1/deposits?limit=200").json().getJsonArray("items").size());
+    }
+
     private static JsonObject command(String id, JsonObject args) {
         return new JsonObject().put("type", "command").put("id", id).put("op", "document.deposit").put("args", args);
     }

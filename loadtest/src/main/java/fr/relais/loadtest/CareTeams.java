@@ -12,10 +12,10 @@ import java.util.concurrent.Executors;
 /**
  * The people of a messaging scenario, made through the hub's admin API and logged in by the login flow, each a
  * distinct account: {@code professionals}, then {@code patients}, patient {@code i} in the care of professional
- * {@code i % professionals} with one conversation the professional opened. Person indices (sockets, lanes) put
- * the professionals first.
+ * {@code i % professionals} with one conversation the professional opened; and a laboratory's system that may
+ * deposit ({@code systemToken}). Person indices (sockets, lanes) put the professionals first.
  */
-record CareTeams(int professionals, List<String> tokens, List<String> ins, List<String> conversations) {
+record CareTeams(int professionals, List<String> tokens, List<String> ins, List<String> conversations, String systemToken) {
     private static final int SETUP_THREADS = 8;
 
     static CareTeams create(HubProcess hub, int professionals, int patients) {
@@ -37,7 +37,8 @@ record CareTeams(int professionals, List<String> tokens, List<String> ins, List<
             List<String> tokens = new ArrayList<>();
             pros.forEach(p -> tokens.add(p.token()));
             treated.forEach(p -> tokens.add(p.token()));
-            return new CareTeams(professionals, tokens, treated.stream().map(PublicApi.Account::ins).toList(), conversations);
+            return new CareTeams(professionals, tokens, treated.stream().map(PublicApi.Account::ins).toList(), conversations,
+                    hub.api.system(hub.adminToken, "Laboratoire du banc", "documents:write"));
         } finally {
             setup.shutdownNow();
         }

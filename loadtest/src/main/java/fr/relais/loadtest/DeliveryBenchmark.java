@@ -95,6 +95,7 @@ final class DeliveryBenchmark {
             PostgresWaits waits = new PostgresWaits(vertx, database.connectOptions());
             Target hubTarget = new Target("hub", hub.port, "/api/v1/ws", people.tokens(),
                     lane -> workload.hubRequest().apply(people, lane), HUB_DATABASE);
+            hubTarget = workload.overSocket() ? hubTarget.bySocketCommands() : hubTarget;
             try (RecipientSockets sockets = RecipientSockets.open(vertx, hubTarget)) {
                 figures.put("hub_steps", steps(vertx, hubTarget, sockets, lanes, waits, rates, warmup, measure));
                 sockets.awaitQuiet(Duration.ofSeconds(2), Duration.ofMinutes(2));
@@ -102,6 +103,7 @@ final class DeliveryBenchmark {
             int relayPort = ConnectionsBenchmark.freePort();
             try (ChildProcess relay = startRelay(hub, database, relayPort)) {
                 Target relayTarget = relayTarget(relayPort, people.tokens().size(), workload.relayBody(), database.database());
+                relayTarget = workload.overSocket() ? relayTarget.bySocketCommands() : relayTarget;
                 try (RecipientSockets sockets = RecipientSockets.open(vertx, relayTarget)) {
                     figures.put("relay_steps", steps(vertx, relayTarget, sockets, lanes, waits, rates, warmup, measure));
                 }

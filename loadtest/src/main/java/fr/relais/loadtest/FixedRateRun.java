@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * The generator, open loop: send {@code k} is meant to leave at {@code start + k / rate}, whatever the server
  * does, and each latency is taken from that intended time (the frame on the recipient's raw socket, and the
  * HTTP answer), so a server that stalls cannot slow the generator down and hide it. A pacer thread hands each
- * send at its time to one of the generator's event loops, which sends it on a pooled, keep-alive HTTP client.
+ * send at its time to one of the generator's event loops, which sends it on a pooled, keep-alive HTTP client (or,
+ * for a target written to by socket commands, on that loop's command socket).
  * The first seconds warm up (sent and checked, not measured); at the end the run waits for every answer and
  * every delivery (up to {@link #DRAIN}) and counts what is missing, duplicated or out of order.
  */
@@ -44,6 +45,8 @@ final class FixedRateRun {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(target.port())
                 .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(HTTP_CONNECTIONS));
         DeliveryLedger ledger = new DeliveryLedger();
+        CommandSockets commands = target.overSocket() ? CommandSockets.open(vertx, target, loops,
+                target.request().apply(lanes.get(0)).token() == null ? "sender" : target.request().apply(lanes.get(0)).token()) : null;
         sockets.countIn(ledger);
         long closedBefore = sockets.closed.get();
         long period = 1_000_000_000L / rate;
@@ -57,8 +60,16 @@ final class FixedRateRun {
             }
             long k = sends;
             long at = intended;
-            loops.get((int) (k % loops.size())).runOnContext(v -> send(http, target, lanes.get((int) (k % lanes.size())), at,
-                    at >= windowStart, ledger));
+            Context loop = loops.get((int) (k % loops.size()));
+            Target.Lane lane = lanes.get((int) (k % lanes.size()));
+            loop.runOnContext(v -> {
+                if (commands == null) {
+                    send(http, target, lane, at, at >= windowStart, ledger);
+                } else {
+                    late(at, at >= windowStart, ledger);
+                    commands.send(loop, target.request().apply(lane), lane, at, at >= windowStart, ledger);
+                }
+            });
         }
         long drainUntil = System.nanoTime() + DRAIN.toNanos();
         while (System.nanoTime() < drainUntil && (ledger.answered.get() < sends || ledger.delivered() < ledger.acknowledgedCount())) {
@@ -87,15 +98,16 @@ final class FixedRateRun {
         figures.put("warmup_s", warmup.toSeconds());
         figures.put("measured_s", measure.toSeconds());
         http.close().await(); // after the count: requests still unanswered fail now, and must not count as errors
+        if (commands != null) {
+            commands.close();
+        }
         vertx.undeploy(deployment).await();
         return figures;
     }
 
     private static void send(HttpClient http, Target target, Target.Lane lane, long intendedAt, boolean measured,
                              DeliveryLedger ledger) {
-        if (measured) {
-            ledger.generatorLate.recordValue(Math.max(1, System.nanoTime() - intendedAt));
-        }
+        late(intendedAt, measured, ledger);
         Target.Request request = target.request().apply(lane);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(request.path())
                 .putHeader("Content-Type", "application/json").setIdleTimeout(30_000);
@@ -117,6 +129,12 @@ final class FixedRateRun {
                         ledger.failed(String.valueOf(answer.cause().getMessage()));
                     }
                 });
+    }
+
+    private static void late(long intendedAt, boolean measured, DeliveryLedger ledger) {
+        if (measured) {
+            ledger.generatorLate.recordValue(Math.max(1, System.nanoTime() - intendedAt));
+        }
     }
 
     /** A verticle that only lends its event loop to the sends (one instance per loop wanted). */

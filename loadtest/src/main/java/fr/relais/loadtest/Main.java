@@ -14,6 +14,8 @@ public final class Main {
             case "hot-sender" -> DeliveryBenchmark.saturation(scenario, Workload.hotSender(), stepSeconds(args), rate(args, 8000), 2000);
             case "deposits-held" -> DeliveryBenchmark.held(scenario, Workload.deposits(), seconds, rate(args, 1000),
                     Double.MAX_VALUE, 50, Double.MAX_VALUE);
+            case "deposits-socket" -> DeliveryBenchmark.held(scenario, Workload.socketDeposits(), seconds, rate(args, 500),
+                    Double.MAX_VALUE, 50, Double.MAX_VALUE);
             case "deposits-saturation" -> DeliveryBenchmark.saturation(scenario, Workload.deposits(), stepSeconds(args), rate(args, 8000), 2500);
             case "deposits" -> DepositBenchmark.run(seconds);
             case "reminders" -> ReminderBenchmark.run(seconds);
@@ -28,7 +30,7 @@ public final class Main {
                     args.length > 3 ? Integer.parseInt(args[3]) : 6);
             case "faults" -> System.exit(FaultSuite.run(args.length > 1 ? seconds : 12) ? 0 : 1);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: messages, messages-saturation, hot-sender, deposits-held, deposits-saturation, faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
+                System.err.println("unknown scenario " + scenario + "; known: messages, messages-saturation, hot-sender, deposits-held, deposits-socket, deposits-saturation, faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
                 System.exit(2);
             }
         }

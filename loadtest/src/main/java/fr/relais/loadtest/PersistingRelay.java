@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code POST /send {to, id, body}} does one autocommit INSERT into its own table of the hub's PostgreSQL and,
  * once it returns, writes one frame {@code {"type":"message.created","offset":n,"data":{"messageId":id}}} to the
  * recipient's socket ({@code n} counts per recipient, as a hub stream's offset does) and answers 200 {@code {id}}.
- * The frame and the answer have the hub's shapes, so the same generator measures both.
+ * The frame and the answer have the hub's shapes, so the same generator measures both. The same send comes as a
+ * socket command too ({@code {"type":"command","id":…,"args":{to, id, body}}}, answered {@code result} with the id),
+ * for the scenarios where the hub is written to over its socket.
  *
  * <p>{@code PersistingRelay <port>}, the database in RELAIS_BENCH_PG_* (host, port, database, user, password).
  */
@@ -89,25 +91,33 @@ public final class PersistingRelay {
             ws.textMessageHandler(text -> {
                 if (text.contains("\"subscribe\"")) {
                     ws.writeTextMessage("{\"type\":\"subscribed\",\"offset\":" + recipient.offset + "}");
+                } else if (text.contains("\"command\"")) {
+                    JsonObject command = new JsonObject(text);
+                    String commandId = command.getString("id");
+                    deliver(command.getJsonObject("args")).onComplete(done -> ws.writeTextMessage(done.succeeded()
+                            ? "{\"type\":\"result\",\"id\":\"" + commandId + "\",\"result\":{\"id\":\"" + done.result() + "\"}}"
+                            : "{\"type\":\"error\",\"id\":\"" + commandId + "\",\"code\":\"failed\"}"));
                 }
             });
         }
 
+        /** One autocommit INSERT, then the frame to the recipient's socket; the message's id. */
+        private Future<String> deliver(JsonObject message) {
+            String id = message.getString("id");
+            String to = message.getString("to");
+            return pool.preparedQuery(INSERT).execute(Tuple.of(id, to, message.getString("body"))).map(rows -> {
+                Recipient recipient = recipients.get(to);
+                if (recipient != null) {
+                    recipient.context.runOnContext(v -> recipient.socket.writeTextMessage(
+                            "{\"type\":\"message.created\",\"offset\":" + (++recipient.offset)
+                                    + ",\"data\":{\"messageId\":\"" + id + "\"}}"));
+                }
+                return id;
+            });
+        }
+
         private void send(HttpServerRequest request) {
-            request.body().compose(body -> {
-                JsonObject message = body.toJsonObject();
-                String id = message.getString("id");
-                String to = message.getString("to");
-                return pool.preparedQuery(INSERT).execute(Tuple.of(id, to, message.getString("body"))).map(rows -> {
-                    Recipient recipient = recipients.get(to);
-                    if (recipient != null) {
-                        recipient.context.runOnContext(v -> recipient.socket.writeTextMessage(
-                                "{\"type\":\"message.created\",\"offset\":" + (++recipient.offset)
-                                        + ",\"data\":{\"messageId\":\"" + id + "\"}}"));
-                    }
-                    return id;
-                });
-            }).onComplete(done -> {
+            request.body().compose(body -> deliver(body.toJsonObject())).onComplete(done -> {
                 if (done.succeeded()) {
                     request.response().putHeader("Content-Type", "application/json").end("{\"id\":\"" + done.result() + "\"}");
                 } else {

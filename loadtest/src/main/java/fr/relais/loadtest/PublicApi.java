@@ -37,6 +37,21 @@ record PublicApi(HttpClient http, int port, Path mail) {
                 .put("message", new JsonObject().put("body", "Bonjour"))).join().getString("conversationId");
     }
 
+    /** A system of a new laboratory with {@code scope}, as an admin registers it; its client-credentials access token. */
+    String system(String adminToken, String name, String scope) {
+        String organisation = call("POST", "/api/v1/admin/organisations", adminToken, new JsonObject().put("kind", "laboratory")
+                .put("name", name)).join().getString("id");
+        JsonObject client = call("POST", "/api/v1/admin/integrators", adminToken, new JsonObject().put("name", name)
+                .put("organisationId", organisation).put("scopes", new io.vertx.core.json.JsonArray().add(scope))).join();
+        String basic = java.util.Base64.getEncoder().encodeToString((client.getString("clientId") + ":" + client.getString("clientSecret"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest token = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/oauth/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+        return http.sendAsync(token, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> new JsonObject(response.body()).getString("access_token")).join();
+    }
+
     CompletableFuture<JsonObject> call(String method, String path, String token, JsonObject body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))

@@ -11,7 +11,12 @@ import java.util.function.BiFunction;
  * and a relay body of the same size.
  */
 record Workload(int professionals, int patients, int fromProfessional, int fromPatient, String relayBody,
-                BiFunction<CareTeams, Target.Lane, Target.Request> hubRequest) {
+                BiFunction<CareTeams, Target.Lane, Target.Request> hubRequest, boolean overSocket) {
+    Workload(int professionals, int patients, int fromProfessional, int fromPatient, String relayBody,
+             BiFunction<CareTeams, Target.Lane, Target.Request> hubRequest) {
+        this(professionals, patients, fromProfessional, fromPatient, relayBody, hubRequest, false);
+    }
+
     /** ~160 bytes, so that the relay's row (id, recipient, body) is about 200 bytes. */
     static final String MESSAGE = "Bonjour, vos résultats sont arrivés et ils sont bons. Pensez à reprendre rendez-vous "
             + "dans trois mois pour le contrôle habituel. Bonne journée.";
@@ -35,6 +40,14 @@ record Workload(int professionals, int patients, int fromProfessional, int fromP
                 people.tokens().get(lane.sender()), new JsonObject().put("ins", people.insOf(lane.recipient()))
                 .put("kind", "lab_result").put("title", "Bilan").put("careDate", "2026-11-20")
                 .put("contentType", "application/pdf").put("data", data).encode()));
+    }
+
+    /** The same 1 KiB PDFs, deposited by one laboratory system over its socket ({@code document.deposit}, by INS, with a key). */
+    static Workload socketDeposits() {
+        String data = Base64.getEncoder().encodeToString(PDF);
+        return new Workload(100, 1000, 1, 0, data, (people, lane) -> new Target.Request("document.deposit", people.systemToken(),
+                new JsonObject().put("ins", people.insOf(lane.recipient())).put("kind", "lab_result").put("title", "Bilan")
+                        .put("careDate", "2026-11-20").put("contentType", "application/pdf").put("data", data).encode()), true);
     }
 
     private static Target.Request message(CareTeams people, Target.Lane lane) {

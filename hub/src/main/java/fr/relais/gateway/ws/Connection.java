@@ -6,6 +6,7 @@ import fr.relais.identity.token.TokenClaims;
 import fr.relais.principal.Principal;
 import fr.relais.web.NulCharacters;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,8 @@ final class Connection {
     private long windowStart = openedAt;
     private int windowCount;
     private boolean processing;
+    private int commandsInFlight;
+    private Promise<Void> slotFreed;
     private boolean authenticating;
     private boolean slotTaken;
     private boolean closed;
@@ -109,13 +112,47 @@ final class Connection {
             windowStart = now;
             windowCount = 0;
         }
-        if (++windowCount > ctx.config().maxMessagesPerSecond()) {
-            send(Frames.error(null, "rate_limited", "More than " + ctx.config().maxMessagesPerSecond() + " frames per second."));
+        if (++windowCount > framesPerSecond()) {
+            send(Frames.error(null, "rate_limited", "More than " + framesPerSecond() + " frames per second."));
             close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
             return;
         }
         inbox.add(text);
         drain();
+    }
+
+    private boolean system() {
+        return claims != null && claims.principal().is(Principal.Kind.INTEGRATOR);
+    }
+
+    /** People send a few frames a second; a system sends its work (deposits, messages) on its socket. */
+    private int framesPerSecond() {
+        return system() ? ctx.config().systemMaxMessagesPerSecond() : ctx.config().maxMessagesPerSecond();
+    }
+
+    /**
+     * A person's commands run one after the other, in the order sent (two messages keep their order); a system's
+     * run up to {@code ws.systemCommandsInFlight} at once, each answered by its id when done, and the next frames
+     * wait while that many run.
+     */
+    private Future<Void> commandInTurn(JsonObject frame) {
+        if (!system()) {
+            return command(frame);
+        }
+        commandsInFlight++;
+        command(frame).onComplete(done -> {
+            commandsInFlight--;
+            if (slotFreed != null) {
+                Promise<Void> waiting = slotFreed;
+                slotFreed = null;
+                waiting.complete();
+            }
+        });
+        if (commandsInFlight < ctx.config().systemCommandsInFlight()) {
+            return Future.succeededFuture();
+        }
+        slotFreed = Promise.promise();
+        return slotFreed.future();
     }
 
     private boolean tooBig(String text) {
@@ -168,7 +205,7 @@ final class Connection {
                 send(Frames.pong());
                 yield Future.succeededFuture();
             }
-            case "command" -> command(frame);
+            case "command" -> commandInTurn(frame);
             default -> {
                 send(Frames.error(null, "unknown_type", "Unknown frame type '" + type + "'."));
                 yield Future.succeededFuture();
