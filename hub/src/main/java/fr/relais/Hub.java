@@ -18,6 +18,7 @@ import fr.relais.gateway.ws.WebSocketDependencies;
 import fr.relais.stream.StreamCommands;
 import fr.relais.stream.StreamRetention;
 import fr.relais.stream.Streams;
+import fr.relais.webhook.WebhookModule;
 import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityEmails;
@@ -83,6 +84,7 @@ public final class Hub {
     private RecordModule record;
     private ProfileModule profile;
     private AgendaModule agenda;
+    private WebhookModule webhooks;
     private AuditModule audit;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
@@ -163,6 +165,7 @@ public final class Hub {
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
+        webhooks = new WebhookModule(vertx, streams, masterKey, config.webhooks(), clock, metrics.registry());
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
@@ -184,6 +187,7 @@ public final class Hub {
                 .register(Job.every("agenda.planning", config.agenda().planEvery(), agenda::planAll).firstAfter(Duration.ZERO))
                 .every("notify.scan", config.notifications().scanEvery(), notify::scanOnce)
                 .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher::drain)
+                .every("webhooks.dispatch", config.webhooks().dispatchEvery(), webhooks::dispatch)
                 .wakeOn(EmailOutbox.KICK, "mail.dispatch");
     }
 
@@ -246,6 +250,7 @@ public final class Hub {
         return Future.join(jobsEnded, undeployAll())
                 .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+                .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(() -> sequencerPool == null ? Future.succeededFuture() : sequencerPool.close())
                 .eventually(pool::close)
@@ -301,7 +306,8 @@ public final class Hub {
     /** The port the gateway listens on. */
     /** The routes each feature mounts under {@code /api/v1}, as every gateway instance mounts them. */
     public List<Consumer<Router>> apiRoutes() {
-        return List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi);
+        return List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi,
+                webhooks::mountApi);
     }
 
     /** The routes features mount at the root of the server (the JWKS, the portal). */

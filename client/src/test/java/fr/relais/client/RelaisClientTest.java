@@ -194,6 +194,35 @@ class RelaisClientTest {
         client.close().await(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aLabDepositsThroughTheClientAndHearsTheAcknowledgementThenThePatientsFirstReading() throws Exception {
+        Person lab = hub.people().integrator("Labo du client Java", "documents:write", "stream:read");
+        Person patient = hub.people().patient("Patiente du client Java");
+        RelaisClient client = started(RelaisClientOptions.of("127.0.0.1", hub.port(), lab::accessToken));
+        SystemCommands commands = new SystemCommands(client);
+        JsonObject document = new JsonObject().put("patientId", patient.id().toString()).put("kind", "lab_result")
+                .put("title", "Glycémie").put("careDate", "2026-11-20").put("contentType", "application/pdf")
+                .put("data", java.util.Base64.getEncoder().encodeToString("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
+        JsonObject deposited = commands.deposit(document, "glycemie-1").await(10, TimeUnit.SECONDS);
+        JsonObject again = commands.deposit(document, "glycemie-1").await(10, TimeUnit.SECONDS);
+        assertEquals(deposited.getString("id"), again.getString("id"), "a retry with the key answers the first deposit");
+        assertEquals(true, again.getBoolean("replayed"));
+        Throwable reused = failureOf(commands.deposit(document.copy().put("title", "Autre"), "glycemie-1"));
+        assertEquals("idempotency_key_reused", assertInstanceOf(CommandException.class, reused).code());
+
+        assertEquals(200, patient.http().get("/api/v1/documents/" + deposited.getString("id") + "/content").status());
+        Eventually.await("the acknowledgement and the first reading", DEADLINE, () -> List.copyOf(received), events -> events.size() >= 2);
+        assertEquals(List.of(SystemEvents.DOCUMENT_ACCEPTED, SystemEvents.DOCUMENT_OPENED), received.stream().map(Event::type).toList());
+        received.forEach(event -> assertEquals(deposited.getString("id"), event.data().getString("documentId")));
+
+        Throwable notDelegated = failureOf(commands.sendMessage(patient.id().toString(), "00000000-0000-0000-0000-000000000000",
+                "Bonjour", "m-1"));
+        assertEquals("insufficient_scope", assertInstanceOf(CommandException.class, notDelegated).code(),
+                "messages need messages:write");
+        client.close().await(10, TimeUnit.SECONDS);
+    }
+
     private RelaisClient started(RelaisClientOptions options) throws Exception {
         RelaisClient client = RelaisClient.create(vertx, options).onEvent(received::add).onGap(gaps::add)
                 .onSubscribed(subscriptions::add).onClosed(closes::add);

@@ -201,6 +201,15 @@ public final class Streams {
         return "INSERT INTO stream_outbox (recipient_id, type, data, created_at) " + select + " RETURNING id";
     }
 
+    /**
+     * SQL true when the stream of {@code recipient} has events after {@code offset} of the history {@code epoch}, or
+     * began a new history (columns or parameters): for a consumer that keeps its own cursor.
+     */
+    public static String hasEventsAfterSql(String recipient, String offset, String epoch) {
+        return "EXISTS (SELECT 1 FROM stream s WHERE s.recipient_id = %s AND (s.head > %s OR s.epoch <> %s))"
+                .formatted(recipient, offset, epoch);
+    }
+
     /** The time to give events written now. */
     public OffsetDateTime eventTime() {
         return StreamTransaction.timeNow(clock);

@@ -100,6 +100,12 @@ class BadInputTest {
             post("/api/v1/me/delegations").by(PROFESSIONAL).json(f -> new JsonObject().put("clientId", f.integrator.getString("clientId"))),
             delete("/api/v1/me/delegations/:systemId").by(PROFESSIONAL),
             get("/api/v1/delegations").by(INTEGRATOR),
+            put("/api/v1/webhook").by(INTEGRATOR).json(f -> new JsonObject().put("url", "https://203.0.113.7/hook")),
+            get("/api/v1/webhook").by(INTEGRATOR),
+            delete("/api/v1/webhook").by(INTEGRATOR),
+            post("/api/v1/webhook/secret").by(INTEGRATOR),
+            get("/api/v1/webhook/dead-letters").by(INTEGRATOR),
+            post("/api/v1/webhook/dead-letters/:id/replay").by(INTEGRATOR).id(f -> java.util.UUID.randomUUID().toString()),
             put("/api/v1/me/emergency-access-objection").by(PATIENT).json(f -> new JsonObject().put("objected", false)),
             get("/api/v1/me/access-history").by(PATIENT).query("limit", "before"),
             // messaging

@@ -145,7 +145,8 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         mail.stop();
     }
 
-    private static int portBelowEphemeralRange() {
+    /** A free port below the ephemeral range: a server stopped and started again on it cannot be taken meanwhile by a client. */
+    public static int portBelowEphemeralRange() {
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
             try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {

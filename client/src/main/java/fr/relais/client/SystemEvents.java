@@ -1,0 +1,24 @@
+package fr.relais.client;
+
+/** The types of the events on a system's own stream (docs/asyncapi.yaml), to compare with {@link Event#type()}. */
+public final class SystemEvents {
+    /** A deposit committed: {documentId, kind, replaces, idempotencyKey}. */
+    public static final String DOCUMENT_ACCEPTED = "document.accepted";
+    /** The patient read the document for the first time: {documentId}. */
+    public static final String DOCUMENT_OPENED = "document.opened";
+    /** The patient hid it from professionals, or showed it again: {documentId, hidden}. */
+    public static final String DOCUMENT_HIDDEN = "document.hidden";
+    /** The patient deleted it (one event per version): {documentId}. */
+    public static final String DOCUMENT_DELETED = "document.deleted";
+    /** A message the system sent for a professional committed: {conversationId, messageId, seq, onBehalfOf, idempotencyKey}. */
+    public static final String MESSAGE_ACCEPTED = "message.accepted";
+    /** Another message in a conversation where it wrote for that professional: {conversationId, messageId, seq, senderId, onBehalfOf}. */
+    public static final String MESSAGE_CREATED = "message.created";
+    /** A professional let the system act for them: {professionalId}. */
+    public static final String DELEGATION_GRANTED = "delegation.granted";
+    /** A professional took that back: {professionalId}. */
+    public static final String DELEGATION_REVOKED = "delegation.revoked";
+
+    private SystemEvents() {
+    }
+}

@@ -1,0 +1,74 @@
+package fr.relais.webhook;
+
+import fr.relais.config.WebhookConfig;
+import fr.relais.stream.StreamEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * POSTs one event to a webhook: the event as the socket frames it, with {@code Relais-Event-Id}
+ * ({@code <epoch>:<offset>}, the same at every attempt, for the receiver to drop a repeat), {@code Relais-Event-Type}
+ * and {@code Relais-Signature}. Delivered means answered 2xx within {@code webhooks.timeout}; redirects are not
+ * followed. Each attempt is counted in {@code relais_webhook_attempts{outcome}} and timed.
+ */
+final class WebhookDelivery {
+    /** What an attempt came to: delivered, or why not (the status or the error, as the system will read it). */
+    record Attempt(boolean delivered, String error) {
+    }
+
+    private final WebClient client;
+    private final java.time.Duration timeout;
+    private final WebhookEndpoints endpoints;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Timer timer;
+
+    WebhookDelivery(Vertx vertx, WebhookConfig config, WebhookEndpoints endpoints, Clock clock, MeterRegistry metrics) {
+        WebClientOptions options = new WebClientOptions().setUserAgent("relais-webhooks").setFollowRedirects(false)
+                .setConnectTimeout((int) config.timeout().toMillis()).setIdleTimeout((int) config.timeout().toSeconds() + 1)
+                .setVerifyHost(true);
+        config.trustedCertificates().ifPresent(pem -> options.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
+        this.client = WebClient.create(vertx, options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        this.endpoints = endpoints;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.timer = Timer.builder("relais.webhook.delivery").description("time to a receiver's answer, or to the failure")
+                .register(metrics);
+        this.timeout = config.timeout();
+    }
+
+    /** One attempt at {@code event} to {@code url}, signed with each of {@code secrets}. */
+    Future<Attempt> post(URI url, StreamEvent event, List<String> secrets) {
+        String body = event.toFrame();
+        long start = System.nanoTime();
+        return endpoints.reachable(url)
+                .compose(v -> client.postAbs(url.toString()).timeout(timeout.toMillis())
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Relais-Event-Id", event.epoch() + ":" + event.offset())
+                        .putHeader("Relais-Event-Type", event.type())
+                        .putHeader("Relais-Signature", WebhookSigner.signature(clock.instant(), body, secrets.toArray(String[]::new)))
+                        .sendBuffer(Buffer.buffer(body)))
+                .map(response -> response.statusCode() / 100 == 2 ? new Attempt(true, null)
+                        : new Attempt(false, "answered " + response.statusCode()))
+                .otherwise(failure -> new Attempt(false, String.valueOf(failure.getMessage())))
+                .onSuccess(attempt -> {
+                    timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    metrics.counter("relais.webhook.attempts", "outcome", attempt.delivered() ? "delivered" : "failed").increment();
+                });
+    }
+
+    Future<Void> close() {
+        client.close();
+        return Future.succeededFuture();
+    }
+}
