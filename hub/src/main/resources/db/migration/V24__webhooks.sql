@@ -8,6 +8,7 @@ CREATE TABLE webhook (
     key_id                 text        NOT NULL,
     epoch                  text        NOT NULL,         -- the stream history the cursor belongs to
     delivered              bigint      NOT NULL,         -- the last offset delivered or dead-lettered
+    trimmed                bigint      NOT NULL DEFAULT 0, -- events the stream dropped before they could be sent
     attempts               integer     NOT NULL DEFAULT 0, -- failed attempts at the next event
     next_attempt_at        timestamptz NOT NULL,
     last_error             text,

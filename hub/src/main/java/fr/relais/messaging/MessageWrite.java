@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes a message in one statement: checks that the sender takes part, finds an earlier message sent with the
+ * Writes a message in one statement: checks that the sender takes part (and, for a message a system sends on the
+ * sender's behalf, that the delegation stands and the patient did not block that system), finds an earlier message sent with the
  * same idempotency key, numbers the message in its conversation, inserts it, moves the sender's read mark, adds one
  * to the others' unread counts, adds a {@code message.created} event for every participant not cut off to the
  * outbox, inserts the audit entry when one is given, and returns every participant with their counts and the
@@ -36,12 +37,18 @@ final class MessageWrite {
                 WHERE c.id = $1)""";
     private static final String SEND = "WITH " + ME + """
             ,
+            acting AS (
+                SELECT $VIA::uuid IS NULL
+                       OR (%s
+                           AND NOT EXISTS (SELECT 1 FROM conversation_participant pp
+                                           WHERE pp.conversation_id = $1 AND pp.role = 'patient' AND %s)) AS allowed),
             previous AS (
                 SELECT id, conversation_id, seq, created_at, request_hmac, via_name FROM message
                 WHERE $6::text IS NOT NULL AND sender_id = $2 AND idempotency_key = $6),
             numbered AS (
                 UPDATE conversation c SET message_count = c.message_count + 1, last_activity_at = now()
                 WHERE c.id = $1 AND c.state = 'open' AND EXISTS (SELECT 1 FROM me) AND NOT EXISTS (SELECT 1 FROM previous)
+                  AND (SELECT allowed FROM acting)
                 RETURNING c.message_count AS seq),
             inserted AS (
                 INSERT INTO message (id, conversation_id, seq, sender_id, body_sealed, key_id, idempotency_key, request_hmac,
@@ -66,7 +73,7 @@ final class MessageWrite {
                 %s),
             audited AS (
                 %s)
-            SELECT me.state, i.seq, i.created_at,
+            SELECT CASE WHEN (SELECT allowed FROM acting) THEN me.state END AS state, i.seq, i.created_at,
                    pr.id AS previous_id, pr.conversation_id AS previous_conversation, pr.seq AS previous_seq,
                    pr.created_at AS previous_created_at, pr.request_hmac AS previous_hmac, pr.via_name AS previous_via,
                    q.account_id, q.role, q.cut_off, q.unread, q.total,
@@ -74,7 +81,8 @@ final class MessageWrite {
                    CASE WHEN q.account_id = $2 AND q.cut_off THEN refuse_write('sender cut off') END AS refused
             FROM (SELECT 1) AS one
             LEFT JOIN me ON true LEFT JOIN previous pr ON true LEFT JOIN inserted i ON true LEFT JOIN counted q ON true"""
-            .formatted(Unread.totalSql("q.account_id", "$1"), Streams.outboxInsert("""
+            .formatted(Delegations.activeSql("$2", "$VIA::uuid"), Blocked.sql(Principal.Kind.INTEGRATOR, "pp.account_id", "$VIA::uuid"),
+                    Unread.totalSql("q.account_id", "$1"), Streams.outboxInsert("""
                     SELECT c.account_id, 'message.created',
                            jsonb_build_object('conversationId', $1::text, 'messageId', $3::text, 'seq', i.seq,
                                               'senderId', $2::text,

@@ -90,7 +90,7 @@ public final class MessagingService {
     public Future<Sent> send(Principal who, UUID conversationId, MessageInput input) {
         byte[] fingerprint = fingerprints.of(who.id(), "message.send", input.request().copy()
                 .put("conversationId", conversationId.toString()));
-        return notBlockingTheSystem(who, conversationId).compose(v -> auditOfSend(who, conversationId)).compose(auditRow -> {
+        return auditOfSend(who, conversationId).compose(auditRow -> {
             if (!input.attachments().isEmpty()) {
                 return streams.withTransaction(tx -> insertMessage(tx, conversationId, who, input, fingerprint, auditRow));
             }
@@ -115,19 +115,6 @@ public final class MessagingService {
 
     private static AuditEvent via(AuditEvent event, Principal sender) {
         return sender.via() == null ? event : event.detail("via", sender.via().systemId().toString());
-    }
-
-    /**
-     * A system sending for a professional into a conversation with a patient who blocked that system (or its
-     * organisation) finds no such conversation, as anyone outside it.
-     */
-    private Future<Void> notBlockingTheSystem(Principal sender, UUID conversationId) {
-        if (sender.via() == null) {
-            return Future.succeededFuture();
-        }
-        return patients.of(conversationId).compose(patient -> patient.isEmpty() ? Future.succeededFuture()
-                : Blocked.of(streams.pool(), patient.get(), Principal.Kind.INTEGRATOR, sender.via().systemId())
-                        .compose(blocked -> blocked ? Future.failedFuture(ApiError.nothingHere()) : Future.<Void>succeededFuture()));
     }
 
     /** The statement refused itself: the sender was cut off (blocked) while it waited for the conversation. */

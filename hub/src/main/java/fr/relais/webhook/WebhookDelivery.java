@@ -7,6 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.ext.web.codec.BodyCodec;
+import java.net.InetSocketAddress;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -51,20 +57,45 @@ final class WebhookDelivery {
     Future<Attempt> post(URI url, StreamEvent event, List<String> secrets) {
         String body = event.toFrame();
         long start = System.nanoTime();
-        return endpoints.reachable(url)
-                .compose(v -> client.postAbs(url.toString()).timeout(timeout.toMillis())
+        boolean tls = url.getScheme().equalsIgnoreCase("https");
+        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        return endpoints.address(url)
+                .compose(address -> client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)),
+                                new RequestOptions().setHost(url.getHost()).setPort(port).setURI(path).setSsl(tls))
+                        .timeout(timeout.toMillis())
                         .putHeader("Content-Type", "application/json")
                         .putHeader("Relais-Event-Id", event.epoch() + ":" + event.offset())
                         .putHeader("Relais-Event-Type", event.type())
                         .putHeader("Relais-Signature", WebhookSigner.signature(clock.instant(), body, secrets.toArray(String[]::new)))
-                        .sendBuffer(Buffer.buffer(body)))
+                        .as(BodyCodec.none())
+                        .sendBuffer(Buffer.buffer(body))
+                        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .map(response -> response.statusCode() / 100 == 2 ? new Attempt(true, null)
                         : new Attempt(false, "answered " + response.statusCode()))
-                .otherwise(failure -> new Attempt(false, String.valueOf(failure.getMessage())))
+                .otherwise(WebhookDelivery::failed)
                 .onSuccess(attempt -> {
                     timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     metrics.counter("relais.webhook.attempts", "outcome", attempt.delivered() ? "delivered" : "failed").increment();
                 });
+    }
+
+    /**
+     * Why an attempt failed, in words that say what the system can fix and no more: the hub's own network must not be
+     * mapped through the errors it reports (a refused connection and a silent one read the same).
+     */
+    private static Attempt failed(Throwable failure) {
+        if (failure instanceof fr.relais.error.ApiError refused) {
+            return new Attempt(false, refused.detail());
+        }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            return new Attempt(false, "TLS failed (certificate or handshake)");
+        }
+        if (failure instanceof java.util.concurrent.TimeoutException || failure instanceof NoStackTraceTimeoutException) {
+            return new Attempt(false, "no answer within the time allowed");
+        }
+        return new Attempt(false, "could not connect or was cut off");
     }
 
     Future<Void> close() {

@@ -1,6 +1,8 @@
 package fr.relais.webhook;
 
 import fr.relais.config.WebhookConfig;
+import fr.relais.identity.policy.Delegations;
+import fr.relais.stream.StreamCommands;
 import fr.relais.stream.StreamEvent;
 import fr.relais.stream.StreamPosition;
 import fr.relais.stream.Streams;
@@ -60,13 +62,16 @@ final class WebhookDispatcher {
                         WHERE w.integrator_id IN (
                             SELECT integrator_id FROM webhook
                             WHERE next_attempt_at <= $2 AND (leased_until IS NULL OR leased_until < $2)
-                              AND %s
+                              AND %s AND %s
                             ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-                        RETURNING w.*""".formatted(Streams.hasEventsAfterSql("integrator_id", "delivered", "epoch")))
+                        RETURNING w.*""".formatted(Streams.hasEventsAfterSql("integrator_id", "delivered", "epoch"),
+                        Delegations.systemMaySql("integrator_id", StreamCommands.READ_SCOPE)))
                 .execute(Tuple.of(lease, now(), WEBHOOKS_PER_RUN))
                 .compose(rows -> {
                     List<Future<Integer>> runs = new ArrayList<>();
-                    rows.forEach(row -> runs.add(deliver(row, lease).eventually(() -> release(row.getUUID("integrator_id"), lease))));
+                    rows.forEach(row -> runs.add(Future.<Void>succeededFuture().compose(v -> deliver(row, lease)) // a throw fails it
+                            .onFailure(e -> LOG.warn("webhook of system {}: run failed: {}", row.getUUID("integrator_id"), e.toString()))
+                            .eventually(() -> release(row.getUUID("integrator_id"), lease))));
                     return Future.join(runs).map(all -> runs.stream().filter(Future::succeeded).mapToInt(Future::result).sum());
                 });
     }
@@ -97,17 +102,19 @@ final class WebhookDispatcher {
                                  List<StreamEvent> events, int i, long delivered, int attempts) {
         if (i == events.size()) {
             return events.isEmpty() && position.head() > delivered
-                    ? cursor(system, lease, position.epoch(), position.head()).map(i) // trimmed before it could be sent
+                    ? trimmed(system, lease, position.epoch(), delivered, position.head() + 1).map(i)
                     : Future.succeededFuture(i);
         }
         StreamEvent event = events.get(i);
         if (event.offset() > delivered + 1) {
-            LOG.warn("webhook of system {}: events {} to {} were trimmed before delivery", system, delivered + 1, event.offset() - 1);
+            return trimmed(system, lease, event.epoch(), delivered, event.offset())
+                    .compose(moved -> moved ? next(system, url, secrets, lease, position, events, i, event.offset() - 1, 0)
+                            : Future.succeededFuture(i));
         }
         return delivery.post(url, event, secrets).compose(attempt -> {
             if (attempt.delivered()) {
                 metrics.counter("relais.webhook.events", "outcome", "delivered").increment();
-                return cursor(system, lease, event.epoch(), event.offset())
+                return cursor(system, lease, event.epoch(), event.offset(), 0)
                         .compose(moved -> moved ? next(system, url, secrets, lease, position, events, i + 1, event.offset(), 0)
                                 : Future.succeededFuture(i + 1));
             }
@@ -119,19 +126,35 @@ final class WebhookDispatcher {
             LOG.warn("webhook of system {}: event {}:{} dead-lettered after {} attempts ({})", system, event.epoch(), event.offset(),
                     failed, attempt.error());
             return deadLetter(system, event, failed, attempt.error())
-                    .compose(v -> cursor(system, lease, event.epoch(), event.offset()))
+                    .compose(v -> cursor(system, lease, event.epoch(), event.offset(), 0))
                     .compose(moved -> moved ? next(system, url, secrets, lease, position, events, i + 1, event.offset(), 0)
                             : Future.succeededFuture(i + 1));
         });
     }
 
-    /** Moves the cursor past {@code offset}; false if this run lost its lease (the webhook was removed meanwhile). */
-    private Future<Boolean> cursor(UUID system, UUID lease, String epoch, long offset) {
+    /**
+     * Moves the cursor past {@code offset} (counting {@code trimmed} events the stream dropped before they could be
+     * sent) and renews the lease; false if this run lost it (the webhook was removed or pointed elsewhere meanwhile).
+     */
+    private Future<Boolean> cursor(UUID system, UUID lease, String epoch, long offset, long trimmed) {
         return pool.preparedQuery("""
-                        UPDATE webhook SET epoch = $3, delivered = $4, attempts = 0, last_error = NULL
+                        UPDATE webhook SET epoch = $3, delivered = $4, attempts = 0, last_error = NULL, trimmed = trimmed + $5,
+                                           leased_until = $6::timestamptz + interval '5 minutes'
                         WHERE integrator_id = $1 AND lease = $2""")
-                .execute(Tuple.of(system, lease, epoch, offset))
+                .execute(Tuple.of(system, lease, epoch, offset, trimmed, now()))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * The stream trimmed the events after {@code delivered} and before {@code next} before they could be sent (the
+     * receiver was refusing longer than the retention, or fell that far behind): they are counted on the webhook
+     * ({@code trimmed}) and in the metrics, never skipped silently.
+     */
+    private Future<Boolean> trimmed(UUID system, UUID lease, String epoch, long delivered, long next) {
+        long lost = next - delivered - 1;
+        LOG.warn("webhook of system {}: {} events ({} to {}) were trimmed before delivery", system, lost, delivered + 1, next - 1);
+        metrics.counter("relais.webhook.events", "outcome", "trimmed").increment(lost);
+        return cursor(system, lease, epoch, next - 1, lost);
     }
 
     private Future<Void> retryLater(UUID system, UUID lease, int failed, String error) {

@@ -12,8 +12,9 @@ import java.util.Locale;
 /**
  * Which endpoints a webhook may name: an absolute {@code https://} URL (plain HTTP only where the operator allows
  * it), without credentials or fragment, whose host resolves to public addresses only, so that a system cannot make
- * the hub call into its own network (loopback, private, link-local, unique-local; allowed only where the operator
- * says so). The address is checked when the webhook is set and again before each delivery (names may move).
+ * the hub call into its own network (loopback, private, link-local, unique-local, NAT64 and the other special
+ * ranges; allowed only where the operator says so). The address is checked when the webhook is set and again at
+ * each delivery, which connects to the address checked (names may move).
  */
 final class WebhookEndpoints {
     private final Vertx vertx;
@@ -41,11 +42,12 @@ final class WebhookEndpoints {
         return uri;
     }
 
-    /** Succeeds if every address of the URL's host may be called; fails with the reason otherwise. */
-    Future<Void> reachable(URI uri) {
-        if (config.allowPrivateAddresses()) {
-            return Future.succeededFuture();
-        }
+    /**
+     * The address to connect to for {@code uri}: its host resolved once, every address of it checked (a name that
+     * points anywhere private is refused whole), and the connection made to the address checked, so that a name
+     * answering differently the second time cannot slip in. Fails with {@code 400 invalid_field} on {@code url}.
+     */
+    Future<InetAddress> address(URI uri) {
         return vertx.executeBlocking(() -> {
             InetAddress[] addresses;
             try {
@@ -53,20 +55,39 @@ final class WebhookEndpoints {
             } catch (UnknownHostException e) {
                 throw ApiError.invalidField("url", "The host " + uri.getHost() + " has no address.");
             }
-            for (InetAddress address : addresses) {
-                if (internal(address)) {
-                    throw ApiError.invalidField("url", "The host " + uri.getHost() + " points into a private network.");
+            if (!config.allowPrivateAddresses()) {
+                for (InetAddress address : addresses) {
+                    if (internal(address)) {
+                        throw ApiError.invalidField("url", "The host " + uri.getHost() + " points into a private network.");
+                    }
                 }
             }
-            return null;
+            return addresses[0];
         }, false);
     }
 
-    private static boolean internal(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        boolean uniqueLocalV6 = bytes.length == 16 && (bytes[0] & 0xfe) == 0xfc;
-        boolean sharedV4 = bytes.length == 4 && (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64; // 100.64/10
-        return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocalV6 || sharedV4;
+    /** Whether an address is not a public unicast one (IANA special-purpose registries, IPv4 and IPv6). */
+    static boolean internal(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first == 0 || first >= 240 // "this network", reserved and broadcast
+                    || first == 100 && (second & 0xc0) == 64 // 100.64.0.0/10, carrier-grade NAT
+                    || first == 192 && second == 0 && (b[2] & 0xff) == 0 // 192.0.0.0/24, protocol assignments
+                    || first == 198 && (second & 0xfe) == 18; // 198.18.0.0/15, benchmarking
+        }
+        boolean uniqueLocal = (b[0] & 0xfe) == 0xfc; // fc00::/7
+        boolean sixToFour = (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02; // 2002::/16 embeds an IPv4 address
+        boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b; // 64:ff9b::/32
+        boolean compatible = true; // ::/96, IPv4-compatible
+        for (int i = 0; i < 12; i++) {
+            compatible &= b[i] == 0;
+        }
+        return uniqueLocal || sixToFour || nat64 || compatible;
     }
 }

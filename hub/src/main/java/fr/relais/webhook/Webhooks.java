@@ -48,11 +48,12 @@ final class Webhooks {
     Future<JsonObject> set(UUID system, Object rawUrl) {
         URI url = endpoints.parse(rawUrl);
         String secret = WebhookSigner.newSecret();
-        return endpoints.reachable(url).compose(v -> streams.position(system)).compose(position -> pool.preparedQuery("""
+        return endpoints.address(url).compose(checked -> streams.position(system)).compose(position -> pool.preparedQuery("""
                         INSERT INTO webhook (integrator_id, url, secret_sealed, key_id, epoch, delivered, next_attempt_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7)
                         ON CONFLICT (integrator_id) DO UPDATE SET url = EXCLUDED.url, attempts = 0, last_error = NULL,
-                                                                  next_attempt_at = EXCLUDED.next_attempt_at
+                                                                  next_attempt_at = EXCLUDED.next_attempt_at,
+                                                                  lease = NULL, leased_until = NULL
                         RETURNING xmax = 0 AS created""")
                 .execute(Tuple.of(system, url.toString(), Buffer.buffer(signer.seal(system, secret)), signer.keyId(),
                         position.epoch(), position.head(), now())))
@@ -65,7 +66,7 @@ final class Webhooks {
     /** The webhook and where its deliveries stand; {@code 404 webhook_not_found} if none is set. */
     Future<JsonObject> describe(UUID system) {
         return pool.preparedQuery("""
-                        SELECT w.url, w.epoch, w.delivered, w.attempts, w.next_attempt_at, w.last_error, w.previous_until, w.created_at,
+                        SELECT w.url, w.epoch, w.delivered, w.trimmed, w.attempts, w.next_attempt_at, w.last_error, w.previous_until, w.created_at,
                                (SELECT count(*) FROM webhook_dead_letter d WHERE d.integrator_id = w.integrator_id) AS dead_letters
                         FROM webhook w WHERE w.integrator_id = $1""")
                 .execute(Tuple.of(system))
@@ -84,7 +85,7 @@ final class Webhooks {
                 .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
                 .put("deliveredUpTo", row.getString("epoch") + ":" + row.getLong("delivered"))
                 .put("pending", Math.max(0, sameHistory ? position.head() - row.getLong("delivered") : position.head()))
-                .put("failedAttempts", row.getInteger("attempts"))
+                .put("failedAttempts", row.getInteger("attempts")).put("trimmed", row.getLong("trimmed"))
                 .put("deadLetters", row.getLong("dead_letters"));
         if (row.getInteger("attempts") > 0) {
             json.put("nextAttemptAt", row.getOffsetDateTime("next_attempt_at").toInstant().toString())

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ final class Connection {
     private long windowStart = openedAt;
     private int windowCount;
     private boolean processing;
+    /** A system's socket closes (4008) when more frames than this many times its command window wait. */
+    private static final int WAITING_PER_COMMAND_SLOT = 4;
     private int commandsInFlight;
     private Promise<Void> slotFreed;
     private boolean authenticating;
@@ -117,6 +120,12 @@ final class Connection {
             close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
             return;
         }
+        if (system() && inbox.size() >= WAITING_PER_COMMAND_SLOT * ctx.config().systemCommandsInFlight()) {
+            send(Frames.error(null, "rate_limited", "More commands wait than " + WAITING_PER_COMMAND_SLOT
+                    + " times ws.systemCommandsInFlight: wait for answers before sending more."));
+            close(CloseCodes.RATE_LIMITED, "too many commands waiting");
+            return;
+        }
         inbox.add(text);
         drain();
     }
@@ -139,8 +148,16 @@ final class Connection {
         if (!system()) {
             return command(frame);
         }
+        UUID system = claims.principal().id();
+        if (!ctx.principals().tryStartCommand(system, ctx.config().systemCommandsInFlight())) {
+            // the system's other sockets of this node already run that many: the database pool is for everyone
+            send(Frames.error(frame.getValue("id") instanceof String id ? id : null, "too_many_commands",
+                    "This system already runs ws.systemCommandsInFlight commands on this node; send this one again once one is answered."));
+            return Future.succeededFuture();
+        }
         commandsInFlight++;
         command(frame).onComplete(done -> {
+            ctx.principals().commandDone(system);
             commandsInFlight--;
             if (slotFreed != null) {
                 Promise<Void> waiting = slotFreed;

@@ -32,11 +32,24 @@ public final class Delegations {
 
     /**
      * SQL that is true while the professional in {@code professional} delegates to the system in {@code system}
-     * (columns or parameters), for a feature's statement.
+     * (columns or parameters) and that system is enabled, for a feature's statement.
      */
     public static String activeSql(String professional, String system) {
-        return "EXISTS (SELECT 1 FROM delegation d WHERE d.professional_id = %s AND d.integrator_id = %s)"
-                .formatted(professional, system);
+        return """
+                EXISTS (SELECT 1 FROM delegation d JOIN integrator i ON i.id = d.integrator_id AND NOT i.disabled
+                        WHERE d.professional_id = %s AND d.integrator_id = %s)""".formatted(professional, system);
+    }
+
+    /**
+     * SQL true while the system in {@code system} (a column or parameter) is enabled and registered with
+     * {@code scope}: what a feature serving a system outside its sessions (a webhook) checks at each run.
+     */
+    public static String systemMaySql(String system, String scope) {
+        if (!scope.matches("[a-z]+:[a-z]+")) {
+            throw new IllegalArgumentException("not a scope: " + scope);
+        }
+        return "EXISTS (SELECT 1 FROM integrator i WHERE i.id = %s AND NOT i.disabled AND '%s' = ANY(i.scopes))"
+                .formatted(system, scope);
     }
 
     /** The systems acting for {@code professional}, oldest delegation first. */
