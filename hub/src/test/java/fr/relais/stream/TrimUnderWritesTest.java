@@ -112,7 +112,9 @@ class TrimUnderWritesTest {
             hub.hub().streams().append(patient.id(), "document.arrived", new JsonObject()).await();
             recipients.add(patient.id());
         }
-        recipients.sort(null);
+        // in PostgreSQL's order of uuids (unsigned bytes), which is not java.util.UUID's (signed halves)
+        recipients = hub.sql().rows("SELECT recipient_id FROM stream WHERE recipient_id IN (?, ?) ORDER BY recipient_id",
+                recipients.get(0), recipients.get(1)).stream().map(row -> (java.util.UUID) row.get("recipient_id")).toList();
         Pool pool = PgBuilder.pool().connectingTo(hub.hub().database().connectOptions()).using(hub.hub().vertx())
                 .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(3)).build();
         try {
