@@ -164,7 +164,8 @@ public final class Hub {
         notify = new NotifyModule(pool, streams.backlog(), outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
-                metrics.registry(), () -> config.http().publicBaseUrl(httpPort));
+                metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations());
+        agenda.registerCommands(commands);
         webhooks = new WebhookModule(vertx, streams, masterKey, config.webhooks(), clock, metrics.registry());
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());

@@ -1,6 +1,8 @@
 package fr.relais.agenda;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.command.CommandRegistry;
+import fr.relais.identity.policy.Delegations;
 import fr.relais.config.AgendaConfig;
 import fr.relais.config.RecordConfig;
 import fr.relais.profile.MedicalProfile;
@@ -30,12 +32,14 @@ public final class AgendaModule {
     private final ReminderScheduler scheduler;
     private final ReminderPlanner planner;
     private final AgendaRoutes routes;
+    private final AppointmentService appointments;
+    private final Delegations delegations;
     private final Streams streams;
     private volatile boolean stopped;
 
     public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
-                        Supplier<String> publicBaseUrl) {
+                        Supplier<String> publicBaseUrl, Delegations delegations) {
         this.vertx = vertx;
         this.config = config;
         this.streams = streams;
@@ -43,7 +47,16 @@ public final class AgendaModule {
         this.planner = new ReminderPlanner(streams.pool(), profile, PreventionRules.load(), config, clock);
         AppointmentService appointments = new AppointmentService(streams, new Sealer(masterKey, "agenda", record.keyId()),
                 audit, config.reminderOffsets(), clock);
-        this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock);
+        this.appointments = appointments;
+        this.delegations = delegations;
+        this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock, delegations);
+    }
+
+    /** Booking over the socket: people, and systems with {@code agenda:write} for a professional who delegated to them. */
+    public void registerCommands(CommandRegistry commands) {
+        commands.register("appointment.book", Delegations.AGENDA_SCOPE, (caller, args) -> delegations
+                .acting(caller, args.getValue("onBehalfOf"), Delegations.AGENDA_SCOPE)
+                .compose(who -> appointments.book(who, args)));
     }
 
     /** Plans a patient again when their treatments or vaccinations change. */

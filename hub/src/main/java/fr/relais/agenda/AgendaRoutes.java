@@ -1,6 +1,7 @@
 package fr.relais.agenda;
 
 import fr.relais.identity.Authentication;
+import fr.relais.identity.policy.Delegations;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
@@ -18,9 +19,12 @@ final class AgendaRoutes {
     private final CalendarExport calendar;
     private final Supplier<String> publicBaseUrl;
     private final java.time.Clock clock;
+    private final Delegations delegations;
 
-    AgendaRoutes(AppointmentService appointments, CalendarExport calendar, Supplier<String> publicBaseUrl, java.time.Clock clock) {
+    AgendaRoutes(AppointmentService appointments, CalendarExport calendar, Supplier<String> publicBaseUrl, java.time.Clock clock,
+                 Delegations delegations) {
         this.appointments = appointments;
+        this.delegations = delegations;
         this.calendar = calendar;
         this.publicBaseUrl = publicBaseUrl;
         this.clock = clock;
@@ -53,8 +57,13 @@ final class AgendaRoutes {
         appointments.upcomingReminders(person(rc), days).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
     }
 
+    /** People book; a system with {@code agenda:write} books for a professional who delegated to it ({@code onBehalfOf}). */
     private void book(RoutingContext rc) {
-        appointments.book(person(rc), Requests.json(rc)).onSuccess(a -> Responses.json(rc, 201, a)).onFailure(rc::fail);
+        Principal caller = Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.INTEGRATOR);
+        JsonObject body = Requests.json(rc);
+        delegations.acting(caller, body.getValue("onBehalfOf"), Delegations.AGENDA_SCOPE)
+                .compose(who -> appointments.book(who, body))
+                .onSuccess(a -> Responses.json(rc, 201, a)).onFailure(rc::fail);
     }
 
     private void move(RoutingContext rc) {

@@ -3,6 +3,7 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
+import fr.relais.identity.policy.Blocked;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.PatientLookup;
 import fr.relais.principal.Principal;
@@ -50,6 +51,14 @@ final class AppointmentService {
     }
 
     Future<JsonObject> book(Principal who, JsonObject body) {
+        try {
+            return booked(who, body);
+        } catch (RuntimeException refused) { // a field's refusal, also for callers that are not routes (socket commands)
+            return Future.failedFuture(refused);
+        }
+    }
+
+    private Future<JsonObject> booked(Principal who, JsonObject body) {
         Instant start = ParisTime.parse(body.getValue("startsAt"), "startsAt");
         Instant end = ParisTime.parse(body.getValue("endsAt"), "endsAt");
         if (!end.isAfter(start)) {
@@ -72,8 +81,10 @@ final class AppointmentService {
                                 .addBuffer(Buffer.buffer(sealer.seal(details.encode(), "appointment:" + id))).addString(sealer.keyId())
                                 .addOffsetDateTime(utc(start)).addOffsetDateTime(utc(end))));
                 if (both[1] != null) {
-                    tx.sendWithCommit(audit.append(tx.sql(), AuditEvent.of("professional", who.id().toString(),
-                            "appointment.book", "success").patient(both[0]).detail("appointment", id.toString())));
+                    AuditEvent booked = AuditEvent.of("professional", who.id().toString(), "appointment.book", "success")
+                            .patient(both[0]).detail("appointment", id.toString());
+                    tx.sendWithCommit(audit.append(tx.sql(), who.via() == null ? booked
+                            : booked.detail("via", who.via().systemId().toString())));
                 }
                 scheduleReminders(tx, id, both[0], start, chosen.result());
                 return notify(tx, both, "appointment.created", id, start)
@@ -244,8 +255,14 @@ final class AppointmentService {
         if (who.is(Principal.Kind.PATIENT)) {
             return Future.succeededFuture(new UUID[] {patient, null});
         }
-        return PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who)
-                .map(found -> new UUID[] {found, who.id()});
+        Future<UUID> found = PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who);
+        if (who.via() == null) {
+            return found.map(id -> new UUID[] {id, who.id()});
+        }
+        // a system booking for a professional: the patient's block of that system (or its organisation) applies too
+        return found.compose(id -> Blocked.of(tx.sql(), id, Principal.Kind.INTEGRATOR, who.via().systemId())
+                .compose(blocked -> blocked ? Future.failedFuture(PatientLookup.notFound())
+                        : Future.succeededFuture(new UUID[] {id, who.id()})));
     }
 
     private Future<Row> editable(StreamTransaction tx, Principal who, UUID id) {

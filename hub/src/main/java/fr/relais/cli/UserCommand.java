@@ -94,7 +94,7 @@ public final class UserCommand {
         @Option(names = "--name", required = true) String name;
         @Option(names = "--organisation", required = true, description = "the id add-organisation printed") String organisation;
         @Option(names = "--scopes", required = true, split = ",",
-                description = "comma-separated: stream:read, messages:write, documents:write, agenda:write, profile:write")
+                description = "comma-separated: stream:read, messages:write, documents:write, agenda:write")
         List<String> scopes;
 
         @Override

@@ -28,7 +28,7 @@ public final class MessagingModule {
     private final MessagingService service;
     private final MessagingQueries queries;
     private final MessagingRoutes routes;
-    private final Acting acting;
+    private final Delegations delegations;
 
     public MessagingModule(Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config,
                            Documents record, Delegations delegations) {
@@ -38,9 +38,9 @@ public final class MessagingModule {
         ConversationPatients patients = new ConversationPatients(pool);
         this.service = new MessagingService(streams, crypto, config, audit, new RequestFingerprints(masterKey), patients);
         this.queries = new MessagingQueries(pool, crypto);
-        this.acting = new Acting(delegations);
+        this.delegations = delegations;
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(patients, queries, record), acting);
+                new AttachmentFiling(patients, queries, record), delegations);
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */
@@ -59,13 +59,13 @@ public final class MessagingModule {
 
     /** The same operations over the socket, for patients' and professionals' apps. */
     public void registerCommands(CommandRegistry commands) {
-        commands.registerKeyed("conversation.start", Delegations.MESSAGES_SCOPE, (caller, args, key) -> acting
-                .as(caller, args.getValue("onBehalfOf"))
+        commands.registerKeyed("conversation.start", Delegations.MESSAGES_SCOPE, (caller, args, key) -> delegations
+                .acting(caller, args.getValue("onBehalfOf"), Delegations.MESSAGES_SCOPE)
                 .compose(who -> service.startConversation(who, args, key)).map(MessagingService.Sent::message));
         commands.registerKeyed("message.send", Delegations.MESSAGES_SCOPE, (caller, args, key) -> {
             UUID conversation = conversationId(args);
             MessageInput input = MessageInput.parse(args, key, config);
-            return acting.as(caller, args.getValue("onBehalfOf"))
+            return delegations.acting(caller, args.getValue("onBehalfOf"), Delegations.MESSAGES_SCOPE)
                     .compose(who -> service.send(who, conversation, input)).map(MessagingService.Sent::message);
         });
         commands.register("conversation.read", null, (who, args) -> {
@@ -81,7 +81,7 @@ public final class MessagingModule {
             UUID conversation = conversationId(args);
             long after = args.getLong("after", 0L);
             int limit = Math.min(200, Math.max(1, args.getInteger("limit", 50)));
-            return acting.as(caller, args.getValue("onBehalfOf")).compose(who -> queries.messages(who, conversation, after, limit));
+            return delegations.acting(caller, args.getValue("onBehalfOf"), Delegations.MESSAGES_SCOPE).compose(who -> queries.messages(who, conversation, after, limit));
         });
     }
 

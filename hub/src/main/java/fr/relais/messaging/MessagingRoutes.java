@@ -2,6 +2,7 @@ package fr.relais.messaging;
 
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
+import fr.relais.identity.policy.Delegations;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
 import fr.relais.web.Requests;
@@ -17,12 +18,12 @@ public final class MessagingRoutes {
     private final MessagingQueries queries;
     private final fr.relais.config.MessagingConfig limits;
     private final AttachmentFiling filing;
-    private final Acting acting;
+    private final Delegations delegations;
 
     MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits,
-                    AttachmentFiling filing, Acting acting) {
+                    AttachmentFiling filing, Delegations delegations) {
         this.service = service;
-        this.acting = acting;
+        this.delegations = delegations;
         this.queries = queries;
         this.limits = limits;
         this.filing = filing;
@@ -48,7 +49,7 @@ public final class MessagingRoutes {
 
     private void start(RoutingContext rc) {
         JsonObject body = Requests.json(rc);
-        acting.as(Authentication.principal(rc), body.getValue("onBehalfOf"))
+        delegations.acting(Authentication.principal(rc), body.getValue("onBehalfOf"), Delegations.MESSAGES_SCOPE)
                 .compose(who -> service.startConversation(who, body, rc.request().getHeader("Idempotency-Key")))
                 .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
                 .onFailure(rc::fail);
@@ -64,7 +65,7 @@ public final class MessagingRoutes {
         long after = Requests.queryNumber(rc, "after", 0);
         UUID conversation = id(rc);
         int limit = limit(rc);
-        acting.as(caller, rc.queryParams().get("onBehalfOf"))
+        delegations.acting(caller, rc.queryParams().get("onBehalfOf"), Delegations.MESSAGES_SCOPE)
                 .compose(who -> queries.messages(who, conversation, after, limit))
                 .onSuccess(page -> Responses.json(rc, 200, page)).onFailure(rc::fail);
     }
@@ -74,7 +75,7 @@ public final class MessagingRoutes {
         JsonObject body = Requests.json(rc);
         MessageInput input = MessageInput.parse(body, rc.request().getHeader("Idempotency-Key"), limits);
         UUID conversation = id(rc);
-        acting.as(caller, body.getValue("onBehalfOf")).compose(who -> service.send(who, conversation, input))
+        delegations.acting(caller, body.getValue("onBehalfOf"), Delegations.MESSAGES_SCOPE).compose(who -> service.send(who, conversation, input))
                 .onSuccess(sent -> Responses.json(rc, sent.replayed() ? 200 : 201, sent.message()))
                 .onFailure(rc::fail);
     }
@@ -110,7 +111,7 @@ public final class MessagingRoutes {
                 .onSuccess(document -> Responses.json(rc, 201, document)).onFailure(rc::fail);
     }
 
-    /** People, and systems acting for a professional (checked by {@link Acting}). */
+    /** People, and systems acting for a professional (checked by {@link Delegations#acting}). */
     private static Principal personOrSystem(RoutingContext rc) {
         return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.INTEGRATOR);
     }

@@ -70,7 +70,7 @@ final class BadInputFixtures {
         systemBlock = created(patient.http().post("/api/v1/me/blocked-systems",
                 new JsonObject().put("organisationId", people.organisation("laboratory", "Labo bloqué")))).getString("id");
         integrator = integrator("Hospital system", new JsonArray().add("stream:read").add("messages:write")
-                .add("documents:write").add("agenda:write").add("profile:write"));
+                .add("documents:write").add("agenda:write"));
         limitedIntegrator = integrator("Lab system", new JsonArray().add("documents:write"));
 
         JsonObject started = created(pro.http().post("/api/v1/conversations", conversationBody()));

@@ -166,6 +166,42 @@ class DelegationTest {
         assertEquals(403, doctor.http().get("/api/v1/delegations").status());
     }
 
+    @Test
+    void aSystemWithAgendaWriteBooksForTheDoctorWhoDelegatedAndNoOneElse() {
+        String vendor = hub.people().organisation("software_vendor", "Éditeur Agenda");
+        Person software = hub.people().systemOf(vendor, "Agenda Cabinet", "agenda:write");
+        Person messagesOnly = hub.people().systemOf(vendor, "Messagerie seule", "messages:write");
+        Person doctor = hub.people().professional("Dr Rendez-vous", "physician");
+        Person patient = hub.people().patient("Patiente du rendez-vous");
+        hub.people().treats(doctor, patient);
+        JsonObject appointment = new JsonObject().put("patientId", patient.id().toString()).put("startsAt", "2027-03-28T10:00")
+                .put("endsAt", "2027-03-28T10:20").put("place", "Cabinet").put("onBehalfOf", doctor.id().toString());
+
+        assertEquals("not_delegated", software.http().post("/api/v1/appointments", appointment).json().getString("code"));
+        for (Person system : List.of(software, messagesOnly)) {
+            assertEquals(201, doctor.http().post("/api/v1/me/delegations", new JsonObject()
+                    .put("clientId", system.http().get("/api/v1/me").json().getString("clientId"))).status());
+        }
+        assertEquals("insufficient_scope", messagesOnly.http().post("/api/v1/appointments", appointment).json().getString("code"));
+        Response booked = software.http().post("/api/v1/appointments", appointment);
+        assertEquals(201, booked.status(), booked.body());
+        JsonObject seen = new JsonArray(patient.http().get("/api/v1/appointments?from=2027-03-01T00:00&to=2027-04-01T00:00").body())
+                .getJsonObject(0);
+        assertEquals(doctor.id().toString(), seen.getString("professionalId"), "booked in the doctor's name: " + seen);
+        try (WsTestClient socket = WsTestClient.connect(hub.port(), software.accessToken())) {
+            socket.send(new JsonObject().put("type", "command").put("id", "a1").put("op", "appointment.book")
+                    .put("args", appointment.copy().put("startsAt", "2027-03-29T10:00").put("endsAt", "2027-03-29T10:20")));
+            JsonObject answer = socket.awaitFrame("the booking", frame -> "a1".equals(frame.getString("id")));
+            assertEquals("result", answer.getString("type"), answer.encode());
+        }
+        assertEquals(201, patient.http().post("/api/v1/me/blocked-systems", new JsonObject().put("organisationId", vendor)).status());
+        Response blocked = software.http().post("/api/v1/appointments", appointment.copy().put("startsAt", "2027-03-30T10:00")
+                .put("endsAt", "2027-03-30T10:20"));
+        assertEquals("patient_not_found", blocked.json().getString("code"), "the patient blocked the software's publisher: " + blocked.body());
+        assertEquals(201, doctor.http().post("/api/v1/appointments", appointment.copy().putNull("onBehalfOf")
+                .put("startsAt", "2027-03-30T10:00").put("endsAt", "2027-03-30T10:20")).status(), "the doctor still books in person");
+    }
+
     /** The message events numbered into {@code system}'s stream (a write's events are numbered before it is answered). */
     private static long messagesToldTo(Person system) {
         return hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type LIKE 'message.%'", system.id());

@@ -26,9 +26,11 @@ import java.util.UUID;
  * account or oppose the creation of their space. Used by the admin API and the {@code relais user} command.
  */
 public final class Provisioning {
-    /** The scopes an integrator may be granted. */
-    public static final Set<String> SCOPES = Set.of("stream:read", "messages:write", "documents:write",
-            "agenda:write", "profile:write");
+    /**
+     * The scopes an integrator may be granted, each of which does something (profile:write comes with the patient's
+     * consent for catalogue apps).
+     */
+    public static final Set<String> SCOPES = Set.of("stream:read", "messages:write", "documents:write", "agenda:write");
 
     /** A new account and the activation code that was (or, from the command line, is to be) handed over. */
     public record Created(Account account, String activationCode) {

@@ -19,6 +19,8 @@ import java.util.UUID;
 public final class Delegations {
     /** The scope a system needs to act for a professional in messaging. */
     public static final String MESSAGES_SCOPE = "messages:write";
+    /** The scope a system needs to book appointments for a professional. */
+    public static final String AGENDA_SCOPE = "agenda:write";
     private static final String GRANTED = """
             SELECT d.integrator_id, d.created_at, i.name, o.id AS organisation_id, o.name AS organisation_name, o.kind
             FROM delegation d JOIN integrator i ON i.id = d.integrator_id JOIN organisation o ON o.id = i.organisation_id
@@ -116,16 +118,16 @@ public final class Delegations {
     }
 
     /**
-     * The professional whose account id is {@code onBehalfOfId} as {@code system} may act for them: with their rights, through the system.
-     * A system without {@value #MESSAGES_SCOPE} is {@code 403 insufficient_scope}; one the professional did not
-     * delegate to (or no longer does), {@code 403 not_delegated}.
+     * The professional whose account id is {@code onBehalfOfId}, as {@code system} may act for them: with their
+     * rights, through the system. A system without {@code scope} is {@code 403 insufficient_scope}; one the
+     * professional did not delegate to (or no longer does), {@code 403 not_delegated}.
      */
-    public Future<Principal> actAs(Principal system, Object onBehalfOfId) {
+    public Future<Principal> actAs(Principal system, Object onBehalfOfId, String scope) {
         if (!system.is(Principal.Kind.INTEGRATOR)) {
             return Future.failedFuture(ApiError.invalidField("onBehalfOf", "Only a system acts on someone's behalf."));
         }
-        if (!system.hasScope(MESSAGES_SCOPE)) {
-            return Future.failedFuture(ApiError.of(403, "insufficient_scope", "Acting for a professional needs " + MESSAGES_SCOPE + "."));
+        if (!system.hasScope(scope)) {
+            return Future.failedFuture(ApiError.of(403, "insufficient_scope", "Doing this for a professional needs " + scope + "."));
         }
         UUID onBehalfOf;
         try {
@@ -152,6 +154,18 @@ public final class Delegations {
                     return Future.succeededFuture(professional.through(new Principal.Via(system.id(), row.getString("name")),
                             system.sessionId()));
                 });
+    }
+
+    /**
+     * Whom a request acts as: the person calling (who names nobody in {@code onBehalfOf}: {@code 400} if they do), or,
+     * for a system, the professional it names there, through {@link #actAs} with {@code scope}.
+     */
+    public Future<Principal> acting(Principal caller, Object onBehalfOf, String scope) {
+        if (!caller.is(Principal.Kind.INTEGRATOR)) {
+            return onBehalfOf == null ? Future.succeededFuture(caller)
+                    : Future.failedFuture(ApiError.invalidField("onBehalfOf", "Only a system acts on someone's behalf."));
+        }
+        return actAs(caller, onBehalfOf, scope);
     }
 
     private Future<JsonObject> one(UUID professional, UUID system) {
