@@ -3,7 +3,6 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
-import fr.relais.identity.policy.Blocked;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.PatientLookup;
 import fr.relais.principal.Principal;
@@ -255,14 +254,8 @@ final class AppointmentService {
         if (who.is(Principal.Kind.PATIENT)) {
             return Future.succeededFuture(new UUID[] {patient, null});
         }
-        Future<UUID> found = PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who);
-        if (who.via() == null) {
-            return found.map(id -> new UUID[] {id, who.id()});
-        }
-        // a system booking for a professional: the patient's block of that system (or its organisation) applies too
-        return found.compose(id -> Blocked.of(tx.sql(), id, Principal.Kind.INTEGRATOR, who.via().systemId())
-                .compose(blocked -> blocked ? Future.failedFuture(PatientLookup.notFound())
-                        : Future.succeededFuture(new UUID[] {id, who.id()})));
+        return PatientLookup.named(tx.sql(), new JsonObject().put("patientId", patient.toString()), who)
+                .map(found -> new UUID[] {found, who.id()});
     }
 
     private Future<Row> editable(StreamTransaction tx, Principal who, UUID id) {

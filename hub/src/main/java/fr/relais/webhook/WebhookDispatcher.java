@@ -12,9 +12,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,17 +37,15 @@ final class WebhookDispatcher {
     private final Webhooks webhooks;
     private final WebhookDelivery delivery;
     private final WebhookConfig config;
-    private final Clock clock;
     private final MeterRegistry metrics;
 
-    WebhookDispatcher(Pool pool, Streams streams, Webhooks webhooks, WebhookDelivery delivery, WebhookConfig config, Clock clock,
+    WebhookDispatcher(Pool pool, Streams streams, Webhooks webhooks, WebhookDelivery delivery, WebhookConfig config,
                       MeterRegistry metrics) {
         this.pool = pool;
         this.streams = streams;
         this.webhooks = webhooks;
         this.delivery = delivery;
         this.config = config;
-        this.clock = clock;
         this.metrics = metrics;
     }
 
@@ -66,7 +61,7 @@ final class WebhookDispatcher {
                             ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
                         RETURNING w.*""".formatted(Streams.hasEventsAfterSql("integrator_id", "delivered", "epoch"),
                         Delegations.systemMaySql("integrator_id", StreamCommands.READ_SCOPE)))
-                .execute(Tuple.of(lease, now(), WEBHOOKS_PER_RUN))
+                .execute(Tuple.of(lease, streams.eventTime(), WEBHOOKS_PER_RUN))
                 .compose(rows -> {
                     List<Future<Integer>> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(Future.<Void>succeededFuture().compose(v -> deliver(row, lease)) // a throw fails it
@@ -141,7 +136,7 @@ final class WebhookDispatcher {
                         UPDATE webhook SET epoch = $3, delivered = $4, attempts = 0, last_error = NULL, trimmed = trimmed + $5,
                                            leased_until = $6::timestamptz + interval '5 minutes'
                         WHERE integrator_id = $1 AND lease = $2""")
-                .execute(Tuple.of(system, lease, epoch, offset, trimmed, now()))
+                .execute(Tuple.of(system, lease, epoch, offset, trimmed, streams.eventTime()))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -161,7 +156,7 @@ final class WebhookDispatcher {
         return pool.preparedQuery("""
                         UPDATE webhook SET attempts = $3, last_error = $4, next_attempt_at = $5
                         WHERE integrator_id = $1 AND lease = $2""")
-                .execute(Tuple.of(system, lease, failed, error, now().plus(config.retryAfter(failed))))
+                .execute(Tuple.of(system, lease, failed, error, streams.eventTime().plus(config.retryAfter(failed))))
                 .mapEmpty();
     }
 
@@ -169,7 +164,7 @@ final class WebhookDispatcher {
         return pool.preparedQuery("""
                         INSERT INTO webhook_dead_letter (id, integrator_id, epoch, "offset", type, attempts, last_error, failed_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(UUID.randomUUID(), system, event.epoch(), event.offset(), event.type(), attempts, error, now()))
+                .execute(Tuple.of(UUID.randomUUID(), system, event.epoch(), event.offset(), event.type(), attempts, error, streams.eventTime()))
                 .mapEmpty();
     }
 
@@ -178,8 +173,4 @@ final class WebhookDispatcher {
                 .execute(Tuple.of(system, lease)).mapEmpty();
     }
 
-    /** The hub's time as PostgreSQL keeps it (microseconds), so that a retry due at a time is due at that time. */
-    private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
-    }
 }

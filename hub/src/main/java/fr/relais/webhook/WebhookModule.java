@@ -26,7 +26,7 @@ public final class WebhookModule {
         Webhooks webhooks = new Webhooks(streams.pool(), streams, new WebhookSigner(new Sealer(masterKey, "webhooks", "w1")),
                 endpoints, delivery, config, clock);
         this.routes = new WebhookRoutes(webhooks, StreamCommands.READ_SCOPE);
-        this.dispatcher = new WebhookDispatcher(streams.pool(), streams, webhooks, delivery, config, clock, metrics);
+        this.dispatcher = new WebhookDispatcher(streams.pool(), streams, webhooks, delivery, config, metrics);
     }
 
     public void mountApi(Router api) {

@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -56,7 +55,7 @@ final class Webhooks {
                                                                   lease = NULL, leased_until = NULL
                         RETURNING xmax = 0 AS created""")
                 .execute(Tuple.of(system, url.toString(), Buffer.buffer(signer.seal(system, secret)), signer.keyId(),
-                        position.epoch(), position.head(), now())))
+                        position.epoch(), position.head(), streams.eventTime())))
                 .compose(rows -> {
                     boolean created = rows.iterator().next().getBoolean("created");
                     return describe(system).map(json -> created ? json.put("secret", secret).put("created", true) : json);
@@ -109,7 +108,7 @@ final class Webhooks {
     /** A new secret, answered once; the previous one signs too until the answer's {@code previousSecretValidUntil}. */
     Future<JsonObject> rotate(UUID system) {
         String secret = WebhookSigner.newSecret();
-        OffsetDateTime until = now().plus(config.secretOverlap());
+        OffsetDateTime until = streams.eventTime().plus(config.secretOverlap());
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT secret_sealed, key_id FROM webhook WHERE integrator_id = $1 FOR UPDATE")
                 .execute(Tuple.of(system))
                 .compose(rows -> {
@@ -179,16 +178,12 @@ final class Webhooks {
                     }).compose(attempt -> (attempt.delivered()
                             ? pool.preparedQuery("DELETE FROM webhook_dead_letter WHERE id = $1").execute(Tuple.of(deadLetter))
                             : pool.preparedQuery("UPDATE webhook_dead_letter SET attempts = attempts + 1, last_error = $2, failed_at = $3 WHERE id = $1")
-                                    .execute(Tuple.of(deadLetter, attempt.error(), now())))
+                                    .execute(Tuple.of(deadLetter, attempt.error(), streams.eventTime())))
                             .map(v -> attempt.delivered() ? new JsonObject().put("delivered", true)
                                     : new JsonObject().put("delivered", false).put("error", attempt.error())));
                 });
     }
 
-    /** The hub's time as PostgreSQL keeps it (microseconds), so that a retry due at a time is due at that time. */
-    private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
-    }
 
     private static ApiError notFound() {
         return ApiError.notFound("webhook_not_found", "This system has no webhook; set one with PUT /api/v1/webhook.");

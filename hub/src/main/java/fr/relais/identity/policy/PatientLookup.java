@@ -22,31 +22,33 @@ public final class PatientLookup {
 
     /**
      * Like {@link #named(SqlClient, JsonObject)}, in one query that also checks that the patient did not block
-     * {@code asking} (a professional, or a system or its organisation; null or anyone else: no check): a patient
-     * who did is not found by them.
+     * {@code asking} (a professional, or a system or its organisation; null or anyone else: no check), nor the
+     * system {@code asking} acts through, if any: a patient who did is not found by them.
      */
     public static Future<UUID> named(SqlClient sql, JsonObject body, Principal asking) {
-        String blocked = Blocked.sql(asking == null ? Principal.Kind.PATIENT : asking.kind(), "p.account_id", "$2");
+        String blocked = Blocked.sql(asking == null ? Principal.Kind.PATIENT : asking.kind(), "p.account_id", "$2")
+                + " OR " + Blocked.sql(Principal.Kind.INTEGRATOR, "p.account_id", "$3::uuid");
         UUID askingId = asking == null ? null : asking.id();
+        UUID through = asking == null || asking.via() == null ? null : asking.via().systemId();
         if (body.getValue("ins") != null && body.getValue("patientId") != null) {
             throw ApiError.invalidField("patientId", "Name the patient by ins or by patientId, not both.");
         }
         Future<UUID> found;
         if (body.getValue("ins") != null) {
             Ins ins = Ins.parse(body.getValue("ins") instanceof String text ? text : "", "ins");
-            found = unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE ins = $1", ins.value(), askingId);
+            found = unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE ins = $1", ins.value(), askingId, through);
         } else if (body.getValue("patientId") != null) {
             UUID id = uuidOrNull(body.getValue("patientId"));
             found = id == null ? Future.succeededFuture(null)
-                    : unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE account_id = $1", id, askingId);
+                    : unblocked(sql, "SELECT account_id, " + blocked + " FROM patient p WHERE account_id = $1", id, askingId, through);
         } else {
             throw ApiError.invalidField("ins", "Name the patient by ins (or patientId).");
         }
         return found.compose(id -> id == null ? Future.failedFuture(notFound()) : Future.succeededFuture(id));
     }
 
-    private static Future<UUID> unblocked(SqlClient sql, String query, Object named, UUID professional) {
-        return sql.preparedQuery(query).execute(Tuple.of(named, professional)).map(rows -> {
+    private static Future<UUID> unblocked(SqlClient sql, String query, Object named, UUID asking, UUID through) {
+        return sql.preparedQuery(query).execute(Tuple.of(named, asking, through)).map(rows -> {
             if (rows.size() == 0) {
                 return null;
             }
