@@ -4,6 +4,7 @@ import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
 import fr.relais.identity.token.TokenClaims;
 import fr.relais.principal.Principal;
+import fr.relais.web.Fields;
 import fr.relais.web.NulCharacters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -347,12 +348,13 @@ final class Connection {
         }
         String op = frame.getValue("op") instanceof String s ? s : "";
         JsonObject args = frame.getValue("args") instanceof JsonObject a ? a : new JsonObject();
-        String key = frame.getValue("idempotencyKey") instanceof String k ? k : null;
+        Object rawKey = frame.getValue("idempotencyKey");
+        String key = rawKey instanceof String k ? k : null;
         String nul = key != null && NulCharacters.in(key) ? "idempotencyKey" : NulCharacters.findIn(args, "args");
         Future<JsonObject> execution;
         try {
             execution = nul != null ? Future.failedFuture(NulCharacters.refused(nul))
-                    : ctx.commands().execute(claims.principal(), op, args, key);
+                    : ctx.commands().execute(claims.principal(), op, args, Fields.idempotencyKey(rawKey)); // a key that is not one is refused, never ignored
         } catch (RuntimeException e) {
             execution = Future.failedFuture(e);
         }

@@ -51,6 +51,13 @@ class SocketInputTest {
             socket.send(command("k", "conversation.list", new JsonObject()).put("idempotencyKey", "a\u0000b"));
             JsonObject refused = socket.awaitFrame("an answer to k", frame -> "k".equals(frame.getString("id")));
             assertEquals("invalid_character", refused.getString("code"), refused.encode());
+            // a key that is not a string is refused, as over REST: ignored, a retry would write twice
+            socket.send(command("n", "message.send", new JsonObject().put("conversationId", conversation).put("body", "Encore"))
+                    .put("idempotencyKey", 7));
+            JsonObject notAKey = socket.awaitFrame("an answer to n", frame -> "n".equals(frame.getString("id")));
+            assertEquals("invalid_field", notAKey.getString("code"), notAKey.encode());
+            assertEquals(1, doctor.http().get("/api/v1/conversations/" + conversation + "/messages").json()
+                    .getJsonArray("items").size(), "nothing written");
             socket.send(command("ok", "conversation.list", new JsonObject().put("limit", 5)));
             JsonObject result = socket.awaitFrame("an answer to ok", frame -> "ok".equals(frame.getString("id")));
             assertEquals("result", result.getString("type"), "the socket still serves commands: " + result);
