@@ -3,6 +3,7 @@ package fr.relais.identity;
 import fr.relais.error.ApiError;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.Provisioning;
+import fr.relais.identity.consent.AppConsents;
 import fr.relais.identity.login.ClientCredentials;
 import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
@@ -22,16 +23,18 @@ import java.util.Base64;
 public final class AuthRoutes {
     private final LoginService login;
     private final ClientCredentials clients;
+    private final AppConsents consents;
     private final Provisioning provisioning;
     private final ExternalIdentityProviders providers;
     private final SigningKeys keys;
     private final IdentityContext ctx;
 
-    public AuthRoutes(IdentityContext ctx, LoginService login, ClientCredentials clients, Provisioning provisioning,
-                      ExternalIdentityProviders providers, SigningKeys keys) {
+    public AuthRoutes(IdentityContext ctx, LoginService login, ClientCredentials clients, AppConsents consents,
+                      Provisioning provisioning, ExternalIdentityProviders providers, SigningKeys keys) {
         this.ctx = ctx;
         this.login = login;
         this.clients = clients;
+        this.consents = consents;
         this.provisioning = provisioning;
         this.providers = providers;
         this.keys = keys;
@@ -46,7 +49,7 @@ public final class AuthRoutes {
         api.post("/auth/activate").handler(this::activate);
         api.post("/auth/oppose").handler(this::oppose);
         api.post("/auth/oidc").handler(this::externalLogin);
-        api.post("/oauth/token").handler(this::clientCredentials);
+        api.post("/oauth/token").handler(this::token);
     }
 
     /** Routes at the root of the server. */
@@ -102,13 +105,44 @@ public final class AuthRoutes {
                 .onFailure(rc::fail);
     }
 
-    /** RFC 6749 §4.4: form-encoded, client authenticated by HTTP Basic or by form fields. */
-    private void clientCredentials(RoutingContext rc) {
+    /**
+     * The token endpoint, form-encoded: a system's client credentials, or a catalogue app's authorization code (with
+     * its PKCE verifier) or refresh token; apps are public clients, named by {@code client_id}.
+     */
+    private void token(RoutingContext rc) {
         MultiMap form = rc.request().formAttributes();
-        if (!"client_credentials".equals(form.get("grant_type"))) {
-            throw ClientCredentials.oauthError(400, "unsupported_grant_type", "unsupported_grant_type",
-                    "Only grant_type=client_credentials is supported, sent as application/x-www-form-urlencoded.");
+        for (String name : form.names()) {
+            if (form.getAll(name).size() > 1) {
+                throw ClientCredentials.oauthError(400, "invalid_request", "invalid_request", "The parameter " + name
+                        + " is given more than once.");
+            }
+            if (NulCharacters.in(form.get(name))) {
+                throw NulCharacters.refused(name);
+            }
         }
+        String grant = form.get("grant_type");
+        if ("authorization_code".equals(grant)) {
+            answer(rc, consents.exchange(form.get("client_id"), form.get("code"), form.get("redirect_uri"),
+                    form.get("code_verifier"), Requests.ip(rc)).map(AppConsents.Grant::toJson));
+        } else if ("refresh_token".equals(grant)) {
+            answer(rc, consents.refresh(form.get("client_id"), form.get("refresh_token")).map(AppConsents.Grant::toJson));
+        } else if ("client_credentials".equals(grant)) {
+            clientCredentials(rc, form);
+        } else {
+            throw ClientCredentials.oauthError(400, "unsupported_grant_type", "unsupported_grant_type",
+                    "grant_type is client_credentials, authorization_code or refresh_token, sent as application/x-www-form-urlencoded.");
+        }
+    }
+
+    private static void answer(RoutingContext rc, io.vertx.core.Future<JsonObject> grant) {
+        grant.onSuccess(json -> {
+            rc.response().putHeader("Pragma", "no-cache");
+            Responses.json(rc, 200, json);
+        }).onFailure(rc::fail);
+    }
+
+    /** RFC 6749 §4.4: the client authenticated by HTTP Basic or by form fields. */
+    private void clientCredentials(RoutingContext rc, MultiMap form) {
         String clientId = form.get("client_id");
         String secret = form.get("client_secret");
         String basic = rc.request().getHeader("Authorization");
@@ -128,14 +162,9 @@ public final class AuthRoutes {
         if (NulCharacters.in(clientId) || NulCharacters.in(secret)) {
             throw NulCharacters.refused("Authorization");
         }
-        clients.grant(clientId, secret, form.get("scope"), Requests.ip(rc))
-                .onSuccess(grant -> {
-                    rc.response().putHeader("Pragma", "no-cache");
-                    Responses.json(rc, 200, new JsonObject()
-                            .put("access_token", grant.accessToken()).put("token_type", "Bearer")
-                            .put("expires_in", grant.expiresIn()).put("scope", String.join(" ", grant.scopes())));
-                })
-                .onFailure(rc::fail);
+        answer(rc, clients.grant(clientId, secret, form.get("scope"), Requests.ip(rc)).map(grant -> new JsonObject()
+                .put("access_token", grant.accessToken()).put("token_type", "Bearer")
+                .put("expires_in", grant.expiresIn()).put("scope", String.join(" ", grant.scopes()))));
     }
 
     private void jwks(RoutingContext rc) {

@@ -4,6 +4,7 @@ import fr.relais.config.RelaisConfig;
 import fr.relais.identity.account.Organisations;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.consent.AppConsents;
 import fr.relais.identity.login.ClientCredentials;
 import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
@@ -55,6 +56,8 @@ public final class IdentityModule {
     private final SpaceClosure closure;
     private final Organisations organisations;
     private final UsedIdTokens usedIdTokens;
+    private final AppConsents consents;
+    private final ConsentRoutes consentRoutes;
 
     private IdentityModule(IdentityContext ctx, RelaisConfig config, Streams streams) {
         this.ctx = ctx;
@@ -72,8 +75,10 @@ public final class IdentityModule {
         this.reasons = new EmergencyReasons(ctx.masterKey());
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.usedIdTokens = new UsedIdTokens(ctx.pool());
+        this.consents = new AppConsents(ctx, streams, sessions, tokens);
+        this.consentRoutes = new ConsentRoutes(consents, ctx.publicBaseUrl());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
-                provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
+                consents, provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
                         usedIdTokens), keys);
         this.organisations = new Organisations(ctx.pool(), ctx.audit());
         this.adminRoutes = new AdminRoutes(provisioning, organisations);
@@ -120,10 +125,12 @@ public final class IdentityModule {
         careRoutes.mount(api);
         delegationRoutes.mount(api);
         patientRoutes.mount(api);
+        consentRoutes.mount(api);
     }
 
     public void mountRoot(Router root) {
         authRoutes.mountWellKnown(root);
+        consentRoutes.mountWellKnown(root);
     }
 
     /** Whom systems act for: asked by features that let a system act on a professional's behalf. */

@@ -1,5 +1,6 @@
 package fr.relais.identity;
 
+import fr.relais.error.ApiError;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareTeam;
@@ -59,6 +60,9 @@ public final class PatientRoutes {
     private void patient(RoutingContext rc) {
         Principal who = Authentication.principal(rc);
         UUID patientId = Fields.pathId(rc.pathParam("patientId"));
+        if (who.isApp()) {
+            throw ApiError.nothingHere(); // an app knows its patient by id: no scope opens their name and INS
+        }
         streams.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open")
                         .compose(access -> Accounts.byId(tx.sql(), patientId).map(account -> new JsonObject()
                                 .put("id", patientId.toString())

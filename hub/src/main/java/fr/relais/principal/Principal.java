@@ -11,20 +11,33 @@ import java.util.UUID;
  * @param scopes     for integrators, what they were granted; empty for people
  * @param via        the system acting on this professional's behalf (they delegated to it), or null: the person
  *                   acts themselves
+ * @param patient    for a catalogue app, the patient whose consent its token carries (its scopes say what for);
+ *                   else null
  */
-public record Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession, Via via) {
+public record Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession, Via via,
+                        UUID patient) {
 
     /** A system acting for a professional: its id and its name (which people see as "via"). */
     public record Via(UUID systemId, String systemName) {
     }
 
     public Principal(UUID id, Kind kind, UUID sessionId, Set<String> scopes, Profession profession) {
-        this(id, kind, sessionId, scopes, profession, null);
+        this(id, kind, sessionId, scopes, profession, null, null);
+    }
+
+    /** A catalogue app acting with {@code patient}'s consent, for what {@code scopes} say. */
+    public static Principal app(UUID appId, UUID sessionId, Set<String> scopes, UUID patient) {
+        return new Principal(appId, Kind.INTEGRATOR, sessionId, scopes, null, null, patient);
+    }
+
+    /** Whether this is a catalogue app acting with a patient's consent. */
+    public boolean isApp() {
+        return patient != null;
     }
 
     /** This professional, acting through {@code via}: the system's session, the professional's rights. */
     public Principal through(Via system, UUID systemSession) {
-        return new Principal(id, kind, systemSession, Set.of(), profession, system);
+        return new Principal(id, kind, systemSession, Set.of(), profession, system, null);
     }
 
     /** The kinds of principal, with their wire names. */

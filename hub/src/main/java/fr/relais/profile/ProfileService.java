@@ -80,7 +80,7 @@ final class ProfileService implements MedicalProfile {
         }
         UUID id = UUID.randomUUID();
         // the entry, its version, audit entry and event all leave with the COMMIT; the entry is read once committed
-        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section).compose(v -> {
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section, true).compose(v -> {
             Future<ProfileEntry> inserted = tx.sql().preparedQuery("""
                             INSERT INTO profile_entry (id, patient_id, section, version, data_sealed, key_id)
                             VALUES ($1, $2, $3, 1, $4, $5) RETURNING id, section, version, data_sealed, key_id, updated_at""")
@@ -99,7 +99,7 @@ final class ProfileService implements MedicalProfile {
         } catch (ApiError invalid) {
             return Future.failedFuture(invalid);
         }
-        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section, false)
                 .compose(v -> tx.sql().preparedQuery("""
                                 UPDATE profile_entry SET version = version + 1, data_sealed = $4, updated_at = now()
                                 WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted
@@ -116,7 +116,7 @@ final class ProfileService implements MedicalProfile {
 
     @Override
     public Future<Void> delete(Principal who, UUID patient, ProfileSection section, UUID id) {
-        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section)
+        return streams.withTransaction(tx -> mayWrite(tx, who, patient, section, false)
                 .compose(v -> tx.sql().preparedQuery("""
                                 UPDATE profile_entry SET version = version + 1, deleted = true, updated_at = now()
                                 WHERE id = $1 AND patient_id = $2 AND section = $3 AND NOT deleted RETURNING version""")
@@ -163,10 +163,18 @@ final class ProfileService implements MedicalProfile {
                 });
     }
 
-    /** The patient writes their own profile; a professional needs to be allowed to read that section. */
-    private Future<Void> mayWrite(StreamTransaction tx, Principal who, UUID patient, ProfileSection section) {
+    /**
+     * The patient writes their own profile; a professional needs to be allowed to read that section; a catalogue app
+     * needs the patient's consent to add to it (measurements from connected devices), and only adds.
+     */
+    private Future<Void> mayWrite(StreamTransaction tx, Principal who, UUID patient, ProfileSection section, boolean adding) {
         if (who.is(Principal.Kind.PATIENT) && who.id().equals(patient)) {
             return Future.succeededFuture();
+        }
+        if (who.isApp()) { // an app adds; changing or deleting what is there stays the patient's and their professionals'
+            return policy.appWrite(tx.sql(), who, patient, section.category(), "profile.write").compose(v -> adding
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(ApiError.of(403, "forbidden", "An app adds entries; it does not change or delete them.")));
         }
         if (!who.is(Principal.Kind.PROFESSIONAL)) {
             return policy.read(tx, who, patient, section.category(), "profile.write").compose(v ->

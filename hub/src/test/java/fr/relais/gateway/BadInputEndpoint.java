@@ -263,7 +263,7 @@ final class BadInputEndpoint {
         }
         Map<String, String> values = Map.of(":patientId", f.patient.id().toString(), ":professionalId", f.pro2.id().toString(),
                 ":rpps", f.rpps3, ":section", section, ":entryId", entry.apply(f), ":attachmentId", f.attachment,
-                ":requestId", f.careRequest, ":blockId", f.systemBlock);
+                ":requestId", f.careRequest, ":blockId", f.systemBlock, ":clientId", f.app);
         return Stream.of(route.split("/")).map(segment -> segment.equals(":id") ? id.apply(f)
                 : values.getOrDefault(segment, segment)).collect(Collectors.joining("/"));
     }

@@ -36,6 +36,9 @@ final class BadInputFixtures {
     final String systemBlock;
     final JsonObject integrator;
     final JsonObject limitedIntegrator;
+    /** A catalogue app's client id, whose patients are sent back to {@link #APP_CALLBACK}. */
+    final String app;
+    static final String APP_CALLBACK = "https://app.example/callback";
     final String conversation;
     final String attachment;
     final String conversationToClose;
@@ -72,6 +75,7 @@ final class BadInputFixtures {
         integrator = integrator("Hospital system", new JsonArray().add("stream:read").add("messages:write")
                 .add("documents:write").add("agenda:write"));
         limitedIntegrator = integrator("Lab system", new JsonArray().add("documents:write"));
+        app = hub.people().catalogueApp("Catalogue app", APP_CALLBACK, "launch/patient", "patient/DocumentReference.read");
 
         JsonObject started = created(pro.http().post("/api/v1/conversations", conversationBody()));
         conversation = started.getString("conversationId");
@@ -115,6 +119,13 @@ final class BadInputFixtures {
         String day = today.plusDays(10).toString();
         return new JsonObject().put("patientId", patient.id().toString()).put("startsAt", day + "T10:00")
                 .put("endsAt", day + "T10:30").put("place", "Cabinet, 3 rue de la Paix").put("title", "Check-up");
+    }
+
+    /** A well-formed authorization request of {@link #app} (PKCE's example challenge, RFC 7636 appendix B). */
+    java.util.Map<String, String> authorizeRequest() {
+        return new java.util.LinkedHashMap<>(java.util.Map.of("response_type", "code", "client_id", app, "redirect_uri", APP_CALLBACK,
+                "scope", "launch/patient patient/DocumentReference.read", "state", "s1",
+                "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"));
     }
 
     /** A new access token for {@code integrator} (client credentials). */

@@ -62,6 +62,15 @@ class BadInputTest {
             post("/api/v1/auth/oidc").json(f -> new JsonObject().put("idToken", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln")),
             post("/api/v1/oauth/token").form(f -> form("grant_type", "client_credentials",
                     "client_id", f.integrator.getString("clientId"), "client_secret", "not the secret", "scope", "stream:read")),
+            post("/api/v1/oauth/token").form(f -> form("grant_type", "authorization_code", "client_id", f.app, "code", "not-a-code",
+                    "redirect_uri", BadInputFixtures.APP_CALLBACK, "code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")),
+            post("/api/v1/oauth/token").form(f -> form("grant_type", "refresh_token", "client_id", f.app, "refresh_token", "not-a-token")),
+            get("/api/v1/oauth/authorize").query(f -> encoded(f.authorizeRequest())),
+            post("/api/v1/oauth/authorize").by(PATIENT).json(f -> new JsonObject()
+                    .put("request", new JsonObject(new java.util.HashMap<>(f.authorizeRequest()))).put("decision", "deny")),
+            get("/api/v1/me/apps").by(PATIENT),
+            delete("/api/v1/me/apps/:clientId").by(PATIENT),
+            get("/.well-known/oauth-authorization-server"),
             get("/api/v1/patients").by(PROFESSIONAL),
             get("/api/v1/patients/:patientId").by(PATIENT, PROFESSIONAL),
             post("/api/v1/emergency-access").by(PROFESSIONAL)
@@ -180,6 +189,12 @@ class BadInputTest {
             get("/metrics"),
             get("/"),
             get("/app/").at(f -> "/app/app.js"));
+
+    private static Map<String, String> encoded(Map<String, String> parameters) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        parameters.forEach((name, value) -> encoded.put(name, java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)));
+        return encoded;
+    }
 
     /** Routes the gateway adds itself, not through a feature's routes (and so not in {@link #routes()}). */
     private static final Set<String> GATEWAY_ROUTES = Set.of("GET /api/v1/events", "GET /api/v1/ws", "GET /health/live",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.testing.DatabaseScan;
 import fr.relais.testing.Footprint;
+import fr.relais.testing.WsTestClient;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
@@ -32,7 +33,13 @@ class ErasureTest {
         List<String> traces = new ArrayList<>(footprint.written());
         traces.addAll(List.of(patient.id().toString(), footprint.ins(), patient.email(), footprint.patientName()));
 
-        assertEquals(204, patient.http().post("/api/v1/me/close", new JsonObject().put("confirm", true)).status());
+        Person app = hub.people().connectedApp(patient, "Appli de l'empreinte", "patient/DocumentReference.read");
+        assertEquals(200, app.http().get("/api/v1/patients/" + patient.id() + "/documents").status());
+        try (WsTestClient appSocket = WsTestClient.subscribed(hub.port(), app.accessToken(), null)) {
+            appSocket.awaitType("subscribed");
+            assertEquals(204, patient.http().post("/api/v1/me/close", new JsonObject().put("confirm", true)).status());
+            assertEquals(4003, appSocket.awaitClose(), "the apps the patient connected are cut with their space");
+        }
 
         // every table, the audit log's included: it keeps that things happened, under keyed pseudonyms
         DatabaseScan scan = DatabaseScan.of(hub.hub().database());

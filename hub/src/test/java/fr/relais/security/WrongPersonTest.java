@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every REST endpoint and socket command that touches a patient's data, tried as each wrong person: a professional
  * who never treated the patient, one who only wrote to them (a deposit, a booking), one the patient blocked (who
  * wrote and took part before), another patient, an integrator, a system whose organisation the patient blocked
- * (which deposited before), an admin. Each is refused (403 or 404), nothing
+ * (which deposited before), an admin, a catalogue app another patient connected, an app the patient connected for
+ * another kind of data. Each is refused (403 or 404), nothing
  * changes, and the rightful people read the same addresses (so the table points at real data).
  */
 class WrongPersonTest {
@@ -78,6 +79,10 @@ class WrongPersonTest {
         wrong.put("an integrator", hub.people().integrator("Labo", "documents:write", "stream:read"));
         wrong.put("a system whose organisation the patient blocked, which deposited before", system);
         wrong.put("an admin", hub.people().admin("Admin curieux"));
+        wrong.put("a catalogue app another patient connected", hub.people().connectedApp(hub.people().patient("Patiente connectée"),
+                "Appli d'une autre", "patient/DocumentReference.read", "patient/AllergyIntolerance.read", "patient/Communication.read"));
+        wrong.put("a catalogue app the patient connected for their agenda only", hub.people().connectedApp(patient,
+                "Appli agenda", "patient/Appointment.read"));
 
         Person software = hub.people().integrator("Logiciel délégué", "messages:write");
         String clientId = software.http().get("/api/v1/me").json().getString("clientId");

@@ -8,7 +8,7 @@ public final class AuthorizedClient {
     private final HttpTestClient http;
     private final String accessToken;
 
-    AuthorizedClient(HttpTestClient http, String accessToken) {
+    public AuthorizedClient(HttpTestClient http, String accessToken) {
         this.http = http;
         this.accessToken = accessToken;
     }

@@ -3,6 +3,7 @@ package fr.relais.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import fr.relais.identity.Tokens;
 import fr.relais.identity.account.Provisioning;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,6 +64,49 @@ public final class People {
     public String organisation(String kind, String name) {
         return hub.hub().identity().organisations().add("test", new JsonObject().put("kind", kind).put("name", name))
                 .await().id().toString();
+    }
+
+    /** A catalogue app registered by an admin: its OAuth client id, sending patients back to {@code redirectUri}. */
+    public String catalogueApp(String name, String redirectUri, String... scopes) {
+        Person admin = admin("Catalogue " + name);
+        HttpTestClient.Response client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name)
+                .put("organisationId", organisation("catalogue_app", name + " SAS"))
+                .put("scopes", new JsonArray(List.of(scopes))).put("redirectUris", new JsonArray().add(redirectUri)));
+        assertEquals(201, client.status(), client.body());
+        return client.json().getString("clientId");
+    }
+
+    /**
+     * A catalogue app {@code patient} connected, granting it {@code scopes} (besides launch/patient) through the
+     * authorization code flow with PKCE: the app, holding its access token for that patient.
+     */
+    public Person connectedApp(Person patient, String name, String... scopes) {
+        String callback = "https://app.example/callback";
+        List<String> all = new java.util.ArrayList<>(List.of("launch/patient"));
+        all.addAll(List.of(scopes));
+        String clientId = catalogueApp(name, callback, all.toArray(String[]::new));
+        String verifier = Tokens.random(32);
+        String challenge;
+        try {
+            challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpTestClient.Response granted = patient.http().post("/api/v1/oauth/authorize", new JsonObject()
+                .put("request", new JsonObject().put("response_type", "code").put("client_id", clientId).put("redirect_uri", callback)
+                        .put("scope", String.join(" ", all)).put("code_challenge", challenge).put("code_challenge_method", "S256"))
+                .put("decision", "grant"));
+        assertEquals(200, granted.status(), granted.body());
+        String code = java.net.URI.create(granted.json().getString("redirect")).getQuery().replaceFirst("^code=", "");
+        HttpTestClient.Response token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(),
+                "application/x-www-form-urlencoded", "grant_type=authorization_code&client_id=" + clientId + "&code=" + code
+                        + "&redirect_uri=" + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&code_verifier=" + verifier);
+        assertEquals(200, token.status(), token.body());
+        String access = token.json().getString("access_token");
+        UUID id = UUID.fromString(new AuthorizedClient(hub.http(), access).get("/api/v1/me").json().getString("id"));
+        return new Person(id, null, access, null, new AuthorizedClient(hub.http(), access));
     }
 
     /** An integrator (a hospital or lab system) registered by an admin, with a client-credentials token of {@code scopes}. */

@@ -2,6 +2,7 @@ package fr.relais.gateway.ws;
 
 import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
+import fr.relais.identity.consent.AppEvents;
 import fr.relais.identity.token.TokenClaims;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
@@ -92,6 +93,11 @@ final class Connection {
 
     Principal principal() {
         return claims == null ? null : claims.principal();
+    }
+
+    /** Whose stream the socket follows: its principal's, or for a catalogue app its consenting patient's. */
+    private UUID streamOwner() {
+        return claims.patient() != null ? claims.patient() : claims.subject();
     }
 
     // ---- frames from the client -------------------------------------------------------------------------
@@ -301,9 +307,11 @@ final class Connection {
             send(Frames.error(null, "invalid_cursor", "A cursor is {\"epoch\": string, \"offset\": a whole number, 0 or more}."));
             return Future.succeededFuture();
         }
-        delivery = new OrderedDelivery(this, transport, ctx, claims.subject());
-        ctx.registry().subscribe(this, claims.subject()); // from now on live events queue here: none is missed
-        return ctx.streams().position(claims.subject()).map(position -> {
+        UUID stream = streamOwner();
+        delivery = new OrderedDelivery(this, transport, ctx, stream,
+                claims.patient() == null ? null : new AppEvents(claims.scopes())::view);
+        ctx.registry().subscribe(this, stream); // from now on live events queue here: none is missed
+        return ctx.streams().position(stream).map(position -> {
             delivery.start(position, cursor);
             return (Void) null;
         }).recover(failure -> {
@@ -319,6 +327,9 @@ final class Connection {
                 || number.longValue() > delivery.delivered()) {
             send(Frames.error(null, "invalid_ack", "Acknowledge an offset you have received."));
             return Future.succeededFuture();
+        }
+        if (claims.patient() != null) {
+            return Future.succeededFuture(); // an app keeps its own cursor: the patient's acknowledgements are theirs
         }
         ackWanted = Math.max(ackWanted, number.longValue());
         writeAck();
@@ -464,7 +475,7 @@ final class Connection {
         if (delivery != null) {
             delivery.clear();
         }
-        ctx.registry().remove(this, claims == null ? null : claims.subject(), claims == null ? null : claims.sessionId());
+        ctx.registry().remove(this, claims == null ? null : streamOwner(), claims == null ? null : claims.sessionId());
         if (slotTaken) {
             ctx.principals().release(claims.subject());
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ final class OrderedDelivery {
     private final Transport transport;
     private final SocketContext ctx;
     private final UUID recipient;
+    private final BiFunction<String, String, String> view;
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
 
     private boolean positioned;      // the stream position is known: live events may flow
@@ -38,11 +40,17 @@ final class OrderedDelivery {
     private Long announceAt;         // send "subscribed" once delivery reaches this offset
     private boolean recovered;
 
-    OrderedDelivery(Connection connection, Transport transport, SocketContext ctx, UUID recipient) {
+    /**
+     * {@code view} gives the frame to send for an event (type, frame), or null for an event this socket is not to
+     * see (a catalogue app sees some of its patient's events): null sends every event as it is.
+     */
+    OrderedDelivery(Connection connection, Transport transport, SocketContext ctx, UUID recipient,
+                    BiFunction<String, String, String> view) {
         this.connection = connection;
         this.transport = transport;
         this.ctx = ctx;
         this.recipient = recipient;
+        this.view = view;
     }
 
     long delivered() {
@@ -193,8 +201,11 @@ final class OrderedDelivery {
     }
 
     private void write(String frame, long offset, String type) {
-        transport.write(frame, epoch, offset, type);
+        String shown = view == null ? frame : view.apply(type, frame);
+        if (shown != null) {
+            transport.write(shown, epoch, offset, type);
+            ctx.metrics().frameOut();
+        }
         delivered = offset;
-        ctx.metrics().frameOut();
     }
 }

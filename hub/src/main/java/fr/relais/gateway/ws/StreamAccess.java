@@ -5,13 +5,16 @@ import fr.relais.principal.Principal;
 import fr.relais.stream.StreamCommands;
 import java.util.Optional;
 
-/** Who may follow their stream (socket subscription or event stream): people, and integrators granted stream:read. */
+/**
+ * Who may follow a stream (socket subscription or event stream): people theirs, integrators granted stream:read
+ * theirs, a catalogue app its consenting patient's (what the consent covers).
+ */
 final class StreamAccess {
     private StreamAccess() {
     }
 
     static Optional<ApiError> refusal(Principal who) {
-        if (who.is(Principal.Kind.INTEGRATOR) && !who.hasScope(StreamCommands.READ_SCOPE)) {
+        if (who.is(Principal.Kind.INTEGRATOR) && !who.isApp() && !who.hasScope(StreamCommands.READ_SCOPE)) {
             return Optional.of(ApiError.of(403, "insufficient_scope",
                     "Following the stream needs the scope " + StreamCommands.READ_SCOPE + "."));
         }

@@ -6,6 +6,8 @@ import fr.relais.identity.IdentityContext;
 import fr.relais.identity.Ins;
 import fr.relais.identity.Rpps;
 import fr.relais.identity.Tokens;
+import fr.relais.identity.policy.AppScope;
+import fr.relais.identity.consent.RedirectUris;
 import fr.relais.principal.Principal;
 import fr.relais.principal.Profession;
 import fr.relais.web.Fields;
@@ -109,12 +111,7 @@ public final class Provisioning {
             throw ApiError.invalidField("scopes", "Give the integrator at least one scope.");
         }
         List<String> scopes = requested.stream().map(String::valueOf).distinct().sorted().toList();
-        for (String scope : scopes) {
-            if (!SCOPES.contains(scope)) {
-                throw ApiError.invalidField("scopes", "Unknown scope " + scope + "; known scopes: " + String.join(", ",
-                        SCOPES.stream().sorted().toList()) + ".");
-            }
-        }
+        List<String> redirectUris = RedirectUris.parse(body.getValue("redirectUris"));
         UUID organisationId = Fields.uuid(body, "organisationId");
         UUID id = UUID.randomUUID();
         String clientId = "rl_" + Tokens.random(12);
@@ -122,14 +119,42 @@ public final class Provisioning {
         return Organisations.byId(ctx.pool(), organisationId).compose(found -> {
             Organisations.Organisation organisation = found.orElseThrow(() -> ApiError.notFound("organisation_not_found",
                     "No organisation has this id: register it first (POST /api/v1/admin/organisations)."));
+            boolean app = organisation.kind().equals("catalogue_app");
+            requireKnown(scopes, app);
+            if (app != !redirectUris.isEmpty()) {
+                throw ApiError.invalidField("redirectUris", app
+                        ? "A catalogue app needs at least one redirect URI, where patients are sent back with their answer."
+                        : "Only a catalogue app has redirect URIs (patients consent to apps).");
+            }
             return ctx.hashing().hash(secret).compose(hash -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
-                                    INSERT INTO integrator (id, client_id, secret_hash, name, scopes, organisation_id)
-                                    VALUES ($1, $2, $3, $4, $5, $6)""")
-                            .execute(Tuple.of(id, clientId, hash, name, scopes.toArray(String[]::new), organisationId))
+                                    INSERT INTO integrator (id, client_id, secret_hash, name, scopes, organisation_id, redirect_uris)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                            .execute(Tuple.of(id, clientId, hash, name, scopes.toArray(String[]::new), organisationId,
+                                    redirectUris.toArray(String[]::new)))
                             .compose(v -> ctx.audit().append(tx, AuditEvent.of("admin", actor, "integrator.create", "success")
                                     .detail("clientId", clientId).detail("organisation", organisationId.toString())))))
                     .map(v -> new CreatedClient(id, clientId, secret, name, scopes, organisation));
         });
+    }
+
+    /**
+     * A catalogue app asks patients for SMART-style scopes ({@code launch/patient} among them) and may follow its own
+     * stream ({@code stream:read}: consents granted and revoked); other systems have the hub's scopes.
+     */
+    private static void requireKnown(List<String> scopes, boolean app) {
+        Set<String> known = new java.util.TreeSet<>(app ? AppScope.wireNames() : SCOPES);
+        if (app) {
+            known.add("stream:read");
+        }
+        for (String scope : scopes) {
+            if (!known.contains(scope)) {
+                throw ApiError.invalidField("scopes", "Unknown scope " + scope + " for " + (app ? "a catalogue app" : "this system")
+                        + "; known scopes: " + String.join(", ", known) + ".");
+            }
+        }
+        if (app && !scopes.contains(AppScope.LAUNCH_PATIENT.wireName())) {
+            throw ApiError.invalidField("scopes", "A catalogue app acts for the patient who consents: give it launch/patient.");
+        }
     }
 
     /** Queues the activation email of a new account (sent at once, as a security email). */

@@ -53,6 +53,9 @@ public final class AccessPolicy {
         if (who.is(Principal.Kind.PATIENT) && who.id().equals(patientId)) {
             return Future.succeededFuture(Access.OWNER);
         }
+        if (who.isApp()) {
+            return appRead(stx, who, patientId, category, action);
+        }
         return tx.preparedQuery("""
                         SELECT EXISTS (SELECT 1 FROM account WHERE id = $1 AND kind = 'patient') AS patient_exists,
                                EXISTS (SELECT 1 FROM patient WHERE account_id = $1 AND representative_id = $2) AS representative,
@@ -84,8 +87,53 @@ public final class AccessPolicy {
                 });
     }
 
+    /**
+     * A catalogue app reads its consenting patient's data in the categories its token's scopes open (identity, the
+     * entry check of a listing that shows those categories only, with any of them), while the patient's consent to those scopes stands and they have not blocked the app
+     * or its organisation; its accesses are the patient's to see, like a professional's.
+     */
+    private Future<Access> appRead(StreamTransaction stx, Principal app, UUID patientId, DataCategory category, String action) {
+        SqlClient tx = stx.sql();
+        java.util.Set<DataCategory> granted = readableCategories(app);
+        if (!app.patient().equals(patientId) || granted.isEmpty()
+                || category != DataCategory.IDENTITY && !granted.contains(category)) {
+            return denied(tx, app, patientId, action);
+        }
+        return standingConsent(tx, app, patientId)
+                .compose(rows -> rows.size() == 0 ? denied(tx, app, patientId, action)
+                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, null));
+    }
+
+    /**
+     * Whether the catalogue app {@code app} may add to its consenting patient's {@code category} of data (connected
+     * devices adding measurements): its token carries {@code scope}, the consent to it stands, the patient has not
+     * blocked the app; a refusal is a 404, as for reading.
+     */
+    public Future<Void> appWrite(SqlClient tx, Principal app, UUID patientId, DataCategory category, String action) {
+        boolean scoped = AppScope.of(app.scopes()).stream().anyMatch(scope -> scope.writes().contains(category));
+        if (!app.isApp() || !app.patient().equals(patientId) || !scoped) {
+            return denied(tx, app, patientId, action).mapEmpty();
+        }
+        return standingConsent(tx, app, patientId)
+                .compose(rows -> rows.size() == 0 ? denied(tx, app, patientId, action).mapEmpty() : Future.<Void>succeededFuture());
+    }
+
+    /** The app's name, if the patient's consent to the token's scopes stands and the app is neither disabled nor blocked. */
+    private static Future<io.vertx.sqlclient.RowSet<Row>> standingConsent(SqlClient tx, Principal app, UUID patientId) {
+        return tx.preparedQuery("""
+                        SELECT i.name FROM app_consent c JOIN integrator i ON i.id = c.integrator_id AND NOT i.disabled
+                        WHERE c.patient_id = $1 AND c.integrator_id = $2 AND c.scopes @> $3 AND NOT %s"""
+                        .formatted(SystemBlocks.blockedSql("$1", "$2")))
+                .execute(Tuple.of(patientId, app.id(), app.scopes().toArray(String[]::new)));
+    }
+
     /** The categories {@code who} may read in a record they have access to (all for the patient and representative). */
     public java.util.Set<DataCategory> readableCategories(Principal who) {
+        if (who.isApp()) {
+            java.util.Set<DataCategory> granted = java.util.EnumSet.noneOf(DataCategory.class);
+            AppScope.of(who.scopes()).forEach(scope -> granted.addAll(scope.reads()));
+            return granted;
+        }
         if (!who.is(Principal.Kind.PROFESSIONAL)) {
             return java.util.EnumSet.allOf(DataCategory.class);
         }

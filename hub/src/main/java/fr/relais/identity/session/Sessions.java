@@ -76,6 +76,18 @@ public final class Sessions {
                 .mapEmpty();
     }
 
+    /**
+     * Opens the session of a catalogue app under a patient's consent (it goes with the consent); with
+     * {@code refreshable}, returns its first refresh token, else null.
+     */
+    public Future<String> openForApp(SqlClient tx, UUID sessionId, UUID appId, UUID consentId, Duration accessLifetime,
+                                     boolean refreshable) {
+        OffsetDateTime expires = refreshable ? expiry() : OffsetDateTime.now(clock).plus(accessLifetime);
+        return tx.preparedQuery("INSERT INTO session (id, integrator_id, consent_id, expires_at) VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(sessionId, appId, consentId, expires))
+                .compose(v -> refreshable ? newRefreshToken(tx, sessionId) : Future.succeededFuture(null));
+    }
+
     /** Whether the session is neither revoked nor expired (and its integrator, if any, not disabled). */
     public Future<Boolean> isLive(UUID sessionId) {
         return live.isLive(sessionId);
@@ -92,14 +104,26 @@ public final class Sessions {
                         : Optional.empty());
     }
 
-    /** Trades a refresh token for the next one; fails 401 {@code refresh_invalid}, revoking the session on reuse. */
+    /**
+     * Trades a person's refresh token for the next one; fails 401 {@code refresh_invalid}, revoking the session on
+     * reuse.
+     */
     public Future<Refreshed> refresh(String refreshToken) {
+        return refresh(refreshToken, false);
+    }
+
+    /** {@link #refresh} for a catalogue app's session: a person's token is not one (nor the other way round). */
+    public Future<Refreshed> refreshApp(String refreshToken) {
+        return refresh(refreshToken, true);
+    }
+
+    private Future<Refreshed> refresh(String refreshToken, boolean app) {
         byte[] hash = Tokens.sha256(refreshToken);
         return pool.withTransaction(tx -> tx.preparedQuery("""
                                 SELECT t.session_id, t.used_at, t.expires_at, s.account_id, s.revoked_at
                                 FROM refresh_token t JOIN session s ON s.id = t.session_id
-                                WHERE t.token_hash = $1 FOR UPDATE OF t""")
-                        .execute(Tuple.of(Buffer.buffer(hash)))
+                                WHERE t.token_hash = $1 AND (s.consent_id IS NOT NULL) = $2 FOR UPDATE OF t""")
+                        .execute(Tuple.of(Buffer.buffer(hash), app))
                         .compose(rows -> {
                             if (rows.size() == 0) {
                                 return Future.failedFuture(refreshInvalid());
@@ -119,7 +143,7 @@ public final class Sessions {
                                     .compose(v -> tx.preparedQuery("UPDATE session SET expires_at = $2 WHERE id = $1")
                                             .execute(Tuple.of(sessionId, expiry())))
                                     .compose(v -> newRefreshToken(tx, sessionId))
-                                    .map(next -> new Refreshed(sessionId, Optional.of(row.getUUID("account_id")), next));
+                                    .map(next -> new Refreshed(sessionId, Optional.ofNullable(row.getUUID("account_id")), next));
                         }))
                 .compose(refreshed -> refreshed.refreshToken() == null
                         ? announced(refreshed.sessionId()).compose(v -> Future.failedFuture(ApiError.of(401, "refresh_reused",
@@ -156,11 +180,15 @@ public final class Sessions {
         return Future.succeededFuture();
     }
 
-    /** Revokes every live session of an account and returns their ids (so their sockets can be closed). */
+    /**
+     * Revokes every live session of an account, and those of the apps it consented to, and returns their ids (so
+     * their sockets can be closed).
+     */
     public Future<List<UUID>> revokeAll(SqlClient client, UUID accountId, String reason) {
         return client.preparedQuery("""
                         UPDATE session SET revoked_at = now(), revoked_reason = $2
-                        WHERE account_id = $1 AND revoked_at IS NULL RETURNING id""")
+                        WHERE (account_id = $1 OR consent_id IN (SELECT id FROM app_consent WHERE patient_id = $1))
+                          AND revoked_at IS NULL RETURNING id""")
                 .execute(Tuple.of(accountId, reason))
                 .map(rows -> {
                     List<UUID> ids = new java.util.ArrayList<>();

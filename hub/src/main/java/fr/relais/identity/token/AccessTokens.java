@@ -71,6 +71,9 @@ public final class AccessTokens {
         if (principal.profession() != null) {
             payload.put("profession", principal.profession().wireName());
         }
+        if (principal.patient() != null) {
+            payload.put("patient", principal.patient().toString()); // SMART on FHIR's name for the launch patient
+        }
         return keys.jwt().generateToken(payload);
     }
 
@@ -135,11 +138,12 @@ public final class AccessTokens {
                 scopes.addAll(Set.of(scope.split(" ")));
             }
             String profession = payload.getString("profession");
+            String patient = payload.getString("patient");
             return new TokenClaims(UUID.fromString(payload.getString("sub")),
                     Principal.Kind.fromWire(payload.getString("kind")),
                     UUID.fromString(payload.getString("sid")), Set.copyOf(scopes),
                     profession == null ? null : Profession.parse(profession, "profession"),
-                    Instant.ofEpochSecond(exp));
+                    Instant.ofEpochSecond(exp), patient == null ? null : UUID.fromString(patient));
         } catch (RuntimeException e) {
             throw invalid("The access token's claims are malformed.");
         }

@@ -1,0 +1,44 @@
+package fr.relais.identity.consent;
+
+import fr.relais.identity.policy.AppScope;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * What a catalogue app sees of its patient's stream: the events of the categories the patient granted, with ids,
+ * kinds and counts only (no names: who wrote or deposited something can tell about a person's health). The
+ * offsets are the patient's, so an app's cursor works as anyone's, with gaps where events were not for it.
+ */
+public final class AppEvents {
+    private static final Set<String> KEPT = Set.of("kind", "section", "change", "version", "seq", "unread", "replaces",
+            "startsAt", "startsAtInstant", "before", "authorKind", "changedByKind", "withPatient");
+
+    private final Set<AppScope> scopes;
+
+    public AppEvents(Set<String> granted) {
+        this.scopes = AppScope.of(granted);
+    }
+
+    /** The frame an app is sent for this event of its patient's stream, or null when it is not for the app. */
+    public String view(String type, String frame) {
+        boolean profile = type.equals("profile.updated");
+        if (scopes.stream().noneMatch(scope -> scope.events().contains(type))) {
+            return null;
+        }
+        JsonObject event = new JsonObject(frame);
+        JsonObject data = event.getJsonObject("data", new JsonObject());
+        if (profile) {
+            String section = data.getString("section");
+            if (scopes.stream().noneMatch(scope -> section != null && section.equals(scope.section()))) {
+                return null;
+            }
+        }
+        JsonObject kept = new JsonObject();
+        data.forEach(field -> {
+            if (KEPT.contains(field.getKey()) || field.getKey().endsWith("Id")) {
+                kept.put(field.getKey(), field.getValue());
+            }
+        });
+        return event.put("data", kept).encode();
+    }
+}
