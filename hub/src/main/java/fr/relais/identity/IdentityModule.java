@@ -68,6 +68,7 @@ public final class IdentityModule {
                 auth.clockSkew(), ctx.clock());
         this.sessions = new Sessions(ctx.vertx(), ctx.pool(), auth.refreshTokenLifetime(), ctx.clock());
         this.authentication = new Authentication(tokens, sessions);
+        this.consents = new AppConsents(ctx, streams, sessions, tokens);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
         this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
         this.provisioning = new Provisioning(ctx, closure);
@@ -75,7 +76,6 @@ public final class IdentityModule {
         this.reasons = new EmergencyReasons(ctx.masterKey());
         this.careTeam = new CareTeam(ctx.pool(), reasons, ctx.clock());
         this.usedIdTokens = new UsedIdTokens(ctx.pool());
-        this.consents = new AppConsents(ctx, streams, sessions, tokens);
         this.consentRoutes = new ConsentRoutes(consents, ctx.publicBaseUrl());
         this.authRoutes = new AuthRoutes(ctx, new LoginService(ctx, sessions, tokens), new ClientCredentials(ctx, sessions, tokens),
                 consents, provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
@@ -83,7 +83,7 @@ public final class IdentityModule {
         this.organisations = new Organisations(ctx.pool(), ctx.audit());
         this.adminRoutes = new AdminRoutes(provisioning, organisations);
         CareRelationships relationships = new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock());
-        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships);
+        this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships, consents);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
         this.delegations = new Delegations(streams);
         this.delegationRoutes = new DelegationRoutes(delegations);

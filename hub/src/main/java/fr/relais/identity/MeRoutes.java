@@ -3,6 +3,7 @@ package fr.relais.identity;
 import fr.relais.error.ApiError;
 import fr.relais.identity.account.Accounts;
 import fr.relais.identity.account.SpaceClosure;
+import fr.relais.identity.consent.AppConsents;
 import fr.relais.identity.policy.CareRelationships;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.SystemBlocks;
@@ -24,9 +25,11 @@ public final class MeRoutes {
     private final CareTeam careTeam;
     private final CareRelationships relationships;
     private final SystemBlocks systemBlocks;
+    private final AppConsents consents;
 
-    public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam, CareRelationships relationships) {
+    public MeRoutes(Pool pool, SpaceClosure closure, CareTeam careTeam, CareRelationships relationships, AppConsents consents) {
         this.pool = pool;
+        this.consents = consents;
         this.closure = closure;
         this.careTeam = careTeam;
         this.relationships = relationships;
@@ -101,7 +104,10 @@ public final class MeRoutes {
 
     private void blockSystem(RoutingContext rc) {
         Principal who = Authentication.require(rc, Principal.Kind.PATIENT);
-        systemBlocks.block(who.id(), Requests.json(rc)).onSuccess(block -> Responses.json(rc, 201, block)).onFailure(rc::fail);
+        // an app the patient blocks loses their consent too: its sockets are cut at once
+        systemBlocks.block(who.id(), Requests.json(rc))
+                .compose(block -> consents.withdrawBlocked(who.id(), Requests.ip(rc)).map(block))
+                .onSuccess(block -> Responses.json(rc, 201, block)).onFailure(rc::fail);
     }
 
     private void unblockSystem(RoutingContext rc) {

@@ -183,6 +183,20 @@ class AppConsentTest {
         assertTrue(metadata.getJsonArray("scopes_supported").contains("patient/DocumentReference.read"));
     }
 
+    @Test
+    void blockingAConnectedAppWithdrawsTheConsentAndCutsItAtOnce() {
+        Person patient = hub.people().patient("Patiente qui bloque");
+        Person app = hub.people().connectedApp(patient, "Appli bloquée", "patient/DocumentReference.read");
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), app.accessToken(), null)) {
+            socket.awaitType("subscribed");
+            Response blocked = patient.http().post("/api/v1/me/blocked-systems", new JsonObject().put("integratorId", app.id().toString()));
+            assertEquals(201, blocked.status(), blocked.body());
+            assertEquals(4003, socket.awaitClose());
+        }
+        assertEquals(401, app.http().get("/api/v1/patients/" + patient.id() + "/documents").status());
+        assertEquals(0, new JsonArray(patient.http().get("/api/v1/me/apps").body()).size(), "the consent went with the block");
+    }
+
     private static Map<String, String> request(String clientId, String scope) throws RuntimeException {
         Map<String, String> request = new HashMap<>();
         request.put("response_type", "code");

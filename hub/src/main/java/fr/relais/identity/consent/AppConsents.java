@@ -5,6 +5,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.Tokens;
 import fr.relais.identity.policy.AppScope;
+import fr.relais.identity.policy.SystemBlocks;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
 import fr.relais.principal.Principal;
@@ -250,28 +251,43 @@ public final class AppConsents {
      */
     public Future<Void> revoke(Principal patient, String clientId, String ip) {
         requirePatient(patient);
+        return withdraw(patient.id(), "i.client_id = $2", clientId, "revoked", ip).compose(apps -> apps > 0
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(ApiError.notFound("app_not_connected", "No app with this client id is connected to your space.")));
+    }
+
+    /** Withdraws the consents {@code patient} gave to apps they have since blocked (the app or its organisation). */
+    public Future<Void> withdrawBlocked(UUID patient, String ip) {
+        return withdraw(patient, "$2::text IS NULL AND " + SystemBlocks.blockedSql("c.patient_id", "c.integrator_id"), null,
+                "blocked", ip).mapEmpty();
+    }
+
+    /** Deletes the consents of {@code patient} to the apps {@code which} selects; how many apps lost it. */
+    private Future<Integer> withdraw(UUID patient, String which, String clientId, String reason, String ip) {
         List<UUID> cut = new ArrayList<>();
         return streams.withTransaction(tx -> tx.sql().preparedQuery("""
                                 WITH gone AS (
                                     DELETE FROM app_consent c USING integrator i
-                                    WHERE c.patient_id = $1 AND i.id = c.integrator_id AND i.client_id = $2
-                                    RETURNING c.id, c.integrator_id)
-                                SELECT g.integrator_id, s.id AS session_id FROM gone g LEFT JOIN session s ON s.consent_id = g.id""")
-                        .execute(Tuple.of(patient.id(), clientId))
+                                    WHERE c.patient_id = $1 AND i.id = c.integrator_id AND %s
+                                    RETURNING c.id, c.integrator_id, i.client_id)
+                                SELECT g.integrator_id, g.client_id, s.id AS session_id
+                                FROM gone g LEFT JOIN session s ON s.consent_id = g.id""".formatted(which))
+                        .execute(Tuple.of(patient, clientId))
                         .compose(rows -> {
-                            if (rows.size() == 0) {
-                                return Future.failedFuture(ApiError.notFound("app_not_connected", "No app with this client id is connected to your space."));
-                            }
-                            UUID app = null;
+                            Map<UUID, String> apps = new java.util.LinkedHashMap<>();
                             for (Row row : rows) {
-                                app = row.getUUID("integrator_id");
+                                apps.put(row.getUUID("integrator_id"), row.getString("client_id"));
                                 if (row.getUUID("session_id") != null) {
                                     cut.add(row.getUUID("session_id"));
                                 }
                             }
-                            tx.sendWithCommit(ctx.audit().append(tx.sql(), AuditEvent.of("patient", patient.id().toString(),
-                                    "consent.revoke", "success").patient(patient.id()).from(ip).detail("clientId", clientId)));
-                            return tx.append(app, "consent.revoked", new JsonObject().put("patientId", patient.id().toString()));
+                            apps.forEach((app, client) -> {
+                                tx.sendWithCommit(ctx.audit().append(tx.sql(), AuditEvent.of("patient", patient.toString(),
+                                        "consent.revoke", "success").patient(patient).from(ip).detail("clientId", client)
+                                        .detail("reason", reason)));
+                                tx.append(app, "consent.revoked", new JsonObject().put("patientId", patient.toString()));
+                            });
+                            return Future.succeededFuture(apps.size());
                         }))
                 .onSuccess(v -> sessions.announce(cut));
     }

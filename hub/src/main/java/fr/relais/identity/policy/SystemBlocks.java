@@ -33,7 +33,7 @@ public final class SystemBlocks {
      * SQL that is true when the patient in column {@code patient} blocked the system {@code integrator} (a
      * parameter, {@code $n}) or its organisation ({@link Blocked} gives the rule for every kind of writer).
      */
-    static String blockedSql(String patient, String integrator) {
+    public static String blockedSql(String patient, String integrator) {
         return """
                 EXISTS (SELECT 1 FROM system_block b JOIN integrator i ON i.id = %2$s
                         WHERE b.patient_id = %1$s
