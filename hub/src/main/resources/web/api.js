@@ -6,6 +6,7 @@ export class ApiError extends Error {
     super(problem.detail || problem.title || String(status));
     this.status = status;
     this.code = problem.code;
+    this.body = problem;
   }
 }
 

@@ -8,6 +8,7 @@ import { messagesView, conversationView } from './messages.js';
 import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
 import { patientsView, patientView, softwareView } from './professional.js';
 import { careTeamView } from './care.js';
+import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
 
 const state = { live: null, notifications: [], unseen: 0, view: null };
 
@@ -58,7 +59,7 @@ function startSession() {
   document.getElementById('bell').hidden = false;
   const links = isPatient()
     ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
-      ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/settings', 'nav.settings']]
+      ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/apps', 'nav.apps'], ['#/settings', 'nav.settings']]
     : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
@@ -73,7 +74,10 @@ function startSession() {
   onRefresh((token) => state.live && state.live.refreshed(token));
   state.live.start();
   scheduleRefresh();
-  if (!location.hash || location.hash === '#/login') {
+  if (keepAuthorizationRequest()) {
+    location.hash = '#/authorize';
+    route();
+  } else if (!location.hash || location.hash === '#/login') {
     location.hash = isPatient() ? '#/messages' : '#/patients';
   } else {
     route();
@@ -217,6 +221,10 @@ async function render() {
       state.view = await careTeamView(route);
     } else if (parts[0] === 'access' && isPatient()) {
       state.view = await accessView();
+    } else if (parts[0] === 'authorize') {
+      state.view = await consentView();
+    } else if (parts[0] === 'apps' && isPatient()) {
+      state.view = await appsView(route);
     } else if (parts[0] === 'settings' && isPatient()) {
       state.view = await settingsView(route, signedOut);
     } else if (parts[0] === 'software' && !isPatient()) {
@@ -262,6 +270,7 @@ document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
 applyTo(document);
 renderBell();
+keepAuthorizationRequest();
 if (session()) {
   startSession();
 } else {

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.relais.testing.Browser;
 import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.CuttableProxy;
+import fr.relais.testing.HttpTestClient;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestClock;
 import fr.relais.testing.TestHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,6 +273,50 @@ class PortalBrowserTest {
             doctorPage.resize(390, 844);
             doctorPage.screenshot("phone-professional-software-english");
         }
+    }
+
+    @Test
+    void aPatientConsentsToAnAppOnTheHubsPageThenRevokesItFromConnectedApps() {
+        String callback = "http://127.0.0.1:" + hub.port() + "/health/live";
+        String clientId = hub.people().catalogueApp("Carnet Santé+", callback, "launch/patient", "offline_access",
+                "patient/DocumentReference.read", "patient/Observation.write");
+        Person patient = hub.people().patient("Léa Bernard");
+        String verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        String query = "response_type=code&client_id=" + clientId + "&redirect_uri=" + URLEncoder.encode(callback, StandardCharsets.UTF_8)
+                + "&scope=" + URLEncoder.encode("launch/patient patient/DocumentReference.read patient/Observation.write", StandardCharsets.UTF_8)
+                + "&state=st4te&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            page.go("oauth/authorize?" + query); // where the app sends the patient
+            logIn(page, patient);
+            page.awaitText("#consent-app", "Carnet Santé+ (Carnet Santé+ SAS) demande à accéder à votre espace santé");
+            page.awaitText("main", "ajouter des mesures (objets connectés)");
+            page.screenshot("patient-consent");
+            page.click("#consent-grant");
+            String back = page.awaitAddressStartingWith(callback + "?code=");
+            assertTrue(back.endsWith("&state=st4te"), back);
+            String code = back.substring((callback + "?code=").length(), back.indexOf("&state="));
+            HttpTestClient.Response token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(),
+                    "application/x-www-form-urlencoded", "grant_type=authorization_code&client_id=" + clientId + "&code=" + code
+                            + "&redirect_uri=" + URLEncoder.encode(callback, StandardCharsets.UTF_8) + "&code_verifier=" + verifier);
+            assertEquals(200, token.status(), token.body());
+            String appToken = token.json().getString("access_token");
+            assertEquals(200, appDocuments(appToken, patient).status());
+
+            page.go("#/apps");
+            page.awaitText("#apps", "Carnet Santé+");
+            page.awaitText("#apps", "voir les documents de votre dossier");
+            page.screenshot("patient-connected-apps");
+            page.click("#apps button");
+            page.awaitText("main", "Aucune application n’est connectée à votre espace.");
+            assertEquals(401, appDocuments(appToken, patient).status(), "revoked from the portal");
+            page.click("#lang");
+            page.awaitText("main", "No app is connected to your space.");
+            page.awaitText("#nav", "Connected apps");
+        }
+    }
+
+    private static HttpTestClient.Response appDocuments(String appToken, Person patient) {
+        return hub.http().send("GET", "/api/v1/patients/" + patient.id() + "/documents", java.util.Map.of("Authorization", "Bearer " + appToken));
     }
 
     @Test

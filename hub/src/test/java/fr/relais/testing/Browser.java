@@ -192,6 +192,13 @@ public final class Browser implements AutoCloseable {
         return url.substring(url.indexOf('#'));
     }
 
+    /** Waits until the page's address starts with {@code prefix} (a page elsewhere the portal sent it to); the address. */
+    public String awaitAddressStartingWith(String prefix) {
+        waiting().withMessage(() -> "the address stayed " + driver.getCurrentUrl())
+                .until(driver -> driver.getCurrentUrl().startsWith(prefix));
+        return driver.getCurrentUrl();
+    }
+
     /** Waits until the address ends with {@code hash}. */
     public void awaitHash(String hash) {
         waiting().withMessage(() -> "the address stayed " + driver.getCurrentUrl())
