@@ -70,7 +70,7 @@ public final class IdentityModule {
         this.authentication = new Authentication(tokens, sessions);
         this.consents = new AppConsents(ctx, streams, sessions, tokens);
         this.policy = new AccessPolicy(new ProfessionMatrix(config.policy().matrix()), ctx.audit(), ctx.clock());
-        this.closure = new SpaceClosure(ctx.pool(), sessions, ctx.audit(), ctx.masterKey());
+        this.closure = new SpaceClosure(ctx.pool(), streams, sessions, ctx.audit(), ctx.masterKey());
         this.provisioning = new Provisioning(ctx, closure);
         this.http = WebClient.create(ctx.vertx(), new WebClientOptions().setUserAgent("relais").setConnectTimeout(10_000));
         this.reasons = new EmergencyReasons(ctx.masterKey());

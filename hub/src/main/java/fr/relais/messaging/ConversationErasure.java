@@ -19,7 +19,7 @@ import java.util.UUID;
  */
 final class ConversationErasure implements AccountErasure {
     @Override
-    public Future<Collection<UUID>> erase(SqlClient tx, UUID account) {
+    public Future<Collection<UUID>> erase(SqlClient tx, UUID account, boolean opposed) {
         return tx.preparedQuery("""
                         SELECT other.account_id FROM conversation_participant mine
                         JOIN conversation_participant other

@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.RecordConfig;
+import fr.relais.identity.account.AccountErasure;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
@@ -15,11 +16,18 @@ import java.time.Clock;
 public final class RecordModule {
     private final RecordService service;
     private final RecordRoutes routes;
+    private final DepositorsOfAClosedSpace closedSpaces;
 
     public RecordModule(Streams streams, AccessPolicy policy, AuditLog audit, MasterKey masterKey, RecordConfig config, Clock clock) {
         this.service = new RecordService(streams, policy, audit, new Sealer(masterKey, "documents", config.keyId()),
                 new DatabaseDocumentStorage(), new DepositLimits(config.maxDocumentSize(), clock), new RequestFingerprints(masterKey));
         this.routes = new RecordRoutes(service);
+        this.closedSpaces = new DepositorsOfAClosedSpace(streams);
+    }
+
+    /** What closing a space does in the record besides its cascade: the depositing systems are told to stop sending. */
+    public AccountErasure erasure() {
+        return closedSpaces;
     }
 
     /** The record, for features that file into it. */

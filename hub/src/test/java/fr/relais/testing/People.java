@@ -68,12 +68,17 @@ public final class People {
 
     /** A catalogue app registered by an admin: its OAuth client id, sending patients back to {@code redirectUri}. */
     public String catalogueApp(String name, String redirectUri, String... scopes) {
+        return catalogueAppClient(name, redirectUri, scopes).getString("clientId");
+    }
+
+    /** {@link #catalogueApp}, with the client secret the admin was given once ({@code clientId}, {@code clientSecret}). */
+    public JsonObject catalogueAppClient(String name, String redirectUri, String... scopes) {
         Person admin = admin("Catalogue " + name);
         HttpTestClient.Response client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", name)
                 .put("organisationId", organisation("catalogue_app", name + " SAS"))
                 .put("scopes", new JsonArray(List.of(scopes))).put("redirectUris", new JsonArray().add(redirectUri)));
         assertEquals(201, client.status(), client.body());
-        return client.json().getString("clientId");
+        return client.json();
     }
 
     /**
@@ -81,10 +86,17 @@ public final class People {
      * authorization code flow with PKCE: the app, holding its access token for that patient.
      */
     public Person connectedApp(Person patient, String name, String... scopes) {
-        String callback = "https://app.example/callback";
         List<String> all = new java.util.ArrayList<>(List.of("launch/patient"));
         all.addAll(List.of(scopes));
-        String clientId = catalogueApp(name, callback, all.toArray(String[]::new));
+        return connect(patient, catalogueApp(name, APP_CALLBACK, all.toArray(String[]::new)), all);
+    }
+
+    /** Where the apps of {@link #connectedApp} send patients back. */
+    public static final String APP_CALLBACK = "https://app.example/callback";
+
+    /** {@code patient} grants the registered app {@code clientId} the {@code scopes}: the app, with its access token. */
+    public Person connect(Person patient, String clientId, List<String> all) {
+        String callback = APP_CALLBACK;
         String verifier = Tokens.random(32);
         String challenge;
         try {

@@ -193,7 +193,7 @@ public final class Provisioning {
                     return SpaceClosure.recordOpposition(tx, ctx.masterKey(), patient.ins())
                             .compose(v -> ctx.audit().append(tx, AuditEvent.of("patient", accountId.toString(),
                                     "space.oppose", "success").patient(accountId).from(ip)))
-                            .compose(v -> closure.erase(tx, patient));
+                            .compose(v -> closure.erase(tx, patient, true));
                 })));
     }
 

@@ -27,12 +27,14 @@ public final class SpaceClosure {
     public static final String SESSIONS_REVOKED = Sessions.REVOKED_ADDRESS;
 
     private final Pool pool;
+    private final Streams streams;
     private final Sessions sessions;
     private final AuditLog audit;
     private final MasterKey masterKey;
     private final List<AccountErasure> features = new CopyOnWriteArrayList<>();
 
-    public SpaceClosure(Pool pool, Sessions sessions, AuditLog audit, MasterKey masterKey) {
+    public SpaceClosure(Pool pool, Streams streams, Sessions sessions, AuditLog audit, MasterKey masterKey) {
+        this.streams = streams;
         this.pool = pool;
         this.sessions = sessions;
         this.audit = audit;
@@ -50,9 +52,12 @@ public final class SpaceClosure {
                         .compose(revoked -> (oppose ? recordOpposition(tx, masterKey, patient.ins()) : Future.<Void>succeededFuture())
                                 .compose(v -> audit.append(tx, AuditEvent.of("patient", patient.id().toString(),
                                         oppose ? "space.oppose" : "space.close", "success").patient(patient.id()).from(ip)))
-                                .compose(v -> erase(tx, patient))
+                                .compose(v -> erase(tx, patient, oppose))
                                 .map(revoked)))
-                .onSuccess(sessions::announce)
+                .onSuccess(revoked -> {
+                    sessions.announce(revoked);
+                    streams.sweep(); // the systems' notices were written by SQL: number them now
+                })
                 .mapEmpty();
     }
 
@@ -60,17 +65,30 @@ public final class SpaceClosure {
      * Deletes the patient and all that is theirs, in the caller's transaction (closing, or opposing at activation),
      * the streams last ({@link Streams#deleteStreamOf}): nothing else may follow it in the transaction.
      */
-    public Future<Void> erase(SqlClient tx, Account patient) {
+    public Future<Void> erase(SqlClient tx, Account patient, boolean opposed) {
         Set<UUID> mentionedIn = new HashSet<>();
-        Future<Void> chain = Future.succeededFuture();
+        Future<Void> chain = consentsEnded(tx, patient.id());
         for (AccountErasure feature : features) {
-            chain = chain.compose(v -> feature.erase(tx, patient.id()).map(mentionedIn::addAll).mapEmpty());
+            chain = chain.compose(v -> feature.erase(tx, patient.id(), opposed).map(mentionedIn::addAll).mapEmpty());
         }
         return chain
                 .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1 OR starts_with(key, $1 || ' from ')")
                         .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
                 .compose(v -> Accounts.delete(tx, patient.id()))
                 .compose(v -> Streams.deleteStreamOf(tx, patient.id(), mentionedIn));
+    }
+
+    /**
+     * Each app the patient connected hears that its consent ended with the space, by the consent's id (what it was
+     * told at the grant), never the patient's: their id leaves every stream with them.
+     */
+    private Future<Void> consentsEnded(SqlClient tx, UUID patient) {
+        return tx.preparedQuery(Streams.outboxInsert("""
+                        SELECT integrator_id, 'consent.revoked', jsonb_build_object('consentId', id::text, 'reason', 'space_closed'),
+                               $2::timestamptz
+                        FROM app_consent WHERE patient_id = $1"""))
+                .execute(Tuple.of(patient, streams.eventTime()))
+                .mapEmpty();
     }
 
     static Future<Void> recordOpposition(SqlClient tx, MasterKey masterKey, String ins) {

@@ -71,10 +71,11 @@ public final class AppConsents {
     }
 
     /** What the token endpoint answers an app. */
-    public record Grant(String accessToken, long expiresIn, Set<String> scopes, UUID patient, String refreshToken) {
+    public record Grant(String accessToken, long expiresIn, Set<String> scopes, UUID patient, UUID consent, String refreshToken) {
         public JsonObject toJson() {
             JsonObject json = new JsonObject().put("access_token", accessToken).put("token_type", "Bearer")
-                    .put("expires_in", expiresIn).put("scope", String.join(" ", scopes)).put("patient", patient.toString());
+                    .put("expires_in", expiresIn).put("scope", String.join(" ", scopes)).put("patient", patient.toString())
+                    .put("consent_id", consent.toString());
             if (refreshToken != null) {
                 json.put("refresh_token", refreshToken);
             }
@@ -157,6 +158,7 @@ public final class AppConsents {
                                     "consent.grant", "success").patient(patient.id()).from(ip)
                                     .detail("clientId", request.app().clientId()).detail("scope", String.join(" ", scopes))));
                             return tx.append(request.app().id(), "consent.granted", new JsonObject()
+                                    .put("consentId", rows.iterator().next().getUUID("consent_id").toString())
                                     .put("patientId", patient.id().toString()).put("scopes", new JsonArray(List.of(scopes))));
                         }))
                 .map(v -> back(request.redirectUri(), request.state(), Map.of("code", code)));
@@ -190,10 +192,11 @@ public final class AppConsents {
                             boolean refreshable = scopes.contains(AppScope.OFFLINE_ACCESS.wireName());
                             UUID app = row.getUUID("integrator_id");
                             UUID patient = row.getUUID("patient_id");
-                            return sessions.openForApp(tx, sessionId, app, row.getUUID("consent_id"), tokens.lifetime(), refreshable)
+                            UUID consent = row.getUUID("consent_id");
+                            return sessions.openForApp(tx, sessionId, app, consent, tokens.lifetime(), refreshable)
                                     .compose(refresh -> ctx.audit().append(tx, AuditEvent.of("integrator", app.toString(),
                                                     "oauth.authorization_code", "success").patient(patient).from(ip))
-                                            .map(v -> issue(app, sessionId, scopes, patient, refresh)));
+                                            .map(v -> issue(app, sessionId, scopes, patient, consent, refresh)));
                         }));
     }
 
@@ -206,7 +209,7 @@ public final class AppConsents {
                 .recover(failure -> Future.failedFuture(failure instanceof ApiError
                         ? oauth(400, "invalid_grant", "The refresh token is unknown, used or revoked.") : failure))
                 .compose(refreshed -> ctx.pool().preparedQuery("""
-                                SELECT c.patient_id, c.integrator_id, c.scopes FROM session s
+                                SELECT c.id, c.patient_id, c.integrator_id, c.scopes FROM session s
                                 JOIN app_consent c ON c.id = s.consent_id JOIN integrator i ON i.id = c.integrator_id
                                 WHERE s.id = $1 AND i.client_id = $2 AND NOT i.disabled""")
                         .execute(Tuple.of(refreshed.sessionId(), clientId))
@@ -217,13 +220,13 @@ public final class AppConsents {
                             Row row = rows.iterator().next();
                             return Future.succeededFuture(issue(row.getUUID("integrator_id"), refreshed.sessionId(),
                                     new LinkedHashSet<>(Arrays.asList(row.getArrayOfStrings("scopes"))),
-                                    row.getUUID("patient_id"), refreshed.refreshToken()));
+                                    row.getUUID("patient_id"), row.getUUID("id"), refreshed.refreshToken()));
                         }));
     }
 
-    private Grant issue(UUID app, UUID sessionId, Set<String> scopes, UUID patient, String refreshToken) {
+    private Grant issue(UUID app, UUID sessionId, Set<String> scopes, UUID patient, UUID consent, String refreshToken) {
         return new Grant(tokens.issue(Principal.app(app, sessionId, Set.copyOf(scopes), patient)),
-                tokens.lifetime().toSeconds(), scopes, patient, refreshToken);
+                tokens.lifetime().toSeconds(), scopes, patient, consent, refreshToken);
     }
 
     /** The apps {@code patient} consented to, newest first, with what each may do. */
@@ -270,22 +273,23 @@ public final class AppConsents {
                                     DELETE FROM app_consent c USING integrator i
                                     WHERE c.patient_id = $1 AND i.id = c.integrator_id AND %s
                                     RETURNING c.id, c.integrator_id, i.client_id)
-                                SELECT g.integrator_id, g.client_id, s.id AS session_id
+                                SELECT g.id AS consent_id, g.integrator_id, g.client_id, s.id AS session_id
                                 FROM gone g LEFT JOIN session s ON s.consent_id = g.id""".formatted(which))
                         .execute(Tuple.of(patient, clientId))
                         .compose(rows -> {
-                            Map<UUID, String> apps = new java.util.LinkedHashMap<>();
+                            Map<UUID, Row> apps = new java.util.LinkedHashMap<>();
                             for (Row row : rows) {
-                                apps.put(row.getUUID("integrator_id"), row.getString("client_id"));
+                                apps.put(row.getUUID("integrator_id"), row);
                                 if (row.getUUID("session_id") != null) {
                                     cut.add(row.getUUID("session_id"));
                                 }
                             }
-                            apps.forEach((app, client) -> {
+                            apps.forEach((app, row) -> {
                                 tx.sendWithCommit(ctx.audit().append(tx.sql(), AuditEvent.of("patient", patient.toString(),
-                                        "consent.revoke", "success").patient(patient).from(ip).detail("clientId", client)
-                                        .detail("reason", reason)));
-                                tx.append(app, "consent.revoked", new JsonObject().put("patientId", patient.toString()));
+                                        "consent.revoke", "success").patient(patient).from(ip)
+                                        .detail("clientId", row.getString("client_id")).detail("reason", reason)));
+                                tx.append(app, "consent.revoked", new JsonObject().put("consentId", row.getUUID("consent_id").toString())
+                                        .put("patientId", patient.toString()).put("reason", reason));
                             });
                             return Future.succeededFuture(apps.size());
                         }))
