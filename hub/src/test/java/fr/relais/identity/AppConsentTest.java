@@ -177,6 +177,11 @@ class AppConsentTest {
         assertEquals(CALLBACK + "?error=access_denied&state=xyz-state", denied.json().getString("redirect"));
         assertEquals(0, new JsonArray(patient.http().get("/api/v1/me/apps").body()).size());
 
+        Response page = hub.http().get("/oauth/authorize?" + query(request));
+        assertEquals(200, page.status());
+        assertEquals("DENY", page.header("X-Frame-Options"), "the consent page cannot be framed by another site");
+        assertTrue(page.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+
         JsonObject metadata = hub.http().get("/.well-known/oauth-authorization-server").json();
         assertEquals(new JsonArray().add("S256"), metadata.getJsonArray("code_challenge_methods_supported"));
         assertEquals(metadata.getString("issuer") + "/oauth/authorize", metadata.getString("authorization_endpoint"));

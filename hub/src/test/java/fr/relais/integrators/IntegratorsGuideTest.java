@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Runs every example of docs/INTEGRATORS.md, in order, against a real hub, as a reader would paste them:
  * {@code http} blocks are requests (their answer must be 2xx; {@code capture=name:member} keeps a member of the
- * answer for the next blocks, {@code basic=id:secret} authenticates the client), {@code ws} blocks are socket
+ * answer for the next blocks, {@code name:member?parameter} a parameter of the address in that member;
+ * {@code basic=id:secret} authenticates the client), {@code ws} blocks are socket
  * sessions ({@code >} frames sent, {@code <} frames awaited, matched on the members shown). {@code {{name}}} is
  * what the reader puts in: the test's people, and what earlier blocks captured.
  */
@@ -75,6 +76,7 @@ class IntegratorsGuideTest {
         values.put("adminToken", hub.people().admin("Référent du guide").accessToken());
         values.put("ins", patient.http().get("/api/v1/me").json().getString("ins"));
         values.put("patientId", patient.id().toString());
+        values.put("patientToken", patient.accessToken());
         values.put("doctorToken", doctor.accessToken());
         values.put("doctorId", doctor.id().toString());
         values.put("today", hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().toString());
@@ -130,9 +132,10 @@ class IntegratorsGuideTest {
             JsonObject json = answer.json();
             for (String capture : options.get("capture").split(",")) {
                 String[] nameAndMember = capture.split(":");
-                String value = String.valueOf(json.getValue(nameAndMember[1]));
-                assertTrue(json.containsKey(nameAndMember[1]), head[0] + " answers " + nameAndMember[1] + ": " + answer.body());
-                values.put(nameAndMember[0], value);
+                String[] memberAndParameter = nameAndMember[1].split("\\?", 2); // redirect?code: a parameter of an address
+                assertTrue(json.containsKey(memberAndParameter[0]), head[0] + " answers " + memberAndParameter[0] + ": " + answer.body());
+                String value = String.valueOf(json.getValue(memberAndParameter[0]));
+                values.put(nameAndMember[0], memberAndParameter.length == 1 ? value : parameter(value, memberAndParameter[1]));
             }
         }
     }
@@ -151,6 +154,16 @@ class IntegratorsGuideTest {
                 }
             }
         }
+    }
+
+    private static String parameter(String address, String name) {
+        for (String pair : java.net.URI.create(address).getRawQuery().split("&")) {
+            String[] nameAndValue = pair.split("=", 2);
+            if (nameAndValue[0].equals(name)) {
+                return java.net.URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError(address + " has no parameter " + name);
     }
 
     /** Every member of {@code expected} is in {@code frame} with the same value. */
