@@ -185,6 +185,7 @@ public final class Hub {
                 .every("audit.chain", AuditModule.CHAIN_EVERY, audit::chainPending)
                 .every("audit.checkpoint", AuditCheckpoints.LOOK_EVERY, audit::checkpointIfDue)
                 .every("messaging.retention", Duration.ofHours(1), messaging::purgeExpired)
+                .every("record.uploads", Duration.ofMinutes(5), record::purgeUploads)
                 .every("agenda.reminders", config.agenda().tickInterval(), agenda::fireDue)
                 .register(Job.every("agenda.planning", config.agenda().planEvery(), agenda::planAll).firstAfter(Duration.ZERO))
                 .every("notify.scan", config.notifications().scanEvery(), notify::scanOnce)

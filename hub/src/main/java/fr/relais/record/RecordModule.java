@@ -9,6 +9,7 @@ import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 
@@ -21,7 +22,7 @@ public final class RecordModule {
     public RecordModule(Streams streams, AccessPolicy policy, AuditLog audit, MasterKey masterKey, RecordConfig config, Clock clock) {
         this.service = new RecordService(streams, policy, audit, new Sealer(masterKey, "documents", config.keyId()),
                 new DatabaseDocumentStorage(), new DepositLimits(config.maxDocumentSize(), clock), new RequestFingerprints(masterKey));
-        this.routes = new RecordRoutes(service);
+        this.routes = new RecordRoutes(service, service.uploads());
         this.closedSpaces = new DepositorsOfAClosedSpace(streams);
     }
 
@@ -37,6 +38,11 @@ public final class RecordModule {
 
     public void mountApi(Router api) {
         routes.mount(api);
+    }
+
+    /** Deletes the uploads no deposit took within their hour (a job of the hub); how many. */
+    public Future<Integer> purgeUploads() {
+        return service.uploads().purgeExpired();
     }
 
     /** A deposit over the socket: the REST route's rules, its idempotency keys included. */

@@ -14,14 +14,17 @@ import io.vertx.ext.web.RoutingContext;
 /** The record over REST: each route reads the request into typed arguments and calls {@link Documents}. */
 public final class RecordRoutes {
     private final Documents record;
+    private final Uploads uploads;
 
-    public RecordRoutes(Documents record) {
+    RecordRoutes(Documents record, Uploads uploads) {
         this.record = record;
+        this.uploads = uploads;
     }
 
     public void mount(Router api) {
         api.post("/documents").handler(this::deposit);
         api.get("/deposits").handler(this::deposits);
+        api.post("/uploads").handler(this::upload);
         api.get("/patients/:patientId/documents").handler(this::list);
         api.get("/documents/:id").handler(this::metadata);
         api.get("/documents/:id/content").handler(this::content);
@@ -37,6 +40,14 @@ public final class RecordRoutes {
         record.deposit(who, DepositRequest.parse(body, rc.request().getHeader("Idempotency-Key"), record.limits()))
                 .onSuccess(deposited -> Responses.json(rc, deposited.replayed() ? 200 : 201, deposited.toJson()))
                 .onFailure(rc::fail);
+    }
+
+    /** A document's content ahead of its deposit: the raw bytes, with their Content-Type. */
+    private void upload(RoutingContext rc) {
+        Buffer body = rc.body() == null ? null : rc.body().buffer();
+        uploads.upload(Authentication.principal(rc), rc.request().getHeader("Content-Type"),
+                        body == null ? new byte[0] : body.getBytes())
+                .onSuccess(uploaded -> Responses.json(rc, 201, uploaded)).onFailure(rc::fail);
     }
 
     private void deposits(RoutingContext rc) {

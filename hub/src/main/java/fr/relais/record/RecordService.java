@@ -53,6 +53,8 @@ final class RecordService implements Documents {
     private final DepositLimits limits;
     private final RequestFingerprints fingerprints;
 
+    private final Uploads uploads;
+
     RecordService(Streams streams, AccessPolicy policy, AuditLog audit, Sealer sealer, DocumentStorage storage,
                   DepositLimits limits, RequestFingerprints fingerprints) {
         this.streams = streams;
@@ -62,6 +64,7 @@ final class RecordService implements Documents {
         this.storage = storage;
         this.limits = limits;
         this.fingerprints = fingerprints;
+        this.uploads = new Uploads(streams.pool(), sealer, limits, limits.clock());
     }
 
     @Override
@@ -96,11 +99,11 @@ final class RecordService implements Documents {
             Future<Author> author = author(tx.sql(), who);
             Future<UUID> patient = patientFor(tx.sql(), who, request.patient());
             Future<Row> previous = previous(tx.sql(), who.id(), request.idempotencyKey());
-            return Future.all(author, patient, previous).map(found -> {
+            return Future.all(author, patient, previous).compose(found -> {
                 Document replayed = replayed(previous.result(), patient.result(), fingerprint);
-                return replayed != null ? Future.succeededFuture(new Deposited(replayed, true))
-                        : insert(tx, who, author.result(), patient.result(), request, null, fingerprint)
-                                .map(document -> new Deposited(document, false));
+                return replayed != null ? Future.succeededFuture(Future.succeededFuture(new Deposited(replayed, true)))
+                        : withContent(tx, who, request).map(complete -> insert(tx, who, author.result(), patient.result(),
+                                complete, null, fingerprint).map(document -> new Deposited(document, false)));
             });
         }).compose(deposited -> deposited);
     }
@@ -292,9 +295,20 @@ final class RecordService implements Documents {
                             .execute(Tuple.of(id)))
                     .compose(updated -> updated.rowCount() == 0
                             ? Future.failedFuture(ApiError.of(409, "already_replaced", "This version was already replaced."))
-                            : author(tx.sql(), who).map(author ->
-                                    insert(tx, who, author, row.getUUID("patient_id"), request, id, null)));
+                            : author(tx.sql(), who).compose(author -> withContent(tx, who, request).map(complete ->
+                                    insert(tx, who, author, row.getUUID("patient_id"), complete, id, null))));
         })).compose(document -> document);
+    }
+
+    /** The request with its content: the upload it names is taken (one round trip), in the deposit's transaction. */
+    private Future<DepositRequest> withContent(StreamTransaction tx, Principal who, DepositRequest request) {
+        return request.upload() == null ? Future.succeededFuture(request)
+                : uploads.take(tx.sql(), who, request.upload()).map(taken -> request.withUploaded(taken.content(), taken.format()));
+    }
+
+    /** Contents sent ahead of their deposits. */
+    Uploads uploads() {
+        return uploads;
     }
 
     /**

@@ -176,6 +176,56 @@ class SystemDepositsTest {
         assertEquals(100, system.http().get("/api/v1/deposits?limit=200").json().getJsonArray("items").size());
     }
 
+    /**
+     * A document larger than a socket frame is uploaded by REST first, then deposited over the socket by its upload's
+     * id: the patient reads the very bytes; an upload is taken once, by its owner only, and must be what it says.
+     */
+    @Test
+    void aDocumentLargerThanAFrameIsUploadedThenDepositedOverTheSocketByItsUploadId() {
+        Person system = hub.people().integrator("Labo imagerie", "documents:write");
+        Person other = hub.people().integrator("Autre labo", "documents:write");
+        Person patient = hub.people().patient("Patiente au gros dossier");
+        byte[] pdf = ("%PDF-1.7\n" + "x".repeat(300_000) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII);
+        Response uploaded = hub.http().send("POST", "/api/v1/uploads", java.util.Map.of("Authorization", "Bearer " + system.accessToken()),
+                "application/pdf", new String(pdf, StandardCharsets.US_ASCII));
+        assertEquals(201, uploaded.status(), uploaded.body());
+        String upload = uploaded.json().getString("uploadId");
+        assertEquals(pdf.length, uploaded.json().getInteger("size"));
+
+        JsonObject byUpload = deposit(patient).copy();
+        byUpload.remove("data");
+        byUpload.put("uploadId", upload);
+        try (WsTestClient socket = WsTestClient.connect(hub.port(), other.accessToken())) {
+            socket.awaitType("authenticated");
+            socket.send(command("not-mine", byUpload).put("idempotencyKey", "big-1"));
+            JsonObject refused = socket.awaitFrame("not-mine", frame -> "not-mine".equals(frame.getString("id")));
+            assertEquals("upload_not_found", refused.getString("code"), "an upload is its owner's only");
+        }
+        try (WsTestClient socket = WsTestClient.connect(hub.port(), system.accessToken())) {
+            socket.awaitType("authenticated");
+            socket.send(command("big", byUpload).put("idempotencyKey", "big-1"));
+            JsonObject answer = socket.awaitFrame("big", frame -> "big".equals(frame.getString("id")));
+            assertEquals("result", answer.getString("type"), answer.encode());
+            String document = answer.getJsonObject("result").getString("id");
+            socket.send(command("again", byUpload).put("idempotencyKey", "big-1"));
+            assertEquals(document, socket.awaitFrame("again", frame -> "again".equals(frame.getString("id")))
+                    .getJsonObject("result").getString("id"), "a retry with the key answers the same document");
+            socket.send(command("twice", byUpload).put("idempotencyKey", "big-2"));
+            assertEquals("upload_not_found", socket.awaitFrame("twice", frame -> "twice".equals(frame.getString("id")))
+                    .getString("code"), "an upload is taken once");
+            Response content = patient.http().get("/api/v1/documents/" + document + "/content");
+            assertEquals(200, content.status());
+            assertEquals(new String(pdf, StandardCharsets.US_ASCII), content.body(), "the very bytes uploaded");
+        }
+        Response notPdf = hub.http().send("POST", "/api/v1/uploads", java.util.Map.of("Authorization", "Bearer " + system.accessToken()),
+                "application/pdf", "not a pdf at all");
+        assertEquals(415, notPdf.status());
+        assertEquals("document_type_mismatch", notPdf.json().getString("code"));
+        Person admin = hub.people().admin("Admin sans dépôt");
+        assertEquals(403, admin.http().post("/api/v1/uploads", new JsonObject()).status(), "who may not deposit may not upload");
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM document_upload"), "nothing left behind");
+    }
+
     private static JsonObject command(String id, JsonObject args) {
         return new JsonObject().put("type", "command").put("id", id).put("op", "document.deposit").put("args", args);
     }
