@@ -107,14 +107,15 @@ public final class IdentityModule {
 
     /**
      * The upkeep a node does every {@link #MAINTENANCE_EVERY} (a job of the hub): rotates and retires signing keys,
-     * purges old rate-limit counters and used external ID tokens. Each part runs even if another fails.
+     * purges old rate-limit counters, used external ID tokens and apps' expired authorization codes. Each part runs even if another fails.
      */
     public Future<Void> maintain() {
         return Future.join(
                 keys.maintain().onFailure(e -> log.warn("signing key upkeep failed: {}", e.getMessage())),
                 ctx.rateLimiter().purge(ctx.clock().instant().minus(ctx.auth().rateLimit().window().multipliedBy(2)))
                         .onFailure(e -> log.warn("rate-limit purge failed: {}", e.getMessage())),
-                usedIdTokens.purge(ctx.clock().instant()).onFailure(e -> log.warn("used ID token purge failed: {}", e.getMessage())))
+                usedIdTokens.purge(ctx.clock().instant()).onFailure(e -> log.warn("used ID token purge failed: {}", e.getMessage())),
+                consents.purgeCodes().onFailure(e -> log.warn("authorization code purge failed: {}", e.getMessage())))
                 .mapEmpty();
     }
 

@@ -69,6 +69,7 @@ class BadInputTest {
             post("/api/v1/oauth/authorize").by(PATIENT).json(f -> new JsonObject()
                     .put("request", new JsonObject(new java.util.HashMap<>(f.authorizeRequest()))).put("decision", "deny")),
             get("/api/v1/me/apps").by(PATIENT),
+            post("/api/v1/uploads").by(PATIENT, PROFESSIONAL, INTEGRATOR).json(f -> new JsonObject().put("data", BadInputFixtures.PDF)),
             delete("/api/v1/me/apps/:clientId").by(PATIENT),
             get("/.well-known/oauth-authorization-server"),
             get("/api/v1/patients").by(PROFESSIONAL),
@@ -188,6 +189,7 @@ class BadInputTest {
             get("/health/ready"),
             get("/metrics"),
             get("/"),
+            get("/oauth/authorize").query(f -> encoded(f.authorizeRequest())),
             get("/app/").at(f -> "/app/app.js"));
 
     private static Map<String, String> encoded(Map<String, String> parameters) {

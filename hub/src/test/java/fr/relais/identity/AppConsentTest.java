@@ -202,6 +202,62 @@ class AppConsentTest {
         assertEquals(0, new JsonArray(patient.http().get("/api/v1/me/apps").body()).size(), "the consent went with the block");
     }
 
+    @Test
+    void anAppsSocketCannotBeMovedToAnotherGrantSoItsRevocationStillCutsIt() {
+        JsonObject registered = hub.people().catalogueAppClient("Appli à deux patients", fr.relais.testing.People.APP_CALLBACK,
+                "launch/patient", "patient/DocumentReference.read", "stream:read");
+        String clientId = registered.getString("clientId");
+        Person first = hub.people().patient("Premier patient");
+        Person second = hub.people().patient("Second patient");
+        Person appForFirst = hub.people().connect(first, clientId, List.of("launch/patient", "patient/DocumentReference.read"));
+        Person appForSecond = hub.people().connect(second, clientId, List.of("launch/patient", "patient/DocumentReference.read"));
+        Response own = hub.http().send("POST", "/api/v1/oauth/token", Map.of(), "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + registered.getString("clientSecret"));
+        assertEquals(200, own.status(), own.body());
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), appForFirst.accessToken(), null);
+             WsTestClient other = WsTestClient.subscribed(hub.port(), appForSecond.accessToken(), null)) {
+            socket.awaitType("subscribed");
+            other.awaitType("subscribed");
+            for (String token : List.of(appForSecond.accessToken(), own.json().getString("access_token"))) {
+                socket.send(new JsonObject().put("type", "refresh").put("token", token));
+            }
+            fr.relais.testing.Eventually.await("both refreshes refused", java.time.Duration.ofSeconds(10),
+                    () -> socket.frames().stream().filter(f -> "principal_mismatch".equals(f.getString("code"))).count(), n -> n == 2);
+            assertEquals(204, first.http().delete("/api/v1/me/apps/" + clientId).status());
+            assertEquals(4003, socket.awaitClose(), "still the first patient's grant: cut with it");
+            assertFalse(other.isClosed(), "the second patient's grant stands");
+        }
+    }
+
+    @Test
+    void aNarrowerGrantEndsWhatTheWiderOneGaveAndABlockedAppCannotBeAllowed() {
+        String clientId = hub.people().catalogueApp("Appli qui rétrécit", CALLBACK, "launch/patient", "offline_access",
+                "patient/DocumentReference.read");
+        Person patient = hub.people().patient("Patiente qui change d'avis");
+        JsonObject wide = token(Map.of("grant_type", "authorization_code", "client_id", clientId, "redirect_uri", CALLBACK,
+                "code_verifier", VERIFIER, "code", grant(patient, request(clientId,
+                        "launch/patient offline_access patient/DocumentReference.read")).get("code")));
+        Response wrongClient = tokenResponse(Map.of("grant_type", "refresh_token", "client_id", "rl_not_this_app",
+                "refresh_token", wide.getString("refresh_token")));
+        assertEquals("invalid_grant", wrongClient.json().getString("error"));
+
+        grant(patient, request(clientId, "launch/patient patient/DocumentReference.read"));
+        assertEquals(401, new AuthorizedClient(hub.http(), wide.getString("access_token"))
+                .get("/api/v1/patients/" + patient.id() + "/documents").status(), "the wider grant's session ended");
+        Response refreshed = tokenResponse(Map.of("grant_type", "refresh_token", "client_id", clientId,
+                "refresh_token", wide.getString("refresh_token")));
+        assertEquals("invalid_grant", refreshed.json().getString("error"), "no offline_access any more: " + refreshed.body());
+
+        String appId = new JsonArray(patient.http().get("/api/v1/me/apps").body()).getJsonObject(0).getString("clientId");
+        assertEquals(clientId, appId);
+        Person app = hub.people().connect(patient, clientId, List.of("launch/patient", "patient/DocumentReference.read"));
+        assertEquals(201, patient.http().post("/api/v1/me/blocked-systems", new JsonObject().put("integratorId", app.id().toString())).status());
+        Response blocked = patient.http().post("/api/v1/oauth/authorize", new JsonObject()
+                .put("request", new JsonObject(new HashMap<>(request(clientId, "launch/patient")))).put("decision", "grant"));
+        assertEquals(409, blocked.status(), blocked.body());
+        assertEquals("app_blocked", blocked.json().getString("code"));
+    }
+
     private static Map<String, String> request(String clientId, String scope) throws RuntimeException {
         Map<String, String> request = new HashMap<>();
         request.put("response_type", "code");

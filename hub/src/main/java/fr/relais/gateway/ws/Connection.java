@@ -95,6 +95,14 @@ final class Connection {
         return claims == null ? null : claims.principal();
     }
 
+    /**
+     * Whose sockets a socket counts among: its principal's; a catalogue app's, per grant (an app follows each of its
+     * patients on sockets of their own).
+     */
+    private static UUID slotKey(TokenClaims of) {
+        return of.patient() != null ? of.sessionId() : of.subject();
+    }
+
     /** Whose stream the socket follows: its principal's, or for a catalogue app its consenting patient's. */
     private UUID streamOwner() {
         return claims.patient() != null ? claims.patient() : claims.subject();
@@ -267,8 +275,13 @@ final class Connection {
     /** A verified token: the socket's first credentials (a place among the principal's sockets), or a refresh. */
     private void admit(TokenClaims fresh, boolean refresh) {
         if (claims != null) {
-            if (!claims.subject().equals(fresh.subject())) {
-                send(Frames.error(null, "principal_mismatch", "A refreshed token must be for the same account."));
+            // an app's token is for one patient and what they granted: a refresh may not move the socket to another
+            // patient, another grant or the app's own stream (the revocation of this one must still reach the socket)
+            if (!claims.subject().equals(fresh.subject()) || claims.kind() != fresh.kind()
+                    || !java.util.Objects.equals(claims.patient(), fresh.patient())
+                    || claims.patient() != null && !claims.scopes().equals(fresh.scopes())) {
+                send(Frames.error(null, "principal_mismatch", "A refreshed token must be for the same account (for an app: "
+                        + "the same patient and scopes; reconnect with a token of another grant)."));
                 return;
             }
             ctx.registry().changeSession(this, claims.sessionId(), fresh.sessionId());
@@ -280,7 +293,7 @@ final class Connection {
             send(Frames.error(null, "unauthenticated", "Authenticate before refreshing."));
             return;
         }
-        if (!ctx.principals().tryAcquire(fresh.subject(), ctx.config().maxConnectionsPerPrincipal())) {
+        if (!ctx.principals().tryAcquire(slotKey(fresh), ctx.config().maxConnectionsPerPrincipal())) {
             send(Frames.error(null, "too_many_connections", "This account has too many open sockets."));
             close(CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
             return;
@@ -477,7 +490,7 @@ final class Connection {
         }
         ctx.registry().remove(this, claims == null ? null : streamOwner(), claims == null ? null : claims.sessionId());
         if (slotTaken) {
-            ctx.principals().release(claims.subject());
+            ctx.principals().release(slotKey(claims));
         }
         ctx.metrics().closed();
     }

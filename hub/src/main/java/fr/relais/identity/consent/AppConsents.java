@@ -136,31 +136,52 @@ public final class AppConsents {
                         .map(v -> back(request.redirectUri(), request.state(), Map.of("error", "access_denied"))));
     }
 
+    /**
+     * The consent, its code, and the end of what an earlier grant to the app left: its sessions (sockets, refresh
+     * tokens) and unused codes, so that a narrower grant is narrower at once. A blocked app is refused.
+     */
     private Future<String> granted(Principal patient, Request request, String ip) {
         String code = Tokens.random(32);
         UUID newConsent = UUID.randomUUID();
         String[] scopes = request.scopes().toArray(String[]::new);
+        List<UUID> ended = new ArrayList<>();
         return streams.withTransaction(tx -> tx.sql().preparedQuery("""
-                                WITH consent AS (
+                                WITH standing AS (SELECT %s AS blocked),
+                                previous AS (SELECT id FROM app_consent WHERE patient_id = $2 AND integrator_id = $3
+                                             AND NOT (SELECT blocked FROM standing)),
+                                ended AS (DELETE FROM session WHERE consent_id IN (SELECT id FROM previous) RETURNING id),
+                                unused AS (DELETE FROM app_authorization_code WHERE consent_id IN (SELECT id FROM previous) AND used_at IS NULL),
+                                consent AS (
                                     INSERT INTO app_consent (id, patient_id, integrator_id, scopes, granted_at)
-                                    VALUES ($1, $2, $3, $4, $5)
-                                    ON CONFLICT (patient_id, integrator_id) DO UPDATE SET scopes = EXCLUDED.scopes
-                                    RETURNING id)
-                                INSERT INTO app_authorization_code (code_hash, consent_id, redirect_uri, code_challenge, scopes, expires_at)
-                                SELECT $6, id, $7, $8, $4, $9 FROM consent RETURNING consent_id""")
+                                    SELECT $1, $2, $3, $4, $5 WHERE NOT (SELECT blocked FROM standing)
+                                    ON CONFLICT (patient_id, integrator_id) DO UPDATE SET scopes = EXCLUDED.scopes,
+                                                                                           granted_at = EXCLUDED.granted_at
+                                    RETURNING id),
+                                code AS (
+                                    INSERT INTO app_authorization_code (code_hash, consent_id, redirect_uri, code_challenge, scopes, expires_at)
+                                    SELECT $6, id, $7, $8, $4, $9 FROM consent RETURNING consent_id)
+                                SELECT (SELECT consent_id FROM code) AS consent_id, ARRAY(SELECT id FROM ended) AS ended"""
+                                .formatted(SystemBlocks.blockedSql("$2", "$3")))
                         .execute(Tuple.tuple().addUUID(newConsent).addUUID(patient.id()).addUUID(request.app().id())
                                 .addArrayOfString(scopes).addOffsetDateTime(OffsetDateTime.now(ctx.clock()))
                                 .addBuffer(Buffer.buffer(Tokens.sha256(code))).addString(request.redirectUri())
                                 .addString(request.codeChallenge())
                                 .addOffsetDateTime(OffsetDateTime.now(ctx.clock()).plus(CODE_LIFETIME)))
                         .compose(rows -> {
+                            Row row = rows.iterator().next();
+                            if (row.getUUID("consent_id") == null) {
+                                return Future.failedFuture(ApiError.of(409, "app_blocked", "You blocked this app or its publisher: "
+                                        + "lift the block (in your settings) before you allow it."));
+                            }
+                            ended.addAll(Arrays.asList(row.getArrayOfUUIDs("ended")));
                             tx.sendWithCommit(ctx.audit().append(tx.sql(), AuditEvent.of("patient", patient.id().toString(),
                                     "consent.grant", "success").patient(patient.id()).from(ip)
                                     .detail("clientId", request.app().clientId()).detail("scope", String.join(" ", scopes))));
                             return tx.append(request.app().id(), "consent.granted", new JsonObject()
-                                    .put("consentId", rows.iterator().next().getUUID("consent_id").toString())
+                                    .put("consentId", row.getUUID("consent_id").toString())
                                     .put("patientId", patient.id().toString()).put("scopes", new JsonArray(List.of(scopes))));
                         }))
+                .onSuccess(v -> sessions.announce(ended))
                 .map(v -> back(request.redirectUri(), request.state(), Map.of("code", code)));
     }
 
@@ -178,8 +199,9 @@ public final class AppConsents {
                                 UPDATE app_authorization_code a SET used_at = now()
                                 FROM app_consent c JOIN integrator i ON i.id = c.integrator_id
                                 WHERE a.code_hash = $1 AND c.id = a.consent_id AND a.used_at IS NULL AND a.expires_at > $2
-                                  AND i.client_id = $3 AND NOT i.disabled AND a.redirect_uri = $4
-                                RETURNING c.id AS consent_id, c.patient_id, c.integrator_id, a.scopes, a.code_challenge""")
+                                  AND i.client_id = $3 AND NOT i.disabled AND a.redirect_uri = $4 AND NOT %s
+                                RETURNING c.id AS consent_id, c.patient_id, c.integrator_id, a.scopes, a.code_challenge"""
+                                .formatted(SystemBlocks.blockedSql("c.patient_id", "c.integrator_id")))
                         .execute(Tuple.of(Buffer.buffer(hash), OffsetDateTime.now(ctx.clock()), clientId, redirectUri))
                         .compose(rows -> {
                             Row row = rows.size() == 1 ? rows.iterator().next() : null;
@@ -197,7 +219,16 @@ public final class AppConsents {
                                     .compose(refresh -> ctx.audit().append(tx, AuditEvent.of("integrator", app.toString(),
                                                     "oauth.authorization_code", "success").patient(patient).from(ip))
                                             .map(v -> issue(app, sessionId, scopes, patient, consent, refresh)));
-                        }));
+                        }))
+                .recover(AppConsents::withdrawnMeanwhile);
+    }
+
+    /** A consent withdrawn while its code or refresh token was being traded: the grant is gone, not a fault. */
+    private static <T> Future<T> withdrawnMeanwhile(Throwable failure) {
+        if (failure instanceof io.vertx.pgclient.PgException pg && Set.of("23503", "40P01").contains(pg.getSqlState())) {
+            return Future.failedFuture(oauth(400, "invalid_grant", "The patient withdrew their consent meanwhile."));
+        }
+        return Future.failedFuture(failure);
     }
 
     /** RFC 6749 §6 for an app: its refresh token, once, while the consent stands. */
@@ -205,9 +236,14 @@ public final class AppConsents {
         if (clientId == null || refreshToken == null) {
             return Future.failedFuture(oauth(400, "invalid_request", "Send client_id and refresh_token."));
         }
-        return sessions.refreshApp(refreshToken)
+        // the client, and a consent that still holds offline_access, before the token is spent (a wrong client_id must
+        // not burn the app's token)
+        return ctx.pool().preparedQuery(STANDING_REFRESH).execute(Tuple.of(Buffer.buffer(Tokens.sha256(refreshToken)), clientId))
+                .compose(found -> found.size() == 0
+                        ? Future.failedFuture(oauth(400, "invalid_grant", "The refresh token is unknown, used, revoked or not this client's."))
+                        : sessions.refreshApp(refreshToken))
                 .recover(failure -> Future.failedFuture(failure instanceof ApiError
-                        ? oauth(400, "invalid_grant", "The refresh token is unknown, used or revoked.") : failure))
+                        ? oauth(400, "invalid_grant", "The refresh token is unknown, used, revoked or not this client's.") : failure))
                 .compose(refreshed -> ctx.pool().preparedQuery("""
                                 SELECT c.id, c.patient_id, c.integrator_id, c.scopes FROM session s
                                 JOIN app_consent c ON c.id = s.consent_id JOIN integrator i ON i.id = c.integrator_id
@@ -223,6 +259,12 @@ public final class AppConsents {
                                     row.getUUID("patient_id"), row.getUUID("id"), refreshed.refreshToken()));
                         }));
     }
+
+    private static final String STANDING_REFRESH = """
+            SELECT 1 FROM refresh_token t JOIN session s ON s.id = t.session_id
+            JOIN app_consent c ON c.id = s.consent_id JOIN integrator i ON i.id = c.integrator_id
+            WHERE t.token_hash = $1 AND i.client_id = $2 AND NOT i.disabled AND 'offline_access' = ANY(c.scopes)
+              AND NOT %s""".formatted(SystemBlocks.blockedSql("c.patient_id", "c.integrator_id"));
 
     private Grant issue(UUID app, UUID sessionId, Set<String> scopes, UUID patient, UUID consent, String refreshToken) {
         return new Grant(tokens.issue(Principal.app(app, sessionId, Set.copyOf(scopes), patient)),
@@ -268,14 +310,20 @@ public final class AppConsents {
     /** Deletes the consents of {@code patient} to the apps {@code which} selects; how many apps lost it. */
     private Future<Integer> withdraw(UUID patient, String which, String clientId, String reason, String ip) {
         List<UUID> cut = new ArrayList<>();
+        // the consents are locked first: a code or refresh token being traded holds them until it commits, and the
+        // delete that follows, with a snapshot taken after that, finds the session it opened
         return streams.withTransaction(tx -> tx.sql().preparedQuery("""
+                                SELECT c.id FROM app_consent c JOIN integrator i ON i.id = c.integrator_id
+                                WHERE c.patient_id = $1 AND %s FOR UPDATE OF c""".formatted(which))
+                        .execute(Tuple.of(patient, clientId))
+                        .compose(locked -> tx.sql().preparedQuery("""
                                 WITH gone AS (
                                     DELETE FROM app_consent c USING integrator i
                                     WHERE c.patient_id = $1 AND i.id = c.integrator_id AND %s
                                     RETURNING c.id, c.integrator_id, i.client_id)
                                 SELECT g.id AS consent_id, g.integrator_id, g.client_id, s.id AS session_id
                                 FROM gone g LEFT JOIN session s ON s.consent_id = g.id""".formatted(which))
-                        .execute(Tuple.of(patient, clientId))
+                        .execute(Tuple.of(patient, clientId)))
                         .compose(rows -> {
                             Map<UUID, Row> apps = new java.util.LinkedHashMap<>();
                             for (Row row : rows) {
@@ -294,6 +342,12 @@ public final class AppConsents {
                             return Future.succeededFuture(apps.size());
                         }))
                 .onSuccess(v -> sessions.announce(cut));
+    }
+
+    /** Deletes the codes past their minute (a part of identity's upkeep); how many. */
+    public Future<Integer> purgeCodes() {
+        return ctx.pool().preparedQuery("DELETE FROM app_authorization_code WHERE expires_at < $1")
+                .execute(Tuple.of(OffsetDateTime.now(ctx.clock()))).map(rows -> rows.rowCount());
     }
 
     private static void requirePatient(Principal who) {

@@ -10,8 +10,10 @@ import java.util.Set;
  * offsets are the patient's, so an app's cursor works as anyone's, with gaps where events were not for it.
  */
 public final class AppEvents {
-    private static final Set<String> KEPT = Set.of("kind", "section", "change", "version", "seq", "unread", "replaces",
-            "startsAt", "startsAtInstant", "before", "authorKind", "changedByKind", "withPatient");
+    /** The members an app is sent, whatever the event: no name, and no id of a person (a sender, an author). */
+    private static final Set<String> KEPT = Set.of("documentId", "conversationId", "messageId", "entryId", "appointmentId",
+            "kind", "section", "change", "version", "seq", "unread", "replaces", "startsAt", "startsAtInstant", "before",
+            "authorKind", "changedByKind", "withPatient", "reminderId", "dueAt");
 
     private final Set<AppScope> scopes;
 
@@ -33,9 +35,12 @@ public final class AppEvents {
                 return null;
             }
         }
+        if (type.equals("reminder.due") && !"appointment".equals(data.getString("kind"))) {
+            return null; // a treatment's, a vaccination's or a screening's reminder tells of the patient's health
+        }
         JsonObject kept = new JsonObject();
         data.forEach(field -> {
-            if (KEPT.contains(field.getKey()) || field.getKey().endsWith("Id")) {
+            if (KEPT.contains(field.getKey())) {
                 kept.put(field.getKey(), field.getValue());
             }
         });
