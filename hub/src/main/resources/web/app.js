@@ -262,6 +262,10 @@ async function logout() {
 
 document.getElementById('lang').addEventListener('click', () => {
   setLang(currentLang() === 'fr' ? 'en' : 'fr');
+  const badge = document.getElementById('status');
+  if (badge.dataset.state) {
+    badge.textContent = t(`status.${badge.dataset.state}`);
+  }
   renderBell();
   route();
 });

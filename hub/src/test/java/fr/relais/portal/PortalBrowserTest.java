@@ -312,6 +312,7 @@ class PortalBrowserTest {
             page.click("#lang");
             page.awaitText("main", "No app is connected to your space.");
             page.awaitText("#nav", "Connected apps");
+            page.awaitText("#status", "Live");
         }
     }
 
