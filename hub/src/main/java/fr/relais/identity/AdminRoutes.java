@@ -1,8 +1,10 @@
 package fr.relais.identity;
 
+import fr.relais.identity.account.IntegratorSwitch;
 import fr.relais.identity.account.Organisations;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.principal.Principal;
+import fr.relais.web.Fields;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.Future;
@@ -15,10 +17,12 @@ import io.vertx.ext.web.RoutingContext;
 public final class AdminRoutes {
     private final Provisioning provisioning;
     private final Organisations organisations;
+    private final IntegratorSwitch integrators;
 
-    public AdminRoutes(Provisioning provisioning, Organisations organisations) {
+    public AdminRoutes(Provisioning provisioning, Organisations organisations, IntegratorSwitch integrators) {
         this.provisioning = provisioning;
         this.organisations = organisations;
+        this.integrators = integrators;
     }
 
     public void mount(Router api) {
@@ -28,6 +32,17 @@ public final class AdminRoutes {
         api.post("/admin/organisations").handler(this::addOrganisation);
         api.get("/admin/organisations").handler(this::listOrganisations);
         api.post("/admin/integrators").handler(this::addIntegrator);
+        api.put("/admin/integrators/:id/disabled").handler(this::disableIntegrator);
+    }
+
+    private void disableIntegrator(RoutingContext rc) {
+        String admin = admin(rc);
+        Object disabled = Requests.json(rc).getValue("disabled");
+        if (!(disabled instanceof Boolean value)) {
+            throw fr.relais.error.ApiError.invalidField("disabled", "disabled must be true or false.");
+        }
+        integrators.set(admin, Fields.pathId(rc.pathParam("id")), value)
+                .onSuccess(system -> Responses.json(rc, 200, system)).onFailure(rc::fail);
     }
 
     private void addPatient(RoutingContext rc) {

@@ -1,6 +1,7 @@
 package fr.relais.identity;
 
 import fr.relais.config.RelaisConfig;
+import fr.relais.identity.account.IntegratorSwitch;
 import fr.relais.identity.account.Organisations;
 import fr.relais.identity.account.Provisioning;
 import fr.relais.identity.account.SpaceClosure;
@@ -81,7 +82,7 @@ public final class IdentityModule {
                 consents, provisioning, new ExternalIdentityProviders(ctx.vertx(), http, auth.oidcIssuers(), auth.clockSkew(), ctx.clock(),
                         usedIdTokens), keys);
         this.organisations = new Organisations(ctx.pool(), ctx.audit());
-        this.adminRoutes = new AdminRoutes(provisioning, organisations);
+        this.adminRoutes = new AdminRoutes(provisioning, organisations, new IntegratorSwitch(ctx.pool(), sessions, ctx.audit()));
         CareRelationships relationships = new CareRelationships(streams, careTeam, ctx.audit(), ctx.clock());
         this.meRoutes = new MeRoutes(ctx.pool(), closure, careTeam, relationships, consents);
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);

@@ -85,6 +85,8 @@ class BadInputTest {
             post("/api/v1/admin/admins").by(ADMIN).json(f -> new JsonObject().put("email", unique("admin")).put("displayName", "New Admin")),
             post("/api/v1/admin/integrators").by(ADMIN)
                     .json(f -> new JsonObject().put("name", "New App").put("organisationId", f.organisationId()).put("scopes", new JsonArray().add("stream:read"))),
+            put("/api/v1/admin/integrators/:id/disabled").by(ADMIN).id(f -> f.limitedIntegrator.getString("id"))
+                    .json(f -> new JsonObject().put("disabled", false)),
             post("/api/v1/admin/organisations").by(ADMIN).json(f -> new JsonObject().put("kind", "laboratory")
                     .put("name", "New Lab").put("siret", "73282932000074")),
             get("/api/v1/admin/organisations").by(ADMIN),

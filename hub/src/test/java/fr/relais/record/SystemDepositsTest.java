@@ -226,6 +226,42 @@ class SystemDepositsTest {
         assertEquals(0, hub.sql().count("SELECT count(*) FROM document_upload"), "nothing left behind");
     }
 
+    /** An operator disables a system: its socket closes, its token and its secret stop; enabled again, it works again. */
+    @Test
+    void aDisabledSystemIsCutAtOnceAndGetsNoTokenUntilEnabledAgain() {
+        Person admin = hub.people().admin("Opérateur");
+        Response registered = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Labo compromis")
+                .put("organisationId", hub.people().organisation("laboratory", "Labo compromis SAS"))
+                .put("scopes", new JsonArray().add("documents:write").add("stream:read")));
+        assertEquals(201, registered.status(), registered.body());
+        String id = registered.json().getString("id");
+        String credentials = "grant_type=client_credentials&client_id=" + registered.json().getString("clientId")
+                + "&client_secret=" + registered.json().getString("clientSecret");
+        java.util.function.Supplier<Response> token = () -> hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(),
+                "application/x-www-form-urlencoded", credentials);
+        String access = token.get().json().getString("access_token");
+        Person patient = hub.people().patient("Patiente du labo compromis");
+        try (WsTestClient socket = WsTestClient.subscribed(hub.port(), access, null)) {
+            socket.awaitType("subscribed");
+            assertEquals(403, hub.people().professional("Dr Pas admin", "physician").http()
+                    .put("/api/v1/admin/integrators/" + id + "/disabled", new JsonObject().put("disabled", true)).status());
+            Response disabled = admin.http().put("/api/v1/admin/integrators/" + id + "/disabled", new JsonObject().put("disabled", true));
+            assertEquals(200, disabled.status(), disabled.body());
+            assertEquals(true, disabled.json().getBoolean("disabled"));
+            assertEquals(4003, socket.awaitClose(), "its socket is cut at once");
+        }
+        assertEquals(401, hub.http().send("POST", "/api/v1/documents", java.util.Map.of("Authorization", "Bearer " + access),
+                "application/json", deposit(patient).encode()).status());
+        assertEquals(401, token.get().status(), "no new token while disabled");
+        assertEquals(200, admin.http().put("/api/v1/admin/integrators/" + id + "/disabled", new JsonObject().put("disabled", false)).status());
+        Response again = token.get();
+        assertEquals(200, again.status(), again.body());
+        assertEquals(201, hub.http().send("POST", "/api/v1/documents", java.util.Map.of("Authorization", "Bearer "
+                + again.json().getString("access_token")), "application/json", deposit(patient).encode()).status());
+        assertEquals("system_not_found", admin.http().put("/api/v1/admin/integrators/" + UUID.randomUUID() + "/disabled",
+                new JsonObject().put("disabled", true)).json().getString("code"));
+    }
+
     private static JsonObject command(String id, JsonObject args) {
         return new JsonObject().put("type", "command").put("id", id).put("op", "document.deposit").put("args", args);
     }
