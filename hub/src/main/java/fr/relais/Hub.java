@@ -159,6 +159,7 @@ public final class Hub {
                 identity.delegations());
         messaging.registerCommands(commands);
         record.registerCommands(commands);
+        profile.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         identity.spaceClosure().alsoErase(record.erasure());

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The commands a system (an integrator) runs over its socket, typed: depositing a document (with
  * {@code documents:write}) and, for a professional who delegated to it (with {@code messages:write}), starting a
- * conversation, sending a message and reading a conversation it wrote in. Each write takes an idempotency key, the
+ * conversation, sending a message and reading a conversation it wrote in; a catalogue app's connected device adds
+ * measurements for its consenting patient. Each write takes an idempotency key, the
  * same as the REST {@code Idempotency-Key}: send it again with the same key after a cut, and the first result comes
  * back. A refusal fails the future with a {@link CommandException} carrying the API's code.
  */
@@ -17,6 +18,15 @@ public final class SystemCommands {
 
     public SystemCommands(RelaisClient client) {
         this.client = client;
+    }
+
+    /**
+     * A catalogue app's connected device adds a measurement for the patient whose consent its token carries (scope
+     * {@code patient/Observation.write}); {@code measurement} as the REST body ({type, unit, value, at}); the result
+     * is the profile entry.
+     */
+    public Future<JsonObject> addMeasurement(JsonObject measurement, String idempotencyKey) {
+        return client.command("profile.add", new JsonObject().put("section", "measurements").put("entry", measurement), idempotencyKey);
     }
 
     /** {@code document}: as the {@code POST /api/v1/documents} body; the result is the document. */

@@ -18,6 +18,12 @@ public final class SystemEvents {
     public static final String DELEGATION_GRANTED = "delegation.granted";
     /** A professional took that back: {professionalId}. */
     public static final String DELEGATION_REVOKED = "delegation.revoked";
+    /** A patient closed their space (or refused it at activation): {documentIds, opposed}, the system's documents that went with it. */
+    public static final String SPACE_CLOSED = "space.closed";
+    /** A catalogue app: a patient allowed it: {consentId, patientId, scopes}. */
+    public static final String CONSENT_GRANTED = "consent.granted";
+    /** A catalogue app: a consent ended: {consentId, patientId, reason: revoked | blocked}, or {consentId, reason: space_closed}. */
+    public static final String CONSENT_REVOKED = "consent.revoked";
 
     private SystemEvents() {
     }

@@ -223,6 +223,24 @@ class RelaisClientTest {
         client.close().await(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aConnectedScaleAddsMeasurementsThroughTheClientAndHearsItsPatientsProfileChange() throws Exception {
+        Person patient = hub.people().patient("Patiente à la balance");
+        Person app = hub.people().connectedApp(patient, "Balance connectée", "patient/Observation.read", "patient/Observation.write");
+        RelaisClient client = started(RelaisClientOptions.of("127.0.0.1", hub.port(), app::accessToken));
+        SystemCommands commands = new SystemCommands(client);
+        JsonObject weight = new JsonObject().put("type", "weight").put("unit", "kg").put("value", 64.8)
+                .put("at", hub.clock().instant().toString());
+        JsonObject added = commands.addMeasurement(weight, "scale-1").await(10, TimeUnit.SECONDS);
+        assertEquals(added.getString("id"), commands.addMeasurement(weight, "scale-1").await(10, TimeUnit.SECONDS).getString("id"),
+                "a retry with the key adds nothing");
+        Eventually.await("the patient's profile change", DEADLINE, () -> List.copyOf(received), events -> !events.isEmpty());
+        assertEquals("profile.updated", received.get(0).type());
+        assertEquals(added.getString("id"), received.get(0).data().getString("entryId"));
+        assertEquals(1, patient.http().get("/api/v1/patients/" + patient.id() + "/profile").json().getJsonArray("measurements").size());
+        client.close().await(10, TimeUnit.SECONDS);
+    }
+
     private RelaisClient started(RelaisClientOptions options) throws Exception {
         RelaisClient client = RelaisClient.create(vertx, options).onEvent(received::add).onGap(gaps::add)
                 .onSubscribed(subscriptions::add).onClosed(closes::add);

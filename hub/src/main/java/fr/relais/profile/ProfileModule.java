@@ -2,7 +2,13 @@ package fr.relais.profile;
 
 import fr.relais.audit.AuditLog;
 import fr.relais.config.RecordConfig;
+import fr.relais.command.CommandRegistry;
+import fr.relais.error.ApiError;
 import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.AppScope;
+import fr.relais.web.Fields;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
@@ -26,5 +32,21 @@ public final class ProfileModule {
 
     public void mountApi(Router api) {
         routes.mount(api);
+    }
+
+    /**
+     * {@code profile.add} over the socket: {@code {patientId, section, entry}}, the REST route's rules. A catalogue
+     * app adds measurements for its consenting patient (connected devices: {@code patient/Observation.write}; the
+     * patient may be left out), people as over REST; a retry with the frame's idempotency key answers the first entry.
+     */
+    public void registerCommands(CommandRegistry commands) {
+        commands.register("profile.add", AppScope.MEASUREMENTS_WRITE.wireName(), (who, args) -> {
+            UUID patient = who.isApp() && args.getValue("patientId") == null ? who.patient() : Fields.uuid(args, "patientId");
+            ProfileSection section = ProfileSection.parse(args.getValue("section") instanceof String s ? s : "");
+            if (!(args.getValue("entry") instanceof JsonObject entry)) {
+                throw ApiError.invalidField("entry", "entry is the object a POST /api/v1/patients/{id}/profile/{section} takes.");
+            }
+            return service.add(who, patient, section, entry).map(ProfileEntry::toJson);
+        });
     }
 }

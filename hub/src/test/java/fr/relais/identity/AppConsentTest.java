@@ -132,8 +132,19 @@ class AppConsentTest {
                 "an app adds, it does not delete");
         assertEquals(404, app.post("/api/v1/patients/" + patient.id() + "/profile/allergies", new JsonObject()
                 .put("substance", "Pollen").put("severity", "mild")).status(), "not granted");
+        try (WsTestClient socket = WsTestClient.connect(hub.port(), tokens.getString("access_token"))) {
+            socket.awaitType("authenticated");
+            JsonObject device = new JsonObject().put("type", "command").put("op", "profile.add").put("idempotencyKey", "scale-0001")
+                    .put("args", new JsonObject().put("section", "measurements").put("entry", measurement.copy().put("value", 71.2)));
+            socket.send(device.copy().put("id", "first"));
+            JsonObject first = socket.awaitFrame("first", f -> "first".equals(f.getString("id")));
+            assertEquals("result", first.getString("type"), first.encode());
+            socket.send(device.copy().put("id", "again"));
+            assertEquals(first.getJsonObject("result").getString("id"), socket.awaitFrame("again", f -> "again".equals(f.getString("id")))
+                    .getJsonObject("result").getString("id"), "a connected device's retry adds nothing");
+        }
         JsonObject profile = app.get("/api/v1/patients/" + patient.id() + "/profile").json();
-        assertEquals(1, profile.getJsonArray("measurements").size(), profile.encode());
+        assertEquals(2, profile.getJsonArray("measurements").size(), profile.encode());
         assertFalse(profile.containsKey("allergies"), "a section not granted is not shown");
         assertEquals(0, app.get("/api/v1/patients/" + patient.id() + "/documents").json().getJsonArray("items").size(),
                 "documents were not granted: none listed");

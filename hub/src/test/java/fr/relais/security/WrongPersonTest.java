@@ -175,7 +175,10 @@ class WrongPersonTest {
                 "conversation.messages", new JsonObject().put("conversationId", conversation),
                 "message.send", new JsonObject().put("conversationId", conversation).put("body", "intrusion"),
                 "conversation.read", new JsonObject().put("conversationId", conversation).put("upTo", 1),
-                "conversation.close", new JsonObject().put("conversationId", conversation));
+                "conversation.close", new JsonObject().put("conversationId", conversation),
+                "profile.add", new JsonObject().put("patientId", patient.id().toString()).put("section", "measurements")
+                        .put("entry", new JsonObject().put("type", "weight").put("unit", "kg").put("value", 70)
+                                .put("at", today() + "T08:00:00+01:00")));
         wrong.forEach((who, person) -> {
             try (WsTestClient socket = WsTestClient.connect(hub.port(), person.accessToken())) {
                 commands.forEach((op, args) -> {
