@@ -26,7 +26,7 @@ class ArchitectureTest {
             entry("gateway", Set.of("command", "config", "db", "error", "health", "identity", "principal", "stream", "web")),
             entry("messaging", Set.of("audit", "command", "config", "error", "identity", "memory", "principal", "record", "secrets", "stream", "web")),
             entry("record", Set.of("audit", "command", "config", "error", "identity", "principal", "secrets", "stream", "web")),
-            entry("profile", Set.of("audit", "config", "error", "identity", "principal", "secrets", "stream", "web")),
+            entry("profile", Set.of("audit", "command", "config", "error", "identity", "principal", "secrets", "stream", "web")),
             entry("agenda", Set.of("audit", "command", "config", "error", "identity", "principal", "profile", "secrets", "stream", "web")),
             entry("notify", Set.of("config", "error", "identity", "mail", "principal", "secrets", "stream", "web")),
             entry("webhook", Set.of("config", "error", "identity", "principal", "secrets", "stream", "web")),

@@ -98,7 +98,7 @@ class BackgroundJobsTest {
     @Test
     void theHubRunsEveryPeriodicJobOfItsFeaturesOnTheLifecycleAndReportsThemInMetrics() {
         List<String> expected = List.of("stream.sweep", "stream.trim", "idempotency.purge", "identity.upkeep", "audit.chain", "audit.checkpoint",
-                "messaging.retention", "agenda.reminders", "agenda.planning", "notify.scan", "mail.dispatch",
+                "messaging.retention", "record.uploads", "agenda.reminders", "agenda.planning", "notify.scan", "mail.dispatch",
                 "webhooks.dispatch");
         assertEquals(expected, hub.hub().jobs().report().stream().map(JobReport::name).toList());
 

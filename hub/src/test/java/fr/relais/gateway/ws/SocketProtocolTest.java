@@ -242,8 +242,8 @@ class SocketProtocolTest {
             assertEquals("invalid_command", socket.awaitType("error").getString("code"));
         }
         Person admin = hub.people().admin("Ops");
-        JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "App")
-                .put("organisationId", hub.people().organisation("catalogue_app", "App"))
+        JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Système de labo")
+                .put("organisationId", hub.people().organisation("laboratory", "Labo"))
                 .put("scopes", new JsonArray().add("documents:write"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
@@ -258,8 +258,8 @@ class SocketProtocolTest {
     @Test
     void anIntegratorsQuerySentTwiceWithOneKeyRunsTwiceAndIsNotKept() {
         Person admin = hub.people().admin("Ops Clés");
-        JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "App rejouée")
-                .put("organisationId", hub.people().organisation("catalogue_app", "App rejouée"))
+        JsonObject client = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Système rejoué")
+                .put("organisationId", hub.people().organisation("laboratory", "Labo rejoué"))
                 .put("scopes", new JsonArray().add("stream:read"))).json();
         String token = hub.http().send("POST", "/api/v1/oauth/token", java.util.Map.of(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=" + client.getString("clientId") + "&client_secret="
