@@ -1,6 +1,8 @@
 import { Backoff } from './backoff.js';
 import { PendingCommands } from './commands.js';
 import { Connection } from './connection.js';
+import { FramePacer } from './pacer.js';
+import { tokenLifetimeMs } from './token.js';
 import { comesAfter, MemoryCursorStore, type Cursor, type CursorStore } from './cursor.js';
 import { RelaisError } from './errors.js';
 import { CloseCode, isEvent, type IncomingFrame, type RelaisEvent, type Subscribed, type WebSocketConstructor } from './protocol.js';
@@ -39,6 +41,16 @@ export interface RelaisClientOptions {
   maxBackoffMs?: number;
   /** After this long without a frame the client pings; after as long again it drops the socket (default 30 s). */
   heartbeatMs?: number;
+  /** Frames a person's socket sends per second at most (default 15; the hub closes past 20 with 4008). */
+  framesPerSecond?: number;
+  /** The same for a system's socket (default 2,000; the hub's limit is 5,000). */
+  systemFramesPerSecond?: number;
+  /** Commands a system's socket has on the wire at once (default 64, the hub's window); a person's run one at a time. */
+  systemCommandsInFlight?: number;
+  /** The hub's largest frame (default 65,536 bytes): a bigger command is refused here, unsent (`frame_too_large`). */
+  maxFrameBytes?: number;
+  /** Give the open socket a new token by itself at 80 % of the current one's life, at most a minute before its end (default true). */
+  autoRefresh?: boolean;
 
   /** Each event once, in order; the next one waits for the promise it returns, if any. */
   onEvent?: (event: RelaisEvent) => void | Promise<void>;
@@ -60,8 +72,17 @@ export type ClientStatus = 'idle' | 'connecting' | 'authenticating' | 'subscribi
 /** The error frames before a 4001 close that refuse the credentials themselves: reconnecting cannot help. */
 const CREDENTIALS_REFUSED = new Set(['token_invalid', 'unauthenticated']);
 
-/** Refusals of a `subscribe` frame, after which the socket stays open for commands. */
-const SUBSCRIPTION_REFUSALS = new Set(['insufficient_scope', 'invalid_cursor']);
+/** Close codes by which the hub refuses a frame it was sent: commands in flight are not sent again. */
+const REFUSED_FRAME = new Set([1002, 1007, 1009, 4000]);
+
+/** The error frames without an id that answer a `refresh`. */
+const REFRESH_REFUSALS = new Set(['principal_mismatch', 'token_invalid', 'token_expired', 'session_revoked', 'unauthenticated', 'database_unavailable']);
+
+interface PendingRefresh {
+  readonly token: string;
+  readonly resolve: () => void;
+  readonly reject: (error: RelaisError) => void;
+}
 
 /**
  * A client of the hub's WebSocket API. It keeps the position of the last event it received and, whenever the socket
@@ -83,7 +104,12 @@ export class RelaisClient {
   private historyLoss?: HistoryLossCause;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private ackTimer?: ReturnType<typeof setTimeout>;
-  private unsentAck?: number;
+  private commandRetryTimer?: ReturnType<typeof setTimeout>;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+  private unsentAck?: Cursor;
+  /** The token the open socket holds, and the refresh on its way, if any. */
+  private socketToken?: string;
+  private pendingRefresh?: PendingRefresh;
   private readonly started: Promise<void>;
   private settleStart!: (error?: RelaisError) => void;
 
@@ -98,7 +124,7 @@ export class RelaisClient {
     this.WebSocket = WebSocket;
     this.store = options.cursorStore ?? new MemoryCursorStore();
     this.cursor = this.store.load();
-    this.commands = new PendingCommands(options.commandTimeoutMs ?? 15_000);
+    this.commands = new PendingCommands(options.commandTimeoutMs ?? 15_000, options.maxFrameBytes ?? 65_536);
     this.backoff = new Backoff(options.minBackoffMs ?? 500, options.maxBackoffMs ?? 30_000);
     this.started = new Promise((resolve, reject) => {
       this.settleStart = error => (error === undefined ? resolve() : reject(error));
@@ -128,7 +154,14 @@ export class RelaisClient {
 
   /** Tells the hub the application has shown everything up to `offset` (the email bridge then stays silent). */
   ack(offset: number): void {
-    this.unsentAck = Math.max(offset, this.unsentAck ?? offset);
+    if (this.cursor !== undefined) {
+      this.queueAck({ epoch: this.cursor.epoch, offset });
+    }
+  }
+
+  private queueAck(position: Cursor): void {
+    const unsent = this.unsentAck;
+    this.unsentAck = unsent?.epoch === position.epoch && unsent.offset > position.offset ? unsent : position;
     this.ackTimer ??= setTimeout(() => {
       this.ackTimer = undefined;
       this.sendAck();
@@ -149,12 +182,26 @@ export class RelaisClient {
     return answer;
   }
 
-  /** Gives the open socket a new token of the same account before its own expires (else the hub closes with 4002). */
+  /**
+   * Gives the open socket a new token (`token()`, same account) before its own expires, else the hub closes it with
+   * 4002 and the client reconnects. Resolves once the hub took it (`refreshed`); rejects with the hub's refusal
+   * (`principal_mismatch`, `token_invalid`…). Without an open socket there is nothing to refresh: the next connection
+   * asks `token()` anyway. The client does this by itself unless `autoRefresh` is false.
+   */
   async refresh(): Promise<void> {
     const token = await this.options.token();
-    if (this.authenticated()) {
-      this.connection?.send({ type: 'refresh', token });
+    const connection = this.connection;
+    if (!this.authenticated() || connection === undefined) {
+      return;
     }
+    this.pendingRefresh?.reject(new RelaisError('superseded', 'Another refresh was asked.'));
+    await new Promise<void>((resolve, reject) => {
+      this.pendingRefresh = { token, resolve, reject };
+      if (!connection.send({ type: 'refresh', token })) {
+        this.pendingRefresh = undefined;
+        resolve();
+      }
+    });
   }
 
   /** Stops for good: no more events, callbacks or reconnections; waiting commands fail with `closed`. */
@@ -169,7 +216,7 @@ export class RelaisClient {
     try {
       token = await this.options.token();
     } catch (error) {
-      this.options.onError?.(error);
+      this.report(error);
       this.retryLater();
       return;
     }
@@ -178,20 +225,25 @@ export class RelaisClient {
     }
     this.state = 'authenticating';
     this.lastErrorCode = undefined;
-    this.connection = new Connection(new this.WebSocket(this.url), token, this.options.heartbeatMs ?? 30_000, {
-      frame: frame => this.onFrame(frame),
-      closed: (code, reason) => this.onClosed(code, reason),
-    });
+    this.socketToken = token;
+    this.connection = new Connection(new this.WebSocket(this.url), token, this.options.heartbeatMs ?? 30_000,
+      new FramePacer(this.options.framesPerSecond ?? 15), {
+        frame: frame => this.onFrame(frame),
+        closed: (code, reason) => this.onClosed(code, reason),
+      });
   }
 
   private onFrame(frame: IncomingFrame): void {
     switch (frame.type) {
       case 'authenticated':
-        return this.onAuthenticated();
+        return this.onAuthenticated(frame);
       case 'subscribed':
         return this.onSubscribed(frame);
+      case 'refreshed':
+        return this.onRefreshed(frame);
       case 'result':
-        return this.commands.succeed(frame.id, frame.result);
+        this.commands.succeed(frame.id, frame.result);
+        return this.sendCommands();
       case 'error':
         return this.onErrorFrame(new RelaisError(String(frame.code), String(frame.message ?? '')), frame.id);
       default:
@@ -201,23 +253,65 @@ export class RelaisClient {
     }
   }
 
-  private onAuthenticated(): void {
+  private onAuthenticated(frame: IncomingFrame): void {
+    if (frame.kind === 'integrator') {
+      this.connection?.setRate(this.options.systemFramesPerSecond ?? 2_000);
+      this.commands.limitInFlight(this.options.systemCommandsInFlight ?? 64);
+    } else {
+      this.commands.limitInFlight(Infinity);
+    }
+    this.planRefresh(frame.expiresAt);
     if (this.options.subscribe === false) {
       this.state = 'unsubscribed';
       this.becameReady();
     } else {
-      this.state = 'subscribing';
-      const cursor = this.cursor;
-      this.connection?.send(cursor === undefined ? { type: 'subscribe' }
-        : { type: 'subscribe', cursor: { epoch: cursor.epoch, offset: cursor.offset } });
+      this.subscribe();
     }
     this.sendCommands();
+  }
+
+  private subscribe(): void {
+    this.state = 'subscribing';
+    const cursor = this.cursor;
+    this.connection?.send(cursor === undefined ? { type: 'subscribe' }
+      : { type: 'subscribe', cursor: { epoch: cursor.epoch, offset: cursor.offset } });
+  }
+
+  private onRefreshed(frame: IncomingFrame): void {
+    const refresh = this.pendingRefresh;
+    this.pendingRefresh = undefined;
+    if (refresh !== undefined) {
+      this.socketToken = refresh.token;
+      refresh.resolve();
+    }
+    this.planRefresh(frame.expiresAt);
+  }
+
+  /** Asks for a new token at 80 % of the socket's token's life, and at most a minute before it ends. */
+  private planRefresh(expiresAt: unknown): void {
+    const lifetime = this.socketToken === undefined ? undefined : tokenLifetimeMs(this.socketToken, expiresAt);
+    if (this.options.autoRefresh !== false && lifetime !== undefined) {
+      this.refreshIn(Math.max(lifetime * 0.8, lifetime - 60_000, 1_000), Math.max(1_000, Math.min(30_000, lifetime / 10)));
+    }
+  }
+
+  private refreshIn(delayMs: number, retryMs: number): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh().catch(error => {
+        if (this.authenticated()) { // else the socket is gone, and the next one asks token() anyway
+          this.report(error);
+          this.refreshIn(retryMs, retryMs); // if the token ends first, the reconnection takes a new one
+        }
+      });
+    }, delayMs);
   }
 
   private onSubscribed(frame: IncomingFrame): void {
     const subscribed: Subscribed = { epoch: String(frame.epoch), offset: Number(frame.offset), recovered: frame.recovered !== false };
     const position: Cursor = { epoch: subscribed.epoch, offset: subscribed.offset };
-    if (!subscribed.recovered) {
+    if (!subscribed.recovered || this.historyLoss === 'cursor_not_recovered') {
       const lost: HistoryLost = { cursor: position, cause: this.historyLoss ?? 'cursor_not_recovered' };
       this.cursor = position;
       this.deliver(async () => {
@@ -230,8 +324,8 @@ export class RelaisClient {
     }
     this.historyLoss = undefined;
     this.state = 'live';
-    this.options.onSubscribed?.(subscribed);
     this.becameReady();
+    this.call(() => this.options.onSubscribed?.(subscribed));
   }
 
   private onEvent(frame: RelaisEvent): void {
@@ -245,28 +339,52 @@ export class RelaisClient {
       await this.options.onEvent?.(event);
       this.store.save(position);
       if (this.options.autoAck !== false) {
-        this.ack(event.offset);
+        this.queueAck(position);
       }
     });
   }
 
   private onErrorFrame(error: RelaisError, commandId: unknown): void {
     if (commandId !== undefined) {
-      return this.commands.fail(commandId, error);
+      if (error.code === 'too_many_commands') {
+        this.commands.sendAgainLater(commandId); // the hub did not run it: once another answer comes, or soon
+        this.commandRetryTimer ??= setTimeout(() => {
+          this.commandRetryTimer = undefined;
+          this.sendCommands();
+        }, 100);
+        return;
+      }
+      this.commands.fail(commandId, error);
+      return this.sendCommands();
     }
     this.lastErrorCode = error.code;
+    if (this.pendingRefresh !== undefined && REFRESH_REFUSALS.has(error.code)) {
+      const refresh = this.pendingRefresh;
+      this.pendingRefresh = undefined;
+      return refresh.reject(error);
+    }
     if (error.code === 'events_trimmed' || error.code === 'stream_reset') {
       this.historyLoss = error.code;
-    } else if (this.state === 'subscribing' && SUBSCRIPTION_REFUSALS.has(error.code)) {
+    } else if (this.state === 'subscribing' && error.code === 'invalid_cursor') {
+      // a cursor the hub cannot read (a store's, edited or of another format): from the head, the gap said
+      this.cursor = undefined;
+      this.historyLoss = 'cursor_not_recovered';
+      this.subscribe();
+    } else if (this.state === 'subscribing' && error.code === 'insufficient_scope') {
       this.state = 'unsubscribed';
       this.settleStart(error);
     }
-    this.options.onError?.(error);
+    this.report(error);
   }
 
   private onClosed(code: number, reason: string): void {
     this.connection = undefined;
-    this.commands.connectionLost();
+    this.socketToken = undefined;
+    clearTimeout(this.refreshTimer);
+    this.pendingRefresh?.reject(new RelaisError('disconnected', 'The socket dropped before the refresh was answered.'));
+    this.pendingRefresh = undefined;
+    this.commands.connectionLost(!REFUSED_FRAME.has(code), code);
+    this.state = 'waiting'; // before the application hears of it: a command it gives now waits for the next socket
     if (code === CloseCode.sessionRevoked || (code === CloseCode.unauthenticated && this.lastErrorCode === 'session_revoked')) {
       return this.stop('revoked');
     }
@@ -277,7 +395,7 @@ export class RelaisClient {
     if (code === CloseCode.streamReset) {
       this.historyLoss ??= 'stream_reset';
     }
-    this.options.onDisconnected?.({ code, reason });
+    this.call(() => this.options.onDisconnected?.({ code, reason }));
     this.retryLater();
   }
 
@@ -307,9 +425,26 @@ export class RelaisClient {
       try {
         await step();
       } catch (error) {
-        this.options.onError?.(error); // the event is neither saved nor acknowledged; the next one's ack covers it
+        this.report(error); // the event is neither saved nor acknowledged; the next one's ack covers it
       }
     });
+  }
+
+  /** Calls an application callback; what it throws goes to `onError`, never into the client. */
+  private call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // an onError that throws has nowhere else to go
+    }
   }
 
   private authenticated(): boolean {
@@ -317,13 +452,20 @@ export class RelaisClient {
   }
 
   private sendCommands(): void {
-    if (this.authenticated()) {
-      this.commands.takeUnsent().forEach(frame => this.connection?.send(frame));
+    const connection = this.connection;
+    if (this.authenticated() && connection !== undefined) {
+      this.commands.sendWaiting((frame, onWire) => connection.send(frame, onWire));
     }
   }
 
   private sendAck(): void {
-    if (this.unsentAck !== undefined && this.state === 'live' && this.connection?.send({ type: 'ack', offset: this.unsentAck })) {
+    const ack = this.unsentAck;
+    if (ack === undefined || this.state !== 'live') {
+      return;
+    }
+    if (ack.epoch !== this.cursor?.epoch) {
+      this.unsentAck = undefined; // of a history that is gone: acknowledging its offset would cover events never shown
+    } else if (this.connection?.send({ type: 'ack', offset: ack.offset })) {
       this.unsentAck = undefined;
     }
   }
@@ -335,6 +477,10 @@ export class RelaisClient {
     this.state = 'stopped';
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.ackTimer);
+    clearTimeout(this.commandRetryTimer);
+    clearTimeout(this.refreshTimer);
+    this.pendingRefresh?.reject(new RelaisError(reason, 'The client stopped before the refresh was answered.'));
+    this.pendingRefresh = undefined;
     this.connection?.close();
     this.connection = undefined;
     const error = new RelaisError(reason, reason === 'closed' ? 'The client was closed.'
@@ -342,6 +488,6 @@ export class RelaisClient {
         : 'The hub refused the credentials: log in again.');
     this.commands.failAll(error);
     this.settleStart(error);
-    this.options.onStopped?.(reason);
+    this.call(() => this.options.onStopped?.(reason));
   }
 }

@@ -1,3 +1,4 @@
+import { FramePacer } from './pacer.js';
 import type { IncomingFrame, WebSocketLike } from './protocol.js';
 
 const OPEN = 1;
@@ -10,8 +11,9 @@ export interface ConnectionHandlers {
 
 /**
  * One WebSocket to the hub: it authenticates with a first `auth` frame (browsers cannot set an Authorization header),
- * parses what comes, and gives up on a socket that hears nothing, not even the answer to a ping, for two heartbeats:
- * a network that vanished (a laptop put to sleep) can leave a socket "open" for minutes.
+ * paces what it sends to the hub's rate, parses what comes, and gives up on a socket that hears nothing, not even the
+ * answer to a ping, for two heartbeats: a network that vanished (a laptop put to sleep) can leave a socket "open" for
+ * minutes.
  */
 export class Connection {
   private heard = true;
@@ -20,7 +22,7 @@ export class Connection {
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
   constructor(private readonly socket: WebSocketLike, token: string, heartbeatMs: number,
-              private readonly handlers: ConnectionHandlers) {
+              private readonly pacer: FramePacer, private readonly handlers: ConnectionHandlers) {
     socket.onopen = () => this.send({ type: 'auth', token });
     socket.onmessage = message => this.received(message.data);
     socket.onclose = close => this.end(close.code ?? 1006, close.reason ?? '');
@@ -28,18 +30,36 @@ export class Connection {
     this.heartbeat = setInterval(() => this.checkHeard(), heartbeatMs);
   }
 
-  /** Sends a frame if the socket is open; false otherwise. */
-  send(frame: object): boolean {
-    if (this.ended || this.socket.readyState !== OPEN) {
+  /**
+   * Hands a frame to the socket if it is open (false otherwise). It leaves when the rate allows: `onWire` is called
+   * then, and never if the socket ends first.
+   */
+  send(frame: object, onWire?: () => void): boolean {
+    if (!this.open()) {
       return false;
     }
-    this.socket.send(JSON.stringify(frame));
+    const text = JSON.stringify(frame);
+    this.pacer.submit(() => {
+      if (this.open()) {
+        this.socket.send(text);
+        onWire?.();
+      }
+    });
     return true;
+  }
+
+  /** The hub's rate for this socket, once it said who is connected. */
+  setRate(framesPerSecond: number): void {
+    this.pacer.setRate(framesPerSecond);
   }
 
   /** Closes the socket from this side; `closed` is not called. */
   close(): void {
     this.end(1000, 'closed by the client', false);
+  }
+
+  private open(): boolean {
+    return !this.ended && this.socket.readyState === OPEN;
   }
 
   private received(data: unknown): void {
@@ -76,6 +96,7 @@ export class Connection {
     }
     this.ended = true;
     clearInterval(this.heartbeat);
+    this.pacer.stop();
     this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
     try {
       this.socket.close(1000);

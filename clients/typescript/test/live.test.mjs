@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RelaisClient } from '../dist/index.js';
-import { deposit, eventually, HUB_URL, recordingWebSocket, setting } from './support.mjs';
+import { MemoryCursorStore, RelaisClient } from '../dist/index.js';
+import { deposit, eventually, HUB_URL, patient, recordingWebSocket } from './support.mjs';
 
-const PATIENT_ID = setting('PATIENT_ID');
-const PATIENT_TOKEN = setting('PATIENT_TOKEN');
-const LAB_TOKEN = setting('LAB_TOKEN');
+const { id: PATIENT_ID, token } = patient('live');
 
 test("a patient's client receives deposits live, once each, and acknowledges them", { timeout: 60_000 }, async () => {
   const network = recordingWebSocket();
   const delivered = [];
   const client = new RelaisClient({
-    url: HUB_URL, token: () => PATIENT_TOKEN, WebSocket: network.WebSocket, onEvent: event => { delivered.push(event); },
+    url: HUB_URL, token, WebSocket: network.WebSocket, onEvent: event => { delivered.push(event); },
   });
   try {
     await client.start();
@@ -21,7 +19,7 @@ test("a patient's client receives deposits live, once each, and acknowledges the
 
     const deposited = [];
     for (let n = 1; n <= 4; n++) {
-      deposited.push(await deposit(LAB_TOKEN, PATIENT_ID, `Live ${n}`));
+      deposited.push(await deposit(PATIENT_ID, `Live ${n}`));
       // live: each document reaches the application before the next one is even deposited
       await eventually(`document ${n} delivered`, () => delivered.length === n);
     }
@@ -46,6 +44,36 @@ test("a patient's client receives deposits live, once each, and acknowledges the
     assert.ok(acks.length >= 1 && acks.length <= 4, `one ack per event at most: ${acks}`);
     acks.forEach(offset => assert.ok(offsets.includes(offset), `acks name delivered offsets: ${acks}`));
     assert.equal(network.sockets.length, 1, 'one socket all along');
+  } finally {
+    client.close();
+  }
+});
+
+test('a cursor the hub cannot read is said lost and the client goes on from the head; a callback that throws stops nothing', { timeout: 60_000 }, async () => {
+  const network = recordingWebSocket();
+  const unreadable = { epoch: 'kept-by-an-older-version', offset: -1 };
+  const errors = [];
+  const lost = [];
+  const delivered = [];
+  const client = new RelaisClient({
+    url: HUB_URL, token, WebSocket: network.WebSocket, cursorStore: new MemoryCursorStore(unreadable),
+    onSubscribed: () => { throw new Error('a fault of the application'); },
+    onHistoryLost: loss => { lost.push(loss); },
+    onEvent: event => { delivered.push(event); },
+    onError: error => { errors.push(error); throw new Error('and one of its error handler'); },
+  });
+  try {
+    await client.start();
+    assert.deepEqual(network.current().sent.filter(frame => frame.type === 'subscribe').map(frame => frame.cursor),
+      [unreadable, undefined], 'refused, the cursor is dropped and the socket subscribes again from the head');
+    await eventually('the loss reported', () => lost.length === 1);
+    assert.equal(lost[0].cause, 'cursor_not_recovered');
+    const id = await deposit(PATIENT_ID, 'Après un curseur illisible');
+    await eventually('the next document delivered', () => delivered.length === 1);
+    assert.equal(delivered[0].data.documentId, id);
+    assert.equal(delivered[0].offset, lost[0].cursor.offset + 1);
+    assert.deepEqual(errors.map(error => error.code ?? error.message), ['invalid_cursor', 'a fault of the application']);
+    assert.equal(network.sockets.length, 1);
   } finally {
     client.close();
   }

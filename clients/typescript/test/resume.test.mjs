@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RelaisClient } from '../dist/index.js';
-import { deposit, eventually, HUB_URL, recordingWebSocket, setting } from './support.mjs';
+import { deposit, eventually, HUB_URL, patient, recordingWebSocket } from './support.mjs';
 
-const PATIENT_ID = setting('PATIENT_ID');
-const PATIENT_TOKEN = setting('PATIENT_TOKEN');
-const LAB_TOKEN = setting('LAB_TOKEN');
+const { id: PATIENT_ID, token } = patient('resume');
 
 test('after cuts, including one while events are written, every event arrives once and in order', { timeout: 90_000 }, async () => {
   const network = recordingWebSocket();
@@ -14,27 +12,29 @@ test('after cuts, including one while events are written, every event arrives on
   let tokensAsked = 0;
   const client = new RelaisClient({
     url: HUB_URL,
-    token: async () => { tokensAsked++; return PATIENT_TOKEN; },
+    token: () => { tokensAsked++; return token(); },
     WebSocket: network.WebSocket,
     minBackoffMs: 20,
     maxBackoffMs: 200,
     onEvent: event => { delivered.push(event); },
     onHistoryLost: loss => { lost.push(loss); },
   });
-  // the lab writes until told to stop, so that every cut falls while events are being written
+  // once the client is subscribed, the lab writes until told to stop, so that every cut falls while events are written
+  const started = client.start();
   const written = [];
   let writing = true;
   let writeError;
   const writer = (async () => {
+    await started;
     while (writing && written.length < 300) {
-      written.push(await deposit(LAB_TOKEN, PATIENT_ID, `Resume ${written.length + 1}`));
+      written.push(await deposit(PATIENT_ID, `Resume ${written.length + 1}`));
     }
   })().catch(error => { writeError = error; });
   const progress = what => () => `${what}; delivered ${delivered.length} of ${written.length} written${writeError ? `, ${writeError}` : ''}`;
   const subscriptions = () => network.reached().filter(socket => socket.received.some(frame => frame.type === 'subscribed')).length;
   const deliveredAtLeast = async (n, what) => eventually(progress(what), () => delivered.length >= n);
   try {
-    await client.start();
+    await started;
 
     // 1. the network drops the connection (no close frame)
     await deliveredAtLeast(4, 'a few events before the first cut');
@@ -63,7 +63,7 @@ test('after cuts, including one while events are written, every event arrives on
     await writer;
     assert.equal(writeError, undefined);
     // a last document, live: anything repeated or late would come before it
-    written.push(await deposit(LAB_TOKEN, PATIENT_ID, 'Resume last'));
+    written.push(await deposit(PATIENT_ID, 'Resume last'));
     await eventually(progress('the last document'), () => delivered.some(event => event.data.documentId === written.at(-1)));
 
     assert.deepEqual(delivered.map(event => event.data.documentId), written, 'every document once, in the order written');

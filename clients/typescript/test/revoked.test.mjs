@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RelaisClient } from '../dist/index.js';
-import { eventually, HUB_URL, recordingWebSocket, rest, setting } from './support.mjs';
+import { eventually, HUB_URL, patient, recordingWebSocket, rest } from './support.mjs';
 
-const TOKEN = setting('REVOKED_PATIENT_TOKEN');
+const { token } = patient('revoked');
 
 test('a logout ends the client with revoked and it does not reconnect', { timeout: 60_000 }, async () => {
   const network = recordingWebSocket();
@@ -12,7 +12,7 @@ test('a logout ends the client with revoked and it does not reconnect', { timeou
   let tokensAsked = 0;
   const client = new RelaisClient({
     url: HUB_URL,
-    token: () => { tokensAsked++; return TOKEN; },
+    token: () => { tokensAsked++; return token(); },
     WebSocket: network.WebSocket,
     minBackoffMs: 10,
     maxBackoffMs: 20,
@@ -22,7 +22,7 @@ test('a logout ends the client with revoked and it does not reconnect', { timeou
   await client.start();
   const started = client.start();
 
-  const logout = await rest('POST', '/api/v1/auth/logout', TOKEN);
+  const logout = await rest('POST', '/api/v1/auth/logout', await token());
   assert.equal(logout.status, 204, logout.text);
 
   await eventually('the client to stop', () => stops.length > 0);

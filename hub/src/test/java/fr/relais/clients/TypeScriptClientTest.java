@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestHub;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The TypeScript client ({@code clients/typescript}) against a real hub: {@code npm ci}, {@code npm run build}, then
  * its Node tests ({@code node --test}), which find this hub and its people in the environment: {@code HUB_URL},
- * {@code PATIENT_ID} and {@code PATIENT_TOKEN} (a patient whose record a lab fills), {@code REVOKED_PATIENT_TOKEN} (a
- * patient the tests log out) and {@code LAB_TOKEN} (a lab system with documents:write and stream:read). Needs Node 20
- * or later and npm on the PATH, and the npm registry (or a filled npm cache).
+ * {@code PATIENTS} (a patient per test file, {@code {"live": {"id", "refreshToken"}, …}}: the tests take their access
+ * tokens as an application would, by refresh) and {@code LAB_CLIENT_ID} / {@code LAB_CLIENT_SECRET} (a lab system
+ * with documents:write and stream:read, which takes its tokens by client credentials). Access tokens live 30 s, so
+ * that a socket outlives its token. Needs Node 20 or later and npm on the PATH, and the npm registry (or a filled
+ * npm cache).
  */
 class TypeScriptClientTest {
     private static final Path CLIENT = Path.of("..", "clients", "typescript").toAbsolutePath().normalize();
@@ -40,29 +44,36 @@ class TypeScriptClientTest {
             "a patient's client receives deposits live, once each, and acknowledges them",
             "after cuts, including one while events are written, every event arrives once and in order",
             "a command gives its result, a refusal its code, and a write waits for the reconnection",
-            "a logout ends the client with revoked and it does not reconnect");
+            "a logout ends the client with revoked and it does not reconnect",
+            "a cursor the hub cannot read is said lost and the client goes on from the head; a callback that throws stops nothing",
+            "a socket outlives its token: the client gives it a new one before it ends, and a refused one changes nothing");
 
     @RegisterExtension
-    static final TestHub hub = TestHub.create();
+    static final TestHub hub = TestHub.create().with("auth.accessTokenLifetime", "30s").with("auth.clockSkew", "0s");
 
     @Test
     void theClientsNodeTestsPassAgainstARealHub() {
         requireNode();
-        Person patient = hub.people().patient("Patiente du client TypeScript");
-        Person leaving = hub.people().patient("Patient qui se déconnecte");
-        Person lab = hub.people().integrator("Labo du client TypeScript", "documents:write", "stream:read");
+        JsonObject patients = new JsonObject();
+        for (String testFile : List.of("live", "resume", "revoked", "refresh")) {
+            Person patient = hub.people().patient("Patiente du test " + testFile);
+            patients.put(testFile, new JsonObject().put("id", patient.id().toString()).put("refreshToken", patient.refreshToken()));
+        }
+        Person admin = hub.people().admin("Intégrations TypeScript");
+        JsonObject lab = admin.http().post("/api/v1/admin/integrators", new JsonObject().put("name", "Labo du client TypeScript")
+                .put("organisationId", hub.people().organisation("laboratory", "Labo du client TypeScript"))
+                .put("scopes", new JsonArray().add("documents:write").add("stream:read"))).json();
         Map<String, String> hubAndPeople = Map.of(
                 "HUB_URL", "http://127.0.0.1:" + hub.port(),
-                "PATIENT_ID", patient.id().toString(),
-                "PATIENT_TOKEN", patient.accessToken(),
-                "REVOKED_PATIENT_TOKEN", leaving.accessToken(),
-                "LAB_TOKEN", lab.accessToken());
+                "PATIENTS", patients.encode(),
+                "LAB_CLIENT_ID", lab.getString("clientId"),
+                "LAB_CLIENT_SECRET", lab.getString("clientSecret"));
 
         run(Duration.ofMinutes(3), Map.of(), npm(), "ci", "--no-audit", "--no-fund");
         run(Duration.ofMinutes(1), Map.of(), npm(), "run", "build");
         List<String> command = new ArrayList<>(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=tap"));
         command.addAll(testFiles());
-        String report = run(Duration.ofMinutes(2), hubAndPeople, command.toArray(String[]::new));
+        String report = run(Duration.ofMinutes(4), hubAndPeople, command.toArray(String[]::new));
 
         Matcher counts = TAP_COUNT.matcher(report);
         Map<String, Integer> count = new java.util.HashMap<>();
@@ -94,7 +105,7 @@ class TypeScriptClientTest {
         try (Stream<Path> files = Files.list(CLIENT.resolve("test"))) {
             List<String> tests = files.map(file -> CLIENT.relativize(file).toString())
                     .filter(name -> name.endsWith(".test.mjs")).sorted().toList();
-            assertTrue(tests.size() >= 4, "the Node tests in " + CLIENT.resolve("test") + ": " + tests);
+            assertTrue(tests.size() >= 5, "the Node tests in " + CLIENT.resolve("test") + ": " + tests);
             return tests;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
