@@ -3,12 +3,12 @@ package fr.relais.mail;
 import fr.relais.config.MailConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.mail.mailencoder.MailEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -33,22 +33,10 @@ final class FileMailer implements Mailer {
             String name = Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID() + ".eml";
             Path file = Files.createFile(dir.resolve(name),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, render(email), StandardCharsets.UTF_8);
+            // encoded as the SMTP client encodes it (MIME, quoted-printable parts with their transfer encoding)
+            Files.writeString(file, new MailEncoder(email.message(from, messageId), "relais").encode(), StandardCharsets.UTF_8);
             return null;
         });
-    }
-
-    private String render(Email email) {
-        String boundary = "relais-" + UUID.randomUUID();
-        return "Message-ID: <" + UUID.randomUUID() + "@relais>\r\n"
-                + "From: " + from + "\r\n"
-                + "To: " + email.to() + "\r\n"
-                + "Subject: =?UTF-8?B?" + Base64.getEncoder().encodeToString(email.subject().getBytes(StandardCharsets.UTF_8)) + "?=\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n"
-                + "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + email.text() + "\r\n"
-                + "--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n" + email.html() + "\r\n"
-                + "--" + boundary + "--\r\n";
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
-import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.time.Duration;
 
@@ -36,11 +35,7 @@ final class SmtpMailer implements Mailer {
 
     @Override
     public Future<Void> send(Email email, String messageId) {
-        MailMessage message = new MailMessage()
-                .addHeader("Message-ID", "<" + messageId + "@relais>")
-                .setFrom(from).setTo(email.to()).setSubject(email.subject())
-                .setText(email.text()).setHtml(email.html());
-        return client.sendMail(message).mapEmpty();
+        return client.sendMail(email.message(from, messageId)).mapEmpty();
     }
 
     @Override
