@@ -127,7 +127,7 @@ public final class Hub {
             hub.startFeatures(config, clock);
             hub.deploy(config);
             return hub;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Future.await also throws checked failures, such as a port already in use
             hub.stop().await();
             throw e;
         }

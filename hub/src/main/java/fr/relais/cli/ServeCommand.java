@@ -40,7 +40,13 @@ public final class ServeCommand implements Callable<Integer> {
         Hub hub;
         try {
             hub = Hub.start(config, options.clock());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Future.await throws checked failures too
+            if (addressInUse(e)) {
+                System.err.println("relais: http.port = " + config.http().port() + " is already in use on "
+                        + config.http().host() + " (another Relais, or another server, listens there): stop it, or set "
+                        + "http.port (RELAIS_HTTP_PORT) to a free port");
+                return CONFIG_ERROR;
+            }
             log.error("Relais could not start: {}", e.getMessage(), e);
             return 1;
         }
@@ -51,6 +57,17 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("Relais is running at http://localhost:" + hub.httpPort() + "/  (Ctrl-C or SIGTERM stops it)");
         System.out.flush();
         return KEEP_RUNNING;
+    }
+
+    /** Whether start-up failed because the HTTP port is taken (the JDK's and Netty's native transports say it differently). */
+    private static boolean addressInUse(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException
+                    || cause.getMessage() != null && cause.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void stopOnce(Hub hub, AtomicBoolean stopping) {

@@ -89,6 +89,21 @@ class ServeProcessTest {
     }
 
     @Test
+    void aPortAlreadyTakenStopsStartUpWithOneLineNamingTheKey() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "busy-port-" + System.nanoTime()));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             HubProcess run = HubProcess.start(work, Map.of("RELAIS_HTTP_PORT", String.valueOf(taken.getLocalPort()),
+                     "RELAIS_HTTP_HOST", "127.0.0.1"))) {
+            assertEquals(2, run.awaitExit(START), run.output());
+            String line = "relais: http.port = " + taken.getLocalPort() + " is already in use on 127.0.0.1 (another Relais, "
+                    + "or another server, listens there): stop it, or set http.port (RELAIS_HTTP_PORT) to a free port";
+            assertTrue(run.output().lines().anyMatch(line::equals), run.output());
+            assertFalse(run.output().contains("Exception") || run.output().contains("\tat "), "no stack trace:\n" + run.output());
+        }
+        assertFalse(Files.exists(work.resolve("data/postgres/cluster/postmaster.pid")), "the embedded server was stopped");
+    }
+
+    @Test
     void migrateAppliesTheSchemaAndExitsLoggingJsonWhenAsked() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "migrate-" + System.nanoTime()));
         try (HubProcess run = HubProcess.start(work, Map.of("RELAIS_LOG_FORMAT", "json"), "migrate")) {
