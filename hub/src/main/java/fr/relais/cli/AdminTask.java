@@ -27,7 +27,7 @@ final class AdminTask {
             System.err.println("relais: " + e.getMessage());
             return ServeCommand.CONFIG_ERROR;
         }
-        LogSetup.apply(config.log());
+        LogSetup.applyToStandardError(config.log());
         try {
             T result = Hub.runAdminTask(config, options.clock(), task);
             print.accept(result);

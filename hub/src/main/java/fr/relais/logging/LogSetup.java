@@ -20,7 +20,17 @@ public final class LogSetup {
     private LogSetup() {
     }
 
+    /** Logs to standard output: a server's, which collectors read. */
     public static void apply(LogConfig config) {
+        apply(config, "System.out");
+    }
+
+    /** Logs to standard error, so that a console command's standard output is its result alone. */
+    public static void applyToStandardError(LogConfig config) {
+        apply(config, "System.err");
+    }
+
+    private static void apply(LogConfig config, String target) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J binding is in charge (e.g. in an embedding application)
         }
@@ -28,6 +38,7 @@ public final class LogSetup {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("console");
+        console.setTarget(target);
         console.setEncoder(encoder);
         console.start();
 

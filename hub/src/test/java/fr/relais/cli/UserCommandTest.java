@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,17 +57,33 @@ class UserCommandTest {
         assertTrue(output.contains("client_id=rl_") && output.contains("client_secret="), output);
     }
 
+    @Test
+    void theStandardOutputIsTheResultAloneAndTheLogsGoToStandardError() throws Exception {
+        HubProcess process = runLogging("INFO", 0, "user", "add-patient", "--ins", People.insNumber(), "--email",
+                "console.patient@example.fr", "--name", "Patiente Console");
+        List<String> result = process.standardOutput().lines().toList();
+        assertEquals(2, result.size(), process.output());
+        assertTrue(result.get(0).matches("account [0-9a-f-]{36} \\(patient, pending\\)"), process.output());
+        assertTrue(CODE.matcher(result.get(1)).matches(), process.output());
+        assertTrue(process.output().contains(" INFO "), "the logs were written, elsewhere:\n" + process.output());
+    }
+
     private static String run(int expectedExit, String... args) throws Exception {
+        return runLogging("WARN", expectedExit, args).output();
+    }
+
+    /** {@code relais <args>} beside this class's hub, logging at {@code level}: the ended process. */
+    private static HubProcess runLogging(String level, int expectedExit, String... args) throws Exception {
         DatabaseEndpoint db = hub.hub().database();
         Path work = Files.createDirectories(Path.of("target", "user-command-" + System.nanoTime()));
         Map<String, String> env = Map.of(
                 "RELAIS_DB_URL", "postgresql://" + db.host() + ":" + db.port() + "/" + db.database(),
                 "RELAIS_DB_USER", db.user(), "RELAIS_DB_PASSWORD", db.password(),
                 "RELAIS_SECRETS_DIR", hub.config().secrets().dir().toAbsolutePath().toString(),
-                "RELAIS_LOG_LEVEL", "WARN");
+                "RELAIS_LOG_LEVEL", level);
         try (HubProcess process = HubProcess.start(work, env, args)) {
             assertEquals(expectedExit, process.awaitExit(Duration.ofSeconds(60)), process.output());
-            return process.output();
+            return process;
         }
     }
 }

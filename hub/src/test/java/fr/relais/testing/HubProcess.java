@@ -21,14 +21,23 @@ public final class HubProcess implements AutoCloseable {
     private static final Pattern URL_LINE = Pattern.compile("running at http://localhost:(\\d+)/");
 
     private final Process process;
+    /** Every line, standard output and standard error, in the order read; and those of standard output alone. */
     private final List<String> lines = new ArrayList<>();
-    private final Thread reader;
+    private final List<String> standardOutput = new ArrayList<>();
+    private final Thread outReader;
+    private final Thread errReader;
 
     private HubProcess(Process process) {
         this.process = process;
-        this.reader = new Thread(this::readOutput, "hub-process-output");
+        this.outReader = reader(process.getInputStream(), true, "hub-process-stdout");
+        this.errReader = reader(process.getErrorStream(), false, "hub-process-stderr");
+    }
+
+    private Thread reader(java.io.InputStream stream, boolean standard, String name) {
+        Thread reader = new Thread(() -> readOutput(stream, standard), name);
         reader.setDaemon(true);
         reader.start();
+        return reader;
     }
 
     /** Starts {@code relais <args>} in {@code workDir} with these environment variables added. */
@@ -43,7 +52,7 @@ public final class HubProcess implements AutoCloseable {
                 "-D" + TestClock.PROPERTY + "=" + clock.instant(),
                 "-cp", System.getProperty("java.class.path"), ClockedMain.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("RELAIS_"));
         builder.environment().putAll(env);
         return new HubProcess(builder.start());
@@ -87,13 +96,22 @@ public final class HubProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the process did not exit within " + deadline + "; output:\n" + output());
         }
-        reader.join(deadline.toMillis()); // the last lines are read once the pipe closes
+        outReader.join(deadline.toMillis()); // the last lines are read once the pipes close
+        errReader.join(deadline.toMillis());
         return process.exitValue();
     }
 
+    /** What the process printed, on both streams. */
     public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
+        }
+    }
+
+    /** What the process printed on its standard output alone. */
+    public String standardOutput() {
+        synchronized (lines) {
+            return String.join("\n", standardOutput);
         }
     }
 
@@ -110,12 +128,15 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    private void readOutput(java.io.InputStream stream, boolean standard) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 synchronized (lines) {
                     lines.add(line);
+                    if (standard) {
+                        standardOutput.add(line);
+                    }
                 }
             }
         } catch (IOException ignored) {
