@@ -9,30 +9,37 @@ import { documentsView, agendaView, profileView, accessView, settingsView } from
 import { patientsView, patientView, softwareView } from './professional.js';
 import { careTeamView } from './care.js';
 import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
+import { activationCode, activationView } from './welcome.js';
 
 const state = { live: null, notifications: [], unseen: 0, view: null };
 
 // ---- login ------------------------------------------------------------------------------------------
 
-function loginView() {
-  const email = el('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
+/** The login form; `notice` (an activation just done) is said above it, `knownEmail` filled in. */
+function loginView(notice = null, knownEmail = '') {
+  const email = el('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, value: knownEmail });
   const password = el('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const form = el('form', { id: 'login-form' }, field(t('login.email'), email), field(t('login.password'), password),
     el('button', { type: 'submit', class: 'primary' }, t('login.submit')));
   submitting(form, async () => {
-    let challenge;
-    try {
-      challenge = await api('POST', '/api/v1/auth/login', { email: email.value, password: password.value });
-    } catch (e) {
-      throw e instanceof ApiError && e.status === 401 ? new ApiError(401, { detail: t('login.failed') }) : e;
-    }
-    codeView(challenge.challengeId);
+    codeView(await askCode(email.value, password.value), () => askCode(email.value, password.value));
   });
-  show(t('login.title'), form);
-  email.focus();
+  show(t('login.title'), notice ? el('p', { class: 'notice', role: 'status' }, notice) : [], form);
+  (knownEmail ? password : email).focus();
 }
 
-function codeView(challengeId) {
+/** Checks the password and has a code emailed: the challenge it answers. */
+async function askCode(email, password) {
+  try {
+    return (await api('POST', '/api/v1/auth/login', { email, password })).challengeId;
+  } catch (e) {
+    throw e instanceof ApiError && e.status === 401 ? new ApiError(401, { detail: t('login.failed') }) : e;
+  }
+}
+
+/** The emailed code; `resend()` asks for another one (a new challenge) when it did not come. */
+function codeView(firstChallenge, resend) {
+  let challengeId = firstChallenge;
   const code = el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}',
     maxlength: '6', required: true, 'aria-describedby': 'code-help' });
   const form = el('form', { id: 'code-form' }, el('p', { id: 'code-help' }, t('login.codeHelp')),
@@ -47,7 +54,24 @@ function codeView(challengeId) {
     saveSession(tokens);
     startSession();
   });
-  show(t('login.title'), form);
+  const sent = el('p', { class: 'meta', role: 'status' });
+  const again = el('button', { type: 'button', id: 'resend-code' }, t('login.resend'));
+  again.addEventListener('click', async () => {
+    again.disabled = true;
+    sent.textContent = '';
+    try {
+      challengeId = await resend();
+      code.value = '';
+      sent.textContent = t('login.resent');
+    } catch (error) {
+      sent.replaceChildren(problem(error));
+    } finally {
+      setTimeout(() => { again.disabled = false; }, 30000); // one more email per half minute at most
+    }
+  });
+  const help = el('details', { class: 'code-help' }, el('summary', {}, t('login.noCode')),
+    el('p', {}, t('login.noCodeHelp')), again, sent);
+  show(t('login.title'), form, help);
   code.focus();
 }
 
@@ -192,9 +216,19 @@ function route() {
   return routing;
 }
 
+/** Without a session: the activation page when the address is an activation link, else the login. */
+function signedOutView() {
+  const activation = activationCode();
+  if (activation !== null) {
+    activationView(activation, (email) => loginView(t('activation.done'), email));
+  } else {
+    loginView();
+  }
+}
+
 async function render() {
   if (!session()) {
-    loginView();
+    signedOutView();
     return;
   }
   const [path, query] = location.hash.slice(1).split('?');
@@ -278,5 +312,5 @@ keepAuthorizationRequest();
 if (session()) {
   startSession();
 } else {
-  loginView();
+  signedOutView();
 }

@@ -46,6 +46,7 @@ public final class AuthRoutes {
         api.post("/auth/login/verify").handler(this::verifyCode);
         api.post("/auth/refresh").handler(this::refresh);
         api.post("/auth/logout").handler(this::logout);
+        api.get("/auth/password-policy").handler(this::passwordPolicy);
         api.post("/auth/activate").handler(this::activate);
         api.post("/auth/oppose").handler(this::oppose);
         api.post("/auth/oidc").handler(this::externalLogin);
@@ -79,6 +80,12 @@ public final class AuthRoutes {
         login.logout(Authentication.principal(rc), Requests.ip(rc))
                 .onSuccess(v -> Responses.noContent(rc))
                 .onFailure(rc::fail);
+    }
+
+    /** What a password must be, for the activation page to say before it is refused. */
+    private void passwordPolicy(RoutingContext rc) {
+        Responses.json(rc, 200, new io.vertx.core.json.JsonObject().put("minLength", ctx.auth().passwordMinLength())
+                .put("maxLength", Fields.PASSWORD_MAX_LENGTH));
     }
 
     private void activate(RoutingContext rc) {

@@ -5,7 +5,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The web portal for patients and professionals: one page at {@code /} (where the emails invite people to log
- * in) and at {@code /oauth/authorize} (where catalogue apps send patients to consent) and its scripts and styles under {@code /app/}, from the {@code web/} folder of the class path. The page
+ * in), at {@code /activate} (the activation emails' link) and at {@code /oauth/authorize} (where catalogue apps send
+ * patients to consent), and its scripts and styles under {@code /app/}, from the {@code web/} folder of the class path. The page
  * works only through the public API and the live socket, with the same rights as any other client.
  */
 public final class PortalRoutes {
@@ -17,6 +18,7 @@ public final class PortalRoutes {
     public static void mount(Router router) {
         router.get("/").handler(PortalRoutes::page);
         router.get("/oauth/authorize").handler(PortalRoutes::page); // the consent page catalogue apps send patients to
+        router.get("/activate").handler(PortalRoutes::page); // the activation emails' link: choose a password, or oppose
         router.get("/app/*").handler(StaticHandler.create(ROOT)
                 .setDefaultContentEncoding("UTF-8")
                 .setMaxAgeSeconds(300)

@@ -55,10 +55,12 @@ public final class Fields {
         return email;
     }
 
+    public static final int PASSWORD_MAX_LENGTH = 256;
+
     public static String password(JsonObject body, String field, int minLength) {
         Object value = body.getValue(field);
-        if (!(value instanceof String password) || password.length() < minLength || password.length() > 256) {
-            throw ApiError.invalidField(field, "The password must have " + minLength + " to 256 characters.");
+        if (!(value instanceof String password) || password.length() < minLength || password.length() > PASSWORD_MAX_LENGTH) {
+            throw ApiError.invalidField(field, "The password must have " + minLength + " to " + PASSWORD_MAX_LENGTH + " characters.");
         }
         return password;
     }

@@ -57,6 +57,7 @@ class BadInputTest {
             post("/api/v1/auth/login/verify").json(f -> new JsonObject().put("challengeId", UUID.randomUUID().toString()).put("code", "123456")),
             post("/api/v1/auth/refresh").json(f -> new JsonObject().put("refreshToken", "not-a-refresh-token")),
             post("/api/v1/auth/logout").by(PATIENT, PROFESSIONAL, ADMIN, INTEGRATOR).endsSession(),
+            get("/api/v1/auth/password-policy"),
             post("/api/v1/auth/activate").json(f -> new JsonObject().put("code", "not-an-activation-code").put("password", People.PASSWORD)),
             post("/api/v1/auth/oppose").json(f -> new JsonObject().put("code", "not-an-activation-code")),
             post("/api/v1/auth/oidc").json(f -> new JsonObject().put("idToken", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln")),
@@ -191,6 +192,7 @@ class BadInputTest {
             get("/health/ready"),
             get("/metrics"),
             get("/"),
+            get("/activate"),
             get("/oauth/authorize").query(f -> encoded(f.authorizeRequest())),
             get("/app/").at(f -> "/app/app.js"));
 

@@ -137,6 +137,88 @@ class PortalBrowserTest {
     }
 
     @Test
+    void aPatientStartsFromTheActivationEmailAloneAndReadsTheirFirstMessage() throws Exception {
+        String email = "lou.premier@example.fr";
+        Person admin = hub.people().admin("Accueil CPAM");
+        HttpTestClient.Response created = admin.http().post("/api/v1/admin/patients", new JsonObject().put("ins", People.insNumber())
+                .put("email", email).put("displayName", "Lou Premier"));
+        assertEquals(201, created.status(), created.body());
+        String patientId = created.json().getString("id");
+        Person doctor = hub.people().professional("Dr Aubert", "physician");
+        String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            page.visit(activationLink(email));
+            page.find("#activation-form");
+            assertTrue(page.pageText().contains("De 12 à 256 caractères"), "the password's rules, before it is refused");
+            assertEquals(List.of(), page.accessibilityProblems(), "the activation page");
+            page.screenshot("patient-activation");
+            page.type("#activation-form input[name=password]", People.PASSWORD);
+            page.type("#activation-form input[name=password-again]", People.PASSWORD + "!");
+            page.click("#activation-form button[type=submit]");
+            page.awaitText("#activation-form .error", "Les deux mots de passe ne sont pas les mêmes.");
+            page.setValue("#activation-form input[name=password-again]", People.PASSWORD);
+            page.click("#activation-form button[type=submit]");
+            page.awaitText(".notice", "Votre compte est activé");
+            assertFalse(page.address().contains("code="), "the spent code leaves the address: " + page.address());
+            assertEquals(email, page.find("#login-form input[name=email]").getDomProperty("value"));
+
+            page.type("#login-form input[name=password]", People.PASSWORD);
+            page.click("#login-form button[type=submit]");
+            page.find("#code-form");
+            hub.people().awaitCode(email); // the first code: say it never came
+            page.click("details.code-help summary");
+            page.click("#resend-code");
+            page.awaitText("details.code-help", "Un nouveau code vous a été envoyé");
+            page.screenshot("patient-login-code-resent");
+            page.type("#code-form input[name=code]", hub.people().awaitCode(email));
+            page.click("#code-form button[type=submit]");
+            page.awaitText("#status", "En direct");
+
+            page.clickLink("Mes professionnels"); // by the navigation: the link's host is the page's origin now
+            page.type("#declare-form input[name=rpps]", rpps);
+            page.click("#declare-form button[type=submit]");
+            page.awaitText("#care-team", "Dr Aubert");
+            doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Bienvenue")
+                    .put("participants", new JsonArray().add(patientId))
+                    .put("message", new JsonObject().put("body", "Bonjour, je suis votre médecin traitant.")));
+            page.awaitText("#bell-count", "1");
+            page.clickLink("Messagerie");
+            page.clickLink("Bienvenue");
+            page.awaitText("#thread", "je suis votre médecin traitant");
+        }
+    }
+
+    @Test
+    void aPatientOpposesTheCreationOfTheirSpaceFromTheActivationLink() throws Exception {
+        String email = "sans.espace@example.fr";
+        String ins = People.insNumber();
+        Person admin = hub.people().admin("Accueil CPAM bis");
+        JsonObject patient = new JsonObject().put("ins", ins).put("email", email).put("displayName", "Noé Refus");
+        assertEquals(201, admin.http().post("/api/v1/admin/patients", patient).status());
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            page.visit(activationLink(email));
+            page.click("details.opposition summary");
+            page.click("#opposition-form button[type=submit]"); // the box is not ticked: the browser holds the form
+            page.find("#activation-form");
+            page.click("#opposition-form input[name=understood]");
+            page.click("#opposition-form button[type=submit]");
+            page.awaitText("main h1", "Opposition enregistrée");
+        }
+        HttpTestClient.Response again = admin.http().post("/api/v1/admin/patients", patient);
+        assertEquals("space_opposed", again.json().getString("code"), again.body());
+    }
+
+    /** The link of the activation email sent to {@code email}, decoded as a mail program shows it. */
+    private static String activationLink(String email) throws Exception {
+        jakarta.mail.internet.MimeMessage activation = fr.relais.testing.Eventually.await("the activation email",
+                java.time.Duration.ofSeconds(15), () -> hub.mail().getReceivedMessagesForDomain(email), found -> found.length == 1)[0];
+        String text = (String) ((jakarta.mail.Multipart) activation.getContent()).getBodyPart(0).getContent();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("http://\\S+/activate#code=\\S+").matcher(text);
+        assertTrue(link.find(), text);
+        return link.group();
+    }
+
+    @Test
     void aProfessionalAsksForAccessAndThePatientAcceptsItInThePortalLive() {
         Person patient = hub.people().patient("Inès Garnier");
         Person doctor = hub.people().professional("Dr Lemoine", "physician");

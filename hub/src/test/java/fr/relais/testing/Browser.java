@@ -87,6 +87,16 @@ public final class Browser implements AutoCloseable {
         driver.get(base + hash);
     }
 
+    /** Opens an address of the hub's, such as a link in an email. */
+    public void visit(String url) {
+        driver.get(url);
+    }
+
+    /** The page's address now. */
+    public String address() {
+        return driver.getCurrentUrl();
+    }
+
     /**
      * A wait that polls through a page being replaced: a command sent while the portal navigates (after a login,
      * a logout or a closed space) is aborted by the browser, and the next poll finds the new page. A wait that
