@@ -11,7 +11,8 @@ import { careTeamView } from './care.js';
 import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
 import { activationCode, activationView } from './welcome.js';
 
-const state = { live: null, notifications: [], unseen: 0, view: null };
+const state = { live: null, notifications: [], unseen: 0, view: null, failed: false };
+const RETURN_TO = 'relais.returnTo';
 
 // ---- login ------------------------------------------------------------------------------------------
 
@@ -88,18 +89,27 @@ function startSession() {
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
   state.live = new Live({
-    token: session().accessToken, accountId: me.id, onEvent: notify, onSignedOut: signedOut,
+    token: session().accessToken, accountId: me.id, onEvent: notify, onSignedOut: () => signedOut(),
     onStatus: (status) => {
       const badge = document.getElementById('status');
       badge.dataset.state = status;
       badge.textContent = t(`status.${status}`);
+      if (status === 'live' && state.failed) {
+        route(); // the hub answers again: the page that could not be shown comes back by itself
+      }
     },
   });
   onRefresh((token) => state.live && state.live.refreshed(token));
   state.live.start();
   scheduleRefresh();
+  const saved = JSON.parse(sessionStorage.getItem(RETURN_TO) || 'null');
+  sessionStorage.removeItem(RETURN_TO);
+  const returnTo = saved && saved.account === me.id ? saved.hash : null; // only the same person goes back there
   if (keepAuthorizationRequest()) {
     location.hash = '#/authorize';
+    route();
+  } else if (returnTo) {
+    location.hash = returnTo;
     route();
   } else if (!location.hash || location.hash === '#/login') {
     location.hash = isPatient() ? '#/messages' : '#/patients';
@@ -222,7 +232,7 @@ function signedOutView() {
   if (activation !== null) {
     activationView(activation, (email) => loginView(t('activation.done'), email));
   } else {
-    loginView();
+    loginView(sessionStorage.getItem(RETURN_TO) ? t('session.ended') : null);
   }
 }
 
@@ -260,7 +270,7 @@ async function render() {
     } else if (parts[0] === 'apps' && isPatient()) {
       state.view = await appsView(route);
     } else if (parts[0] === 'settings' && isPatient()) {
-      state.view = await settingsView(route, signedOut);
+      state.view = await settingsView(route, () => signedOut(false));
     } else if (parts[0] === 'software' && !isPatient()) {
       state.view = await softwareView(route);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {
@@ -270,16 +280,36 @@ async function render() {
     } else {
       location.hash = isPatient() ? '#/messages' : '#/patients';
     }
+    state.failed = false;
   } catch (error) {
     state.view = null;
-    show(t('messages.title'), problem(error));
+    state.failed = true;
+    show(t('error.title'), problem(error), el('p', {}, t('error.retryLater')),
+      el('button', { type: 'button', class: 'primary', id: 'retry', onclick: () => route() }, t('error.retry')));
   }
 }
 
-/** The session ended elsewhere (logout on another device, closed space, expired refresh): back to the login. */
-function signedOut() {
+/** A request a view made outside a form failed (a button's): said above the view, which stays usable. */
+window.addEventListener('unhandledrejection', (event) => {
+  if (!(event.reason instanceof ApiError) && !(event.reason instanceof TypeError)) {
+    return; // not a request's failure
+  }
+  event.preventDefault();
+  const notice = el('div', { class: 'failure', role: 'alert' }, problem(event.reason),
+    el('button', { type: 'button', onclick: () => notice.remove() }, t('error.dismiss')));
+  document.getElementById('main').prepend(notice);
+});
+
+/**
+ * The session ended elsewhere (logout on another device, closed space, expired refresh): back to the login, and after
+ * it to the page the person was on.
+ */
+function signedOut(returnHere = true) {
   if (state.live) {
     state.live.stop();
+  }
+  if (returnHere && location.hash && location.hash !== '#/login') {
+    sessionStorage.setItem(RETURN_TO, JSON.stringify({ account: session()?.account?.id, hash: location.hash }));
   }
   clearSession();
   location.hash = '#/login';
@@ -290,7 +320,7 @@ async function logout() {
   try {
     await api('POST', '/api/v1/auth/logout', {});
   } finally {
-    signedOut();
+    signedOut(false);
   }
 }
 

@@ -1,7 +1,7 @@
 // The patient's own screens: documents, agenda, profile, access history, settings.
 import { t } from './i18n.js';
 import { api, session } from './api.js';
-import { el, field, show, submitting, formatTime, save } from './ui.js';
+import { el, field, show, submitting, formatTime, formatDate, save } from './ui.js';
 
 export const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
 
@@ -11,7 +11,7 @@ export async function documentsView(route, kind = '') {
   const filter = el('select', { id: 'kind-filter', onchange: (e) => { location.hash = `#/documents${e.target.value ? `?kind=${e.target.value}` : ''}`; } },
     el('option', { value: '' }, t('documents.all')), KINDS.map((k) => el('option', { value: k, selected: k === kind }, t(`kind.${k}`))));
   const items = page.items.map((d) => el('li', { 'data-document': d.id },
-    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${d.careDate} — ${author(d)}`),
+    el('strong', {}, d.title), ' ', el('span', { class: 'meta' }, `${t(`kind.${d.kind}`)} — ${formatDate(d.careDate)} — ${author(d)}`),
     d.hidden ? el('span', { class: 'meta' }, ` — ${t('documents.hidden')}`) : '',
     el('div', { class: 'row' },
       el('button', { type: 'button', onclick: () => save(`/api/v1/documents/${d.id}/content`, d.title) }, t('documents.download')),
@@ -70,9 +70,9 @@ export async function agendaView(route) {
 
 const SECTIONS = {
   allergies: (d) => `${d.substance}${d.reaction ? ` (${d.reaction})` : ''} — ${t(`severity.${d.severity}`)}`,
-  conditions: (d) => `${d.name}${d.since ? ` — ${d.since}` : ''}`,
+  conditions: (d) => `${d.name}${d.since ? ` — ${formatDate(d.since)}` : ''}`,
   treatments: (d) => `${d.medicine} — ${d.dose} — ${(d.times || []).join(', ')}`,
-  vaccinations: (d) => `${d.vaccine} — ${d.date}`,
+  vaccinations: (d) => `${d.vaccine} — ${formatDate(d.date)}`,
   measurements: (d) => `${t(`measure.${d.type}`)} : ${d.value ?? `${d.systolic}/${d.diastolic}`} ${d.unit} — ${formatTime(d.at)}`,
 };
 

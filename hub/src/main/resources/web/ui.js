@@ -56,8 +56,20 @@ export function submitting(form, action) {
   return form;
 }
 
+const locale = () => (currentLang() === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** An instant, in Paris time, as people write it: « 28 novembre 2026 à 10:30 », "28 November 2026 at 10:30". */
 export function formatTime(iso) {
-  return new Date(iso).toLocaleString(currentLang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris' });
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' })
+    .format(new Date(iso));
+}
+
+/** A calendar date (`2026-11-28`) as people write it; anything else (a year alone) as it is. */
+export function formatDate(date) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '')) {
+    return date || '';
+  }
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 

@@ -507,6 +507,40 @@ class PortalBrowserTest {
     }
 
     @Test
+    void aPageThatCouldNotLoadSaysSoWithARetryAndComesBackWithTheServer() {
+        Person patient = hub.people().patient("Inès Roux");
+        try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port(), hub.clock())) {
+            logIn(page, patient);
+            network.cut();
+            page.clickLink("Documents");
+            page.awaitText("main h1", "Cette page n’a pas pu s’afficher");
+            page.awaitText("main .error", "Le serveur ne répond pas.");
+            page.find("#retry");
+            page.screenshot("patient-page-failed");
+            network.restore();
+            page.awaitText("main h1", "Mes documents"); // by itself, once the live connection is back
+            page.click("#nav a[href='#/agenda']");
+            page.awaitText("main h1", "Agenda");
+        }
+    }
+
+    @Test
+    void aSessionThatEndsLeadsToTheLoginThenBackToThePageThePersonWasOn() {
+        Person patient = hub.people().patient("Hugo Faure");
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            logIn(page, patient);
+            page.clickLink("Profil médical");
+            String profile = page.hash();
+            String token = page.evaluate("return JSON.parse(sessionStorage.getItem('relais.session')).accessToken");
+            assertEquals(204, hub.http().send("POST", "/api/v1/auth/logout", java.util.Map.of("Authorization", "Bearer " + token),
+                    "application/json", "{}").status()); // the session ends elsewhere
+            page.awaitText("main .notice", "Votre session a pris fin");
+            logIn(page, patient);
+            page.awaitHash(profile);
+        }
+    }
+
+    @Test
     void aPatientCannotReachAnotherPatientsDataByEditingTheAddress() {
         Person alice = hub.people().patient("Alice Bernard");
         Person bruno = hub.people().patient("Bruno Garnier");

@@ -191,6 +191,11 @@ public final class Browser implements AutoCloseable {
         driver.executeScript(script);
     }
 
+    /** The value of a script's {@code return}, as text. */
+    public String evaluate(String script) {
+        return String.valueOf(driver.executeScript(script));
+    }
+
     /** Accepts the page's confirmation dialog. */
     public void acceptDialog() {
         waiting().until(ExpectedConditions.alertIsPresent()).accept();
