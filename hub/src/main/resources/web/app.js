@@ -162,7 +162,8 @@ const NOTIFIED = ['message.created', 'document.arrived', 'reminder.due', 'record
   'appointment.created', 'conversation.closed', 'care.requested', 'care.accepted', 'care.declined', 'care.started'];
 
 function notify(event) {
-  const mine = event.type === 'message.created' && event.data.senderId === session().account.id;
+  const me = session().account.id;
+  const mine = (event.type === 'message.created' && event.data.senderId === me) || event.data.actorId === me; // one's own act
   if (NOTIFIED.includes(event.type) && !mine) {
     const text = notificationText(event);
     state.notifications.unshift({ text, time: event.time, type: event.type, fresh: true });

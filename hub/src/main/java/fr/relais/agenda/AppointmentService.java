@@ -86,7 +86,7 @@ final class AppointmentService {
                             : booked.detail("via", who.via().systemId().toString())));
                 }
                 scheduleReminders(tx, id, both[0], start, chosen.result());
-                return notify(tx, both, "appointment.created", id, start)
+                return notify(tx, who, both, "appointment.created", id, start)
                         .map(v -> view(id, both[0], both[1], start, end, "booked", details));
             });
         });
@@ -115,7 +115,7 @@ final class AppointmentService {
             tx.sendWithCommit(ReminderJobs.cancelPending(tx.sql(), id));
             return chosen.compose(offsets -> {
                 scheduleReminders(tx, id, parties[0], start, offsets);
-                return notify(tx, parties, "appointment.moved", id, start);
+                return notify(tx, who, parties, "appointment.moved", id, start);
             }).map(v -> view(id, parties[0], parties[1], start, end, "moved", updated));
         }));
     }
@@ -127,7 +127,7 @@ final class AppointmentService {
             return tx.sql().preparedQuery("UPDATE appointment SET status = 'cancelled', updated_at = now() WHERE id = $1")
                     .execute(Tuple.of(id))
                     .compose(v -> ReminderJobs.cancelPending(tx.sql(), id))
-                    .compose(v -> notify(tx, parties, "appointment.cancelled", id, start))
+                    .compose(v -> notify(tx, who, parties, "appointment.cancelled", id, start))
                     .map(v -> view(id, parties[0], parties[1], start, row.getOffsetDateTime("ends_at").toInstant(), "cancelled", open(row)));
         }));
     }
@@ -228,8 +228,10 @@ final class AppointmentService {
         }
     }
 
-    private Future<Void> notify(StreamTransaction tx, UUID[] parties, String type, UUID id, Instant start) {
-        JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start));
+    /** Tells both parties; {@code actorId} lets the one who did it not be alerted of their own act. */
+    private Future<Void> notify(StreamTransaction tx, Principal who, UUID[] parties, String type, UUID id, Instant start) {
+        JsonObject data = new JsonObject().put("appointmentId", id.toString()).put("startsAt", ParisTime.show(start))
+                .put("actorId", who.id().toString());
         List<UUID> recipients = java.util.Arrays.stream(parties).filter(java.util.Objects::nonNull).toList();
         return tx.appendToEach(recipients, type, recipient -> data);
     }

@@ -272,6 +272,12 @@ class PortalBrowserTest {
                     reminders.encode());
             assertEquals(403, doctor.http().get("/api/v1/agenda/reminders").status(), "reminders are the patient's own");
             patientPage.awaitText("#bell-count", "2"); // the doctor opened the record, then booked
+            hub.awaitEventsNumbered();
+            long doctorsHead = hub.sql().count("SELECT head FROM stream WHERE recipient_id = ?", doctor.id());
+            fr.relais.testing.Eventually.await("the doctor's page handled their own appointment.created", java.time.Duration.ofSeconds(15),
+                    () -> doctorPage.evaluate("return JSON.parse(localStorage.getItem('relais.cursor." + doctor.id() + "')).offset"),
+                    offset -> Long.parseLong(offset) == doctorsHead);
+            assertEquals("0", doctorPage.find("#bell-count").getText(), "one's own booking does not ring one's own bell");
             patientPage.click("#make-calendar-link");
             patientPage.find("#calendar-link input");
             patientPage.screenshot("patient-agenda");
