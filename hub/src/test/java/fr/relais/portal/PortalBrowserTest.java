@@ -448,6 +448,9 @@ class PortalBrowserTest {
                     .put("message", new JsonObject().put("body", "Le rappel est à faire.")));
             page.awaitText("#bell-count", "1");
             page.screenshot("phone-patient-messages");
+            double header = Double.parseDouble(page.evaluate("return document.querySelector('header.top').getBoundingClientRect().height"));
+            double screen = Double.parseDouble(page.evaluate("return window.innerHeight"));
+            assertTrue(header <= 0.2 * screen, "the header takes " + header + " of the phone's " + screen + " pixels");
             page.find("#bell").sendKeys(Keys.ENTER);
             page.awaitAttribute("#bell", "aria-expanded", "true");
             page.awaitText("#notification-list", "Nouveau message");
