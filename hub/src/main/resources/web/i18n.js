@@ -260,6 +260,9 @@ const WORDS = {
   },
 };
 
+/** Both tables, for the test that checks an English page keeps no French. */
+export const translations = WORDS;
+
 let lang = localStorage.getItem('relais.lang') === 'en' ? 'en' : 'fr';
 
 export function currentLang() {

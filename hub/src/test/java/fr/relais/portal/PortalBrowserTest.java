@@ -550,6 +550,69 @@ class PortalBrowserTest {
     }
 
     @Test
+    void theEnglishPagesKeepNoFrenchStringOfTheTranslationTable() {
+        Person patient = hub.people().patient("Ada Byron");
+        Person doctor = doctorOf(patient, "Dr Hopper");
+        doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Check-up")
+                .put("participants", new JsonArray().add(patient.id().toString()))
+                .put("message", new JsonObject().put("body", "All good.")));
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            page.click("#lang");
+            page.awaitText("#login-form", "Email address");
+            assertEquals(List.of(), frenchLeft(page), "the login");
+            page.click("#lang");
+            logIn(page, patient);
+            page.click("#lang");
+            for (String screen : List.of("#/messages", "#/documents", "#/agenda", "#/profile", "#/care", "#/access", "#/apps", "#/settings")) {
+                page.go(screen);
+                page.find("main h1 + *");
+                assertEquals(List.of(), frenchLeft(page), screen);
+            }
+            doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Results")
+                    .put("participants", new JsonArray().add(patient.id().toString()))
+                    .put("message", new JsonObject().put("body", "Normal.")));
+            page.awaitText("#bell-count", "1");
+            page.click("#bell");
+            page.find("#notification-list li");
+            assertEquals(List.of(), frenchLeft(page), "the notifications");
+        }
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            logIn(page, doctor);
+            page.click("#lang");
+            for (String screen : List.of("#/patients", "#/patients/" + patient.id(), "#/messages", "#/software")) {
+                page.go(screen);
+                page.find("main h1 + *");
+                assertEquals(List.of(), frenchLeft(page), screen);
+            }
+        }
+    }
+
+    /**
+     * The French phrases of the translation table (those that differ from their English) on the page as it shows now,
+     * and the keys that have no English at all (the page would fall back to French).
+     */
+    private static List<Object> frenchLeft(Browser page) {
+        @SuppressWarnings("unchecked")
+        List<Object> found = (List<Object>) page.evaluateAsync("""
+                const done = arguments[arguments.length - 1];
+                import('/app/i18n.js').then(({ translations }) => {
+                  const text = document.body.innerText;
+                  const found = [];
+                  for (const [key, french] of Object.entries(translations.fr)) {
+                    const english = translations.en[key];
+                    if (english === undefined) {
+                      found.push('no English for ' + key);
+                    } else if (english !== french) {
+                      french.split(/\\{\\w+\\}/).map((part) => part.trim()).filter((part) => part.length >= 8 && text.includes(part))
+                        .forEach((part) => found.push(key + ': ' + part));
+                    }
+                  }
+                  done(found);
+                });""");
+        return found;
+    }
+
+    @Test
     void aPatientCannotReachAnotherPatientsDataByEditingTheAddress() {
         Person alice = hub.people().patient("Alice Bernard");
         Person bruno = hub.people().patient("Bruno Garnier");

@@ -191,6 +191,11 @@ public final class Browser implements AutoCloseable {
         driver.executeScript(script);
     }
 
+    /** What an asynchronous script hands to its callback (its last argument). */
+    public Object evaluateAsync(String script) {
+        return driver.executeAsyncScript(script);
+    }
+
     /** The value of a script's {@code return}, as text. */
     public String evaluate(String script) {
         return String.valueOf(driver.executeScript(script));
