@@ -1,7 +1,7 @@
 package fr.relais.gateway;
 
 import fr.relais.error.ApiError;
-import fr.relais.web.NulCharacters;
+import fr.relais.web.InvalidCharacters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 /**
  * Refuses at the edge what no route accepts, before any route reads it: a request target with a malformed percent
  * escape ({@code 400 bad_request}), and the NUL character in the path, a query parameter, a form field or a JSON
- * string ({@code 400 invalid_character}, naming where). Header values with a NUL never get here: the HTTP decoder
+ * string, or half of a surrogate pair in a JSON string ({@code 400 invalid_character}, naming where). Header values with a NUL never get here: the HTTP decoder
  * refuses them (see {@link ProblemResponder#invalidRequest}).
  */
 final class InputScreen {
     private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
-    /** How a JSON text writes NUL: only then is the body parsed here to find the field. */
+    /** How a JSON text writes NUL and surrogates: only then is the body parsed here to find the field. */
     private static final byte[] JSON_NUL = "\\u0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] JSON_SURROGATE = "\\ud".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] JSON_SURROGATE_CAPITAL = "\\uD".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private InputScreen() {
     }
@@ -32,8 +34,8 @@ final class InputScreen {
         }
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
-        if (path.contains("%00") || NulCharacters.in(path)) {
-            throw NulCharacters.refused("path");
+        if (path.contains("%00") || InvalidCharacters.in(path)) {
+            throw InvalidCharacters.refused("path");
         }
         if (query >= 0) {
             refuseNul(ctx.queryParams(), "query");
@@ -49,10 +51,11 @@ final class InputScreen {
             String mediaType = type.toLowerCase(Locale.ROOT);
             if (mediaType.startsWith("application/x-www-form-urlencoded")) {
                 refuseNul(ctx.request().formAttributes(), "form");
-            } else if (mediaType.startsWith("application/json") && contains(body, JSON_NUL)) {
+            } else if (mediaType.startsWith("application/json")
+                    && (contains(body, JSON_NUL) || contains(body, JSON_SURROGATE) || contains(body, JSON_SURROGATE_CAPITAL))) {
                 String field = nulField(body);
                 if (field != null) {
-                    throw NulCharacters.refused(field);
+                    throw InvalidCharacters.refused(field);
                 }
             }
         }
@@ -62,11 +65,11 @@ final class InputScreen {
     /** {@code where} names a parameter whose name, not its value, holds the NUL. */
     private static void refuseNul(Iterable<Map.Entry<String, String>> parameters, String where) {
         for (Map.Entry<String, String> parameter : parameters) {
-            if (NulCharacters.in(parameter.getKey())) {
-                throw NulCharacters.refused(where);
+            if (InvalidCharacters.in(parameter.getKey())) {
+                throw InvalidCharacters.refused(where);
             }
-            if (NulCharacters.in(parameter.getValue())) {
-                throw NulCharacters.refused(parameter.getKey());
+            if (InvalidCharacters.in(parameter.getValue())) {
+                throw InvalidCharacters.refused(parameter.getKey());
             }
         }
     }
@@ -74,7 +77,7 @@ final class InputScreen {
     /** The field of a JSON body that holds a NUL; null if none, or if the body is not JSON (its route says so). */
     private static String nulField(Buffer body) {
         try {
-            return NulCharacters.findIn(Json.decodeValue(body), "");
+            return InvalidCharacters.findIn(Json.decodeValue(body), "");
         } catch (DecodeException e) {
             return null;
         }

@@ -2,7 +2,7 @@ package fr.relais.gateway;
 
 import fr.relais.db.DatabaseOutage;
 import fr.relais.error.ApiError;
-import fr.relais.web.NulCharacters;
+import fr.relais.web.InvalidCharacters;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -45,7 +45,7 @@ final class ProblemResponder {
             error = ApiError.of(431, "headers_too_large", "The request headers are larger than the limit.");
         } else if (cause instanceof IllegalArgumentException) {
             // Netty's header validation: a value holding a character HTTP does not allow, NUL among them
-            error = ApiError.badRequest(NulCharacters.CODE, "A header holds a character that is not allowed (such as NUL).");
+            error = ApiError.badRequest(InvalidCharacters.CODE, "A header holds a character that is not allowed (such as NUL).");
         } else {
             error = ApiError.badRequest("bad_request", "The request is malformed.");
         }

@@ -9,7 +9,7 @@ import fr.relais.identity.login.LoginService;
 import fr.relais.identity.oidc.ExternalIdentityProviders;
 import fr.relais.identity.token.SigningKeys;
 import fr.relais.web.Fields;
-import fr.relais.web.NulCharacters;
+import fr.relais.web.InvalidCharacters;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.MultiMap;
@@ -123,8 +123,8 @@ public final class AuthRoutes {
                 throw ClientCredentials.oauthError(400, "invalid_request", "invalid_request", "The parameter " + name
                         + " is given more than once.");
             }
-            if (NulCharacters.in(form.get(name))) {
-                throw NulCharacters.refused(name);
+            if (InvalidCharacters.in(form.get(name))) {
+                throw InvalidCharacters.refused(name);
             }
         }
         String grant = form.get("grant_type");
@@ -166,8 +166,8 @@ public final class AuthRoutes {
         if (clientId == null || secret == null) {
             throw ClientCredentials.oauthError(401, "invalid_client", "invalid_client", "Send the client id and secret.");
         }
-        if (NulCharacters.in(clientId) || NulCharacters.in(secret)) {
-            throw NulCharacters.refused("Authorization");
+        if (InvalidCharacters.in(clientId) || InvalidCharacters.in(secret)) {
+            throw InvalidCharacters.refused("Authorization");
         }
         answer(rc, clients.grant(clientId, secret, form.get("scope"), Requests.ip(rc)).map(grant -> new JsonObject()
                 .put("access_token", grant.accessToken()).put("token_type", "Bearer")

@@ -4,7 +4,7 @@ import fr.relais.error.ApiError;
 import fr.relais.identity.consent.AppConsents;
 import fr.relais.identity.policy.AppScope;
 import fr.relais.principal.Principal;
-import fr.relais.web.NulCharacters;
+import fr.relais.web.InvalidCharacters;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.MultiMap;
@@ -82,7 +82,7 @@ public final class ConsentRoutes {
         }
         Map<String, String> params = new HashMap<>();
         request.forEach(entry -> {
-            if (!(entry.getValue() instanceof String value) || NulCharacters.in(value)) {
+            if (!(entry.getValue() instanceof String value) || InvalidCharacters.in(value)) {
                 throw ApiError.invalidField("request." + entry.getKey(), "Each parameter is a string.");
             }
             params.put(entry.getKey(), value);
@@ -110,8 +110,8 @@ public final class ConsentRoutes {
                 throw ApiError.badRequest("invalid_request", "The parameter " + name + " is given more than once.");
             }
             if (values.size() == 1) {
-                if (NulCharacters.in(values.get(0))) {
-                    throw NulCharacters.refused(name);
+                if (InvalidCharacters.in(values.get(0))) {
+                    throw InvalidCharacters.refused(name);
                 }
                 params.put(name, values.get(0));
             }

@@ -6,7 +6,7 @@ import fr.relais.identity.consent.AppEvents;
 import fr.relais.identity.token.TokenClaims;
 import fr.relais.principal.Principal;
 import fr.relais.web.Fields;
-import fr.relais.web.NulCharacters;
+import fr.relais.web.InvalidCharacters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -374,10 +374,10 @@ final class Connection {
         JsonObject args = frame.getValue("args") instanceof JsonObject a ? a : new JsonObject();
         Object rawKey = frame.getValue("idempotencyKey");
         String key = rawKey instanceof String k ? k : null;
-        String nul = key != null && NulCharacters.in(key) ? "idempotencyKey" : NulCharacters.findIn(args, "args");
+        String nul = key != null && InvalidCharacters.in(key) ? "idempotencyKey" : InvalidCharacters.findIn(args, "args");
         Future<JsonObject> execution;
         try {
-            execution = nul != null ? Future.failedFuture(NulCharacters.refused(nul))
+            execution = nul != null ? Future.failedFuture(InvalidCharacters.refused(nul))
                     : ctx.commands().execute(claims.principal(), op, args, Fields.idempotencyKey(rawKey)); // a key that is not one is refused, never ignored
         } catch (RuntimeException e) {
             execution = Future.failedFuture(e);
