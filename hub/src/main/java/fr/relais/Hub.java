@@ -163,7 +163,7 @@ public final class Hub {
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         identity.spaceClosure().alsoErase(record.erasure());
-        notify = new NotifyModule(pool, streams.backlog(), outbox, mailTemplates, masterKey, config.notifications(), clock,
+        notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations());

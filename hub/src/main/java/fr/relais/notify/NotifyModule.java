@@ -3,6 +3,7 @@ package fr.relais.notify;
 import fr.relais.config.NotifyConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
+import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.mail.EmailOutbox;
 import fr.relais.mail.MailTemplates;
 import fr.relais.principal.Principal;
@@ -10,7 +11,7 @@ import fr.relais.secrets.MasterKey;
 import fr.relais.web.Requests;
 import fr.relais.web.Responses;
 import io.vertx.core.Future;
-import fr.relais.stream.StreamBacklog;
+import fr.relais.stream.Streams;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -35,14 +36,15 @@ public final class NotifyModule {
     private final EmailOutbox outbox;
     private final NotificationSettings settings;
     private final MissedEventScanner scanner;
+    private final NotificationCentre centre;
     private final MasterKey masterKey;
     private final NotifyConfig config;
     private final Supplier<String> publicBaseUrl;
     private final Clock clock;
     private final MailTemplates templates;
 
-    public NotifyModule(Pool pool, StreamBacklog backlog, EmailOutbox outbox, MailTemplates templates, MasterKey masterKey,
-                        NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
+    public NotifyModule(Pool pool, Streams streams, AccessPolicy policy, EmailOutbox outbox, MailTemplates templates,
+                        MasterKey masterKey, NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
         this.pool = pool;
         this.outbox = outbox;
         this.masterKey = masterKey;
@@ -51,7 +53,8 @@ public final class NotifyModule {
         this.clock = clock;
         this.templates = templates;
         this.settings = new NotificationSettings(pool, config);
-        this.scanner = new MissedEventScanner(pool, backlog, outbox, new DigestEmails(templates), settings, config, clock,
+        this.centre = new NotificationCentre(streams, policy);
+        this.scanner = new MissedEventScanner(pool, streams.backlog(), outbox, new DigestEmails(templates), settings, config, clock,
                 this::unsubscribeLinks, () -> publicBaseUrl.get() + "/");
     }
 
@@ -66,8 +69,24 @@ public final class NotifyModule {
         api.put("/me/notifications").handler(rc -> settings.update(person(rc), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/notifications/unsubscribe").handler(this::unsubscribe);
+        api.get("/notifications").handler(rc -> centre.page(Authentication.principal(rc),
+                        Requests.queryNumber(rc, "before", Long.MAX_VALUE), Requests.queryNumber(rc, "limit", 20), unreadOnly(rc))
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
+        api.post("/notifications/read").handler(rc -> centre.markRead(Authentication.principal(rc), Requests.json(rc))
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/admin/emails").handler(this::listEmails);
         api.post("/admin/emails/:id/retry").handler(this::retryEmail);
+    }
+
+    private static boolean unreadOnly(RoutingContext rc) {
+        String unread = rc.queryParams().get("unread");
+        if (unread == null || unread.equals("false")) {
+            return false;
+        }
+        if (unread.equals("true")) {
+            return true;
+        }
+        throw ApiError.invalidField("unread", "unread is true or false.");
     }
 
     /** Email preferences belong to people: integrators receive no email (403). */

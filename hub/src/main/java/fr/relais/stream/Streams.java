@@ -47,6 +47,7 @@ public final class Streams {
     private final Clock clock;
     private final StreamSequencer sequencer;
     private final StreamBacklog backlog;
+    private final StreamReads reads;
     private final AppendBatcher batcher = new AppendBatcher(this);
     private final NumberingWaiters waiters = new NumberingWaiters();
     private final AtomicLong retries = new AtomicLong();
@@ -75,6 +76,7 @@ public final class Streams {
         this.clock = clock;
         this.sequencer = new StreamSequencer(vertx, sequencerPool, this::publish);
         this.backlog = new StreamBacklog(pool);
+        this.reads = new StreamReads(pool);
     }
 
     /** Starts numbering: what was left before this node started, and the completion of writes and appends numbered on any node. */
@@ -242,6 +244,11 @@ public final class Streams {
     /** What nobody acknowledged, for consumers that act on missed events. */
     public StreamBacklog backlog() {
         return backlog;
+    }
+
+    /** What recipients have read of their streams (the notification centre). */
+    public StreamReads reads() {
+        return reads;
     }
 
     /** The pool the streams write with, for reads that need no transaction. */

@@ -37,6 +37,20 @@ public final class Accounts {
                 });
     }
 
+    /** The name of each of these accounts that is still there (a closed space's account is gone). */
+    public static Future<java.util.Map<UUID, String>> displayNames(SqlClient client, java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(java.util.Map.of());
+        }
+        return client.preparedQuery("SELECT id, display_name FROM account WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    java.util.Map<UUID, String> names = new java.util.HashMap<>();
+                    rows.forEach(row -> names.put(row.getUUID("id"), row.getString("display_name")));
+                    return names;
+                });
+    }
+
     /** The next {@code limit} active patients, by id, after {@code after}: for jobs that visit every patient. */
     public static Future<java.util.List<UUID>> activePatientsAfter(SqlClient client, UUID after, int limit) {
         return client.preparedQuery("""

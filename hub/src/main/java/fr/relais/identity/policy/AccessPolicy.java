@@ -105,6 +105,21 @@ public final class AccessPolicy {
     }
 
     /**
+     * A catalogue app reads, as a list, what its socket is sent of its consenting patient's stream (the notification
+     * centre): while the consent stands and the patient has not blocked the app or its organisation; recorded in the
+     * patient's access history. A refusal is a 404, as for reading.
+     */
+    public Future<Access> appFollows(StreamTransaction stx, Principal app, UUID patientId, String action) {
+        SqlClient tx = stx.sql();
+        if (!app.isApp() || !app.patient().equals(patientId)) {
+            return denied(tx, app, patientId, action);
+        }
+        return standingConsent(tx, app, patientId)
+                .compose(rows -> rows.size() == 0 ? denied(tx, app, patientId, action)
+                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, null));
+    }
+
+    /**
      * Whether the catalogue app {@code app} may add to its consenting patient's {@code category} of data (connected
      * devices adding measurements): its token carries {@code scope}, the consent to it stands, the patient has not
      * blocked the app; a refusal is a 404, as for reading.

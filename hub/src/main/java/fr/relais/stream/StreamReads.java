@@ -1,0 +1,88 @@
+package fr.relais.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What a recipient has read of their stream (not what their clients received: that is the acknowledgement):
+ * everything up to a mark, and events above it one by one. Read newest first, filtered to chosen types and without
+ * the recipient's own acts: an event's actor is its {@code actorId}, {@code senderId} or {@code closedBy}.
+ */
+public final class StreamReads {
+    /** One event and whether its recipient read it. */
+    public record Entry(StreamEvent event, boolean read) {
+    }
+
+    private static final String SELECT = """
+            SELECT s.epoch, e."offset", e.type, e.data, e.created_at,
+                   e."offset" <= COALESCE(w.up_to, 0) OR r."offset" IS NOT NULL AS read
+            FROM stream s JOIN stream_event e ON e.recipient_id = s.recipient_id
+              LEFT JOIN stream_read w ON w.recipient_id = s.recipient_id
+              LEFT JOIN stream_event_read r ON r.recipient_id = e.recipient_id AND r."offset" = e."offset"
+            WHERE s.recipient_id = $1 AND e.type = ANY($2) AND e."offset" < $3
+              AND COALESCE(e.data->>'actorId', e.data->>'senderId', e.data->>'closedBy', '') <> $4
+            """;
+
+    private final Pool pool;
+
+    StreamReads(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Up to {@code limit} events of {@code types} below {@code before}, newest first; only unread ones if asked. */
+    public Future<List<Entry>> page(UUID recipient, Set<String> types, long before, int limit, boolean unreadOnly) {
+        String unread = unreadOnly ? " AND e.\"offset\" > COALESCE(w.up_to, 0) AND r.\"offset\" IS NULL" : "";
+        return pool.preparedQuery(SELECT + unread + " ORDER BY e.\"offset\" DESC LIMIT $5")
+                .execute(Tuple.of(recipient, types.toArray(String[]::new), before, recipient.toString(), limit))
+                .map(rows -> {
+                    List<Entry> entries = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        entries.add(new Entry(new StreamEvent(recipient, row.getString("epoch"), row.getLong("offset"),
+                                row.getString("type"), (JsonObject) row.getValue("data"),
+                                row.getOffsetDateTime("created_at").toInstant()), row.getBoolean("read")));
+                    }
+                    return entries;
+                });
+    }
+
+    /** Marks these events read; returns the offsets that were not read yet (events that are not there are left out). */
+    public static Future<List<Long>> mark(SqlClient tx, UUID recipient, List<Long> offsets) {
+        return tx.preparedQuery("""
+                        INSERT INTO stream_event_read (recipient_id, "offset")
+                        SELECT e.recipient_id, e."offset" FROM stream_event e LEFT JOIN stream_read w ON w.recipient_id = e.recipient_id
+                        WHERE e.recipient_id = $1 AND e."offset" = ANY($2) AND e."offset" > COALESCE(w.up_to, 0)
+                        ON CONFLICT DO NOTHING RETURNING "offset\"""")
+                .execute(Tuple.tuple().addUUID(recipient).addArrayOfLong(offsets.toArray(Long[]::new)))
+                .map(rows -> {
+                    List<Long> marked = new ArrayList<>(rows.size());
+                    rows.forEach(row -> marked.add(row.getLong("offset")));
+                    return marked;
+                });
+    }
+
+    /**
+     * Marks every event up to {@code upTo} (at most the head) read; returns the new mark, or 0 if it did not move.
+     * The one-by-one marks under it go: the mark says it all.
+     */
+    public static Future<Long> markUpTo(SqlClient tx, UUID recipient, long upTo) {
+        return tx.preparedQuery("""
+                        WITH moved AS (
+                            INSERT INTO stream_read (recipient_id, up_to)
+                            SELECT recipient_id, LEAST($2, head) FROM stream WHERE recipient_id = $1
+                            ON CONFLICT (recipient_id) DO UPDATE SET up_to = EXCLUDED.up_to WHERE stream_read.up_to < EXCLUDED.up_to
+                            RETURNING up_to),
+                        dropped AS (
+                            DELETE FROM stream_event_read WHERE recipient_id = $1 AND "offset" <= (SELECT up_to FROM moved))
+                        SELECT up_to FROM moved""")
+                .execute(Tuple.of(recipient, upTo))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("up_to"));
+    }
+}
