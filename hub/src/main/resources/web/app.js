@@ -3,15 +3,16 @@
 import { t, setLang, currentLang, applyTo } from './i18n.js';
 import { api, ApiError, session, saveSession, clearSession, onRefresh, refresh } from './api.js';
 import { Live } from './live.js';
-import { el, field, show, announce, problem, submitting, formatTime, isPatient } from './ui.js';
+import { el, field, show, problem, submitting, isPatient } from './ui.js';
 import { messagesView, conversationView } from './messages.js';
 import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
 import { patientsView, patientView, softwareView } from './professional.js';
 import { careTeamView } from './care.js';
 import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
 import { activationCode, activationView } from './welcome.js';
+import { startBell, bellEvent, renderBell, toggleBell } from './bell.js';
 
-const state = { live: null, notifications: [], unseen: 0, view: null, failed: false };
+const state = { live: null, view: null, failed: false };
 const RETURN_TO = 'relais.returnTo';
 
 // ---- login ------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ function startSession() {
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
   state.live = new Live({
-    token: session().accessToken, accountId: me.id, onEvent: notify, onSignedOut: () => signedOut(),
+    token: session().accessToken, accountId: me.id, onEvent: onLiveEvent, onSignedOut: () => signedOut(),
     onStatus: (status) => {
       const badge = document.getElementById('status');
       badge.dataset.state = status;
@@ -101,6 +102,7 @@ function startSession() {
   });
   onRefresh((token) => state.live && state.live.refreshed(token));
   state.live.start();
+  startBell(me.id);
   scheduleRefresh();
   const saved = JSON.parse(sessionStorage.getItem(RETURN_TO) || 'null');
   sessionStorage.removeItem(RETURN_TO);
@@ -138,69 +140,11 @@ function scheduleRefresh() {
   }, wait);
 }
 
-function notificationText(event) {
-  const data = event.data || {};
-  switch (event.type) {
-    case 'document.arrived':
-      return t('event.document.arrived', { kind: t(`kind.${data.kind}`), author: data.authorName || '' });
-    case 'reminder.due':
-      return t('event.reminder.due', { kind: t(`reminder.${data.kind}`) });
-    case 'record.accessed':
-    case 'record.emergency_access':
-      return t(`event.${event.type}`, { actor: data.actorName || '' });
-    case 'care.requested':
-      return t('event.care.requested', { actor: (data.professional || {}).displayName || '' });
-    case 'care.accepted':
-    case 'care.started':
-      return t(`event.${event.type}`, { patient: data.patientName || '' });
-    default:
-      return t(`event.${event.type}`);
-  }
-}
-
-const NOTIFIED = ['message.created', 'document.arrived', 'reminder.due', 'record.accessed', 'record.emergency_access',
-  'appointment.created', 'conversation.closed', 'care.requested', 'care.accepted', 'care.declined', 'care.started'];
-
-function notify(event) {
-  const me = session().account.id;
-  const mine = (event.type === 'message.created' && event.data.senderId === me) || event.data.actorId === me; // one's own act
-  if (NOTIFIED.includes(event.type) && !mine) {
-    const text = notificationText(event);
-    state.notifications.unshift({ text, time: event.time, type: event.type, fresh: true });
-    state.unseen += 1;
-    renderBell();
-    announce(text);
-  }
+/** A live event: the bell's, then the view's. */
+function onLiveEvent(event) {
+  bellEvent(event);
   if (state.view && state.view.onEvent) {
     state.view.onEvent(event);
-  }
-}
-
-function renderBell() {
-  const count = document.getElementById('bell-count');
-  count.textContent = String(state.unseen);
-  if (state.unseen === 0) {
-    count.dataset.zero = '';
-  } else {
-    delete count.dataset.zero;
-  }
-  document.getElementById('bell').setAttribute('aria-label', `${t('bell.label')} (${state.unseen})`);
-  const list = document.getElementById('notification-list');
-  list.replaceChildren(...state.notifications.map((n) => el('li', { 'data-type': n.type, 'data-new': n.fresh },
-    n.text, ' ', el('span', { class: 'meta' }, formatTime(n.time)))));
-  document.getElementById('notifications-empty').hidden = state.notifications.length > 0;
-}
-
-function toggleBell() {
-  const bell = document.getElementById('bell');
-  const panel = document.getElementById('notifications');
-  const open = panel.hidden;
-  panel.hidden = !open;
-  bell.setAttribute('aria-expanded', String(open));
-  if (!open) { // closing: what was shown is now seen
-    state.unseen = 0;
-    state.notifications.forEach((n) => { n.fresh = false; });
-    renderBell();
   }
 }
 
@@ -334,11 +278,10 @@ document.getElementById('lang').addEventListener('click', () => {
   renderBell();
   route();
 });
-document.getElementById('bell').addEventListener('click', toggleBell);
+document.getElementById('bell').addEventListener('click', () => toggleBell());
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
 applyTo(document);
-renderBell();
 keepAuthorizationRequest();
 if (session()) {
   startSession();

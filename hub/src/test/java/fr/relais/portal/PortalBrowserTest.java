@@ -257,6 +257,7 @@ class PortalBrowserTest {
             patientPage.awaitText("main", "Aucun rendez-vous à venir.");
 
             logIn(doctorPage, doctor);
+            doctorPage.awaitText("#bell-count", "1"); // the patient added the doctor to her care team
             doctorPage.clickLink("Jeanne Roux");
             // well inside the 30 days of the reminder list, with its 7-day, 1-day and 2-hour reminders, at any hour
             String inThreeWeeks = hub.clock().instant().atZone(TestClock.PARIS).toLocalDate().plusDays(20) + "T10:30";
@@ -277,7 +278,7 @@ class PortalBrowserTest {
             fr.relais.testing.Eventually.await("the doctor's page handled their own appointment.created", java.time.Duration.ofSeconds(15),
                     () -> doctorPage.evaluate("return JSON.parse(localStorage.getItem('relais.cursor." + doctor.id() + "')).offset"),
                     offset -> Long.parseLong(offset) == doctorsHead);
-            assertEquals("0", doctorPage.find("#bell-count").getText(), "one's own booking does not ring one's own bell");
+            assertEquals("1", doctorPage.find("#bell-count").getText(), "one's own booking does not ring one's own bell");
             patientPage.click("#make-calendar-link");
             patientPage.find("#calendar-link input");
             patientPage.screenshot("patient-agenda");
@@ -455,8 +456,46 @@ class PortalBrowserTest {
             page.awaitAttribute("#bell", "aria-expanded", "true");
             page.awaitText("#notification-list", "Nouveau message");
             page.screenshot("phone-patient-notifications");
-            page.find("#bell").sendKeys(Keys.ENTER); // closing the list marks it seen
+            page.find("#notification-list button.notice").sendKeys(Keys.ENTER); // opening the item reads it
+            page.awaitText("#thread", "Le rappel est à faire.");
             page.awaitText("#bell-count", "0");
+        }
+    }
+
+    @Test
+    void theBellKeepsItsItemsAndTheirReadStateThroughAReloadAndAcrossTwoBrowsers() {
+        Person patient = hub.people().patient("Nina Roche");
+        Person doctor = doctorOf(patient, "Dr Vidal");
+        for (String subject : List.of("Ordonnance", "Vaccin")) {
+            assertEquals(201, doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", subject)
+                    .put("participants", new JsonArray().add(patient.id().toString()))
+                    .put("message", new JsonObject().put("body", "À propos : " + subject))).status());
+        }
+        try (Browser laptop = Browser.open(hub.port(), hub.clock()); Browser phone = Browser.open(hub.port(), hub.clock())) {
+            logIn(laptop, patient);
+            logIn(phone, patient);
+            laptop.awaitText("#bell-count", "2");
+            phone.awaitText("#bell-count", "2");
+
+            laptop.click("#bell");
+            laptop.awaitText("#notification-list", "Nouveau message de Dr Vidal");
+            laptop.click("#notification-list li:last-child button.notice"); // the older one: the prescription
+            laptop.awaitText("#thread", "À propos : Ordonnance");
+            laptop.awaitText("#bell-count", "1");
+            phone.awaitText("#bell-count", "1"); // told live by the other browser
+
+            phone.run("location.reload()");
+            phone.awaitText("#status", "En direct");
+            phone.awaitText("#bell-count", "1"); // the hub's count, not the page's memory
+            phone.click("#bell");
+            phone.awaitAttribute("#notification-list li:first-child", "data-read", "false");
+            phone.awaitAttribute("#notification-list li:last-child", "data-read", "true");
+            phone.screenshot("patient-notification-centre");
+
+            phone.click("#mark-all-read");
+            phone.awaitText("#bell-count", "0");
+            laptop.awaitText("#bell-count", "0");
+            laptop.awaitAttribute("#notification-list li:first-child", "data-read", "true");
         }
     }
 
@@ -571,7 +610,7 @@ class PortalBrowserTest {
             doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Results")
                     .put("participants", new JsonArray().add(patient.id().toString()))
                     .put("message", new JsonObject().put("body", "Normal.")));
-            page.awaitText("#bell-count", "1");
+            page.awaitText("#bell-count", "2"); // the check-up's message, kept since before the login, and this one
             page.click("#bell");
             page.find("#notification-list li");
             assertEquals(List.of(), frenchLeft(page), "the notifications");
