@@ -282,6 +282,9 @@ document.getElementById('bell').addEventListener('click', () => toggleBell());
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
 applyTo(document);
+if ('serviceWorker' in navigator) { // installable, and the shell opens without the network
+  navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('no service worker:', error));
+}
 keepAuthorizationRequest();
 if (session()) {
   startSession();

@@ -6,7 +6,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The web portal for patients and professionals: one page at {@code /} (where the emails invite people to log
  * in), at {@code /activate} (the activation emails' link) and at {@code /oauth/authorize} (where catalogue apps send
- * patients to consent), and its scripts and styles under {@code /app/}, from the {@code web/} folder of the class path. The page
+ * patients to consent), its scripts, styles, icons and web app manifest under {@code /app/}, and its service worker at
+ * {@code /sw.js}, from the {@code web/} folder of the class path. The page
  * works only through the public API and the live socket, with the same rights as any other client.
  */
 public final class PortalRoutes {
@@ -19,6 +20,12 @@ public final class PortalRoutes {
         router.get("/").handler(PortalRoutes::page);
         router.get("/oauth/authorize").handler(PortalRoutes::page); // the consent page catalogue apps send patients to
         router.get("/activate").handler(PortalRoutes::page); // the activation emails' link: choose a password, or oppose
+        // the service worker controls the whole portal, so it is served from the root (its scope is where it lives)
+        router.get("/sw.js").handler(rc -> rc.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache").sendFile(ROOT + "/sw.js"));
+        router.get("/app/manifest.webmanifest").handler(rc -> rc.response()
+                .putHeader("Content-Type", "application/manifest+json; charset=utf-8").putHeader("Cache-Control", "no-cache")
+                .sendFile(ROOT + "/manifest.webmanifest"));
         router.get("/app/*").handler(StaticHandler.create(ROOT)
                 .setDefaultContentEncoding("UTF-8")
                 .setMaxAgeSeconds(300)

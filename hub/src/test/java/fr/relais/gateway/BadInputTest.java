@@ -197,6 +197,8 @@ class BadInputTest {
             get("/"),
             get("/activate"),
             get("/oauth/authorize").query(f -> encoded(f.authorizeRequest())),
+            get("/sw.js"),
+            get("/app/manifest.webmanifest"),
             get("/app/").at(f -> "/app/app.js"));
 
     private static Map<String, String> encoded(Map<String, String> parameters) {

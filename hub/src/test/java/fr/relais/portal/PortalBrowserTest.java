@@ -500,6 +500,34 @@ class PortalBrowserTest {
     }
 
     @Test
+    void thePortalIsInstallableAndItsShellOpensWhileTheHubCannotBeReached() throws Exception {
+        fr.relais.testing.HttpTestClient.Response manifest = hub.http().get("/app/manifest.webmanifest");
+        assertTrue(manifest.header("Content-Type").startsWith("application/manifest+json"), manifest.header("Content-Type"));
+        JsonObject app = manifest.json();
+        assertEquals("standalone", app.getString("display"));
+        assertEquals("/", app.getString("start_url"));
+        for (Object icon : app.getJsonArray("icons")) {
+            fr.relais.testing.HttpTestClient.Response image = hub.http().get(((JsonObject) icon).getString("src"));
+            assertEquals(200, image.status());
+            assertEquals("image/png", image.header("Content-Type"));
+        }
+        Person patient = hub.people().patient("Yasmine Haddad");
+        try (Browser page = Browser.open(hub.port(), hub.clock())) {
+            logIn(page, patient);
+            page.awaitText("main h1", "Messagerie");
+            fr.relais.testing.Eventually.await("the service worker controls the page", java.time.Duration.ofSeconds(15),
+                    () -> page.evaluate("return String(navigator.serviceWorker.controller !== null)"), "true"::equals);
+            hub.restart(() -> {
+                page.run("location.reload()");
+                page.find("#retry"); // the page came from the cache and runs: it says the hub does not answer
+                page.screenshot("patient-offline-shell");
+            });
+            page.awaitText("#status", "En direct");
+            page.awaitText("main h1", "Messagerie"); // back by itself once the hub answers
+        }
+    }
+
+    @Test
     void theMainScreensMeetWcag21AaAsAxeChecksThem() {
         Person patient = hub.people().patient("Rose Blanc");
         Person doctor = doctorOf(patient, "Dr Noël");
