@@ -219,7 +219,7 @@ async function render() {
     } else if (parts[0] === 'software' && !isPatient()) {
       state.view = await softwareView(route);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {
-      state.view = await patientView(parts[1]);
+      state.view = await patientView(parts[1], route);
     } else if (parts[0] === 'patients' && !isPatient()) {
       state.view = await patientsView(route);
     } else {

@@ -68,7 +68,8 @@ export async function agendaView(route) {
 
 // ---- profile --------------------------------------------------------------------------------------------
 
-const SECTIONS = {
+/** How each section's entries read, as text: also the professional's view of a patient (chart.js). */
+export const SECTIONS = {
   allergies: (d) => `${d.substance}${d.reaction ? ` (${d.reaction})` : ''} — ${t(`severity.${d.severity}`)}`,
   conditions: (d) => `${d.name}${d.since ? ` — ${formatDate(d.since)}` : ''}`,
   treatments: (d) => `${d.medicine} — ${d.dose} — ${(d.times || []).join(', ')}`,
@@ -148,10 +149,25 @@ export async function profileView(route) {
 
 // ---- access history -------------------------------------------------------------------------------------
 
+/**
+ * What an access showed, in words: the documents list, one document by its title (while it is in the record), the
+ * medical profile (read, its history, or changed), appointments, conversations, the name and INS.
+ */
+function seen(a) {
+  if (a.what === 'document') {
+    return a.documentTitle ? t('access.what.document', { title: a.documentTitle }) : t('access.what.documentGone');
+  }
+  if (a.what === 'profile' && (a.action === 'profile.write' || a.action === 'profile.history')) {
+    return t(`access.${a.action}`);
+  }
+  const key = `access.what.${a.what}`;
+  return t(key) !== key ? t(key) : t(`access.${a.action}`);
+}
+
 export async function accessView() {
   const page = await api('GET', '/api/v1/me/access-history?limit=100');
-  const items = page.items.map((a) => el('li', {}, el('strong', {}, a.actorName || t('access.someone')), ' — ',
-    t(`access.${a.action}`) , a.emergency ? ` — ${t('access.emergency')}${a.reason ? ` : ${a.reason}` : ''}` : '',
+  const items = page.items.map((a) => el('li', { 'data-what': a.what }, el('strong', {}, a.actorName || t('access.someone')), ' — ',
+    seen(a), a.emergency ? ` — ${t('access.emergency')}${a.reason ? ` : ${a.reason}` : ''}` : '',
     ' ', el('span', { class: 'meta' }, formatTime(a.at))));
   show(t('access.title'), items.length ? el('ul', { class: 'list', id: 'access-history' }, items) : el('p', {}, t('access.empty')));
   return { onEvent: (event) => { if (event.type.startsWith('record.')) accessView(); } };

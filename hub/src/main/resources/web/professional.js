@@ -1,23 +1,51 @@
-// The professional's screens: patients in their care (and asking a patient for access), and one patient (write,
-// deposit, appointment).
+// The professional's screens: patients in their care (and asking a patient for access, or opening her record in an
+// emergency), and one patient (what to know of her, then write, deposit, appointment).
 import { t } from './i18n.js';
-import { api, base64Of } from './api.js';
+import { api, base64Of, ApiError } from './api.js';
 import { el, field, show, submitting, announce, formatTime } from './ui.js';
 import { KINDS } from './patient.js';
 import { messageOf } from './messages.js';
 import { careRequestForm, myRequestsList } from './care.js';
+import { chart, emergencySection } from './chart.js';
+
+/** After a break-glass: the patient's page, which now shows her record until the access ends (shown again if it is this one). */
+const openPatient = (route) => (opened) => {
+  const page = `#/patients/${opened.patientId}`;
+  if (location.hash === page) {
+    route();
+  } else {
+    location.hash = page;
+  }
+};
 
 export async function patientsView(route) {
   const [page, requests] = await Promise.all([api('GET', '/api/v1/patients'), api('GET', '/api/v1/care-requests')]);
   const patients = page.items || page;
   const items = patients.map((p) => el('li', {}, el('a', { href: `#/patients/${p.id}` }, p.displayName)));
   show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')),
-    el('h2', {}, t('patients.ask')), careRequestForm(route), el('h3', {}, t('care.myRequests')), myRequestsList(requests));
+    el('h2', {}, t('patients.ask')), careRequestForm(route), el('h3', {}, t('care.myRequests')), myRequestsList(requests),
+    emergencySection(openPatient(route)));
   return { onEvent: (event) => { if (event.type.startsWith('care.')) route(); } };
 }
 
-export async function patientView(id) {
-  const patient = await api('GET', `/api/v1/patients/${encodeURIComponent(id)}`);
+/** A patient whose record the professional may not open: how to be let in (her consent), or break-glass. */
+function noAccessView(route) {
+  show(t('chart.noAccess.title'), el('p', {}, t('chart.noAccess')), el('h2', {}, t('patients.ask')), careRequestForm(route),
+    emergencySection(openPatient(route)));
+}
+
+export async function patientView(id, route) {
+  let patient;
+  try {
+    patient = await api('GET', `/api/v1/patients/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      noAccessView(route);
+      return null;
+    }
+    throw e;
+  }
+  const reading = await chart(id, patient);
   const subject = el('input', { name: 'subject', required: true, maxlength: '200' });
   const body = el('textarea', { name: 'body', required: true, maxlength: '10000' });
   const attachment = el('input', { type: 'file', name: 'attachment', accept: 'application/pdf,image/jpeg,image/png' });
@@ -42,6 +70,7 @@ export async function patientView(id) {
       contentType: file.files[0].type, data: await base64Of(file.files[0]) });
     done.textContent = t('patients.deposited');
     deposit.reset();
+    await reading.documentsAgain();
   });
   const startsAt = el('input', { type: 'datetime-local', name: 'startsAt', required: true });
   const minutes = el('input', { type: 'number', name: 'minutes', min: '5', max: '480', value: '20', required: true });
@@ -55,8 +84,9 @@ export async function patientView(id) {
     await api('POST', '/api/v1/appointments', { patientId: id, startsAt: start, endsAt: end, place: place.value });
     booked.textContent = t('appointment.booked');
     appointment.reset();
+    await reading.appointmentsAgain();
   });
-  show(patient.displayName, el('h2', {}, t('patients.write')), write, el('h2', {}, t('patients.deposit')), deposit,
+  show(patient.displayName, ...reading.nodes, el('h2', {}, t('patients.write')), write, el('h2', {}, t('patients.deposit')), deposit,
     el('h2', {}, t('appointment.title')), appointment);
 }
 

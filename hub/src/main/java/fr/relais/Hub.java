@@ -156,17 +156,18 @@ public final class Hub {
         record = new RecordModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         profile = new ProfileModule(streams, identity.policy(), audit.log(), masterKey, config.record(), clock);
         messaging = new MessagingModule(pool, streams, masterKey, audit.log(), config.messaging(), record.documents(),
-                identity.delegations());
+                identity.delegations(), identity.policy());
         messaging.registerCommands(commands);
         record.registerCommands(commands);
         profile.registerCommands(commands);
         identity.careTeam().onCareChange(messaging.careListener());
         identity.spaceClosure().alsoErase(messaging.erasure());
         identity.spaceClosure().alsoErase(record.erasure());
+        identity.careTeam().nameDocumentsWith(record.accessedDocuments());
         notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, masterKey, config.notifications(), clock,
                 () -> config.http().publicBaseUrl(httpPort));
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
-                metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations());
+                metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations(), identity.policy());
         agenda.registerCommands(commands);
         webhooks = new WebhookModule(vertx, streams, masterKey, config.webhooks(), clock, metrics.registry());
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,

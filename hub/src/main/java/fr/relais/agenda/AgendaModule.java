@@ -2,6 +2,7 @@ package fr.relais.agenda;
 
 import fr.relais.audit.AuditLog;
 import fr.relais.command.CommandRegistry;
+import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.Delegations;
 import fr.relais.config.AgendaConfig;
 import fr.relais.config.RecordConfig;
@@ -39,14 +40,14 @@ public final class AgendaModule {
 
     public AgendaModule(Vertx vertx, Streams streams, MedicalProfile profile, AuditLog audit, MasterKey masterKey,
                         AgendaConfig config, RecordConfig record, Clock clock, MeterRegistry metrics,
-                        Supplier<String> publicBaseUrl, Delegations delegations) {
+                        Supplier<String> publicBaseUrl, Delegations delegations, AccessPolicy policy) {
         this.vertx = vertx;
         this.config = config;
         this.streams = streams;
         this.scheduler = new ReminderScheduler(vertx, streams.pool(), streams, config, clock, metrics);
         this.planner = new ReminderPlanner(streams.pool(), profile, PreventionRules.load(), config, clock);
         AppointmentService appointments = new AppointmentService(streams, new Sealer(masterKey, "agenda", record.keyId()),
-                audit, config.reminderOffsets(), clock);
+                audit, config.reminderOffsets(), clock, policy);
         this.appointments = appointments;
         this.delegations = delegations;
         this.routes = new AgendaRoutes(appointments, new CalendarExport(streams.pool()), publicBaseUrl, clock, delegations);

@@ -32,6 +32,7 @@ final class AgendaRoutes {
 
     void mount(Router api) {
         api.get("/appointments").handler(this::list);
+        api.get("/patients/:patientId/appointments").handler(this::withPatient);
         api.post("/appointments").handler(this::book);
         api.put("/appointments/:id").handler(this::move);
         api.post("/appointments/:id/cancel").handler(this::cancel);
@@ -50,6 +51,13 @@ final class AgendaRoutes {
         Instant to = rc.queryParams().get("to") == null ? clock.instant().plus(Duration.ofDays(365))
                 : ParisTime.parse(rc.queryParams().get("to"), "to");
         appointments.list(who, from, to).onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
+    }
+
+    /** A professional's appointments with one patient, past and to come, if the access policy lets them read her agenda. */
+    private void withPatient(RoutingContext rc) {
+        Principal pro = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        appointments.withPatient(pro, Fields.pathId(rc.pathParam("patientId")))
+                .onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
     }
 
     private void reminders(RoutingContext rc) {

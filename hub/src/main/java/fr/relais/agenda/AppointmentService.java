@@ -3,7 +3,9 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
+import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareTeam;
+import fr.relais.identity.policy.DataCategory;
 import fr.relais.identity.policy.PatientLookup;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.Sealer;
@@ -40,9 +42,11 @@ final class AppointmentService {
     private final AuditLog audit;
     private final List<Duration> offsets;
     private final Clock clock;
+    private final AccessPolicy policy;
 
-    AppointmentService(Streams streams, Sealer sealer, AuditLog audit, List<Duration> offsets, Clock clock) {
+    AppointmentService(Streams streams, Sealer sealer, AuditLog audit, List<Duration> offsets, Clock clock, AccessPolicy policy) {
         this.streams = streams;
+        this.policy = policy;
         this.sealer = sealer;
         this.audit = audit;
         this.offsets = offsets;
@@ -141,7 +145,29 @@ final class AppointmentService {
         return ReminderJobs.upcoming(streams.pool(), who.id(), now, now.plus(Duration.ofDays(days)));
     }
 
-    /** The caller's appointments between two instants: a patient's own, or a professional's. */
+    /**
+     * A professional's appointments with one patient, past and to come (the latest 200, by start), read through the
+     * access policy like the rest of the patient's agenda: within a care relationship or an emergency access, never
+     * when blocked; the reading is in the patient's access history ({@code appointments}).
+     */
+    Future<JsonArray> withPatient(Principal who, UUID patient) {
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "appointments.list",
+                AccessPolicy.Seen.APPOINTMENTS).compose(access -> tx.sql().preparedQuery("""
+                        SELECT * FROM (
+                            SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status
+                            FROM appointment WHERE patient_id = $1 AND professional_id = $2
+                            ORDER BY starts_at DESC LIMIT 200) latest
+                        ORDER BY starts_at""")
+                .execute(Tuple.of(patient, who.id()))
+                .map(rows -> {
+                    JsonArray list = new JsonArray();
+                    for (Row row : rows) {
+                        shown(row).ifPresent(list::add);
+                    }
+                    return list;
+                })));
+    }
+
     /** One's appointments between two instants; a professional sees none with a patient who blocked them. */
     Future<JsonArray> list(Principal who, Instant from, Instant to) {
         Future<java.util.Set<UUID>> blockedBy = who.is(Principal.Kind.PROFESSIONAL)

@@ -63,15 +63,23 @@ public final class PatientRoutes {
         if (who.isApp()) {
             throw ApiError.nothingHere(); // an app knows its patient by id: no scope opens their name and INS
         }
-        streams.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open")
+        streams.withTransaction(tx -> policy.read(tx, who, patientId, DataCategory.IDENTITY, "record.open", AccessPolicy.Seen.IDENTITY)
                         .compose(access -> Accounts.byId(tx.sql(), patientId).map(account -> new JsonObject()
                                 .put("id", patientId.toString())
                                 .put("displayName", account.orElseThrow().displayName())
                                 .put("ins", account.get().ins())
-                                .put("access", new JsonObject().put("emergency", access.emergency())
-                                        .put("firstAccess", access.firstAccess())))))
+                                .put("access", access(access)))))
                 .onSuccess(json -> Responses.json(rc, 200, json))
                 .onFailure(rc::fail);
+    }
+
+    /** How the caller reaches the record: by emergency (and until when), and whether it is their first access. */
+    private static JsonObject access(AccessPolicy.Access access) {
+        JsonObject shown = new JsonObject().put("emergency", access.emergency()).put("firstAccess", access.firstAccess());
+        if (access.emergencyEndsAt() != null) {
+            shown.put("expiresAt", access.emergencyEndsAt().toString());
+        }
+        return shown;
     }
 
     private void openEmergencyAccess(RoutingContext rc) {

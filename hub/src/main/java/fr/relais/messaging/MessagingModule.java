@@ -5,6 +5,7 @@ import fr.relais.command.CommandRegistry;
 import fr.relais.command.RequestFingerprints;
 import fr.relais.config.MessagingConfig;
 import fr.relais.identity.account.AccountErasure;
+import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.Delegations;
 import fr.relais.record.Documents;
 import fr.relais.error.ApiError;
@@ -31,7 +32,7 @@ public final class MessagingModule {
     private final Delegations delegations;
 
     public MessagingModule(Pool pool, Streams streams, MasterKey masterKey, AuditLog audit, MessagingConfig config,
-                           Documents record, Delegations delegations) {
+                           Documents record, Delegations delegations, AccessPolicy policy) {
         this.pool = pool;
         this.config = config;
         Sealer crypto = new Sealer(masterKey, "messages", config.keyId());
@@ -40,7 +41,7 @@ public final class MessagingModule {
         this.queries = new MessagingQueries(pool, crypto);
         this.delegations = delegations;
         this.routes = new MessagingRoutes(service, queries, config,
-                new AttachmentFiling(patients, queries, record), delegations);
+                new AttachmentFiling(patients, queries, record), delegations, new PatientConversations(streams, policy, crypto));
     }
 
     /** What messaging does when a professional enters or leaves a patient's care. */

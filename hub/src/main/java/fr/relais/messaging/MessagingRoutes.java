@@ -19,10 +19,12 @@ public final class MessagingRoutes {
     private final fr.relais.config.MessagingConfig limits;
     private final AttachmentFiling filing;
     private final Delegations delegations;
+    private final PatientConversations withPatient;
 
     MessagingRoutes(MessagingService service, MessagingQueries queries, fr.relais.config.MessagingConfig limits,
-                    AttachmentFiling filing, Delegations delegations) {
+                    AttachmentFiling filing, Delegations delegations, PatientConversations withPatient) {
         this.service = service;
+        this.withPatient = withPatient;
         this.delegations = delegations;
         this.queries = queries;
         this.limits = limits;
@@ -39,6 +41,14 @@ public final class MessagingRoutes {
         api.post("/conversations/:id/close").handler(this::close);
         api.get("/conversations/:id/attachments/:attachmentId").handler(this::attachment);
         api.post("/conversations/:id/attachments/:attachmentId/file-to-record").handler(this::fileToRecord);
+        api.get("/patients/:patientId/conversations").handler(this::withPatient);
+    }
+
+    /** A professional's conversations with one patient, if the access policy lets them read her record. */
+    private void withPatient(RoutingContext rc) {
+        Principal pro = Authentication.require(rc, Principal.Kind.PROFESSIONAL);
+        withPatient.of(pro, Fields.pathId(rc.pathParam("patientId")))
+                .onSuccess(list -> Responses.json(rc, 200, list)).onFailure(rc::fail);
     }
 
     private void list(RoutingContext rc) {

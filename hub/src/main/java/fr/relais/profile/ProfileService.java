@@ -46,7 +46,8 @@ final class ProfileService implements MedicalProfile {
 
     @Override
     public Future<ProfileView> get(Principal who, UUID patient) {
-        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "profile.read").compose(access -> {
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "profile.read",
+                AccessPolicy.Seen.PROFILE).compose(access -> {
             Set<DataCategory> readable = policy.readableCategories(who);
             return tx.sql().preparedQuery("""
                             SELECT id, section, version, data_sealed, key_id, updated_at FROM profile_entry
@@ -128,7 +129,8 @@ final class ProfileService implements MedicalProfile {
 
     @Override
     public Future<EntryHistory> history(Principal who, UUID patient, ProfileSection section, UUID id) {
-        return streams.withTransaction(tx -> policy.read(tx, who, patient, section.category(), "profile.history")
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, section.category(), "profile.history",
+                        AccessPolicy.Seen.PROFILE)
                 .compose(v -> tx.sql().preparedQuery("""
                                 SELECT v.version, v.change, v.data_sealed, v.key_id, v.changed_by, v.changed_by_kind, v.changed_at
                                 FROM profile_entry_version v JOIN profile_entry e ON e.id = v.entry_id
@@ -177,10 +179,10 @@ final class ProfileService implements MedicalProfile {
                     : Future.failedFuture(ApiError.of(403, "forbidden", "An app adds entries; it does not change or delete them.")));
         }
         if (!who.is(Principal.Kind.PROFESSIONAL)) {
-            return policy.read(tx, who, patient, section.category(), "profile.write").compose(v ->
+            return policy.read(tx, who, patient, section.category(), "profile.write", AccessPolicy.Seen.PROFILE).compose(v ->
                     Future.failedFuture(ApiError.of(403, "forbidden", "Only the patient and their professionals write the profile.")));
         }
-        return policy.read(tx, who, patient, section.category(), "profile.write").mapEmpty();
+        return policy.read(tx, who, patient, section.category(), "profile.write", AccessPolicy.Seen.PROFILE).mapEmpty();
     }
 
     /** The version, its audit entry and its event, sent with the COMMIT. */

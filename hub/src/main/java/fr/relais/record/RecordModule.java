@@ -6,6 +6,7 @@ import fr.relais.command.RequestFingerprints;
 import fr.relais.config.RecordConfig;
 import fr.relais.identity.account.AccountErasure;
 import fr.relais.identity.policy.AccessPolicy;
+import fr.relais.identity.policy.AccessedDocuments;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.Streams;
@@ -18,10 +19,13 @@ public final class RecordModule {
     private final RecordService service;
     private final RecordRoutes routes;
     private final DepositorsOfAClosedSpace closedSpaces;
+    private final DocumentTitles titles;
 
     public RecordModule(Streams streams, AccessPolicy policy, AuditLog audit, MasterKey masterKey, RecordConfig config, Clock clock) {
-        this.service = new RecordService(streams, policy, audit, new Sealer(masterKey, "documents", config.keyId()),
+        Sealer sealer = new Sealer(masterKey, "documents", config.keyId());
+        this.service = new RecordService(streams, policy, audit, sealer,
                 new DatabaseDocumentStorage(), new DepositLimits(config.maxDocumentSize(), clock), new RequestFingerprints(masterKey));
+        this.titles = new DocumentTitles(streams.pool(), sealer);
         this.routes = new RecordRoutes(service, service.uploads());
         this.closedSpaces = new DepositorsOfAClosedSpace(streams);
     }
@@ -29,6 +33,11 @@ public final class RecordModule {
     /** What closing a space does in the record besides its cascade: the depositing systems are told to stop sending. */
     public AccountErasure erasure() {
         return closedSpaces;
+    }
+
+    /** The titles of documents a patient's access history names, opened for the patient as they read it. */
+    public AccessedDocuments accessedDocuments() {
+        return titles;
     }
 
     /** The record, for features that file into it. */

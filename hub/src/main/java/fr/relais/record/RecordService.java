@@ -150,7 +150,8 @@ final class RecordService implements Documents {
 
     @Override
     public Future<DocumentPage> list(Principal who, UUID patient, DocumentQuery args) {
-        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "record.list").compose(access -> {
+        return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "record.list",
+                AccessPolicy.Seen.DOCUMENTS).compose(access -> {
             Set<String> kinds = new java.util.HashSet<>();
             Set<DataCategory> readable = policy.readableCategories(who);
             for (DocumentKind kind : DocumentKind.values()) {
@@ -206,7 +207,8 @@ final class RecordService implements Documents {
                     ? notBlocking(tx.sql(), patient, who).recover(e -> Future.failedFuture(ApiError.nothingHere()))
                             .compose(v -> audit.append(tx.sql(), AuditEvent.of(who.kind().wireName(), who.id().toString(),
                                     "document.read", "success").patient(patient).detail("document", id.toString())))
-                    : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read");
+                    : policy.read(tx, who, patient, DocumentKind.parse(row.getString("kind"), "kind").category(), "document.read",
+                            AccessPolicy.Seen.document(id));
             return allowed.compose(v -> {
                 Future<byte[]> content = storage.get(tx.sql(), id);
                 return Future.all(content, firstOpened(tx, who, row)).map(both -> new DocumentFile(describe(row),

@@ -125,6 +125,7 @@ class BadInputTest {
             get("/api/v1/conversations").by(PATIENT, PROFESSIONAL).query("before", "limit"),
             post("/api/v1/conversations").by(PROFESSIONAL).json(BadInputFixtures::conversationBody).header("Idempotency-Key"),
             get("/api/v1/conversations/unread").by(PATIENT, PROFESSIONAL),
+            get("/api/v1/patients/:patientId/conversations").by(PROFESSIONAL),
             get("/api/v1/conversations/:id/messages").by(PATIENT, PROFESSIONAL).id(f -> f.conversation).query("after", "limit"),
             post("/api/v1/conversations/:id/messages").by(PATIENT, PROFESSIONAL).id(f -> f.conversation)
                     .json(BadInputFixtures::message).header("Idempotency-Key"),
@@ -167,6 +168,7 @@ class BadInputTest {
             get("/api/v1/patients/:patientId/profile/:section/:entryId/history").by(PATIENT, PROFESSIONAL),
             // agenda
             get("/api/v1/appointments").by(PATIENT, PROFESSIONAL).query("from", "to"),
+            get("/api/v1/patients/:patientId/appointments").by(PROFESSIONAL),
             post("/api/v1/appointments").by(PROFESSIONAL).json(BadInputFixtures::appointmentBody),
             post("/api/v1/appointments").by(PATIENT).json(f -> f.appointmentBody().put("patientId", null)),
             put("/api/v1/appointments/:id").by(PROFESSIONAL).id(f -> f.appointment).json(BadInputFixtures::appointmentBody),

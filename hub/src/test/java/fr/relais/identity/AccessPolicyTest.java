@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.error.ApiError;
+import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.DataCategory;
 import fr.relais.principal.Principal;
 import fr.relais.principal.Profession;
@@ -148,11 +149,14 @@ class AccessPolicyTest {
                     Set.of(), Profession.PHYSIOTHERAPIST);
             Principal physicianPrincipal = new Principal(physician.id(), Principal.Kind.PROFESSIONAL, java.util.UUID.randomUUID(),
                     Set.of(), Profession.PHYSICIAN);
+            AccessPolicy.Seen seen = AccessPolicy.Seen.document(java.util.UUID.randomUUID());
             ApiError refused = assertThrows(ApiError.class, () -> streams.withTransaction(tx ->
-                    policy.read(tx, physioPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read")).await());
+                    policy.read(tx, physioPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read", seen)).await());
             assertEquals(404, refused.status());
-            streams.withTransaction(tx -> policy.read(tx, physioPrincipal, patient.id(), DataCategory.IMAGING_REPORT, "document.read")).await();
-            streams.withTransaction(tx -> policy.read(tx, physicianPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read")).await();
+            streams.withTransaction(tx -> policy.read(tx, physioPrincipal, patient.id(), DataCategory.IMAGING_REPORT, "document.read",
+                    seen)).await();
+            streams.withTransaction(tx -> policy.read(tx, physicianPrincipal, patient.id(), DataCategory.LAB_RESULT, "document.read",
+                    seen)).await();
         }
     }
 

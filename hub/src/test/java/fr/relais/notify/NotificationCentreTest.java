@@ -136,8 +136,8 @@ class NotificationCentreTest {
         assertEquals("Agenda Plus", patients.get(0).getJsonObject("actor").getString("name"));
 
         JsonArray history = patient.http().get("/api/v1/me/access-history").json().getJsonArray("items");
-        assertTrue(history.stream().map(JsonObject.class::cast).anyMatch(entry -> "Agenda Plus".equals(entry.getString("actorName"))),
-                history.encode());
+        assertTrue(history.stream().map(JsonObject.class::cast).anyMatch(entry -> "Agenda Plus".equals(entry.getString("actorName"))
+                && "notifications".equals(entry.getString("what"))), history.encode());
     }
 
     @Test

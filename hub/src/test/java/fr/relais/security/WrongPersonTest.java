@@ -134,6 +134,7 @@ class WrongPersonTest {
         String filing = new JsonObject().put("kind", "lab_result").put("careDate", today().toString()).encode();
         List<String[]> all = new ArrayList<>(List.of(
                 new String[] {"GET", p, null}, new String[] {"GET", p + "/documents", null}, new String[] {"GET", p + "/profile", null},
+                new String[] {"GET", p + "/appointments", null}, new String[] {"GET", p + "/conversations", null},
                 new String[] {"GET", entry + "/history", null},
                 new String[] {"POST", p + "/profile/allergies", "{\"substance\":\"Latex\",\"severity\":\"mild\"}"},
                 new String[] {"PUT", entry, "{\"substance\":\"Latex\",\"severity\":\"mild\"}"}, new String[] {"DELETE", entry, null},

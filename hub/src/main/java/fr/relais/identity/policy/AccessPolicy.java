@@ -26,9 +26,31 @@ import java.util.UUID;
  * {@code record.accessed} event on the patient's stream, so the patient is told live.
  */
 public final class AccessPolicy {
-    /** A granted access: whether it was by emergency, and whether it is this actor's first access. */
-    public record Access(boolean emergency, boolean firstAccess) {
-        static final Access OWNER = new Access(false, false);
+    /**
+     * A granted access: whether it was by emergency (and when that access ends), and whether it is this actor's first
+     * access.
+     */
+    public record Access(boolean emergency, boolean firstAccess, java.time.Instant emergencyEndsAt) {
+        static final Access OWNER = new Access(false, false, null);
+    }
+
+    /**
+     * What an access shows of the patient's data, as the patient's access history names it: a stable code
+     * ({@code identity}, {@code documents}, {@code document}, {@code profile}, {@code appointments},
+     * {@code conversations}) and, for one document, its id. Never a title: the history finds a document's title
+     * when the patient reads it (see {@link AccessedDocuments}), so nothing of it is kept in clear.
+     */
+    public record Seen(String what, UUID documentId) {
+        public static final Seen IDENTITY = new Seen("identity", null);
+        public static final Seen DOCUMENTS = new Seen("documents", null);
+        public static final Seen PROFILE = new Seen("profile", null);
+        public static final Seen APPOINTMENTS = new Seen("appointments", null);
+        public static final Seen CONVERSATIONS = new Seen("conversations", null);
+        public static final Seen NOTIFICATIONS = new Seen("notifications", null);
+
+        public static Seen document(UUID id) {
+            return new Seen("document", id);
+        }
     }
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccessPolicy.class);
@@ -47,14 +69,16 @@ public final class AccessPolicy {
      * Checks that {@code who} may read {@code category} of {@code patientId}'s data and records the access.
      *
      * @param action what is done, for the history and the audit (e.g. {@code record.read}, {@code document.read})
+     * @param seen   what of the patient's data it shows, for the history
      */
-    public Future<Access> read(StreamTransaction stx, Principal who, UUID patientId, DataCategory category, String action) {
+    public Future<Access> read(StreamTransaction stx, Principal who, UUID patientId, DataCategory category, String action,
+                               Seen seen) {
         SqlClient tx = stx.sql();
         if (who.is(Principal.Kind.PATIENT) && who.id().equals(patientId)) {
             return Future.succeededFuture(Access.OWNER);
         }
         if (who.isApp()) {
-            return appRead(stx, who, patientId, category, action);
+            return appRead(stx, who, patientId, category, action, seen);
         }
         return tx.preparedQuery("""
                         SELECT EXISTS (SELECT 1 FROM account WHERE id = $1 AND kind = 'patient') AS patient_exists,
@@ -63,6 +87,8 @@ public final class AccessPolicy {
                                EXISTS (SELECT 1 FROM care_relationship WHERE patient_id = $1 AND professional_id = $2) AS in_care,
                                (SELECT id FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
                                   AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1) AS emergency_access,
+                               (SELECT max(expires_at) FROM emergency_access WHERE patient_id = $1 AND professional_id = $2
+                                  AND expires_at > $3) AS emergency_ends_at,
                                (SELECT display_name FROM account WHERE id = $2) AS actor_name""")
                 .execute(Tuple.of(patientId, who.id(), java.time.OffsetDateTime.now(clock)))
                 .compose(rows -> {
@@ -71,18 +97,19 @@ public final class AccessPolicy {
                         return Future.failedFuture(ApiError.nothingHere());
                     }
                     if (row.getBoolean("representative")) {
-                        return record(stx, who, patientId, row.getString("actor_name"), action, null);
+                        return record(stx, who, patientId, row.getString("actor_name"), action, seen, null, null);
                     }
                     if (!who.is(Principal.Kind.PROFESSIONAL) || row.getBoolean("blocked")
                             || !matrix.allows(who.profession(), category)) {
                         return denied(tx, who, patientId, action);
                     }
                     if (row.getBoolean("in_care")) {
-                        return record(stx, who, patientId, row.getString("actor_name"), action, null);
+                        return record(stx, who, patientId, row.getString("actor_name"), action, seen, null, null);
                     }
                     UUID emergency = row.getUUID("emergency_access");
                     return emergency != null
-                            ? record(stx, who, patientId, row.getString("actor_name"), action, emergency)
+                            ? record(stx, who, patientId, row.getString("actor_name"), action, seen, emergency,
+                                    row.getOffsetDateTime("emergency_ends_at").toInstant())
                             : denied(tx, who, patientId, action);
                 });
     }
@@ -92,7 +119,8 @@ public final class AccessPolicy {
      * entry check of a listing that shows those categories only, with any of them), while the patient's consent to those scopes stands and they have not blocked the app
      * or its organisation; its accesses are the patient's to see, like a professional's.
      */
-    private Future<Access> appRead(StreamTransaction stx, Principal app, UUID patientId, DataCategory category, String action) {
+    private Future<Access> appRead(StreamTransaction stx, Principal app, UUID patientId, DataCategory category, String action,
+                                   Seen seen) {
         SqlClient tx = stx.sql();
         java.util.Set<DataCategory> granted = readableCategories(app);
         if (!app.patient().equals(patientId) || granted.isEmpty()
@@ -101,7 +129,7 @@ public final class AccessPolicy {
         }
         return standingConsent(tx, app, patientId)
                 .compose(rows -> rows.size() == 0 ? denied(tx, app, patientId, action)
-                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, null));
+                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, seen, null, null));
     }
 
     /**
@@ -116,7 +144,7 @@ public final class AccessPolicy {
         }
         return standingConsent(tx, app, patientId)
                 .compose(rows -> rows.size() == 0 ? denied(tx, app, patientId, action)
-                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, null));
+                        : record(stx, app, patientId, rows.iterator().next().getString("name"), action, Seen.NOTIFICATIONS, null, null));
     }
 
     /**
@@ -174,7 +202,7 @@ public final class AccessPolicy {
      * audit entry and its {@code record.accessed} event (on a first or emergency access) with the COMMIT.
      */
     private Future<Access> record(StreamTransaction stx, Principal who, UUID patientId, String actorName, String action,
-                                  UUID emergencyAccess) {
+                                  Seen seen, UUID emergencyAccess, java.time.Instant emergencyEndsAt) {
         SqlClient tx = stx.sql();
         boolean emergency = emergencyAccess != null;
         String name = actorName == null ? "" : actorName;
@@ -183,20 +211,22 @@ public final class AccessPolicy {
                             INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $3)
                             ON CONFLICT DO NOTHING RETURNING actor_id)
                         INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
-                                                    emergency_access_id, first_access)
-                        SELECT $1, $2, $3, $4, $5, $6, $7, EXISTS (SELECT 1 FROM first)
+                                                    emergency_access_id, first_access, what, document_id)
+                        SELECT $1, $2, $3, $4, $5, $6, $7, EXISTS (SELECT 1 FROM first), $8, $9
                         RETURNING first_access""")
-                .execute(Tuple.of(patientId, who.kind().wireName(), who.id(), name, action, emergency, emergencyAccess))
+                .execute(Tuple.tuple().addUUID(patientId).addString(who.kind().wireName()).addUUID(who.id()).addString(name)
+                        .addString(action).addBoolean(emergency).addUUID(emergencyAccess).addString(seen.what())
+                        .addUUID(seen.documentId()))
                 .compose(rows -> {
                     boolean first = rows.iterator().next().getBoolean("first_access");
                     stx.sendWithCommit(audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
-                            "success").patient(patientId).detail("emergency", emergency)));
+                            "success").patient(patientId).detail("emergency", emergency).detail("what", seen.what())));
                     Future<Void> told = !first && !emergency ? Future.succeededFuture()
                             : stx.append(patientId, "record.accessed", new JsonObject()
                                     .put("actorId", who.id().toString()).put("actorKind", who.kind().wireName())
-                                    .put("actorName", name).put("action", action)
+                                    .put("actorName", name).put("action", action).put("what", seen.what())
                                     .put("firstAccess", first).put("emergency", emergency));
-                    return told.map(new Access(emergency, first));
+                    return told.map(new Access(emergency, first, emergencyEndsAt));
                 });
     }
 

@@ -21,6 +21,7 @@ public final class CareTeam {
     private final EmergencyReasons reasons;
     private final java.time.Clock clock;
     private final java.util.List<CareListener> careListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile AccessedDocuments documents = AccessedDocuments.NONE;
 
     public CareTeam(Pool pool, EmergencyReasons reasons, java.time.Clock clock) {
         this.pool = pool;
@@ -31,6 +32,11 @@ public final class CareTeam {
     /** {@code listener} hears of every relationship that begins or ends, inside the transaction that decides it. */
     public void onCareChange(CareListener listener) {
         careListeners.add(listener);
+    }
+
+    /** {@code names} gives the titles of the documents the access history points at, when the patient reads it. */
+    public void nameDocumentsWith(AccessedDocuments names) {
+        this.documents = names;
     }
 
     /** Which of {@code professionals} treat {@code patient} (a blocked one never does), in one query. */
@@ -126,36 +132,57 @@ public final class CareTeam {
                 });
     }
 
-    /** Newest first, {@code limit} entries with an id below {@code before}; {@code next} is the cursor of the next page. */
+    /**
+     * Newest first, {@code limit} entries with an id below {@code before}; {@code next} is the cursor of the next page.
+     * Each names what was seen ({@code what}); an entry about one document names it by {@code documentId}, with its
+     * {@code documentTitle} found now, for the patient, if the document is still theirs to see.
+     */
     public Future<JsonObject> accessHistory(UUID patient, long before, int limit) {
         return pool.preparedQuery("""
-                        SELECT h.id, h.actor_kind, h.actor_id, h.actor_name, h.action, h.emergency, h.first_access, h.at,
-                               e.id AS emergency_access_id, e.reason_sealed, e.key_id
+                        SELECT h.id, h.actor_kind, h.actor_id, h.actor_name, h.action, h.what, h.document_id, h.emergency,
+                               h.first_access, h.at, e.id AS emergency_access_id, e.reason_sealed, e.key_id
                         FROM access_history h LEFT JOIN emergency_access e ON e.id = h.emergency_access_id
                         WHERE h.patient_id = $1 AND h.id < $2 ORDER BY h.id DESC LIMIT $3""")
                 .execute(Tuple.of(patient, before, limit))
-                .map(rows -> {
-                    JsonArray items = new JsonArray();
-                    Long last = null;
-                    for (Row row : rows) {
-                        last = row.getLong("id");
-                        JsonObject item = new JsonObject().put("id", last).put("actorKind", row.getString("actor_kind"))
-                                .put("actorId", row.getUUID("actor_id").toString()).put("actorName", row.getString("actor_name"))
-                                .put("action", row.getString("action")).put("emergency", row.getBoolean("emergency"))
-                                .put("firstAccess", row.getBoolean("first_access"))
-                                .put("at", row.getOffsetDateTime("at").toInstant().toString());
-                        if (row.getBuffer("reason_sealed") != null) {
-                            item.put("reason", reasons.open(row.getUUID("emergency_access_id"), row.getBuffer("reason_sealed"),
-                                    row.getString("key_id")));
+                .compose(rows -> {
+                    java.util.Set<UUID> documentIds = new java.util.HashSet<>();
+                    rows.forEach(row -> {
+                        if (row.getUUID("document_id") != null) {
+                            documentIds.add(row.getUUID("document_id"));
                         }
-                        items.add(item);
-                    }
-                    JsonObject page = new JsonObject().put("items", items);
-                    if (items.size() == limit && last != null) {
-                        page.put("next", last);
-                    }
-                    return page;
+                    });
+                    Future<java.util.Map<UUID, String>> titles = documentIds.isEmpty()
+                            ? Future.succeededFuture(java.util.Map.of()) : documents.titles(patient, documentIds);
+                    return titles.map(named -> historyPage(rows, named, limit));
                 });
+    }
+
+    private JsonObject historyPage(RowSet<Row> rows, java.util.Map<UUID, String> titles, int limit) {
+        JsonArray items = new JsonArray();
+        Long last = null;
+        for (Row row : rows) {
+            last = row.getLong("id");
+            JsonObject item = new JsonObject().put("id", last).put("actorKind", row.getString("actor_kind"))
+                    .put("actorId", row.getUUID("actor_id").toString()).put("actorName", row.getString("actor_name"))
+                    .put("action", row.getString("action")).put("what", row.getString("what"))
+                    .put("emergency", row.getBoolean("emergency"))
+                    .put("firstAccess", row.getBoolean("first_access"))
+                    .put("at", row.getOffsetDateTime("at").toInstant().toString());
+            UUID document = row.getUUID("document_id");
+            if (document != null) {
+                item.put("documentId", document.toString()).put("documentTitle", titles.get(document));
+            }
+            if (row.getBuffer("reason_sealed") != null) {
+                item.put("reason", reasons.open(row.getUUID("emergency_access_id"), row.getBuffer("reason_sealed"),
+                        row.getString("key_id")));
+            }
+            items.add(item);
+        }
+        JsonObject page = new JsonObject().put("items", items);
+        if (items.size() == limit && last != null) {
+            page.put("next", last);
+        }
+        return page;
     }
 
     /** The professional with this RPPS number (a public directory number), or 404 {@code professional_not_found}. */
