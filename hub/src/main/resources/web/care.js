@@ -25,12 +25,7 @@ export async function careTeamView(route) {
         route();
       }
     } }, t('care.end'))));
-  const rpps = el('input', { name: 'rpps', required: true, inputmode: 'numeric', pattern: '[0-9]{11}' });
-  const declare = submitting(el('form', { id: 'declare-form' }, field(t('settings.rpps'), rpps),
-    el('button', { type: 'submit', class: 'primary' }, t('care.declare'))), async () => {
-    await api('POST', '/api/v1/me/care-relationships', { rpps: rpps.value });
-    route();
-  });
+  const declare = declareForm(route);
   show(t('care.title'), el('p', {}, t('care.explain')),
     el('h2', {}, t('care.requests')), pending.length ? el('ul', { class: 'list', id: 'care-requests' }, pending)
       : el('p', { class: 'meta' }, t('care.noRequest')),
@@ -38,6 +33,33 @@ export async function careTeamView(route) {
       : el('p', { class: 'meta' }, t('care.nobody')),
     el('h2', {}, t('care.declareTitle')), declare);
   return { onEvent: (event) => { if (event.type.startsWith('care.')) route(); } };
+}
+
+/**
+ * Finding a professional to add: by name (each word starts a word of the name) or by RPPS number (11 digits,
+ * added at once); each professional found is added with one click.
+ */
+function declareForm(route) {
+  const query = el('input', { name: 'query', required: true, minlength: '2', maxlength: '100', autocomplete: 'off',
+    'aria-describedby': 'declare-help' });
+  const found = el('div', { id: 'found-professionals', 'aria-live': 'polite' });
+  const add = async (rpps) => {
+    await api('POST', '/api/v1/me/care-relationships', { rpps });
+    route();
+  };
+  return submitting(el('form', { id: 'declare-form' }, el('p', { id: 'declare-help', class: 'meta' }, t('care.findHelp')),
+    field(t('care.find'), query), el('button', { type: 'submit', class: 'primary' }, t('care.search')), found), async () => {
+    const typed = query.value.trim();
+    if (/^[0-9]{11}$/.test(typed)) {
+      await add(typed);
+      return;
+    }
+    const professionals = await api('GET', `/api/v1/professionals?q=${encodeURIComponent(typed)}`);
+    found.replaceChildren(professionals.length
+      ? el('ul', { class: 'list' }, professionals.map((pro) => el('li', {}, card(pro), ' ',
+        el('button', { type: 'button', onclick: () => add(pro.rpps) }, t('care.declare')))))
+      : el('p', { class: 'meta' }, t('care.notFound')));
+  });
 }
 
 /** For professionals: ask a patient, named by INS, to take them into their care; the answer arrives live. */

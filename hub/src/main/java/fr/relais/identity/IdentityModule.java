@@ -88,7 +88,7 @@ public final class IdentityModule {
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
         this.delegations = new Delegations(streams);
         this.delegationRoutes = new DelegationRoutes(delegations);
-        this.patientRoutes = new PatientRoutes(streams, policy, careTeam,
+        this.patientRoutes = new PatientRoutes(streams, policy, careTeam, new ProfessionalDirectory(ctx.pool()),
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
                         new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),
                         config.policy().emergencyAccessDuration(), ctx.clock()));

@@ -16,14 +16,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** Professionals' view of patients: the patients they treat, a patient's identity, and emergency access. */
+/** Professionals' view of patients (the patients they treat, a patient's identity, emergency access), and the directory of professionals. */
 public final class PatientRoutes {
     private final Streams streams;
     private final AccessPolicy policy;
     private final CareTeam careTeam;
     private final EmergencyAccess emergency;
+    private final ProfessionalDirectory directory;
 
-    public PatientRoutes(Streams streams, AccessPolicy policy, CareTeam careTeam, EmergencyAccess emergency) {
+    public PatientRoutes(Streams streams, AccessPolicy policy, CareTeam careTeam, ProfessionalDirectory directory,
+                         EmergencyAccess emergency) {
+        this.directory = directory;
         this.streams = streams;
         this.policy = policy;
         this.careTeam = careTeam;
@@ -35,6 +38,14 @@ public final class PatientRoutes {
         api.get("/patients/:patientId").handler(this::patient);
         api.post("/emergency-access").handler(this::openEmergencyAccess);
         api.get("/professionals/:rpps").handler(this::colleague);
+        api.get("/professionals").handler(this::searchByName);
+    }
+
+    /** Professionals by name, for a patient declaring who treats them and a professional looking for a colleague. */
+    private void searchByName(RoutingContext rc) {
+        Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL);
+        directory.search(rc.queryParams().get("q"), Requests.queryNumber(rc, "limit", ProfessionalDirectory.MAX_RESULTS))
+                .onSuccess(found -> Responses.json(rc, 200, found)).onFailure(rc::fail);
     }
 
     /** A colleague found by RPPS number, to write to: professionals only, and only what the public directory shows. */

@@ -78,6 +78,7 @@ class BadInputTest {
             post("/api/v1/emergency-access").by(PROFESSIONAL)
                     .json(f -> new JsonObject().put("ins", f.ins).put("reason", "Unconscious at the emergency room")),
             get("/api/v1/professionals/:rpps").by(PROFESSIONAL),
+            get("/api/v1/professionals").by(PATIENT, PROFESSIONAL).query(f -> form("q", "martin")).query("limit"),
             post("/api/v1/admin/patients").by(ADMIN).json(f -> new JsonObject().put("ins", People.insNumber())
                     .put("email", unique("patient")).put("displayName", "New Patient").put("phone", "+33600000000")
                     .put("representativeId", f.patient.id().toString())),

@@ -137,7 +137,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    void aPatientStartsFromTheActivationEmailAloneAndReadsTheirFirstMessage() throws Exception {
+    void aPatientStartsFromTheActivationEmailAloneFindsTheirDoctorByNameAndAnswersTheirFirstMessage() throws Exception {
         String email = "lou.premier@example.fr";
         Person admin = hub.people().admin("Accueil CPAM");
         HttpTestClient.Response created = admin.http().post("/api/v1/admin/patients", new JsonObject().put("ins", People.insNumber())
@@ -145,7 +145,6 @@ class PortalBrowserTest {
         assertEquals(201, created.status(), created.body());
         String patientId = created.json().getString("id");
         Person doctor = hub.people().professional("Dr Aubert", "physician");
-        String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             page.visit(activationLink(email));
             page.find("#activation-form");
@@ -175,8 +174,10 @@ class PortalBrowserTest {
             page.awaitText("#status", "En direct");
 
             page.clickLink("Mes professionnels"); // by the navigation: the link's host is the page's origin now
-            page.type("#declare-form input[name=rpps]", rpps);
+            page.type("#declare-form input[name=query]", "auber"); // by name: she does not know the RPPS number
             page.click("#declare-form button[type=submit]");
+            page.awaitText("#found-professionals", "Dr Aubert");
+            page.click("#found-professionals li button");
             page.awaitText("#care-team", "Dr Aubert");
             doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Bienvenue")
                     .put("participants", new JsonArray().add(patientId))
@@ -185,6 +186,12 @@ class PortalBrowserTest {
             page.clickLink("Messagerie");
             page.clickLink("Bienvenue");
             page.awaitText("#thread", "je suis votre médecin traitant");
+            page.type("#reply-form textarea[name=body]", "Merci, à bientôt.");
+            page.click("#reply-form button[type=submit]");
+            page.awaitText("#thread", "Merci, à bientôt.");
+            String thread = page.hash().replace("#/messages/", "");
+            assertTrue(doctor.http().get("/api/v1/conversations/" + thread + "/messages").body().contains("Merci, à bientôt."),
+                    "her first message reached the doctor");
         }
     }
 
