@@ -547,12 +547,29 @@ class PortalBrowserTest {
             page.click("#bell");
             page.find("#notifications");
             assertEquals(List.of(), page.accessibilityProblems(), "messages with the notifications open");
-            for (String screen : List.of("#/documents", "#/agenda", "#/profile", "#/access", "#/settings")) {
+            for (String screen : List.of("#/documents", "#/agenda", "#/profile", "#/care", "#/access", "#/apps", "#/settings")) {
                 page.go(screen);
                 page.find("main h1");
                 page.find("main h1 + *");
                 assertEquals(List.of(), page.accessibilityProblems(), screen);
             }
+            page.go("#/care");
+            page.type("#declare-form input[name=query]", "noel");
+            page.click("#declare-form button[type=submit]");
+            page.awaitText("#found-professionals", "Dr Noël");
+            assertEquals(List.of(), page.accessibilityProblems(), "the care team with professionals found");
+            page.go("#/messages");
+            page.clickLink("Contrôle");
+            page.awaitText("#thread", "Tout va bien.");
+            assertEquals(List.of(), page.accessibilityProblems(), "a conversation");
+            page.resize(390, 844);
+            page.go("#/messages");
+            page.find("main h1 + *");
+            if (!"true".equals(page.find("#bell").getDomAttribute("aria-expanded"))) { // still open from the first screen
+                page.click("#bell");
+            }
+            page.find("#notification-list li");
+            assertEquals(List.of(), page.accessibilityProblems(), "messages and notifications on a phone");
         }
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             logIn(page, doctor);
@@ -562,6 +579,12 @@ class PortalBrowserTest {
             page.go("#/software");
             page.find("#software-form");
             assertEquals(List.of(), page.accessibilityProblems(), "a professional's software screen");
+            page.go("#/patients");
+            page.find("#care-request-form");
+            assertEquals(List.of(), page.accessibilityProblems(), "a professional's patients");
+            page.go("#/messages");
+            page.find("main h1 + *");
+            assertEquals(List.of(), page.accessibilityProblems(), "a professional's messages");
             page.run("document.querySelector('main').append(document.createElement('input'))"); // a field with no label
             assertTrue(page.accessibilityProblems().stream().anyMatch(problem -> problem.startsWith("label ")),
                     "the check sees a planted violation");
