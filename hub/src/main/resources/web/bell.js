@@ -93,6 +93,8 @@ export function itemText(item) {
       return t('event.document.arrived', { kind: t(`kind.${data.kind}`), author: actor });
     case 'reminder.due':
       return t('event.reminder.due', { kind: t(`reminder.${data.kind}`) });
+    case 'record.accessed':
+      return data.what && data.what !== 'document' ? `${actor} ${t(`access.what.${data.what}`)}` : t('event.record.accessed', { actor });
     case 'care.accepted':
     case 'care.started':
       return t(`event.${item.type}`, { patient: actor });

@@ -75,7 +75,7 @@ class PortalBrowserTest {
             patientPage.awaitText("#bell-count", "3");
             patientPage.awaitText("#conversations", "Vos résultats");
             patientPage.click("#bell");
-            patientPage.awaitText("#notification-list", "Dr Durand a consulté votre dossier");
+            patientPage.awaitText("#notification-list", "Dr Durand a ouvert votre dossier (nom et INS)"); // what he saw
             patientPage.awaitText("#notification-list", "Nouveau message");
             patientPage.awaitText("#notification-list", "Nouveau document : Résultat de laboratoire (Dr Durand)");
             patientPage.screenshot("patient-notifications");
