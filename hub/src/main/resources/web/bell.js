@@ -24,7 +24,7 @@ export async function startBell(accountId) {
 /** A live event: a new item (not one's own act), or another device's marks. */
 export async function bellEvent(event) {
   const mine = [event.data.actorId, event.data.senderId, event.data.closedBy].includes(me);
-  if (event.type === 'notifications.read') {
+  if (event.type === 'notifications.read' || event.type === 'notifications.archived') {
     await reload();
   } else if (NOTIFIED.includes(event.type) && !mine) {
     await reload();
@@ -48,6 +48,14 @@ async function older() {
 
 async function markRead(body) {
   const answer = await api('POST', '/api/v1/notifications/read', body);
+  centre.unread = answer.unread;
+  renderBell();
+}
+
+/** Putting an item away: out of the list, on every device. */
+async function archive(item) {
+  const answer = await api('POST', '/api/v1/notifications/archive', { ids: [item.id] });
+  centre.items = centre.items.filter((i) => i !== item);
   centre.unread = answer.unread;
   renderBell();
 }
@@ -116,7 +124,9 @@ export function renderBell() {
   list.replaceChildren(...centre.items.map((item) => el('li', { 'data-type': item.type, 'data-read': String(item.read),
     'data-id': String(item.id) }, el('button', { type: 'button', class: 'notice', onclick: () => open(item) },
     item.read ? [] : el('span', { class: 'unread-dot' }, el('span', { class: 'visually-hidden' }, t('bell.unread'))),
-    el('span', {}, itemText(item)), ' ', el('span', { class: 'meta' }, formatTime(item.time))))));
+    el('span', {}, itemText(item)), ' ', el('span', { class: 'meta' }, formatTime(item.time))),
+    el('button', { type: 'button', class: 'archive', 'aria-label': t('bell.archiveOne', { item: itemText(item) }),
+      onclick: () => archive(item) }, t('bell.archive')))));
   document.getElementById('notifications-empty').hidden = !centre.loaded || centre.items.length > 0;
   const markAll = document.getElementById('mark-all-read');
   markAll.textContent = t('bell.markAll');

@@ -29,6 +29,7 @@ public final class NotificationCentre {
             "record.accessed", "record.emergency_access", "appointment.created", "appointment.moved",
             "appointment.cancelled", "care.requested", "care.accepted", "care.declined", "care.started", "care.ended");
     static final String READ_EVENT = "notifications.read";
+    static final String ARCHIVED_EVENT = "notifications.archived";
     /** Unread notifications are counted up to this many. */
     static final int COUNTED = 1000;
     static final int MAX_PAGE = 50;
@@ -43,7 +44,7 @@ public final class NotificationCentre {
     }
 
     /** A page of {@code who}'s notifications below {@code before} (an offset), with the unread count. */
-    Future<JsonObject> page(Principal who, long before, long limit, boolean unreadOnly) {
+    Future<JsonObject> page(Principal who, long before, long limit, boolean unreadOnly, boolean archived) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ApiError.invalidField("limit", "limit is a whole number from 1 to " + MAX_PAGE + ".");
         }
@@ -52,7 +53,7 @@ public final class NotificationCentre {
         }
         Reader reader = reader(who);
         return reader.checked(policy, streams, "notifications.list")
-                .compose(v -> streams.reads().page(reader.recipient(), NOTIFIED, before, (int) limit, unreadOnly))
+                .compose(v -> streams.reads().page(reader.recipient(), NOTIFIED, before, (int) limit, unreadOnly, archived))
                 .compose(entries -> {
                     List<StreamReads.Entry> seen = entries.stream().filter(entry -> reader.sees(entry.event())).toList();
                     Future<Map<UUID, String>> names = reader.app() == null
@@ -99,13 +100,36 @@ public final class NotificationCentre {
                 .map(count -> new JsonObject().put("unread", count));
     }
 
+    /** Puts {@code ids} away, out of the list (and read); answers the unread count after it. */
+    Future<JsonObject> archive(Principal who, JsonObject body) {
+        List<Long> chosen = offsets(body.getValue("ids"));
+        Reader reader = reader(who);
+        return reader.checked(policy, streams, "notifications.archive")
+                .compose(v -> reader.app() == null ? Future.succeededFuture(chosen) : visible(reader, chosen))
+                .compose(mine -> streams.withTransaction(tx -> mine.isEmpty() ? Future.<Void>succeededFuture()
+                        : StreamReads.archive(tx.sql(), reader.recipient(), mine).compose(archived -> archived.isEmpty()
+                                ? Future.<Void>succeededFuture()
+                                : tx.append(reader.recipient(), ARCHIVED_EVENT, new JsonObject().put("ids", new JsonArray(archived))))))
+                .compose(v -> unread(reader))
+                .map(count -> new JsonObject().put("unread", count));
+    }
+
+    /** Of {@code ids}, those an app sees: items of its patient's centre its consent shows it. */
+    private Future<List<Long>> visible(Reader reader, List<Long> ids) {
+        long oldest = ids.stream().mapToLong(Long::longValue).min().orElse(1);
+        long newest = ids.stream().mapToLong(Long::longValue).max().orElse(1);
+        return streams.replay(reader.recipient(), oldest - 1, newest, MAX_IDS * 4)
+                .map(events -> events.stream().filter(event -> ids.contains(event.offset()) && NOTIFIED.contains(event.type())
+                        && reader.sees(event)).map(StreamEvent::offset).toList());
+    }
+
     private Future<Integer> unread(Reader reader) {
-        return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true)
+        return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true, false)
                 .map(entries -> (int) entries.stream().filter(entry -> reader.sees(entry.event())).count());
     }
 
     private Future<List<Long>> visibleUnread(Reader reader) {
-        return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true)
+        return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true, false)
                 .map(entries -> entries.stream().filter(entry -> reader.sees(entry.event()))
                         .map(entry -> entry.event().offset()).toList());
     }

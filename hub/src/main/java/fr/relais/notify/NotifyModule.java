@@ -70,7 +70,10 @@ public final class NotifyModule {
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/notifications/unsubscribe").handler(this::unsubscribe);
         api.get("/notifications").handler(rc -> centre.page(Authentication.principal(rc),
-                        Requests.queryNumber(rc, "before", Long.MAX_VALUE), Requests.queryNumber(rc, "limit", 20), unreadOnly(rc))
+                        Requests.queryNumber(rc, "before", Long.MAX_VALUE), Requests.queryNumber(rc, "limit", 20), flag(rc, "unread"),
+                        flag(rc, "archived"))
+                .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
+        api.post("/notifications/archive").handler(rc -> centre.archive(Authentication.principal(rc), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.post("/notifications/read").handler(rc -> centre.markRead(Authentication.principal(rc), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
@@ -78,15 +81,15 @@ public final class NotifyModule {
         api.post("/admin/emails/:id/retry").handler(this::retryEmail);
     }
 
-    private static boolean unreadOnly(RoutingContext rc) {
-        String unread = rc.queryParams().get("unread");
-        if (unread == null || unread.equals("false")) {
+    private static boolean flag(RoutingContext rc, String name) {
+        String value = rc.queryParams().get(name);
+        if (value == null || value.equals("false")) {
             return false;
         }
-        if (unread.equals("true")) {
+        if (value.equals("true")) {
             return true;
         }
-        throw ApiError.invalidField("unread", "unread is true or false.");
+        throw ApiError.invalidField(name, name + " is true or false.");
     }
 
     /** Email preferences belong to people: integrators receive no email (403). */

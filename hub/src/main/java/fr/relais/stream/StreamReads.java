@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * What a recipient has read of their stream (not what their clients received: that is the acknowledgement):
- * everything up to a mark, and events above it one by one. Read newest first, filtered to chosen types and without
+ * everything up to a mark, and events above it one by one; and the events they put away (archived). Read newest first, filtered to chosen types and without
  * the recipient's own acts: an event's actor is its {@code actorId}, {@code senderId} or {@code closedBy}.
  */
 public final class StreamReads {
@@ -27,6 +27,7 @@ public final class StreamReads {
             FROM stream s JOIN stream_event e ON e.recipient_id = s.recipient_id
               LEFT JOIN stream_read w ON w.recipient_id = s.recipient_id
               LEFT JOIN stream_event_read r ON r.recipient_id = e.recipient_id AND r."offset" = e."offset"
+              LEFT JOIN stream_event_archived x ON x.recipient_id = e.recipient_id AND x."offset" = e."offset"
             WHERE s.recipient_id = $1 AND e.type = ANY($2) AND e."offset" < $3
               AND COALESCE(e.data->>'actorId', e.data->>'senderId', e.data->>'closedBy', '') <> $4
             """;
@@ -37,10 +38,15 @@ public final class StreamReads {
         this.pool = pool;
     }
 
-    /** Up to {@code limit} events of {@code types} below {@code before}, newest first; only unread ones if asked. */
-    public Future<List<Entry>> page(UUID recipient, Set<String> types, long before, int limit, boolean unreadOnly) {
+    /**
+     * Up to {@code limit} events of {@code types} below {@code before}, newest first: those put away if
+     * {@code archived}, else the others; only unread ones if asked.
+     */
+    public Future<List<Entry>> page(UUID recipient, Set<String> types, long before, int limit, boolean unreadOnly,
+                                    boolean archived) {
         String unread = unreadOnly ? " AND e.\"offset\" > COALESCE(w.up_to, 0) AND r.\"offset\" IS NULL" : "";
-        return pool.preparedQuery(SELECT + unread + " ORDER BY e.\"offset\" DESC LIMIT $5")
+        String away = archived ? " AND x.\"offset\" IS NOT NULL" : " AND x.\"offset\" IS NULL";
+        return pool.preparedQuery(SELECT + unread + away + " ORDER BY e.\"offset\" DESC LIMIT $5")
                 .execute(Tuple.of(recipient, types.toArray(String[]::new), before, recipient.toString(), limit))
                 .map(rows -> {
                     List<Entry> entries = new ArrayList<>(rows.size());
@@ -61,11 +67,23 @@ public final class StreamReads {
                         WHERE e.recipient_id = $1 AND e."offset" = ANY($2) AND e."offset" > COALESCE(w.up_to, 0)
                         ON CONFLICT DO NOTHING RETURNING "offset\"""")
                 .execute(Tuple.tuple().addUUID(recipient).addArrayOfLong(offsets.toArray(Long[]::new)))
-                .map(rows -> {
-                    List<Long> marked = new ArrayList<>(rows.size());
-                    rows.forEach(row -> marked.add(row.getLong("offset")));
-                    return marked;
-                });
+                .map(StreamReads::offsets);
+    }
+
+    /** Puts these events away (read, too); returns the offsets that were not put away yet. */
+    public static Future<List<Long>> archive(SqlClient tx, UUID recipient, List<Long> offsets) {
+        return mark(tx, recipient, offsets).compose(read -> tx.preparedQuery("""
+                        INSERT INTO stream_event_archived (recipient_id, "offset")
+                        SELECT recipient_id, "offset" FROM stream_event WHERE recipient_id = $1 AND "offset" = ANY($2)
+                        ON CONFLICT DO NOTHING RETURNING "offset\"""")
+                .execute(Tuple.tuple().addUUID(recipient).addArrayOfLong(offsets.toArray(Long[]::new)))
+                .map(StreamReads::offsets));
+    }
+
+    private static List<Long> offsets(io.vertx.sqlclient.RowSet<Row> rows) {
+        List<Long> found = new ArrayList<>(rows.size());
+        rows.forEach(row -> found.add(row.getLong("offset")));
+        return found;
     }
 
     /**

@@ -183,7 +183,8 @@ class BadInputTest {
             get("/api/v1/me/notifications").by(PATIENT, PROFESSIONAL, ADMIN),
             put("/api/v1/me/notifications").by(PATIENT, PROFESSIONAL, ADMIN).json(f -> new JsonObject().put("locale", "fr")
                     .put("quietHours", "22:00-07:00").put("categories", new JsonObject().put("messages", "email"))),
-            get("/api/v1/notifications").by(PATIENT, PROFESSIONAL, INTEGRATOR).query("before", "limit", "unread"),
+            get("/api/v1/notifications").by(PATIENT, PROFESSIONAL, INTEGRATOR).query("before", "limit", "unread", "archived"),
+            post("/api/v1/notifications/archive").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject().put("ids", new JsonArray().add(1))),
             post("/api/v1/notifications/read").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject().put("ids", new JsonArray().add(1))),
             post("/api/v1/notifications/read").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject().put("upTo", 1)),
             get("/api/v1/notifications/unsubscribe").query(f -> form("account", f.patient.id().toString(), "category", "messages",

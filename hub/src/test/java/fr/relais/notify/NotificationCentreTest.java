@@ -90,6 +90,26 @@ class NotificationCentreTest {
     }
 
     @Test
+    void anItemPutAwayLeavesTheListReadAndTheOtherDevicesAreTold() {
+        Person doctor = hub.people().professional("Dr Yves Colin", "physician");
+        Person patient = hub.people().patient("Agathe Simon");
+        String conversation = hub.people().conversation(doctor, patient);
+        send(doctor, conversation, "Deuxième message");
+        List<JsonObject> items = items(centre(patient, ""));
+        long older = items.get(1).getLong("id");
+        try (WsTestClient otherDevice = hub.people().live(patient)) {
+            Response archived = patient.http().post("/api/v1/notifications/archive", new JsonObject().put("ids", new JsonArray().add(older)));
+            assertEquals(200, archived.status(), archived.body());
+            assertEquals(1, archived.json().getInteger("unread"));
+            assertEquals(new JsonArray().add(older), otherDevice.awaitType("notifications.archived").getJsonObject("data").getJsonArray("ids"));
+        }
+        assertEquals(List.of(items.get(0).getLong("id")), items(centre(patient, "")).stream().map(item -> item.getLong("id")).toList());
+        List<JsonObject> away = items(centre(patient, "?archived=true"));
+        assertEquals(List.of(older), away.stream().map(item -> item.getLong("id")).toList());
+        assertTrue(away.get(0).getBoolean("read"), "what is put away is read");
+    }
+
+    @Test
     void pagesGoBackThroughTheWholeHistoryOnce() {
         Person doctor = hub.people().professional("Dr Anne Petit", "physician");
         Person patient = hub.people().patient("Hugo Garnier");
@@ -125,6 +145,10 @@ class NotificationCentreTest {
         assertFalse(items.get(0).getJsonObject("data").containsKey("actorId"));
         assertEquals(appointment, items.get(0).getJsonObject("target").getString("id"));
 
+        long message = items(centre(patient, "")).stream().filter(item -> item.getString("type").equals("message.created"))
+                .findFirst().orElseThrow().getLong("id");
+        assertEquals(200, app.http().post("/api/v1/notifications/archive", new JsonObject().put("ids", new JsonArray().add(message))).status());
+        assertTrue(items(centre(patient, "?archived=true")).isEmpty(), "an app cannot put away what it does not see");
         Response marked = app.http().post("/api/v1/notifications/read", new JsonObject().put("upTo", Long.MAX_VALUE));
         assertEquals(200, marked.status(), marked.body());
         assertEquals(0, marked.json().getInteger("unread"));
@@ -158,6 +182,10 @@ class NotificationCentreTest {
             Response refused = patient.http().post("/api/v1/notifications/read", body);
             assertEquals(400, refused.status(), body.encode() + " " + refused.body());
         }
+        for (JsonObject body : List.of(new JsonObject(), new JsonObject().put("ids", new JsonArray().add("1")))) {
+            assertEquals(400, patient.http().post("/api/v1/notifications/archive", body).status(), body.encode());
+        }
+        assertEquals(400, patient.http().get("/api/v1/notifications?archived=oui").status());
         assertEquals(401, hub.http().get("/api/v1/notifications").status());
         Person lab = hub.people().integrator("Labo sans centre", "documents:write", "stream:read");
         assertEquals(403, lab.http().get("/api/v1/notifications").status());

@@ -503,6 +503,11 @@ class PortalBrowserTest {
             phone.awaitText("#bell-count", "0");
             laptop.awaitText("#bell-count", "0");
             laptop.awaitAttribute("#notification-list li:first-child", "data-read", "true");
+
+            phone.click("#notification-list li:last-child button.archive"); // the prescription's, put away
+            laptop.awaitCount("#notification-list li", 1); // gone from the other browser's list too, live
+            laptop.click("#bell");
+            laptop.awaitText("#notification-list", "Nouveau message de Dr Vidal");
         }
     }
 

@@ -151,6 +151,12 @@ public final class Browser implements AutoCloseable {
                 .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
     }
 
+    /** Waits until exactly {@code count} elements match. */
+    public void awaitCount(String css, int count) {
+        waiting().withMessage(() -> css + " never matched " + count + " elements; page: " + pageText())
+                .until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(css), count));
+    }
+
     /** What the page wrote to its console (errors included). */
     public String console() {
         return driver.manage().logs().get("browser").getAll().stream().map(Object::toString)
