@@ -22,6 +22,9 @@ public final class MessagingQueries {
     public record File(String filename, String contentType, Buffer content) {
     }
 
+    /** How much of the last message the list shows. */
+    static final int PREVIEW_LENGTH = 120;
+
     private final Pool pool;
     private final Sealer crypto;
 
@@ -53,8 +56,12 @@ public final class MessagingQueries {
                                p.unread,
                                (SELECT json_agg(json_build_object('id', a.id, 'displayName', a.display_name, 'role', q.role))
                                   FROM conversation_participant q JOIN account a ON a.id = q.account_id
-                                  WHERE q.conversation_id = c.id) AS participants
+                                  WHERE q.conversation_id = c.id) AS participants,
+                               m.id AS last_id, m.sender_id AS last_sender, m.body_sealed AS last_body, m.key_id AS last_key,
+                               m.created_at AS last_at, m.via_name AS last_via, s.display_name AS last_sender_name
                         FROM conversation_participant p JOIN conversation c ON c.id = p.conversation_id
+                        LEFT JOIN message m ON m.conversation_id = c.id AND m.seq = c.message_count
+                        LEFT JOIN account s ON s.id = m.sender_id
                         WHERE p.account_id = $1 AND NOT p.cut_off AND (c.last_activity_at, c.id) < ($2, $3)
                         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $4""")
                 .execute(Tuple.of(who.id(), beforeTime, beforeId, limit))
@@ -72,7 +79,8 @@ public final class MessagingQueries {
                                 .put("messageCount", row.getLong("message_count")).put("lastReadSeq", row.getLong("last_read_seq"))
                                 .put("unread", row.getLong("unread"))
                                 .put("lastActivityAt", row.getOffsetDateTime("last_activity_at").toInstant().toString())
-                                .put("participants", row.getValue("participants")));
+                                .put("participants", row.getValue("participants"))
+                                .put("lastMessage", lastMessage(row)));
                     }
                     JsonObject page = new JsonObject().put("items", items).put("unreadTotal", total);
                     if (last != null && items.size() == limit) {
@@ -80,6 +88,33 @@ public final class MessagingQueries {
                     }
                     return page;
                 }));
+    }
+
+    /**
+     * The conversation's last message as the list shows it: when, who (and the system it came through), and the
+     * start of its text. The body is opened here, for this caller, a participant: the preview is never stored.
+     */
+    private JsonObject lastMessage(Row row) {
+        UUID id = row.getUUID("last_id");
+        if (id == null) {
+            return null;
+        }
+        String body = crypto.openText(row.getBuffer("last_body").getBytes(), row.getString("last_key"), "message:" + id);
+        JsonObject last = new JsonObject().put("id", id.toString()).put("seq", row.getLong("message_count"))
+                .put("at", row.getOffsetDateTime("last_at").toInstant().toString())
+                .put("senderId", row.getUUID("last_sender").toString()).put("senderName", row.getString("last_sender_name"))
+                .put("preview", preview(body));
+        return row.getString("last_via") == null ? last : last.put("via", row.getString("last_via"));
+    }
+
+    /** The first {@value #PREVIEW_LENGTH} characters of a text on one line, with an ellipsis if it goes on. */
+    static String preview(String body) {
+        String line = body.strip().replaceAll("\\s+", " ");
+        if (line.length() <= PREVIEW_LENGTH) {
+            return line;
+        }
+        int end = Character.isHighSurrogate(line.charAt(PREVIEW_LENGTH - 1)) ? PREVIEW_LENGTH - 1 : PREVIEW_LENGTH;
+        return line.substring(0, end).stripTrailing() + "…";
     }
 
     /** Messages with {@code seq > after}, oldest first; 404 for non-participants. */
