@@ -1,7 +1,7 @@
 // The patient's own screens: documents, agenda, profile, access history, settings.
 import { t } from './i18n.js';
 import { api, session } from './api.js';
-import { el, field, show, submitting, formatTime, formatDate, save } from './ui.js';
+import { el, field, show, submitting, formatTime, formatDate, formatQuantity, save, announce, problem } from './ui.js';
 
 export const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
 
@@ -44,12 +44,123 @@ export function author(d) {
 
 // ---- agenda ---------------------------------------------------------------------------------------------
 
+const DAY = 86400000;
+
+/** "1 heure 30 minutes", "45 minutes": the length between two instants, in words. */
+function duration(startsAt, endsAt) {
+  const minutes = Math.round((new Date(endsAt) - new Date(startsAt)) / 60000);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return [hours ? formatQuantity(hours, 'hour') : '', rest || !hours ? formatQuantity(rest, 'minute') : ''].filter(Boolean).join(' ');
+}
+
+/** Who the appointment is with, for the one looking: the professional (and profession), or the patient. */
+function otherParty(a, viewer) {
+  if (viewer === 'professional') {
+    return t('agenda.withPatient', { name: a.patientName || '' });
+  }
+  if (!a.professionalId && !a.professionalName) {
+    return t('agenda.personal');
+  }
+  return t('agenda.with', { name: a.professionalName || t('agenda.unknownProfessional') })
+    + (a.profession ? ` (${t(`profession.${a.profession}`)})` : '');
+}
+
+/** A Paris wall-clock time (`2026-11-28T10:30`) plus {@code minutes}, as the API takes it. */
+function plusMinutes(wallClock, minutes) {
+  return new Date(new Date(`${wallClock}:00Z`).getTime() + minutes * 60000).toISOString().slice(0, 16);
+}
+
+/**
+ * One appointment as people read it: when (in words), how long, with whom, where, its state; and, for one still to
+ * come, cancel (with a confirmation) and, where the API lets {@code viewer} do it, move (a new date and time, the same
+ * length). {@code done} is called after a change (the list also follows the hub's events).
+ */
+export function appointmentItem(a, { viewer, actions, done }) {
+  const when = formatTime(a.startsAt);
+  const state = el('span', { class: `status status-${a.status}` }, t(`agenda.status.${a.status}`));
+  const item = el('li', { 'data-appointment': a.id, 'data-status': a.status },
+    el('strong', { class: 'when' }, when), ' — ', el('span', { class: 'duration' }, t('agenda.duration', { duration: duration(a.startsAt, a.endsAt) })),
+    ' — ', state,
+    el('div', { class: 'who' }, otherParty(a, viewer), a.title && a.title !== 'Rendez-vous' ? ` — ${a.title}` : ''),
+    el('div', { class: 'meta place' }, t('agenda.place', { place: a.place || '' })));
+  if (!actions || a.status === 'cancelled') {
+    return item;
+  }
+  const failed = (error) => { item.querySelectorAll('.error').forEach((e) => e.remove()); item.append(problem(error)); };
+  const cancel = el('button', { type: 'button', class: 'danger cancel-appointment', onclick: async () => {
+    if (!window.confirm(t('agenda.cancelConfirm', { when }))) {
+      return;
+    }
+    try {
+      await api('POST', `/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`, {});
+      announce(t('agenda.cancelled', { when }));
+      done();
+    } catch (error) {
+      failed(error);
+    }
+  } }, t('agenda.cancel'), el('span', { class: 'visually-hidden' }, ` : ${when}`));
+  const row = el('div', { class: 'row' }, cancel);
+  const movable = viewer === 'professional' || !a.professionalId;
+  if (movable) {
+    const length = Math.round((new Date(a.endsAt) - new Date(a.startsAt)) / 60000);
+    const startsAt = el('input', { type: 'datetime-local', name: 'startsAt', required: true, value: a.startsAt.slice(0, 16) });
+    const form = submitting(el('form', { class: 'move-form', hidden: true }, field(t('agenda.newTime'), startsAt),
+      el('button', { type: 'submit', class: 'primary' }, t('agenda.moveHere'))), async () => {
+      await api('PUT', `/api/v1/appointments/${encodeURIComponent(a.id)}`,
+        { startsAt: startsAt.value, endsAt: plusMinutes(startsAt.value, length) });
+      announce(t('agenda.moved'));
+      done();
+    });
+    row.append(el('button', { type: 'button', class: 'move-appointment', 'aria-expanded': 'false', onclick: (e) => {
+      form.hidden = !form.hidden;
+      e.currentTarget.setAttribute('aria-expanded', String(!form.hidden));
+      if (!form.hidden) {
+        startsAt.focus();
+      }
+    } }, t('agenda.move'), el('span', { class: 'visually-hidden' }, ` : ${when}`)));
+    item.append(row, form);
+  } else {
+    item.append(row);
+  }
+  return item;
+}
+
+/** A reminder to come in words: when it comes, what kind, and what about (never a code). */
+function reminderWords(r, appointments) {
+  const d = r.data || {};
+  if (r.kind === 'appointment') {
+    const a = appointments.get(d.appointmentId);
+    const when = d.startsAt ? formatTime(d.startsAt) : '';
+    return a && a.professionalName ? t('reminder.about.appointmentWith', { when, name: a.professionalName })
+      : t('reminder.about.appointment', { when });
+  }
+  if (r.kind === 'vaccination' || r.kind === 'screening') {
+    const key = `prevention.${d.code}`;
+    return t(key) === key ? t(`reminder.${r.kind}`) : t(key);
+  }
+  if (r.kind === 'treatment') {
+    return d.time ? t('reminder.about.treatment', { time: d.time }) : t('reminder.treatment');
+  }
+  return t(`reminder.${r.kind}`) === `reminder.${r.kind}` ? '' : t(`reminder.${r.kind}`);
+}
+
+/**
+ * The patient's agenda: the appointments to come (cancel them; move personal ones), the reminders to come in the
+ * next 30 days in words, then past appointments of the last year, newest first. Live: the hub's appointment and
+ * reminder events show it again.
+ */
 export async function agendaView(route) {
-  const [appointments, reminders] = await Promise.all([api('GET', '/api/v1/appointments'), api('GET', '/api/v1/agenda/reminders?days=60')]);
-  const reminderItems = reminders.map((r) => el('li', {}, el('strong', {}, formatTime(r.dueAt)), ' ', t(`reminder.${r.kind}`)));
-  const upcoming = appointments.filter((a) => a.status !== 'cancelled' && new Date(a.endsAt) > new Date());
-  const items = upcoming.map((a) => el('li', {}, el('strong', {}, formatTime(a.startsAt)), ' ',
-    a.title || t('agenda.appointment'), ' — ', a.place || ''));
+  const now = Date.now();
+  const range = `from=${encodeURIComponent(new Date(now - 365 * DAY).toISOString())}&to=${encodeURIComponent(new Date(now + 730 * DAY).toISOString())}`;
+  const [appointments, reminders] = await Promise.all([api('GET', `/api/v1/appointments?${range}`),
+    api('GET', '/api/v1/agenda/reminders?days=30')]);
+  const byId = new Map(appointments.map((a) => [a.id, a]));
+  const upcoming = appointments.filter((a) => new Date(a.endsAt).getTime() > now);
+  const past = appointments.filter((a) => new Date(a.endsAt).getTime() <= now).reverse();
+  const item = (actions) => (a) => appointmentItem(a, { viewer: 'patient', actions, done: () => route() });
+  const reminderItems = reminders.map((r) => el('li', { 'data-kind': r.kind }, el('strong', {}, formatTime(r.dueAt)), ' — ',
+    el('span', { class: 'kind' }, t(`reminder.${r.kind}`)), ' — ', reminderWords(r, byId)));
   const link = el('p', { id: 'calendar-link' });
   const make = el('button', { type: 'button', id: 'make-calendar-link', onclick: async () => {
     const made = await api('POST', '/api/v1/agenda/calendar-link', {});
@@ -59,9 +170,13 @@ export async function agendaView(route) {
     await api('DELETE', '/api/v1/agenda/calendar-link');
     link.textContent = t('agenda.revoked');
   } }, t('agenda.revoke'));
-  show(t('agenda.title'), items.length ? el('ul', { class: 'list', id: 'appointments' }, items) : el('p', {}, t('agenda.empty')),
-    el('h2', {}, t('agenda.reminders')),
-    reminderItems.length ? el('ul', { class: 'list', id: 'reminders' }, reminderItems) : el('p', {}, t('agenda.noReminder')),
+  show(t('agenda.title'),
+    el('section', { 'aria-labelledby': 'upcoming-title' }, el('h2', { id: 'upcoming-title' }, t('agenda.upcoming')),
+      upcoming.length ? el('ul', { class: 'list', id: 'appointments' }, upcoming.map(item(true))) : el('p', {}, t('agenda.empty'))),
+    el('section', { 'aria-labelledby': 'reminders-title' }, el('h2', { id: 'reminders-title' }, t('agenda.reminders')),
+      reminderItems.length ? el('ul', { class: 'list', id: 'reminders' }, reminderItems) : el('p', {}, t('agenda.noReminder'))),
+    el('section', { 'aria-labelledby': 'past-title' }, el('h2', { id: 'past-title' }, t('agenda.past')),
+      past.length ? el('ul', { class: 'list', id: 'past-appointments' }, past.map(item(false))) : el('p', {}, t('agenda.noPast'))),
     el('h2', {}, t('agenda.link')), el('div', { class: 'row' }, make, revoke), link);
   return { onEvent: (event) => { if (event.type.startsWith('appointment.') || event.type === 'reminder.due') route(); } };
 }

@@ -3,7 +3,7 @@
 import { t } from './i18n.js';
 import { api, base64Of, ApiError } from './api.js';
 import { el, field, show, submitting, announce, formatTime } from './ui.js';
-import { KINDS } from './patient.js';
+import { KINDS, appointmentItem } from './patient.js';
 import { messageOf } from './messages.js';
 import { careRequestForm, myRequestsList } from './care.js';
 import { chart, emergencySection } from './chart.js';
@@ -18,14 +18,21 @@ const openPatient = (route) => (opened) => {
   }
 };
 
+/** The patients in the professional's care, then their own appointments to come (cancel, move), asking for access, break-glass. */
 export async function patientsView(route) {
-  const [page, requests] = await Promise.all([api('GET', '/api/v1/patients'), api('GET', '/api/v1/care-requests')]);
+  const [page, requests, appointments] = await Promise.all([api('GET', '/api/v1/patients'), api('GET', '/api/v1/care-requests'),
+    api('GET', '/api/v1/appointments')]);
   const patients = page.items || page;
   const items = patients.map((p) => el('li', {}, el('a', { href: `#/patients/${p.id}` }, p.displayName)));
+  const now = Date.now();
+  const upcoming = appointments.filter((a) => new Date(a.endsAt).getTime() > now)
+    .map((a) => appointmentItem(a, { viewer: 'professional', actions: true, done: () => route() }));
   show(t('patients.title'), items.length ? el('ul', { class: 'list', id: 'patients' }, items) : el('p', {}, t('patients.empty')),
+    el('section', { 'aria-labelledby': 'my-appointments-title' }, el('h2', { id: 'my-appointments-title' }, t('agenda.mine')),
+      upcoming.length ? el('ul', { class: 'list', id: 'my-appointments' }, upcoming) : el('p', { class: 'meta' }, t('agenda.mineEmpty'))),
     el('h2', {}, t('patients.ask')), careRequestForm(route), el('h3', {}, t('care.myRequests')), myRequestsList(requests),
     emergencySection(openPatient(route)));
-  return { onEvent: (event) => { if (event.type.startsWith('care.')) route(); } };
+  return { onEvent: (event) => { if (event.type.startsWith('care.') || event.type.startsWith('appointment.')) route(); } };
 }
 
 /** A patient whose record the professional may not open: how to be let in (her consent), or break-glass. */

@@ -72,6 +72,10 @@ export function formatDate(date) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
+/** A whole number of a unit in words, as Intl writes it: « 30 minutes », « 1 heure », "2 hours". */
+export function formatQuantity(value, unit) {
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
 
 export function isPatient() {
   return session()?.account?.kind === 'patient';

@@ -37,6 +37,20 @@ import org.slf4j.LoggerFactory;
 final class AppointmentService {
     private static final Logger log = LoggerFactory.getLogger(AppointmentService.class);
 
+    /**
+     * The names of both parties, read with the list in the same statement (joined, never one query per item): the
+     * professional's name and profession for the patient, the patient's name for the professional. Names are not
+     * health data; titles and places stay sealed.
+     */
+    private static final String PARTIES_COLUMNS = "pro.display_name AS professional_name, practice.profession, pat.display_name AS patient_name";
+
+    private static String partiesJoin(String appointment) {
+        return """
+                JOIN account pat ON pat.id = %1$s.patient_id
+                LEFT JOIN account pro ON pro.id = %1$s.professional_id
+                LEFT JOIN professional practice ON practice.account_id = %1$s.professional_id""".formatted(appointment);
+    }
+
     private final Streams streams;
     private final Sealer sealer;
     private final AuditLog audit;
@@ -102,7 +116,7 @@ final class AppointmentService {
         if (!end.isAfter(start)) {
             throw ApiError.invalidField("endsAt", "An appointment ends after it starts.");
         }
-        return streams.withTransaction(tx -> editable(tx, who, id).compose(row -> {
+        return streams.withTransaction(tx -> editable(tx, who, id, false).compose(row -> {
             UUID[] parties = {row.getUUID("patient_id"), row.getUUID("professional_id")};
             JsonObject details = open(row);
             if (body.getValue("place") != null || body.getValue("title") != null) {
@@ -124,8 +138,9 @@ final class AppointmentService {
         }));
     }
 
+    /** Cancels: the booking professional, or the patient of the appointment (who may not move a professional's one). */
     Future<JsonObject> cancel(Principal who, UUID id) {
-        return streams.withTransaction(tx -> editable(tx, who, id).compose(row -> {
+        return streams.withTransaction(tx -> editable(tx, who, id, true).compose(row -> {
             UUID[] parties = {row.getUUID("patient_id"), row.getUUID("professional_id")};
             Instant start = row.getOffsetDateTime("starts_at").toInstant();
             return tx.sql().preparedQuery("UPDATE appointment SET status = 'cancelled', updated_at = now() WHERE id = $1")
@@ -153,11 +168,12 @@ final class AppointmentService {
     Future<JsonArray> withPatient(Principal who, UUID patient) {
         return streams.withTransaction(tx -> policy.read(tx, who, patient, DataCategory.IDENTITY, "appointments.list",
                 AccessPolicy.Seen.APPOINTMENTS).compose(access -> tx.sql().preparedQuery("""
-                        SELECT * FROM (
+                        SELECT latest.*, %s FROM (
                             SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status
                             FROM appointment WHERE patient_id = $1 AND professional_id = $2
                             ORDER BY starts_at DESC LIMIT 200) latest
-                        ORDER BY starts_at""")
+                        %s
+                        ORDER BY starts_at""".formatted(PARTIES_COLUMNS, partiesJoin("latest")))
                 .execute(Tuple.of(patient, who.id()))
                 .map(rows -> {
                     JsonArray list = new JsonArray();
@@ -173,8 +189,11 @@ final class AppointmentService {
         Future<java.util.Set<UUID>> blockedBy = who.is(Principal.Kind.PROFESSIONAL)
                 ? CareTeam.patientsWhoBlocked(streams.pool(), who.id()) : Future.succeededFuture(java.util.Set.of());
         return blockedBy.compose(blocked -> streams.pool().preparedQuery("""
-                        SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
-                        WHERE (patient_id = $1 OR professional_id = $1) AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at""")
+                        SELECT a.id, a.patient_id, a.professional_id, a.details_sealed, a.key_id, a.starts_at, a.ends_at, a.status,
+                               %s
+                        FROM appointment a %s
+                        WHERE (a.patient_id = $1 OR a.professional_id = $1) AND a.starts_at < $3 AND a.ends_at > $2
+                        ORDER BY a.starts_at""".formatted(PARTIES_COLUMNS, partiesJoin("a")))
                 .execute(Tuple.of(who.id(), utc(from), utc(to)))
                 .map(rows -> {
                     JsonArray list = new JsonArray();
@@ -192,7 +211,9 @@ final class AppointmentService {
         try {
             JsonObject view = view(row.getUUID("id"), row.getUUID("patient_id"), row.getUUID("professional_id"),
                     row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
-                    row.getString("status"), open(row));
+                    row.getString("status"), open(row))
+                    .put("professionalName", row.getString("professional_name")).put("profession", row.getString("profession"))
+                    .put("patientName", row.getString("patient_name"));
             if (view.getString("startsAt") != null && view.getString("endsAt") != null) {
                 return Optional.of(view);
             }
@@ -286,7 +307,12 @@ final class AppointmentService {
                 .map(found -> new UUID[] {found, who.id()});
     }
 
-    private Future<Row> editable(StreamTransaction tx, Principal who, UUID id) {
+    /**
+     * The appointment {@code who} may change, locked: the booker (the professional, or the patient for a personal
+     * one) moves and cancels it; the patient of a professional's appointment may only cancel it ({@code cancelling}),
+     * as one calls the practice to cancel, while moving it stays with the professional, whose time it is.
+     */
+    private Future<Row> editable(StreamTransaction tx, Principal who, UUID id, boolean cancelling) {
         return tx.sql().preparedQuery("""
                         SELECT id, patient_id, professional_id, details_sealed, key_id, starts_at, ends_at, status FROM appointment
                         WHERE id = $1 AND (patient_id = $2 OR professional_id = $2) FOR UPDATE""")
@@ -300,8 +326,9 @@ final class AppointmentService {
                         return Future.failedFuture(ApiError.of(409, "appointment_cancelled", "This appointment was cancelled."));
                     }
                     boolean booker = row.getUUID("professional_id") == null || who.id().equals(row.getUUID("professional_id"));
-                    if (!booker) {
-                        return Future.failedFuture(ApiError.of(403, "forbidden", "Ask the professional to move or cancel it."));
+                    boolean patientCancels = cancelling && who.is(Principal.Kind.PATIENT) && who.id().equals(row.getUUID("patient_id"));
+                    if (!booker && !patientCancels) {
+                        return Future.failedFuture(ApiError.of(403, "forbidden", "Ask the professional to move it; you may cancel it."));
                     }
                     return who.is(Principal.Kind.PROFESSIONAL)
                             ? CareTeam.blocked(tx.sql(), row.getUUID("patient_id"), who.id()).compose(blocked -> blocked

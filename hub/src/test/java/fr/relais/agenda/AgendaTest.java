@@ -89,14 +89,79 @@ class AgendaTest {
             hub.clock().advance(Duration.ofDays(-6).minusHours(1));
         }
         assertEquals(1, events(patient.id(), "appointment.moved"));
-        assertEquals(403, patient.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject()).status(),
-                "the professional who booked it cancels it");
+        assertEquals(403, patient.http().put("/api/v1/appointments/" + id, new JsonObject()
+                        .put("startsAt", paris(start)).put("endsAt", paris(start.plus(Duration.ofMinutes(30))))).status(),
+                "the professional who booked it moves it");
         assertEquals(200, doctor.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject()).status());
         assertEquals(0, hub.sql().count("SELECT count(*) FROM reminder_job WHERE source_id = ? AND status = 'pending'", UUID.fromString(id)));
         assertEquals(1, events(patient.id(), "appointment.cancelled"));
         Person stranger = hub.people().professional("Dr Autre", "physician");
         assertEquals(404, stranger.http().put("/api/v1/appointments/" + id, new JsonObject()
                 .put("startsAt", paris(moved)).put("endsAt", paris(moved.plusSeconds(60)))).status());
+    }
+
+    @Test
+    void listsNameTheOtherPartyInOneStatement() {
+        Person patient = hub.people().patient("Lucie Nommée");
+        Person doctor = hub.people().professional("Dr Nom Propre", "midwife");
+        hub.people().treats(doctor, patient);
+        Instant start = hub.clock().instant().plus(Duration.ofDays(4));
+        String id = book(doctor, patient, paris(start), paris(start.plus(Duration.ofMinutes(45))));
+        assertEquals(201, patient.http().post("/api/v1/appointments", new JsonObject().put("startsAt", paris(start.plus(Duration.ofDays(1))))
+                .put("endsAt", paris(start.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)))).put("place", "Pharmacie")).status());
+
+        JsonArray mine = new JsonArray(patient.http().get("/api/v1/appointments").body());
+        JsonObject booked = only(mine, id);
+        assertEquals("Dr Nom Propre", booked.getString("professionalName"), mine.encode());
+        assertEquals("midwife", booked.getString("profession"));
+        assertEquals("Lucie Nommée", booked.getString("patientName"));
+        assertEquals("Cabinet, 3 rue de la Paix", booked.getString("place"), "the place, opened from its sealed copy");
+        JsonObject personal = mine.stream().map(JsonObject.class::cast).filter(a -> !id.equals(a.getString("id"))).findFirst().orElseThrow();
+        assertEquals(null, personal.getString("professionalName"), "a personal entry has no professional");
+
+        assertEquals("Lucie Nommée", only(new JsonArray(doctor.http().get("/api/v1/appointments").body()), id).getString("patientName"));
+        assertEquals("Lucie Nommée", only(new JsonArray(doctor.http().get("/api/v1/patients/" + patient.id() + "/appointments").body()), id)
+                .getString("patientName"));
+    }
+
+    @Test
+    void aPatientCancelsAProfessionalsAppointmentButNoOneElseDoes() {
+        Person patient = hub.people().patient("Annule Elle-même");
+        Person doctor = hub.people().professional("Dr Agenda Plein", "physician");
+        Person blocked = hub.people().professional("Dr Écarté", "physician");
+        Person otherPatient = hub.people().patient("Autre Personne");
+        Person stranger = hub.people().professional("Dr Sans Lien", "physician");
+        Instant start = hub.clock().instant().plus(Duration.ofDays(9));
+        String id = book(doctor, patient, paris(start), paris(start.plus(Duration.ofMinutes(30))));
+        String byBlocked = book(blocked, patient, paris(start.plus(Duration.ofDays(1))), paris(start.plus(Duration.ofDays(1)).plusSeconds(1800)));
+        hub.people().blocks(patient, blocked);
+
+        for (Person wrong : List.of(otherPatient, stranger, blocked)) {
+            for (String target : List.of(id, byBlocked)) {
+                Response refused = wrong.http().post("/api/v1/appointments/" + target + "/cancel", new JsonObject());
+                assertEquals(404, refused.status(), wrong.id() + " on " + target + ": " + refused.body());
+            }
+        }
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM appointment WHERE patient_id = ? AND status = 'cancelled'", patient.id()),
+                "nothing cancelled by the wrong people");
+
+        Response cancelled = patient.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject());
+        assertEquals(200, cancelled.status(), cancelled.body());
+        assertEquals("cancelled", cancelled.json().getString("status"));
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM reminder_job WHERE source_id = ? AND status = 'pending'", UUID.fromString(id)));
+        for (Person party : List.of(patient, doctor)) {
+            assertEquals(patient.id().toString(), hub.sql().rows("SELECT data->>'actorId' AS actor FROM stream_event "
+                    + "WHERE recipient_id = ? AND type = 'appointment.cancelled'", party.id()).get(0).get("actor"),
+                    "each party is told, with who did it");
+        }
+        assertEquals(409, patient.http().post("/api/v1/appointments/" + id + "/cancel", new JsonObject()).status(), "once");
+        assertEquals(200, patient.http().post("/api/v1/appointments/" + byBlocked + "/cancel", new JsonObject()).status(),
+                "the patient cancels the appointment of a professional she blocked");
+    }
+
+    private static JsonObject only(JsonArray list, String id) {
+        return list.stream().map(JsonObject.class::cast).filter(a -> id.equals(a.getString("id"))).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " not in " + list.encode()));
     }
 
     @Test
