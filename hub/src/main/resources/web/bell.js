@@ -11,6 +11,7 @@ const NOTIFIED = ['message.created', 'conversation.closed', 'document.arrived', 
   'record.emergency_access', 'appointment.created', 'appointment.moved', 'appointment.cancelled', 'care.requested',
   'care.accepted', 'care.declined', 'care.started', 'care.ended'];
 const PAGE = 20;
+const MAX_PAGE = 50;
 
 const centre = { items: [], unread: 0, next: null, loaded: false };
 let me = null;
@@ -34,7 +35,8 @@ export async function bellEvent(event) {
 }
 
 async function reload() {
-  const page = await api('GET', `/api/v1/notifications?limit=${Math.max(PAGE, centre.items.length)}`);
+  // the first items again, as many as shown (at most a page of the hub's): older ones come back with 'older'
+  const page = await api('GET', `/api/v1/notifications?limit=${Math.min(MAX_PAGE, Math.max(PAGE, centre.items.length))}`);
   Object.assign(centre, { items: page.items, unread: page.unread, next: page.next, loaded: true });
   renderBell();
 }

@@ -3,9 +3,10 @@
 -- function writes the words, for the names and for the searches alike.
 CREATE FUNCTION search_words(name text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT COALESCE(array_agg(DISTINCT word), '{}')
-    FROM regexp_split_to_table(lower(translate(name,
-            'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
-            'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy')), '[^[:alnum:]]+') AS word
+    FROM regexp_split_to_table(lower(translate(replace(replace(replace(replace(replace(name,
+            'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE'), 'ß', 'ss'),
+            'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿŸ',
+            'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyyY')), '[^[:alnum:]]+') AS word
     WHERE word <> ''
 $$;
 

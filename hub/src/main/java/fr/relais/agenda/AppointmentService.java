@@ -3,6 +3,7 @@ package fr.relais.agenda;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.error.ApiError;
+import fr.relais.identity.account.Accounts;
 import fr.relais.identity.policy.AccessPolicy;
 import fr.relais.identity.policy.CareTeam;
 import fr.relais.identity.policy.DataCategory;
@@ -42,15 +43,6 @@ final class AppointmentService {
      * professional's name and profession for the patient, the patient's name for the professional. Names are not
      * health data; titles and places stay sealed.
      */
-    private static final String PARTIES_COLUMNS = "pro.display_name AS professional_name, practice.profession, pat.display_name AS patient_name";
-
-    private static String partiesJoin(String appointment) {
-        return """
-                JOIN account pat ON pat.id = %1$s.patient_id
-                LEFT JOIN account pro ON pro.id = %1$s.professional_id
-                LEFT JOIN professional practice ON practice.account_id = %1$s.professional_id""".formatted(appointment);
-    }
-
     private final Streams streams;
     private final Sealer sealer;
     private final AuditLog audit;
@@ -173,7 +165,7 @@ final class AppointmentService {
                             FROM appointment WHERE patient_id = $1 AND professional_id = $2
                             ORDER BY starts_at DESC LIMIT 200) latest
                         %s
-                        ORDER BY starts_at""".formatted(PARTIES_COLUMNS, partiesJoin("latest")))
+                        ORDER BY starts_at""".formatted(Accounts.PARTIES_COLUMNS, Accounts.partiesJoin("latest.patient_id", "latest.professional_id")))
                 .execute(Tuple.of(patient, who.id()))
                 .map(rows -> {
                     JsonArray list = new JsonArray();
@@ -193,7 +185,7 @@ final class AppointmentService {
                                %s
                         FROM appointment a %s
                         WHERE (a.patient_id = $1 OR a.professional_id = $1) AND a.starts_at < $3 AND a.ends_at > $2
-                        ORDER BY a.starts_at""".formatted(PARTIES_COLUMNS, partiesJoin("a")))
+                        ORDER BY a.starts_at""".formatted(Accounts.PARTIES_COLUMNS, Accounts.partiesJoin("a.patient_id", "a.professional_id")))
                 .execute(Tuple.of(who.id(), utc(from), utc(to)))
                 .map(rows -> {
                     JsonArray list = new JsonArray();

@@ -9,7 +9,8 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Professionals found by name, as the public directory shows them (name, RPPS, profession, organisation): every
- * word typed must start a word of the name, whatever the case and accents ("mar cl" finds "Dr Claire Martin").
+ * word typed must start a word of the name, whatever the case and accents ("mar cl" finds "Dr Claire Martin"); the
+ * longest word typed drives the index scan, the others are checked on what it found.
  */
 final class ProfessionalDirectory {
     static final int MAX_RESULTS = 20;
@@ -29,7 +30,7 @@ final class ProfessionalDirectory {
             throw ApiError.invalidField("limit", "limit is a whole number from 1 to " + MAX_RESULTS + ".");
         }
         return pool.preparedQuery("""
-                        WITH q AS (SELECT search_words($1) AS words)
+                        WITH q AS (SELECT array_agg(w ORDER BY length(w) DESC, w) AS words FROM unnest(search_words($1)) AS w)
                         SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation
                         FROM q, professional_name_word first
                           JOIN account a ON a.id = first.professional_id AND a.status = 'active'

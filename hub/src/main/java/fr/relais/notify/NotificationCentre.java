@@ -77,22 +77,17 @@ public final class NotificationCentre {
         List<Long> chosen = ids == null ? List.of() : offsets(ids);
         long mark = upTo == null ? 0 : offset("upTo", upTo);
         Reader reader = reader(who);
+        // items one by one: those of the reader's centre among the ids; an app's "up to": the unread ones it sees
         return reader.checked(policy, streams, "notifications.mark_read")
-                .compose(v -> reader.app() == null ? Future.succeededFuture((List<Long>) null) : visibleUnread(reader))
-                .compose(visible -> streams.withTransaction(tx -> {
+                .compose(v -> ids != null ? items(reader, chosen)
+                        : reader.app() != null ? visibleUnread(reader).map(unread -> unread.stream().filter(o -> o <= mark).toList())
+                        : Future.<List<Long>>succeededFuture(null))
+                .compose(oneByOne -> streams.withTransaction(tx -> {
                     UUID recipient = reader.recipient();
-                    Future<JsonObject> changed;
-                    if (visible != null) { // an app: only what it sees, one by one
-                        List<Long> mine = visible.stream().filter(o -> ids == null ? o <= mark : chosen.contains(o)).toList();
-                        changed = mine.isEmpty() ? Future.succeededFuture(null) : StreamReads.mark(tx.sql(), recipient, mine)
-                                .map(marked -> marked.isEmpty() ? null : new JsonObject().put("ids", new JsonArray(marked)));
-                    } else if (ids != null) {
-                        changed = StreamReads.mark(tx.sql(), recipient, chosen)
-                                .map(marked -> marked.isEmpty() ? null : new JsonObject().put("ids", new JsonArray(marked)));
-                    } else {
-                        changed = StreamReads.markUpTo(tx.sql(), recipient, mark)
-                                .map(moved -> moved == 0 ? null : new JsonObject().put("upTo", moved));
-                    }
+                    Future<JsonObject> changed = oneByOne == null
+                            ? StreamReads.markUpTo(tx.sql(), recipient, mark).map(moved -> moved == 0 ? null : new JsonObject().put("upTo", moved))
+                            : oneByOne.isEmpty() ? Future.succeededFuture(null) : StreamReads.mark(tx.sql(), recipient, oneByOne)
+                                    .map(marked -> marked.isEmpty() ? null : new JsonObject().put("ids", new JsonArray(marked)));
                     return changed.compose(event -> event == null ? Future.<Void>succeededFuture()
                             : tx.append(recipient, READ_EVENT, event));
                 }))
@@ -105,7 +100,7 @@ public final class NotificationCentre {
         List<Long> chosen = offsets(body.getValue("ids"));
         Reader reader = reader(who);
         return reader.checked(policy, streams, "notifications.archive")
-                .compose(v -> reader.app() == null ? Future.succeededFuture(chosen) : visible(reader, chosen))
+                .compose(v -> items(reader, chosen))
                 .compose(mine -> streams.withTransaction(tx -> mine.isEmpty() ? Future.<Void>succeededFuture()
                         : StreamReads.archive(tx.sql(), reader.recipient(), mine).compose(archived -> archived.isEmpty()
                                 ? Future.<Void>succeededFuture()
@@ -114,13 +109,11 @@ public final class NotificationCentre {
                 .map(count -> new JsonObject().put("unread", count));
     }
 
-    /** Of {@code ids}, those an app sees: items of its patient's centre its consent shows it. */
-    private Future<List<Long>> visible(Reader reader, List<Long> ids) {
-        long oldest = ids.stream().mapToLong(Long::longValue).min().orElse(1);
-        long newest = ids.stream().mapToLong(Long::longValue).max().orElse(1);
-        return streams.replay(reader.recipient(), oldest - 1, newest, MAX_IDS * 4)
-                .map(events -> events.stream().filter(event -> ids.contains(event.offset()) && NOTIFIED.contains(event.type())
-                        && reader.sees(event)).map(StreamEvent::offset).toList());
+    /** Of {@code ids}, the items of the reader's centre: notifications, not the reader's own acts, what an app sees. */
+    private Future<List<Long>> items(Reader reader, List<Long> ids) {
+        return streams.reads().among(reader.recipient(), NOTIFIED, ids)
+                .map(entries -> entries.stream().filter(entry -> reader.sees(entry.event()))
+                        .map(entry -> entry.event().offset()).toList());
     }
 
     private Future<Integer> unread(Reader reader) {

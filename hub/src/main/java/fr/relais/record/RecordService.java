@@ -347,7 +347,7 @@ final class RecordService implements Documents {
         tx.append(patient, "document.arrived", new JsonObject()
                 .put("documentId", id.toString()).put("kind", request.kind().wireName())
                 .put("authorKind", who.kind().wireName()).put("authorName", author.name())
-                .put("replaces", replaces == null ? null : replaces.toString()));
+                .put("replaces", replaces == null ? null : replaces.toString()).put("actorId", who.id().toString()));
         if (who.is(Principal.Kind.INTEGRATOR)) {
             // the system's acknowledgement on its own stream: ids and kind, never the title nor the patient's id
             tx.append(who.id(), "document.accepted", new JsonObject()

@@ -22,7 +22,7 @@ public final class StreamReads {
     }
 
     private static final String SELECT = """
-            SELECT s.epoch, e."offset", e.type, e.data, e.created_at,
+            SELECT s.recipient_id, s.epoch, e."offset", e.type, e.data, e.created_at,
                    e."offset" <= COALESCE(w.up_to, 0) OR r."offset" IS NOT NULL AS read
             FROM stream s JOIN stream_event e ON e.recipient_id = s.recipient_id
               LEFT JOIN stream_read w ON w.recipient_id = s.recipient_id
@@ -48,15 +48,25 @@ public final class StreamReads {
         String away = archived ? " AND x.\"offset\" IS NOT NULL" : " AND x.\"offset\" IS NULL";
         return pool.preparedQuery(SELECT + unread + away + " ORDER BY e.\"offset\" DESC LIMIT $5")
                 .execute(Tuple.of(recipient, types.toArray(String[]::new), before, recipient.toString(), limit))
-                .map(rows -> {
-                    List<Entry> entries = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        entries.add(new Entry(new StreamEvent(recipient, row.getString("epoch"), row.getLong("offset"),
-                                row.getString("type"), (JsonObject) row.getValue("data"),
-                                row.getOffsetDateTime("created_at").toInstant()), row.getBoolean("read")));
-                    }
-                    return entries;
-                });
+                .map(StreamReads::entries);
+    }
+
+    /** Those of the events at {@code offsets} that are of {@code types} and not the recipient's own acts, newest first. */
+    public Future<List<Entry>> among(UUID recipient, Set<String> types, List<Long> offsets) {
+        return pool.preparedQuery(SELECT + " AND e.\"offset\" = ANY($5) ORDER BY e.\"offset\" DESC")
+                .execute(Tuple.tuple().addUUID(recipient).addArrayOfString(types.toArray(String[]::new))
+                        .addLong(Long.MAX_VALUE).addString(recipient.toString()).addArrayOfLong(offsets.toArray(Long[]::new)))
+                .map(StreamReads::entries);
+    }
+
+    private static List<Entry> entries(io.vertx.sqlclient.RowSet<Row> rows) {
+        List<Entry> entries = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            entries.add(new Entry(new StreamEvent(row.getUUID("recipient_id"), row.getString("epoch"), row.getLong("offset"),
+                    row.getString("type"), (JsonObject) row.getValue("data"),
+                    row.getOffsetDateTime("created_at").toInstant()), row.getBoolean("read")));
+        }
+        return entries;
     }
 
     /** Marks these events read; returns the offsets that were not read yet (events that are not there are left out). */

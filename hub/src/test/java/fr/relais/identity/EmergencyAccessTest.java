@@ -54,6 +54,14 @@ class EmergencyAccessTest {
             assertEquals(urgentist.id().toString(), event.getJsonObject("data").getString("actorId"));
         }
         assertEquals(200, urgentist.http().get("/api/v1/patients/" + patient.id() + "/documents").status());
+        assertEquals(200, urgentist.http().get("/api/v1/patients/" + patient.id() + "/profile").status());
+        assertEquals(200, urgentist.http().get("/api/v1/patients/" + patient.id() + "/documents").status());
+        hub.awaitEventsNumbered();
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM stream_event WHERE recipient_id = ? AND type = 'record.accessed'",
+                patient.id()), "told of the first read under the emergency access, not of each one");
+        assertEquals(List.of("documents", "profile", "documents"), patient.http().get("/api/v1/me/access-history").json()
+                .getJsonArray("items").stream().map(JsonObject.class::cast).filter(e -> e.getBoolean("emergency"))
+                .map(e -> e.getString("what")).toList(), "each read is in the history, newest first");
 
         JsonObject entry = patient.http().get("/api/v1/me/access-history").json().getJsonArray("items").getJsonObject(0);
         assertEquals(true, entry.getBoolean("emergency"));

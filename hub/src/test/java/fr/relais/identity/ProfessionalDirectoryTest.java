@@ -27,6 +27,7 @@ class ProfessionalDirectoryTest {
         claire = hub.people().professional("Dr Claire Martin", "physician");
         hub.people().professional("Hélène Martinez", "nurse");
         hub.people().professional("Dr Paul Roux", "physician");
+        hub.people().professional("Lætitia Cœur", "midwife");
         patient = hub.people().patient("Patiente qui cherche");
     }
 
@@ -37,6 +38,7 @@ class ProfessionalDirectoryTest {
         assertEquals(List.of("Hélène Martinez"), names(patient, "HELENE"));
         assertEquals(List.of("Hélène Martinez"), names(patient, "hél mart"));
         assertEquals(List.of(), names(patient, "artin"), "the start of a word, not any part");
+        assertEquals(List.of("Lætitia Cœur"), names(patient, "coeur laetitia"), "œ and æ as people type them");
         assertEquals(List.of("Dr Claire Martin"), names(patient, "dr", "&limit=1"));
         Person colleague = hub.people().professional("Dr Confrère", "physician");
         assertEquals(List.of("Dr Paul Roux"), names(colleague, "roux"));

@@ -35,6 +35,10 @@ class NotificationCentreTest {
         String conversation = hub.people().conversation(doctor, patient);
         send(patient, conversation, "Merci docteur");
         String appointment = book(doctor, patient);
+        Response deposited = patient.http().post("/api/v1/documents", new JsonObject().put("patientId", patient.id().toString())
+                .put("kind", "other").put("title", "Mon carnet").put("careDate", "2026-01-15").put("contentType", "application/pdf")
+                .put("data", java.util.Base64.getEncoder().encodeToString("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        assertEquals(201, deposited.status(), deposited.body()); // her own deposit: not news to her
 
         JsonObject centre = centre(patient, "");
         List<JsonObject> items = items(centre);
@@ -72,6 +76,12 @@ class NotificationCentreTest {
             assertEquals(2, marked.json().getInteger("unread"));
             JsonObject told = otherDevice.awaitType("notifications.read");
             assertEquals(new JsonArray().add(middle), told.getJsonObject("data").getJsonArray("ids"));
+            send(patient, conversation, "Ma réponse");
+            long ownAct = head(patient); // her own message's event: not an item of her centre
+            Response notAnItem = patient.http().post("/api/v1/notifications/read", new JsonObject().put("ids", new JsonArray().add(ownAct)));
+            assertEquals(2, notAnItem.json().getInteger("unread"));
+            assertEquals(0, hub.sql().count("SELECT count(*) FROM stream_event_read WHERE recipient_id = ? AND \"offset\" = ?",
+                    patient.id(), ownAct), "what is not an item is not marked");
 
             List<JsonObject> after = items(centre(patient, ""));
             assertEquals(List.of(false, true, false), after.stream().map(item -> item.getBoolean("read")).toList());
@@ -190,6 +200,12 @@ class NotificationCentreTest {
         Person lab = hub.people().integrator("Labo sans centre", "documents:write", "stream:read");
         assertEquals(403, lab.http().get("/api/v1/notifications").status());
         assertEquals(403, lab.http().post("/api/v1/notifications/read", new JsonObject().put("upTo", 1)).status());
+    }
+
+    /** The newest offset of the person's stream, once every committed event is numbered. */
+    private static long head(Person person) {
+        hub.awaitEventsNumbered();
+        return hub.sql().count("SELECT head FROM stream WHERE recipient_id = ?", person.id());
     }
 
     private static JsonObject centre(Person person, String query) {

@@ -7,7 +7,6 @@ import fr.relais.testing.Browser;
 import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient.Response;
-import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestClock;
 import fr.relais.testing.TestHub;
@@ -59,7 +58,7 @@ class AgendaBrowserTest {
 
         hub.clock().advance(Duration.ofDays(1));
         try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.go("#/agenda");
             String row = "#appointments li[data-appointment='" + upcoming + "']";
             patientPage.awaitText(row, FRENCH.format(later));
@@ -85,7 +84,7 @@ class AgendaBrowserTest {
             assertEquals(List.of(), patientPage.accessibilityProblems(), "the agenda");
             patientPage.screenshot("patient-agenda-full");
 
-            logIn(doctorPage, doctor);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.go("#/patients");
             doctorPage.awaitText("#my-appointments li[data-appointment='" + upcoming + "']", "Avec Jeanne Roux");
 
@@ -144,7 +143,4 @@ class AgendaBrowserTest {
         return booked.json().getString("id");
     }
 
-    private static void logIn(Browser page, Person person) {
-        page.logIn(person.email(), People.PASSWORD, () -> hub.people().awaitCode(person.email()));
-    }
 }

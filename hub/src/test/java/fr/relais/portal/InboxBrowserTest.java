@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import fr.relais.testing.Browser;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient.Response;
-import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestClock;
 import fr.relais.testing.TestHub;
@@ -34,15 +33,7 @@ class InboxBrowserTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();
 
-    private static Person doctorOf(Person patient, String name) {
-        Person doctor = hub.people().professional(name, "physician");
-        hub.people().treats(doctor, patient);
-        return doctor;
-    }
 
-    private static void logIn(Browser page, Person person) {
-        page.logIn(person.email(), People.PASSWORD, () -> hub.people().awaitCode(person.email()));
-    }
 
     /** Starts a conversation; the instant its first message was written, as the hub answered it. */
     private static Instant start(Person doctor, Person patient, String subject, String body) {
@@ -63,12 +54,12 @@ class InboxBrowserTest {
     @Test
     void twoThreadsWithTheSameSubjectFromTwoDoctorsAreToldApartByCorrespondentDateAndPreview() {
         Person patient = hub.people().patient("Léa Fontaine");
-        Person roux = doctorOf(patient, "Dr Amélie Roux");
-        Person lefevre = doctorOf(patient, "Dr Bruno Lefèvre");
+        Person roux = hub.people().physicianOf(patient, "Dr Amélie Roux");
+        Person lefevre = hub.people().physicianOf(patient, "Dr Bruno Lefèvre");
         Instant fromRoux = start(roux, patient, "Renouvellement", "Ordonnance renouvelée pour trois mois, passez à la pharmacie.");
         start(lefevre, patient, "Renouvellement", "Pensez au bilan sanguin avant notre prochain rendez-vous.");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.go("#/messages");
             awaitListed(page, 2);
             page.awaitText("#conversations", "Avec Dr Amélie Roux");
@@ -91,13 +82,13 @@ class InboxBrowserTest {
     @Test
     void theSearchNarrowsTheListBySubjectCorrespondentAndPreview() {
         Person patient = hub.people().patient("Marc Girard");
-        Person roux = doctorOf(patient, "Dr Hélène Roux");
-        Person lefevre = doctorOf(patient, "Dr Paul Lefèvre");
+        Person roux = hub.people().physicianOf(patient, "Dr Hélène Roux");
+        Person lefevre = hub.people().physicianOf(patient, "Dr Paul Lefèvre");
         start(roux, patient, "Renouvellement", "Votre ordonnance est prête.");
         start(lefevre, patient, "Renouvellement", "Votre ordonnance aussi.");
         start(roux, patient, "Vaccin", "Rappel du tétanos à prévoir cet hiver.");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.go("#/messages");
             awaitListed(page, 3);
 
@@ -129,11 +120,11 @@ class InboxBrowserTest {
         Path pdf = Files.write(Files.createTempFile("prise-de-sang", ".pdf"),
                 ("%PDF-1.4\n" + "x".repeat(200) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII));
         try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(doctorPage, doctor);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.go("#/messages/" + conversation);
             doctorPage.awaitText("#thread", "Premier message");
 
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.go("#/messages/" + conversation);
             patientPage.awaitText("#thread", "Premier message");
             patientPage.type("#reply-form textarea[name=body]", "Voici ma prise de sang.");

@@ -28,29 +28,20 @@ class PortalBrowserTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create();
 
-    /** A physician who treats the patient. */
-    private static Person doctorOf(Person patient, String name) {
-        Person doctor = hub.people().professional(name, "physician");
-        hub.people().treats(doctor, patient);
-        return doctor;
-    }
 
-    private static void logIn(Browser page, Person person) {
-        page.logIn(person.email(), People.PASSWORD, () -> hub.people().awaitCode(person.email()));
-    }
 
     @Test
     void aProfessionalsMessageAndDepositAppearOnThePatientsOpenPageWithoutReload() throws Exception {
         Person patient = hub.people().patient("Camille Martin");
-        Person doctor = doctorOf(patient, "Dr Durand");
+        Person doctor = hub.people().physicianOf(patient, "Dr Durand");
         Path pdf = Files.write(Files.createTempFile("bilan", ".pdf"),
                 ("%PDF-1.4\n" + "x".repeat(200) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII));
         try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.awaitText("#bell-count", "0");
             patientPage.screenshot("patient-messages-empty");
 
-            logIn(doctorPage, doctor);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.clickLink("Camille Martin");
             doctorPage.type("#write-form input[name=subject]", "Vos résultats");
             doctorPage.type("#write-form textarea[name=body]", "Bonjour, vos résultats sont arrivés et sont normaux.");
@@ -112,7 +103,7 @@ class PortalBrowserTest {
                 .put("data", java.util.Base64.getEncoder().encodeToString("%PDF-1.7\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertEquals(201, lab.http().post("/api/v1/documents", deposit).status());
         try (Browser patientPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.go("#/documents");
             patientPage.awaitText("#documents", "Laboratoire Cerballiance (via LabLink)");
             patientPage.screenshot("patient-document-from-a-system");
@@ -231,8 +222,8 @@ class PortalBrowserTest {
         Person doctor = hub.people().professional("Dr Lemoine", "physician");
         String ins = patient.http().get("/api/v1/me").json().getString("ins");
         try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(patientPage, patient);
-            logIn(doctorPage, doctor);
+            hub.people().logIn(patientPage, patient);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.awaitText("main", "Aucun patient suivi.");
             doctorPage.type("#care-request-form input[name=ins]", ins);
             doctorPage.click("#care-request-form button[type=submit]");
@@ -256,14 +247,14 @@ class PortalBrowserTest {
     @ClockSensitive
     void agendaProfileAccessHistoryAndSettingsThenClosingTheSpace() {
         Person patient = hub.people().patient("Jeanne Roux");
-        Person doctor = doctorOf(patient, "Dr Fabre");
+        Person doctor = hub.people().physicianOf(patient, "Dr Fabre");
         String rpps = doctor.http().get("/api/v1/me").json().getString("rpps");
         try (Browser patientPage = Browser.open(hub.port(), hub.clock()); Browser doctorPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.go("#/agenda");
             patientPage.awaitText("main", "Aucun rendez-vous à venir.");
 
-            logIn(doctorPage, doctor);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.awaitText("#bell-count", "1"); // the patient added the doctor to her care team
             doctorPage.clickLink("Jeanne Roux");
             // well inside the 30 days of the reminder list, with its 7-day, 1-day and 2-hour reminders, at any hour
@@ -341,7 +332,7 @@ class PortalBrowserTest {
                 "messages:write");
         String clientId = software.http().get("/api/v1/me").json().getString("clientId");
         try (Browser doctorPage = Browser.open(hub.port(), hub.clock()); Browser patientPage = Browser.open(hub.port(), hub.clock())) {
-            logIn(doctorPage, doctor);
+            hub.people().logIn(doctorPage, doctor);
             doctorPage.go("#/software");
             doctorPage.awaitText("main", "Aucun logiciel n’agit en votre nom.");
             doctorPage.type("#software-form input[name=clientId]", clientId);
@@ -351,7 +342,7 @@ class PortalBrowserTest {
             assertEquals(201, software.http().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject()
                     .put("body", "Votre ordonnance est prête.").put("onBehalfOf", doctor.id().toString())).status());
 
-            logIn(patientPage, patient);
+            hub.people().logIn(patientPage, patient);
             patientPage.go("#/messages/" + conversation);
             patientPage.awaitText("#thread", "Dr Claire Martin (via Cabinet Pro)");
             patientPage.screenshot("patient-message-via-software");
@@ -383,7 +374,7 @@ class PortalBrowserTest {
                 + "&state=st4te&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             page.go("oauth/authorize?" + query); // where the app sends the patient
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.awaitText("#consent-app", "Carnet Santé+ (Carnet Santé+ SAS) demande à accéder à votre espace santé");
             page.awaitText("main", "ajouter des mesures (objets connectés)");
             page.screenshot("patient-consent");
@@ -426,9 +417,9 @@ class PortalBrowserTest {
         assertEquals("professional_not_found", writer.http().get("/api/v1/professionals/10000000000").json().getString("code"));
         assertEquals(400, writer.http().get("/api/v1/professionals/12").status());
         try (Browser writerPage = Browser.open(hub.port(), hub.clock()); Browser colleaguePage = Browser.open(hub.port(), hub.clock())) {
-            logIn(colleaguePage, colleague);
+            hub.people().logIn(colleaguePage, colleague);
             colleaguePage.go("#/messages");
-            logIn(writerPage, writer);
+            hub.people().logIn(writerPage, writer);
             writerPage.go("#/messages");
             writerPage.type("#colleague-form input[name=rpps]", rpps);
             writerPage.type("#colleague-form input[name=subject]", "Pansement de M. Simon");
@@ -443,7 +434,7 @@ class PortalBrowserTest {
     @Test
     void theLoginAndTheBellWorkFromTheKeyboardOnAPhoneScreen() {
         Person patient = hub.people().patient("Nina Faure");
-        Person doctor = doctorOf(patient, "Dr Caron");
+        Person doctor = hub.people().physicianOf(patient, "Dr Caron");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             page.resize(390, 844);
             page.find("#login-form"); // the address field has the focus: no mouse from here on
@@ -472,15 +463,15 @@ class PortalBrowserTest {
     @Test
     void theBellKeepsItsItemsAndTheirReadStateThroughAReloadAndAcrossTwoBrowsers() {
         Person patient = hub.people().patient("Nina Roche");
-        Person doctor = doctorOf(patient, "Dr Vidal");
+        Person doctor = hub.people().physicianOf(patient, "Dr Vidal");
         for (String subject : List.of("Ordonnance", "Vaccin")) {
             assertEquals(201, doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", subject)
                     .put("participants", new JsonArray().add(patient.id().toString()))
                     .put("message", new JsonObject().put("body", "À propos : " + subject))).status());
         }
         try (Browser laptop = Browser.open(hub.port(), hub.clock()); Browser phone = Browser.open(hub.port(), hub.clock())) {
-            logIn(laptop, patient);
-            logIn(phone, patient);
+            hub.people().logIn(laptop, patient);
+            hub.people().logIn(phone, patient);
             laptop.awaitText("#bell-count", "2");
             phone.awaitText("#bell-count", "2");
 
@@ -525,7 +516,7 @@ class PortalBrowserTest {
         }
         Person patient = hub.people().patient("Yasmine Haddad");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.awaitText("main h1", "Messagerie");
             fr.relais.testing.Eventually.await("the service worker controls the page", java.time.Duration.ofSeconds(15),
                     () -> page.evaluate("return String(navigator.serviceWorker.controller !== null)"), "true"::equals);
@@ -542,13 +533,13 @@ class PortalBrowserTest {
     @Test
     void theMainScreensMeetWcag21AaAsAxeChecksThem() {
         Person patient = hub.people().patient("Rose Blanc");
-        Person doctor = doctorOf(patient, "Dr Noël");
+        Person doctor = hub.people().physicianOf(patient, "Dr Noël");
         doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Contrôle")
                 .put("participants", new JsonArray().add(patient.id().toString()))
                 .put("message", new JsonObject().put("body", "Tout va bien.")));
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             assertEquals(List.of(), page.accessibilityProblems(), "login");
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.click("#bell");
             page.find("#notifications");
             assertEquals(List.of(), page.accessibilityProblems(), "messages with the notifications open");
@@ -577,7 +568,7 @@ class PortalBrowserTest {
             assertEquals(List.of(), page.accessibilityProblems(), "messages and notifications on a phone");
         }
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, doctor);
+            hub.people().logIn(page, doctor);
             page.go("#/patients/" + patient.id());
             page.find("#appointment-form");
             assertEquals(List.of(), page.accessibilityProblems(), "a professional's patient screen");
@@ -599,9 +590,9 @@ class PortalBrowserTest {
     @Test
     void afterANetworkCutThePageShowsReconnectingThenWhatWasMissed() {
         Person patient = hub.people().patient("Louise Petit");
-        Person doctor = doctorOf(patient, "Dr Moreau");
+        Person doctor = hub.people().physicianOf(patient, "Dr Moreau");
         try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             network.cut();
             page.awaitText("#status", "Reconnexion…");
             page.screenshot("patient-reconnecting");
@@ -621,7 +612,7 @@ class PortalBrowserTest {
     void aPageThatCouldNotLoadSaysSoWithARetryAndComesBackWithTheServer() {
         Person patient = hub.people().patient("Inès Roux");
         try (CuttableProxy network = CuttableProxy.to(hub.port()); Browser page = Browser.open(network.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             network.cut();
             page.clickLink("Documents");
             page.awaitText("main h1", "Cette page n’a pas pu s’afficher");
@@ -639,14 +630,14 @@ class PortalBrowserTest {
     void aSessionThatEndsLeadsToTheLoginThenBackToThePageThePersonWasOn() {
         Person patient = hub.people().patient("Hugo Faure");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.clickLink("Profil médical");
             String profile = page.hash();
             String token = page.evaluate("return JSON.parse(sessionStorage.getItem('relais.session')).accessToken");
             assertEquals(204, hub.http().send("POST", "/api/v1/auth/logout", java.util.Map.of("Authorization", "Bearer " + token),
                     "application/json", "{}").status()); // the session ends elsewhere
             page.awaitText("main .notice", "Votre session a pris fin");
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.awaitHash(profile);
         }
     }
@@ -654,7 +645,7 @@ class PortalBrowserTest {
     @Test
     void theEnglishPagesKeepNoFrenchStringOfTheTranslationTable() {
         Person patient = hub.people().patient("Ada Byron");
-        Person doctor = doctorOf(patient, "Dr Hopper");
+        Person doctor = hub.people().physicianOf(patient, "Dr Hopper");
         doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Check-up")
                 .put("participants", new JsonArray().add(patient.id().toString()))
                 .put("message", new JsonObject().put("body", "All good.")));
@@ -663,7 +654,7 @@ class PortalBrowserTest {
             page.awaitText("#login-form", "Email address");
             assertEquals(List.of(), frenchLeft(page), "the login");
             page.click("#lang");
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.click("#lang");
             for (String screen : List.of("#/messages", "#/documents", "#/agenda", "#/profile", "#/care", "#/access", "#/apps", "#/settings")) {
                 page.go(screen);
@@ -679,7 +670,7 @@ class PortalBrowserTest {
             assertEquals(List.of(), frenchLeft(page), "the notifications");
         }
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, doctor);
+            hub.people().logIn(page, doctor);
             page.click("#lang");
             for (String screen : List.of("#/patients", "#/patients/" + patient.id(), "#/messages", "#/software")) {
                 page.go(screen);
@@ -724,7 +715,7 @@ class PortalBrowserTest {
                 .put("participants", new JsonArray().add(bruno.id().toString()))
                 .put("message", new JsonObject().put("body", "Message confidentiel pour Bruno"))).json().getString("conversationId");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, alice);
+            hub.people().logIn(page, alice);
             page.go("#/messages/" + brunosConversation);
             page.awaitText("main", "L'opération a échoué");
             assertFalse(page.pageText().contains("confidentiel"), page.pageText());

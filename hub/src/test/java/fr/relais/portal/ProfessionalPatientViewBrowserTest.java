@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.relais.testing.Browser;
 import fr.relais.testing.DatabaseScan;
 import fr.relais.testing.Eventually;
-import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
 import fr.relais.testing.TestClock;
 import fr.relais.testing.TestHub;
@@ -34,15 +33,7 @@ class ProfessionalPatientViewBrowserTest {
     @RegisterExtension
     static final TestHub hub = TestHub.create().with("policy.emergencyAccessDuration", "30m");
 
-    private static Person doctorOf(Person patient, String name) {
-        Person doctor = hub.people().professional(name, "physician");
-        hub.people().treats(doctor, patient);
-        return doctor;
-    }
 
-    private static void logIn(Browser page, Person person) {
-        page.logIn(person.email(), People.PASSWORD, () -> hub.people().awaitCode(person.email()));
-    }
 
     private static void addToProfile(Person patient, String section, JsonObject entry) {
         assertEquals(201, patient.http().post("/api/v1/patients/" + patient.id() + "/profile/" + section, entry).status());
@@ -83,9 +74,9 @@ class ProfessionalPatientViewBrowserTest {
         addToProfile(patient, "allergies", new JsonObject().put("substance", "Pollen de bouleau").put("severity", "mild"));
         addToProfile(patient, "allergies", new JsonObject().put("substance", "Pénicilline").put("reaction", "œdème de Quincke")
                 .put("severity", "severe"));
-        Person doctor = doctorOf(patient, "Dr Perrin");
+        Person doctor = hub.people().physicianOf(patient, "Dr Perrin");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, doctor);
+            hub.people().logIn(page, doctor);
             page.clickLink("Jeanne Moulin");
             page.awaitText("#chart-allergies li[data-severity=severe]", "Pénicilline (œdème de Quincke) — gravité : sévère");
             page.find("#write-form");
@@ -105,7 +96,7 @@ class ProfessionalPatientViewBrowserTest {
             assertTrue(seen.contains(part), part + " in " + seen);
         }
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.go("#/access");
             page.awaitText("#access-history li[data-what=profile]", "Dr Perrin — a consulté votre profil médical");
             page.awaitText("#access-history li[data-what=documents]", "a consulté la liste de vos documents");
@@ -125,13 +116,13 @@ class ProfessionalPatientViewBrowserTest {
         String shown = deposit(colleague, patient, "lab_result", "Bilan lipidique");
         String hidden = deposit(colleague, patient, "imaging_report", "IRM pelvienne");
         assertEquals(200, patient.http().put("/api/v1/documents/" + hidden + "/hidden", new JsonObject().put("hidden", true)).status());
-        Person doctor = doctorOf(patient, "Dr Marchand");
+        Person doctor = hub.people().physicianOf(patient, "Dr Marchand");
         addToProfile(patient, "allergies", new JsonObject().put("substance", "Latex").put("severity", "moderate"));
         JsonObject conversation = doctor.http().post("/api/v1/conversations", new JsonObject().put("subject", "Suivi du bilan")
                 .put("participants", new JsonArray().add(patient.id().toString()))
                 .put("message", new JsonObject().put("body", "Bonjour"))).json();
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, doctor);
+            hub.people().logIn(page, doctor);
             page.go("#/patients/" + patient.id());
             page.awaitText("#chart-document-list", "Bilan lipidique");
             page.awaitText("#chart-document-list", "Résultat de laboratoire");
@@ -158,7 +149,7 @@ class ProfessionalPatientViewBrowserTest {
         List<DatabaseScan.Hit> stored = DatabaseScan.of(hub.hub().database()).find(List.of("Bilan lipidique", "IRM pelvienne"));
         assertEquals(List.of(), stored, "no title in clear anywhere (history, events, audit)");
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, patient);
+            hub.people().logIn(page, patient);
             page.go("#/access");
             page.awaitText("#access-history li[data-what=document]", "Dr Marchand — a ouvert le document « Bilan lipidique »");
 
@@ -180,7 +171,7 @@ class ProfessionalPatientViewBrowserTest {
         Person doctor = hub.people().professional("Dr Urgence", "physician");
         String reason = "Patient inconscient admis aux urgences";
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, doctor);
+            hub.people().logIn(page, doctor);
             page.go("#/patients/" + patient.id());
             page.awaitText("main h1", "Dossier non accessible");
             page.awaitText("#emergency-warnings", "La personne en est informée aussitôt.");
@@ -220,7 +211,7 @@ class ProfessionalPatientViewBrowserTest {
         Person pharmacist = hub.people().professional("Mme Pharma", "pharmacist"); // the matrix opens no conditions to her
         hub.people().treats(pharmacist, patient);
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
-            logIn(page, pharmacist);
+            hub.people().logIn(page, pharmacist);
             page.go("#/patients/" + patient.id());
             page.awaitText("#chart-allergies", "Aspirine");
             page.awaitText("#chart-profile", "Votre profession ne donne pas accès à cette rubrique.");

@@ -149,6 +149,18 @@ public final class People {
         return logIn(created.account().email(), PASSWORD);
     }
 
+    /** A physician whom {@code patient} declared as treating them. */
+    public Person physicianOf(Person patient, String name) {
+        Person doctor = professional(name, "physician");
+        treats(doctor, patient);
+        return doctor;
+    }
+
+    /** Logs {@code person} in on the portal's page: password, then the emailed code. */
+    public void logIn(Browser page, Person person) {
+        page.logIn(person.email(), PASSWORD, () -> awaitCode(person.email()));
+    }
+
     /** The patient declares that {@code professional} treats them (by RPPS, through the API). */
     public void treats(Person professional, Person patient) {
         String rpps = professional.http().get("/api/v1/me").json().getString("rpps");

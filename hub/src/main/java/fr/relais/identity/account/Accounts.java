@@ -37,6 +37,20 @@ public final class Accounts {
                 });
     }
 
+    /** The columns {@link #partiesJoin} adds to a listing: {@code professional_name}, {@code profession}, {@code patient_name}. */
+    public static final String PARTIES_COLUMNS = "pro.display_name AS professional_name, practice.profession, pat.display_name AS patient_name";
+
+    /**
+     * The SQL a feature joins into a listing of what is between a patient and a professional (identity keeps people's
+     * names and professions), given the columns that hold their ids.
+     */
+    public static String partiesJoin(String patientColumn, String professionalColumn) {
+        return """
+                JOIN account pat ON pat.id = %1$s
+                LEFT JOIN account pro ON pro.id = %2$s
+                LEFT JOIN professional practice ON practice.account_id = %2$s""".formatted(patientColumn, professionalColumn);
+    }
+
     /** The name of each of these accounts that is still there (a closed space's account is gone). */
     public static Future<java.util.Map<UUID, String>> displayNames(SqlClient client, java.util.Collection<UUID> ids) {
         if (ids.isEmpty()) {

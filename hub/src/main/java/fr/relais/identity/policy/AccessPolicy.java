@@ -37,7 +37,7 @@ public final class AccessPolicy {
     /**
      * What an access shows of the patient's data, as the patient's access history names it: a stable code
      * ({@code identity}, {@code documents}, {@code document}, {@code profile}, {@code appointments},
-     * {@code conversations}) and, for one document, its id. Never a title: the history finds a document's title
+     * {@code conversations}, {@code notifications}) and, for one document, its id. Never a title: the history finds a document's title
      * when the patient reads it (see {@link AccessedDocuments}), so nothing of it is kept in clear.
      */
     public record Seen(String what, UUID documentId) {
@@ -199,29 +199,37 @@ public final class AccessPolicy {
 
     /**
      * Records an access in one round trip (whether it is the actor's first, and the history entry), and sends its
-     * audit entry and its {@code record.accessed} event (on a first or emergency access) with the COMMIT.
+     * audit entry and its {@code record.accessed} event (on the actor's first access, and on the first read under
+     * each emergency access) with the COMMIT.
      */
     private Future<Access> record(StreamTransaction stx, Principal who, UUID patientId, String actorName, String action,
                                   Seen seen, UUID emergencyAccess, java.time.Instant emergencyEndsAt) {
         SqlClient tx = stx.sql();
         boolean emergency = emergencyAccess != null;
         String name = actorName == null ? "" : actorName;
+        // the first read under an emergency access is claimed on its row: reads made at once wait for one another there
         return tx.preparedQuery("""
                         WITH first AS (
                             INSERT INTO first_access (patient_id, actor_id) VALUES ($1, $3)
-                            ON CONFLICT DO NOTHING RETURNING actor_id)
-                        INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
-                                                    emergency_access_id, first_access, what, document_id)
-                        SELECT $1, $2, $3, $4, $5, $6, $7, EXISTS (SELECT 1 FROM first), $8, $9
-                        RETURNING first_access""")
+                            ON CONFLICT DO NOTHING RETURNING actor_id),
+                        emergency_first AS (
+                            UPDATE emergency_access SET first_read_at = $10 WHERE id = $7 AND first_read_at IS NULL RETURNING id),
+                        recorded AS (
+                            INSERT INTO access_history (patient_id, actor_kind, actor_id, actor_name, action, emergency,
+                                                        emergency_access_id, first_access, what, document_id)
+                            SELECT $1, $2, $3, $4, $5, $6, $7, EXISTS (SELECT 1 FROM first), $8, $9
+                            RETURNING first_access)
+                        SELECT first_access, EXISTS (SELECT 1 FROM emergency_first) AS emergency_first FROM recorded""")
                 .execute(Tuple.tuple().addUUID(patientId).addString(who.kind().wireName()).addUUID(who.id()).addString(name)
                         .addString(action).addBoolean(emergency).addUUID(emergencyAccess).addString(seen.what())
-                        .addUUID(seen.documentId()))
+                        .addUUID(seen.documentId()).addOffsetDateTime(java.time.OffsetDateTime.now(clock)))
                 .compose(rows -> {
-                    boolean first = rows.iterator().next().getBoolean("first_access");
+                    Row row = rows.iterator().next();
+                    boolean first = row.getBoolean("first_access");
+                    boolean firstUnderEmergency = row.getBoolean("emergency_first");
                     stx.sendWithCommit(audit.append(tx, AuditEvent.of(who.kind().wireName(), who.id().toString(), action,
                             "success").patient(patientId).detail("emergency", emergency).detail("what", seen.what())));
-                    Future<Void> told = !first && !emergency ? Future.succeededFuture()
+                    Future<Void> told = !first && !firstUnderEmergency ? Future.succeededFuture()
                             : stx.append(patientId, "record.accessed", new JsonObject()
                                     .put("actorId", who.id().toString()).put("actorKind", who.kind().wireName())
                                     .put("actorName", name).put("action", action).put("what", seen.what())
