@@ -1,9 +1,9 @@
 // The portal's service worker: it keeps the shell (the page, its modules, styles and icons) so that the portal
 // opens like an app on a phone, also while the hub cannot be reached. The API and the live socket never go
 // through its cache: what people read is always the hub's. Push notifications will be handled here.
-const CACHE = 'relais-shell-v1';
+const CACHE = 'relais-shell-v2';
 const PAGE = '/';
-const SHELL = [PAGE, '/app/app.js', '/app/api.js', '/app/apps.js', '/app/bell.js', '/app/care.js', '/app/i18n.js',
+const SHELL = [PAGE, '/app/app.js', '/app/api.js', '/app/apps.js', '/app/bell.js', '/app/care.js', '/app/chart.js', '/app/i18n.js',
   '/app/live.js', '/app/messages.js', '/app/patient.js', '/app/professional.js', '/app/ui.js', '/app/welcome.js',
   '/app/style.css', '/app/manifest.webmanifest', '/app/icon-192.png', '/app/icon-512.png'];
 /** The addresses that answer the page itself. */

@@ -52,7 +52,7 @@ public final class PatientRoutes {
     private void colleague(RoutingContext rc) {
         Authentication.require(rc, Principal.Kind.PROFESSIONAL);
         String rpps = Rpps.parse(rc.pathParam("rpps"), "rpps").value();
-        careTeam.professionalByRpps(rpps).map(pro -> {
+        careTeam.activeProfessionalByRpps(rpps).map(pro -> {
             JsonObject shown = new JsonObject().put("id", pro.getString("id")).put("displayName", pro.getString("displayName"))
                     .put("rpps", pro.getString("rpps")).put("profession", pro.getString("profession"));
             if (pro.containsKey("organisation")) {

@@ -53,15 +53,18 @@ public final class NotificationCentre {
         }
         Reader reader = reader(who);
         return reader.checked(policy, streams, "notifications.list")
-                .compose(v -> streams.reads().page(reader.recipient(), NOTIFIED, before, (int) limit, unreadOnly, archived))
-                .compose(entries -> {
+                // one more than asked: whether there is a next page
+                .compose(v -> streams.reads().page(reader.recipient(), NOTIFIED, before, (int) limit + 1, unreadOnly, archived))
+                .compose(fetched -> {
+                    boolean more = fetched.size() > limit;
+                    List<StreamReads.Entry> entries = more ? fetched.subList(0, (int) limit) : fetched;
                     List<StreamReads.Entry> seen = entries.stream().filter(entry -> reader.sees(entry.event())).toList();
                     Future<Map<UUID, String>> names = reader.app() == null
                             ? Accounts.displayNames(streams.pool(), actorIds(seen)) : Future.succeededFuture(Map.of());
                     return Future.all(names, unread(reader)).map(both -> {
                         JsonArray items = new JsonArray();
                         seen.forEach(entry -> items.add(Notification.of(entry, reader.appView(), names.result())));
-                        Long next = entries.size() < limit ? null : entries.get(entries.size() - 1).event().offset();
+                        Long next = more ? entries.get(entries.size() - 1).event().offset() : null;
                         return new JsonObject().put("unread", (int) both.resultAt(1)).put("items", items).put("next", next);
                     });
                 });
@@ -97,6 +100,9 @@ public final class NotificationCentre {
 
     /** Puts {@code ids} away, out of the list (and read); answers the unread count after it. */
     Future<JsonObject> archive(Principal who, JsonObject body) {
+        if (body.containsKey("upTo")) {
+            throw ApiError.badRequest("invalid_request", "Items are put away by their ids only.");
+        }
         List<Long> chosen = offsets(body.getValue("ids"));
         Reader reader = reader(who);
         return reader.checked(policy, streams, "notifications.archive")

@@ -54,6 +54,19 @@ class ProfessionalDirectoryTest {
     }
 
     @Test
+    void aProfessionalWhoseAccountIsNotActiveIsNeitherFoundNorDeclared() {
+        String rpps = fr.relais.testing.People.rppsNumber();
+        Person admin = hub.people().admin("Accueil ARS");
+        Response created = admin.http().post("/api/v1/admin/professionals", new JsonObject().put("rpps", rpps)
+                .put("profession", "dentist").put("email", "pas.encore@example.fr").put("displayName", "Marc Pending"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals(List.of(), names(patient, "marc"));
+        Response declared = patient.http().post("/api/v1/me/care-relationships", new JsonObject().put("rpps", rpps));
+        assertEquals(404, declared.status(), declared.body());
+        assertEquals("professional_not_found", declared.json().getString("code"));
+    }
+
+    @Test
     void badSearchesAndCallersWithoutADirectoryAreRefused() {
         for (String query : List.of("", "?q=", "?q=a", "?q=%20x%20", "?q=" + "m".repeat(101), "?q=martin&limit=0",
                 "?q=martin&limit=21", "?q=martin&limit=vingt")) {

@@ -134,9 +134,11 @@ class NotificationCentreTest {
         for (int page = 0; page < 5 && query != null; page++) {
             JsonObject got = centre(patient, query);
             items(got).forEach(item -> paged.add(item.getLong("id")));
+            assertEquals(page < 2, got.getValue("next") != null, "a next page exactly when there is one: " + got.encode());
             query = got.getValue("next") == null ? null : "?limit=2&before=" + got.getLong("next");
         }
         assertEquals(all, paged);
+        assertNull(centre(patient, "?limit=5").getValue("next"), "a full last page says it is the last");
     }
 
     @Test
@@ -192,6 +194,8 @@ class NotificationCentreTest {
             Response refused = patient.http().post("/api/v1/notifications/read", body);
             assertEquals(400, refused.status(), body.encode() + " " + refused.body());
         }
+        assertEquals("invalid_request", patient.http().post("/api/v1/notifications/archive",
+                new JsonObject().put("ids", new JsonArray().add(1)).put("upTo", 1)).json().getString("code"));
         for (JsonObject body : List.of(new JsonObject(), new JsonObject().put("ids", new JsonArray().add("1")))) {
             assertEquals(400, patient.http().post("/api/v1/notifications/archive", body).status(), body.encode());
         }

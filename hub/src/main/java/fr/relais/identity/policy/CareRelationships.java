@@ -90,7 +90,7 @@ public final class CareRelationships {
 
     /** The patient declares a professional by RPPS; a pending request from them counts as accepted. */
     public Future<JsonObject> declare(UUID patient, String rpps) {
-        return team.professionalByRpps(rpps).compose(pro -> streams.withTransaction(tx -> {
+        return team.activeProfessionalByRpps(rpps).compose(pro -> streams.withTransaction(tx -> {
             UUID professional = UUID.fromString(pro.getString("id"));
             return CareTeam.blocked(tx.sql(), patient, professional).compose(blocked -> blocked
                     ? Future.failedFuture(ApiError.of(409, "professional_blocked", "You blocked this professional: unblock them first."))

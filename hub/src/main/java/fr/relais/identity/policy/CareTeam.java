@@ -187,10 +187,20 @@ public final class CareTeam {
 
     /** The professional with this RPPS number (a public directory number), or 404 {@code professional_not_found}. */
     public Future<JsonObject> professionalByRpps(String rpps) {
+        return professionalByRpps(rpps, false);
+    }
+
+    /** A professional by RPPS whose account is active: one to declare or to write to (the directory shows no other). */
+    public Future<JsonObject> activeProfessionalByRpps(String rpps) {
+        return professionalByRpps(rpps, true);
+    }
+
+    private Future<JsonObject> professionalByRpps(String rpps, boolean activeOnly) {
         return pool.preparedQuery("""
                         SELECT a.id, a.display_name, p.rpps, p.profession, p.organisation, NULL AS origin, a.created_at
-                        FROM professional p JOIN account a ON a.id = p.account_id WHERE p.rpps = $1""")
-                .execute(Tuple.of(rpps))
+                        FROM professional p JOIN account a ON a.id = p.account_id
+                        WHERE p.rpps = $1 AND (NOT $2 OR a.status = 'active')""")
+                .execute(Tuple.of(rpps, activeOnly))
                 .compose(rows -> rows.size() == 1
                         ? Future.succeededFuture(professionals(rows).getJsonObject(0))
                         : Future.failedFuture(ApiError.notFound("professional_not_found", "No professional has this RPPS number.")));
