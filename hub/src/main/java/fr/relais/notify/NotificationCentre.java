@@ -123,10 +123,10 @@ public final class NotificationCentre {
     }
 
     private Future<Integer> unread(Reader reader) {
-        return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true, false)
-                .map(entries -> (int) entries.stream().filter(entry -> reader.sees(entry.event())).count());
+        return visibleUnread(reader).map(List::size);
     }
 
+    /** The reader's unread items, newest first, up to {@link #COUNTED}. */
     private Future<List<Long>> visibleUnread(Reader reader) {
         return streams.reads().page(reader.recipient(), NOTIFIED, Long.MAX_VALUE, COUNTED, true, false)
                 .map(entries -> entries.stream().filter(entry -> reader.sees(entry.event()))
