@@ -7,6 +7,7 @@ import io.vertx.ext.mail.mailencoder.MailEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.UUID;
@@ -31,10 +32,12 @@ final class FileMailer implements Mailer {
         return vertx.executeBlocking(() -> {
             Files.createDirectories(dir);
             String name = Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID() + ".eml";
-            Path file = Files.createFile(dir.resolve(name),
+            // written under a hidden name, then renamed: whoever watches the folder for .eml files sees only whole ones
+            Path partial = Files.createFile(dir.resolve("." + name + ".part"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // encoded as the SMTP client encodes it (MIME, quoted-printable parts with their transfer encoding)
-            Files.writeString(file, new MailEncoder(email.message(from, messageId), "relais").encode(), StandardCharsets.UTF_8);
+            Files.writeString(partial, new MailEncoder(email.message(from, messageId), "relais").encode(), StandardCharsets.UTF_8);
+            Files.move(partial, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             return null;
         });
     }
