@@ -24,10 +24,22 @@ import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityEmails;
 import fr.relais.identity.IdentityModule;
 import fr.relais.identity.PasswordHashing;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.mail.EmailTransport;
+import fr.relais.config.MailConfig;
+import fr.relais.config.SmsConfig;
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.DispatchSettings;
+import fr.relais.outbox.Outbox;
+import fr.relais.outbox.ReadMarks;
+import fr.relais.outbox.Transport;
+import fr.relais.sms.SmsTransports;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import fr.relais.mail.MailTemplates;
 import fr.relais.mail.Mailer;
-import fr.relais.mail.OutboxDispatcher;
+import fr.relais.outbox.OutboxDispatcher;
 import fr.relais.secrets.Sealer;
 import fr.relais.ratelimit.RateLimiter;
 import fr.relais.secrets.MasterKey;
@@ -74,9 +86,9 @@ public final class Hub {
     private final Readiness readiness;
     private final NodeRuns nodeRuns;
     private IdentityModule identity;
-    private Mailer mailer;
-    private OutboxDispatcher dispatcher;
-    private EmailOutbox outbox;
+    private final Map<Channel, OutboxDispatcher> dispatchers = new EnumMap<>(Channel.class);
+    private final List<Transport> transports = new ArrayList<>();
+    private Outbox outbox;
     private NotifyModule notify;
     private Streams streams;
     private Pool sequencerPool;
@@ -135,13 +147,18 @@ public final class Hub {
 
     private void startFeatures(RelaisConfig config, Clock clock) {
         MasterKey masterKey = MasterKey.load(config.secrets().masterKey(), config.secrets().dir());
-        mailer = Mailer.create(vertx, config.mail());
-        outbox = new EmailOutbox(vertx, new Sealer(masterKey, "outbox", "o1"));
+        outbox = new Outbox(vertx, new Sealer(masterKey, "outbox", "o1"));
         sequencerPool = DatabasePool.create(vertx, database.endpoint(), config.db().pool().withSize(1), "relais-sequencer");
         streams = new Streams(vertx, pool, sequencerPool, clock);
         streams.start();
-        dispatcher = new OutboxDispatcher(pool, mailer, outbox, config.mail(), clock, metrics.registry(),
-                (recipient, offset) -> streams.backlog().acknowledged(recipient, offset));
+        ReadMarks readMarks = (recipient, offset) -> streams.backlog().acknowledged(recipient, offset);
+        MailConfig mail = config.mail();
+        SmsConfig sms = config.sms();
+        dispatchThrough(new OutboxDispatcher(pool, Channel.EMAIL, new EmailTransport(Mailer.create(vertx, mail)), outbox,
+                new DispatchSettings(mail.batchSize(), mail.lease(), mail.maxAttempts(), 0), clock, metrics.registry(), readMarks));
+        dispatchThrough(new OutboxDispatcher(pool, Channel.SMS, SmsTransports.create(vertx, sms), outbox,
+                new DispatchSettings(sms.batchSize(), sms.lease(), sms.maxAttempts(), sms.perNumberPerHour()), clock,
+                metrics.registry(), readMarks));
         audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
         MailTemplates mailTemplates = mailTemplates();
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
@@ -175,11 +192,11 @@ public final class Hub {
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
                 config.stream().maxEventsPerRecipient(), clock);
         jobs = new BackgroundJobs(vertx, clock, metrics.registry());
-        registerJobs(config, retention, idempotency);
+        registerJobs(config, retention, idempotency, clock);
     }
 
     /** The periodic work of a serving node, each job on its own timer and never twice at once (started by {@link #deploy}). */
-    private void registerJobs(RelaisConfig config, StreamRetention retention, IdempotencyStore idempotency) {
+    private void registerJobs(RelaisConfig config, StreamRetention retention, IdempotencyStore idempotency, Clock clock) {
         jobs.every("stream.sweep", Streams.SWEEP_EVERY, streams::sweep)
                 .every("stream.trim", config.stream().trimEvery(), retention::trim)
                 .every("idempotency.purge", config.stream().trimEvery(), () -> idempotency.purge(Duration.ofDays(1)))
@@ -191,15 +208,18 @@ public final class Hub {
                 .every("agenda.reminders", config.agenda().tickInterval(), agenda::fireDue)
                 .register(Job.every("agenda.planning", config.agenda().planEvery(), agenda::planAll).firstAfter(Duration.ZERO))
                 .every("notify.scan", config.notifications().scanEvery(), notify::scanOnce)
-                .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher::drain)
+                .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher(Channel.EMAIL)::drain)
+                .every("sms.dispatch", config.sms().dispatchEvery(), dispatcher(Channel.SMS)::drain)
+                .every("outbox.upkeep", Duration.ofMinutes(5), () -> Outbox.purgeRates(pool, clock.instant()))
                 .every("webhooks.dispatch", config.webhooks().dispatchEvery(), webhooks::dispatch)
-                .wakeOn(EmailOutbox.KICK, "mail.dispatch");
+                .wakeOn(Outbox.kickAddress(Channel.EMAIL), "mail.dispatch")
+                .wakeOn(Outbox.kickAddress(Channel.SMS), "sms.dispatch");
     }
 
     /** Every email and page template, read and compiled now: a missing one stops the start. */
     public static MailTemplates mailTemplates() {
         return MailTemplates.load(Stream.concat(IdentityEmails.TEMPLATES.stream(), DigestEmails.TEMPLATES.stream()).toList(),
-                NotifyModule.PAGES);
+                NotifyModule.PAGES, IdentityEmails.TEXTS);
     }
 
     private void deploy(RelaisConfig config) {
@@ -254,7 +274,7 @@ public final class Hub {
         Future<Void> jobsEnded = jobs == null ? Future.succeededFuture() : jobs.stop(JOBS_GRACE);
         return Future.join(jobsEnded, undeployAll())
                 .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
-                .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+                .eventually(() -> Future.join(transports.stream().map(Transport::close).toList()))
                 .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(() -> sequencerPool == null ? Future.succeededFuture() : sequencerPool.close())
@@ -342,14 +362,24 @@ public final class Hub {
         return notify;
     }
 
-    /** The email outbox, for benchmarks. */
-    public EmailOutbox outbox() {
+    /** The outbox of every channel, for benchmarks. */
+    public Outbox outbox() {
         return outbox;
     }
 
-    /** The outbox dispatcher, for tests and benchmarks. */
+    /** The email dispatcher, for tests and benchmarks. */
     public OutboxDispatcher dispatcher() {
-        return dispatcher;
+        return dispatcher(Channel.EMAIL);
+    }
+
+    /** The dispatcher of one channel, for tests and benchmarks. */
+    public OutboxDispatcher dispatcher(Channel channel) {
+        return dispatchers.get(channel);
+    }
+
+    private void dispatchThrough(OutboxDispatcher dispatcher) {
+        dispatchers.put(dispatcher.channel(), dispatcher);
+        transports.add(dispatcher.transport());
     }
 
     /** The audit log, its checkpoints and its verifier, for admin commands and tests. */

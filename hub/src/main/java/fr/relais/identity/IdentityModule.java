@@ -1,5 +1,7 @@
 package fr.relais.identity;
 
+import fr.relais.identity.phone.MobilePhones;
+import fr.relais.sms.PhoneNumbers;
 import fr.relais.config.RelaisConfig;
 import fr.relais.identity.account.IntegratorSwitch;
 import fr.relais.identity.account.Organisations;
@@ -49,6 +51,7 @@ public final class IdentityModule {
     private final MeRoutes meRoutes;
     private final Delegations delegations;
     private final DelegationRoutes delegationRoutes;
+    private final PhoneRoutes phoneRoutes;
     private final PatientRoutes patientRoutes;
     private final CareRoutes careRoutes;
     private final CareTeam careTeam;
@@ -88,6 +91,7 @@ public final class IdentityModule {
         this.careRoutes = new CareRoutes(ctx.pool(), careTeam, relationships);
         this.delegations = new Delegations(streams);
         this.delegationRoutes = new DelegationRoutes(delegations);
+        this.phoneRoutes = new PhoneRoutes(new MobilePhones(ctx, new PhoneNumbers(config.sms().defaultRegion())));
         this.patientRoutes = new PatientRoutes(streams, policy, careTeam, new ProfessionalDirectory(ctx.pool()),
                 new EmergencyAccess(ctx.pool(), streams, ctx.audit(), reasons,
                         new EmergencyAccessNotice(ctx.outbox(), ctx.emails(), ctx.publicBaseUrl(), ctx.clock()),
@@ -126,6 +130,7 @@ public final class IdentityModule {
         meRoutes.mount(api);
         careRoutes.mount(api);
         delegationRoutes.mount(api);
+        phoneRoutes.mount(api);
         patientRoutes.mount(api);
         consentRoutes.mount(api);
     }

@@ -1,14 +1,11 @@
 package fr.relais.mail;
 
 import fr.relais.config.MailConfig;
+import fr.relais.files.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.mailencoder.MailEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -30,14 +27,9 @@ final class FileMailer implements Mailer {
     @Override
     public Future<Void> send(Email email, String messageId) {
         return vertx.executeBlocking(() -> {
-            Files.createDirectories(dir);
-            String name = Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID() + ".eml";
-            // written under a hidden name, then renamed: whoever watches the folder for .eml files sees only whole ones
-            Path partial = Files.createFile(dir.resolve("." + name + ".part"),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // encoded as the SMTP client encodes it (MIME, quoted-printable parts with their transfer encoding)
-            Files.writeString(partial, new MailEncoder(email.message(from, messageId), "relais").encode(), StandardCharsets.UTF_8);
-            Files.move(partial, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeWhole(dir, Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID() + ".eml",
+                    new MailEncoder(email.message(from, messageId), "relais").encode());
             return null;
         });
     }

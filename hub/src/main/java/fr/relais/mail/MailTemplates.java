@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Every email written from Mustache templates on the class path, one set per email and language:
- * {@code mail/<name>.<lang>.subject.mustache}, {@code .text.mustache} and {@code .html.mustache}. The engine
+ * {@code mail/<name>.<lang>.subject.mustache}, {@code .text.mustache} and {@code .html.mustache}; every text
+ * message (SMS) from {@code mail/<name>.<lang>.sms.mustache}, plain text. The engine
  * escapes every {@code {{value}}} of the HTML part; the subject and the text part are plain text and take values
  * as they are. Templates are read and compiled once, by {@link #load}, on the thread that starts the hub: rendering
  * reads no file, so it runs on any thread, event loops included. A template missing for a language fails the load,
@@ -31,8 +32,11 @@ public final class MailTemplates {
         this.compiled = compiled;
     }
 
-    /** Reads and compiles the emails {@code emails} and the pages {@code pages} (an HTML part only), in every language. */
-    public static MailTemplates load(Collection<String> emails, Collection<String> pages) {
+    /**
+     * Reads and compiles the emails {@code emails}, the pages {@code pages} (an HTML part only) and the text messages
+     * {@code texts}, in every language.
+     */
+    public static MailTemplates load(Collection<String> emails, Collection<String> pages, Collection<String> texts) {
         DefaultMustacheFactory html = new DefaultMustacheFactory(ROOT);
         DefaultMustacheFactory plain = new DefaultMustacheFactory(ROOT) {
             @Override
@@ -53,6 +57,9 @@ public final class MailTemplates {
             }
             for (String page : pages) {
                 compile(compiled, html, page, language, "html");
+            }
+            for (String text : texts) {
+                compile(compiled, plain, text, language, "sms");
             }
         }
         return new MailTemplates(Map.copyOf(compiled));
@@ -77,6 +84,11 @@ public final class MailTemplates {
     public Email render(String name, String language, String to, Map<String, ?> scope) {
         return new Email(to, run(name, language, "subject", scope).strip(), run(name, language, "text", scope),
                 run(name, language, "html", scope));
+    }
+
+    /** The text message {@code name} in {@code language}, without surrounding blanks. */
+    public String text(String name, String language, Map<String, ?> scope) {
+        return run(name, language, "sms", scope).strip();
     }
 
     /** The HTML page {@code name} in {@code language}. */

@@ -2,7 +2,7 @@ package fr.relais.notify;
 
 import fr.relais.config.NotifyConfig;
 import fr.relais.identity.account.Accounts;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Outbox;
 import fr.relais.stream.StreamBacklog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -43,7 +43,7 @@ final class MissedEventScanner {
 
     private final Pool pool;
     private final StreamBacklog backlog;
-    private final EmailOutbox outbox;
+    private final Outbox outbox;
     private final DigestEmails digests;
     private final NotificationSettings settings;
     private final NotifyConfig config;
@@ -51,7 +51,7 @@ final class MissedEventScanner {
     private final BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks;
     private final java.util.function.Supplier<String> loginUrl;
 
-    MissedEventScanner(Pool pool, StreamBacklog backlog, EmailOutbox outbox, DigestEmails digests, NotificationSettings settings,
+    MissedEventScanner(Pool pool, StreamBacklog backlog, Outbox outbox, DigestEmails digests, NotificationSettings settings,
                        NotifyConfig config, Clock clock,
                        BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks,
                        java.util.function.Supplier<String> loginUrl) {
@@ -129,10 +129,11 @@ final class MissedEventScanner {
                     }
                     long covered = upTo;
                     Future<Boolean> queued = counts.isEmpty() ? Future.succeededFuture(false)
-                            : outbox.enqueue(tx, "digest:" + account + ":" + covered, account, "digest", EmailOutbox.NOTIFICATION,
-                                    digests.render(email, prefs.locale(), new LinkedHashMap<>(counts),
-                                            loginUrl.get(), unsubscribeLinks.apply(account, counts)),
-                                    covered, notBefore(now, prefs.quietHours()));
+                            : outbox.enqueue(tx, digests.render(email, prefs.locale(), new LinkedHashMap<>(counts), loginUrl.get(),
+                                            unsubscribeLinks.apply(account, counts))
+                                    .outgoing("digest:" + account + ":" + covered, account, "digest", Outbox.NOTIFICATION,
+                                            notBefore(now, prefs.quietHours()))
+                                    .covering(covered));
                     return queued.compose(added -> StreamBacklog.cover(tx, CONSUMER, account, covered)
                             .compose(v -> !added ? Future.succeededFuture() : tx.preparedQuery("""
                                             INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)

@@ -4,7 +4,8 @@ import fr.relais.config.NotifyConfig;
 import fr.relais.error.ApiError;
 import fr.relais.identity.Authentication;
 import fr.relais.identity.policy.AccessPolicy;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import fr.relais.mail.MailTemplates;
 import fr.relais.principal.Principal;
 import fr.relais.secrets.MasterKey;
@@ -33,7 +34,7 @@ public final class NotifyModule {
     /** The HTML pages of this module, written from templates like the emails. */
     public static final java.util.List<String> PAGES = java.util.List.of("unsubscribed");
     private final Pool pool;
-    private final EmailOutbox outbox;
+    private final Outbox outbox;
     private final NotificationSettings settings;
     private final MissedEventScanner scanner;
     private final NotificationCentre centre;
@@ -43,7 +44,7 @@ public final class NotifyModule {
     private final Clock clock;
     private final MailTemplates templates;
 
-    public NotifyModule(Pool pool, Streams streams, AccessPolicy policy, EmailOutbox outbox, MailTemplates templates,
+    public NotifyModule(Pool pool, Streams streams, AccessPolicy policy, Outbox outbox, MailTemplates templates,
                         MasterKey masterKey, NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
         this.pool = pool;
         this.outbox = outbox;
@@ -77,8 +78,10 @@ public final class NotifyModule {
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.post("/notifications/read").handler(rc -> centre.markRead(Authentication.principal(rc), Requests.json(rc))
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
-        api.get("/admin/emails").handler(this::listEmails);
-        api.post("/admin/emails/:id/retry").handler(this::retryEmail);
+        api.get("/admin/emails").handler(rc -> listOutbox(rc, Channel.EMAIL));
+        api.post("/admin/emails/:id/retry").handler(rc -> retryItem(rc, Channel.EMAIL));
+        api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, channel(rc)));
+        api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, channel(rc)));
     }
 
     private static boolean flag(RoutingContext rc, String name) {
@@ -97,14 +100,23 @@ public final class NotifyModule {
         return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.ADMIN).id();
     }
 
-    /** For admins: emails by status (dead letters first of all), never their content. */
-    private void listEmails(RoutingContext rc) {
+    private static Channel channel(RoutingContext rc) {
+        for (Channel channel : Channel.values()) {
+            if (channel.wireName().equals(rc.pathParam("channel"))) {
+                return channel;
+            }
+        }
+        throw ApiError.notFound("not_found", "The channels are email, sms and push.");
+    }
+
+    /** For admins: one channel's items by status (dead letters first of all), never their content. */
+    private void listOutbox(RoutingContext rc, Channel channel) {
         Authentication.require(rc, Principal.Kind.ADMIN);
         String status = rc.queryParams().get("status") == null ? "dead" : rc.queryParams().get("status");
-        if (!EmailOutbox.STATUSES.contains(status)) {
-            throw ApiError.invalidField("status", "status is " + String.join(", ", EmailOutbox.STATUSES) + ".");
+        if (!Outbox.STATUSES.contains(status)) {
+            throw ApiError.invalidField("status", "status is " + String.join(", ", Outbox.STATUSES) + ".");
         }
-        EmailOutbox.withStatus(pool, status)
+        Outbox.withStatus(pool, channel, status)
                 .onSuccess(emails -> {
                     io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
                     emails.forEach(email -> list.add(new io.vertx.core.json.JsonObject().put("id", email.id().toString())
@@ -115,16 +127,16 @@ public final class NotifyModule {
                 .onFailure(rc::fail);
     }
 
-    /** For admins: a dead email is tried again from scratch. */
-    private void retryEmail(RoutingContext rc) {
+    /** For admins: a dead item is tried again from scratch. */
+    private void retryItem(RoutingContext rc, Channel channel) {
         Authentication.require(rc, Principal.Kind.ADMIN);
         UUID id = fr.relais.web.Fields.pathId(rc.pathParam("id"));
-        EmailOutbox.retryDead(pool, id, clock.instant())
+        Outbox.retryDead(pool, channel, id, clock.instant())
                 .onSuccess(retried -> {
                     if (!retried) {
-                        rc.fail(ApiError.notFound("not_found", "No dead email has this id."));
+                        rc.fail(ApiError.notFound("not_found", "No dead " + channel.wireName() + " item has this id."));
                     } else {
-                        outbox.kick();
+                        outbox.kick(channel);
                         Responses.noContent(rc);
                     }
                 })

@@ -57,8 +57,8 @@ class ClusterTest {
         }
         for (Person patient : patients) {
             Eventually.await("every email to " + patient.email() + " sent", DEADLINE, () -> nodeA.sql().count(
-                    "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
-            long sent = nodeA.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ?", patient.id());
+                    "SELECT count(*) FROM outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
+            long sent = nodeA.sql().count("SELECT count(*) FROM outbox WHERE recipient_id = ?", patient.id());
             assertTrue(sent >= 5, "activation, first login and four more codes");
             assertEquals(sent, nodeA.mail().getReceivedMessagesForDomain(patient.email()).length,
                     "each email once, though both nodes' dispatchers woke for it");
@@ -78,7 +78,7 @@ class ClusterTest {
             }
             for (Person patient : patients) {
                 Eventually.await("both codes to " + patient.email() + " tried and failed", DEADLINE, () -> nodeA.sql().count(
-                        "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status = 'pending' AND attempts >= 1",
+                        "SELECT count(*) FROM outbox WHERE recipient_id = ? AND status = 'pending' AND attempts >= 1",
                         patient.id()), n -> n == 2);
             }
         } finally {
@@ -89,7 +89,7 @@ class ClusterTest {
         try {
             for (Person patient : patients) {
                 Eventually.await("every email to " + patient.email() + " sent", Duration.ofSeconds(60), () -> nodeA.sql().count(
-                        "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
+                        "SELECT count(*) FROM outbox WHERE recipient_id = ? AND status <> 'sent'", patient.id()), n -> n == 0);
                 assertEquals(2, nodeA.mail().getReceivedMessagesForDomain(patient.email()).length,
                         "the two codes of the outage, each once");
             }

@@ -34,11 +34,11 @@ class DigestCoverageTest {
 
         hub.emailWhatWasMissed();
         assertEquals(1, digests(patient), "once both are old enough, one digest");
-        assertEquals(2L, hub.sql().rows("SELECT up_to_offset FROM email_outbox WHERE recipient_id = ? AND category = 'digest'",
+        assertEquals(2L, hub.sql().rows("SELECT up_to_offset FROM outbox WHERE recipient_id = ? AND category = 'digest'",
                 patient.id()).get(0).get("up_to_offset"), "covering both");
     }
 
     private static long digests(Person patient) {
-        return hub.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'digest'", patient.id());
+        return hub.sql().count("SELECT count(*) FROM outbox WHERE recipient_id = ? AND category = 'digest'", patient.id());
     }
 }

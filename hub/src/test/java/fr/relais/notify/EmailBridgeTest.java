@@ -79,7 +79,7 @@ class EmailBridgeTest {
         scanAfterTheDelay();
         hub.hub().dispatcher().runOnce().await();
         assertEquals(0, digests(patient.email()).size(), "deferred to the end of the quiet hours");
-        assertEquals(1, hub.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'digest' AND status = 'pending'",
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE recipient_id = ? AND category = 'digest' AND status = 'pending'",
                 patient.id()));
         hub.clock().advance(Duration.ofHours(2));
         try {
@@ -108,7 +108,7 @@ class EmailBridgeTest {
         scanAfterTheDelay();
         MimeMessage digest = Eventually.await("the digest", Duration.ofSeconds(15), () -> digests(other.email()), l -> l.size() == 1).get(0);
         hub.hub().dispatcher().runOnce().await();
-        assertEquals(0, hub.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'digest'", quiet.id()),
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM outbox WHERE recipient_id = ? AND category = 'digest'", quiet.id()),
                 "live-only categories are never emailed");
 
         Matcher link = Pattern.compile("(/api/v1/notifications/unsubscribe\\?[^\\s\"<]+)").matcher(GreenMailUtil.getBody(digest)
@@ -128,12 +128,12 @@ class EmailBridgeTest {
         try {
             challenge = hub.people().startLogin(patient.email(), People.PASSWORD);
             Eventually.await("a failed attempt", Duration.ofSeconds(15), () -> hub.sql().count(
-                    "SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'security' AND attempts >= 1 AND status = 'pending'",
+                    "SELECT count(*) FROM outbox WHERE recipient_id = ? AND category = 'security' AND attempts >= 1 AND status = 'pending'",
                     patient.id()), n -> n >= 1);
             for (int tick = 0; tick < 10; tick++) { // a security code backs off too, instead of using up its attempts in seconds
                 hub.hub().dispatcher().runOnce().await();
             }
-            assertEquals(1, hub.sql().count("SELECT count(*) FROM email_outbox WHERE dedup_key = ? AND status = 'pending' AND attempts = 1",
+            assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE dedup_key = ? AND status = 'pending' AND attempts = 1",
                     "login-code:" + challenge), "one attempt, then waiting for its backoff");
         } finally {
             hub.startMail();
@@ -146,7 +146,7 @@ class EmailBridgeTest {
             long codes = Arrays.stream(hub.mail().getReceivedMessagesForDomain(patient.email()))
                     .filter(m -> GreenMailUtil.getBody(m).contains("code de connexion")).count();
             assertEquals(1, codes, "sent once");
-            assertEquals(1, hub.sql().count("SELECT count(*) FROM email_outbox WHERE dedup_key = ? AND status = 'sent' AND attempts >= 2",
+            assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE dedup_key = ? AND status = 'sent' AND attempts >= 2",
                     "login-code:" + challenge), "the same row, sent after its failed attempt");
             assertEquals(6, code.length());
             assertTrue(challenge.length() > 0);
@@ -159,7 +159,7 @@ class EmailBridgeTest {
     void deadLettersAreVisibleToAdminsOnlyAndCanBeRetried() {
         Person patient = hub.people().patient("Lettre morte");
         Person admin = hub.people().admin("Postmaster");
-        hub.sql().execute("UPDATE email_outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE dedup_key LIKE 'login-code:%' "
+        hub.sql().execute("UPDATE outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE dedup_key LIKE 'login-code:%' "
                 + "AND recipient_id = '" + patient.id() + "'");
         assertEquals(403, patient.http().get("/api/v1/admin/emails?status=dead").status());
         JsonArray dead = new JsonArray(admin.http().get("/api/v1/admin/emails?status=dead").body());

@@ -45,7 +45,7 @@ class QuietHoursTest {
     }
 
     private static long digestsSentTo(Person patient) {
-        return hub.sql().count("SELECT count(*) FROM email_outbox WHERE recipient_id = ? AND category = 'digest' AND status = 'sent'",
+        return hub.sql().count("SELECT count(*) FROM outbox WHERE recipient_id = ? AND category = 'digest' AND status = 'sent'",
                 patient.id());
     }
 

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import fr.relais.mail.Email;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import fr.relais.testing.CapturedLogs;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.Footprint;
@@ -90,10 +91,11 @@ class PlaintextScanTest {
     }
 
     private static void sendThroughTheOutbox(Person to, String subject, String body) {
-        hub.hub().streams().pool().withTransaction(tx -> hub.hub().outbox().enqueue(tx, "planted:" + to.id(), to.id(), "security",
-                        EmailOutbox.SECURITY, new Email(to.email(), subject, body, "<p>" + body + "</p>"), null, hub.clock().instant()))
+        hub.hub().streams().pool().withTransaction(tx -> hub.hub().outbox().enqueue(tx,
+                        new Email(to.email(), subject, body, "<p>" + body + "</p>").outgoing("planted:" + to.id(), to.id(), "security",
+                                Outbox.SECURITY, hub.clock().instant())))
                 .await();
-        hub.hub().outbox().kick();
+        hub.hub().outbox().kick(Channel.EMAIL);
         var planted = Eventually.await("the planted email", Duration.ofSeconds(15),
                 () -> Arrays.stream(hub.mail().getReceivedMessagesForDomain(to.email()))
                         .filter(m -> subject.equals(subjectOf(m))).toList(),

@@ -33,6 +33,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     private final TestClock clock = new TestClock();
     private Hub hub;
     private GreenMail mail;
+    private SmscSimulator smsc;
     private int smtpPort;
     private HttpTestClient http;
 
@@ -62,6 +63,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         // port of that range can be given the same port as its own source and connect to itself, then wait forever
         mail = new GreenMail(new ServerSetup(portBelowEphemeralRange(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
+        smsc = new SmscSimulator();
         String name = context.getRequiredTestClass().getSimpleName();
         DatabaseEndpoint database = TestPostgres.newDatabase(name);
         overrides.putIfAbsent("secrets.dir", "target/test-secrets/" + database.database());
@@ -70,6 +72,11 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         overrides.put("mail.transport", "smtp");
         overrides.put("mail.host", "127.0.0.1");
         overrides.put("mail.port", String.valueOf(mail.getSmtp().getPort()));
+        overrides.put("sms.transport", "smpp");
+        overrides.put("sms.smpp.host", "127.0.0.1");
+        overrides.put("sms.smpp.port", String.valueOf(smsc.port()));
+        overrides.put("sms.smpp.systemId", SmscSimulator.SYSTEM_ID);
+        overrides.put("sms.smpp.password", SmscSimulator.PASSWORD);
         overrides.putIfAbsent("db.url", "postgresql://" + database.host() + ":" + database.port() + "/" + database.database());
         overrides.putIfAbsent("db.user", database.user());
         overrides.putIfAbsent("db.password", database.password());
@@ -96,6 +103,9 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         if (mail != null) {
             mail.stop();
         }
+        if (smsc != null) {
+            smsc.close();
+        }
     }
 
     /**
@@ -118,6 +128,7 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
     public Map<String, String> siblingSettings(int hazelcastPort) {
         Map<String, String> sibling = new HashMap<>();
         for (String key : List.of("db.url", "db.user", "db.password", "mail.transport", "mail.host", "mail.port",
+                "sms.transport", "sms.smpp.host", "sms.smpp.port", "sms.smpp.systemId", "sms.smpp.password",
                 "cluster.members", "cluster.name")) {
             sibling.put(key, overrides.get(key));
         }
@@ -149,6 +160,11 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
 
     public GreenMail mail() {
         return mail;
+    }
+
+    /** The SMS centre the hub sends its text messages to, over SMPP. */
+    public SmscSimulator smsc() {
+        return smsc;
     }
 
     /** Stops the SMTP server (an outage), until {@link #startMail()}. */

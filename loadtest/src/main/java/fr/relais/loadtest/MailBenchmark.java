@@ -3,7 +3,7 @@ package fr.relais.loadtest;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import fr.relais.mail.Email;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
@@ -41,15 +41,15 @@ final class MailBenchmark {
             double raw = DepositBenchmark.RawInsert.rate(pool, 32, java.time.Duration.ofSeconds(2),
                     java.time.Duration.ofSeconds(Math.max(5, seconds / 2)));
             hub.dispatcher().stop(); // queue everything first, then measure the sending alone
-            EmailOutbox outbox = hub.outbox();
+            Outbox outbox = hub.outbox();
             for (int batch = 0; batch < EMAILS / 500; batch++) {
                 int first = batch * 500;
                 pool.withTransaction(tx -> {
                     List<Future<Boolean>> rows = new ArrayList<>();
                     for (int i = first; i < first + 500; i++) {
-                        rows.add(outbox.enqueue(tx, "bench:" + i, null, "digest", EmailOutbox.NOTIFICATION,
-                                new Email("p" + (i % 100) + "@bench.example", "Du nouveau dans votre espace santé",
-                                        "1 nouveau message", "<p>1 nouveau message</p>"), null, Instant.now()));
+                        rows.add(outbox.enqueue(tx, new Email("p" + (i % 100) + "@bench.example", "Du nouveau dans votre espace santé",
+                                "1 nouveau message", "<p>1 nouveau message</p>")
+                                .outgoing("bench:" + i, null, "digest", Outbox.NOTIFICATION, Instant.now())));
                     }
                     return Future.all(rows);
                 }).await();
@@ -58,7 +58,7 @@ final class MailBenchmark {
             long sent = 0;
             while (sent < EMAILS && System.nanoTime() - start < java.time.Duration.ofMinutes(5).toNanos()) {
                 hub.dispatcher().runOnce().await();
-                sent = pool.query("SELECT count(*) FROM email_outbox WHERE status = 'sent'").execute().await().iterator().next().getLong(0);
+                sent = pool.query("SELECT count(*) FROM outbox WHERE status = 'sent'").execute().await().iterator().next().getLong(0);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             int received = sink.getReceivedMessages().length;

@@ -1,5 +1,7 @@
 package fr.relais.identity.account;
 
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import fr.relais.audit.AuditEvent;
 import fr.relais.error.ApiError;
 import fr.relais.identity.IdentityContext;
@@ -160,12 +162,12 @@ public final class Provisioning {
     /** Queues the activation email of a new account (sent at once, as a security email). */
     public Future<Void> sendActivation(Created created) {
         String link = ctx.publicBaseUrl().get() + "/activate#code=" + created.activationCode();
-        return ctx.pool().withTransaction(tx -> ctx.outbox().enqueue(tx, "activation:" + created.account().id() + ":"
+        return ctx.pool().withTransaction(tx -> ctx.outbox().enqueue(tx, ctx.emails().activation(created.account().email(),
+                        created.account().displayName(), link, created.activationCode(), ctx.auth().activationLifetime())
+                        .outgoing("activation:" + created.account().id() + ":"
                                 + java.util.HexFormat.of().formatHex(Tokens.sha256(created.activationCode())).substring(0, 16),
-                        created.account().id(), "security", fr.relais.mail.EmailOutbox.SECURITY,
-                        ctx.emails().activation(created.account().email(), created.account().displayName(), link,
-                                created.activationCode(), ctx.auth().activationLifetime()), null, ctx.clock().instant()))
-                .onSuccess(v -> ctx.outbox().kick())
+                                created.account().id(), "security", Outbox.SECURITY, ctx.clock().instant())))
+                .onSuccess(v -> ctx.outbox().kick(Channel.EMAIL))
                 .mapEmpty();
     }
 

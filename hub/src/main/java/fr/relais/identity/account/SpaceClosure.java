@@ -1,5 +1,7 @@
 package fr.relais.identity.account;
 
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import fr.relais.audit.AuditEvent;
 import fr.relais.audit.AuditLog;
 import fr.relais.identity.session.Sessions;
@@ -74,6 +76,10 @@ public final class SpaceClosure {
         return chain
                 .compose(v -> tx.preparedQuery("DELETE FROM rate_limit WHERE key = $1 OR starts_with(key, $1 || ' from ')")
                         .execute(Tuple.of(Accounts.loginRateKey(patient.email()))))
+                .compose(v -> tx.preparedQuery("SELECT number FROM account_phone WHERE account_id = $1 AND number IS NOT NULL")
+                        .execute(Tuple.of(patient.id())))
+                .compose(numbers -> numbers.size() == 0 ? Future.succeededFuture()
+                        : Outbox.forget(tx, Channel.SMS, numbers.iterator().next().getString("number")))
                 .compose(v -> Accounts.delete(tx, patient.id()))
                 .compose(v -> Streams.deleteStreamOf(tx, patient.id(), mentionedIn));
     }

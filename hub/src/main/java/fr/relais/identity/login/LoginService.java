@@ -6,10 +6,13 @@ import fr.relais.identity.IdentityContext;
 import fr.relais.identity.Tokens;
 import fr.relais.identity.account.Account;
 import fr.relais.identity.account.Accounts;
+import fr.relais.identity.phone.MobilePhones;
 import fr.relais.identity.session.Sessions;
 import fr.relais.identity.token.AccessTokens;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import fr.relais.principal.Principal;
+import fr.relais.sms.PhoneNumbers;
 import fr.relais.web.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -17,14 +20,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Login for people: a password, then a one-time code sent by email at every login (6 digits, short-lived,
+ * Login for people: a password, then a one-time code sent at every login, by email or, if the person chose so, by
+ * SMS to their verified mobile number (6 digits, short-lived,
  * single use, a few wrong tries kill the attempt). An unknown email and a wrong password get the same answer
  * after the same work. Failed attempts are limited by {@link LoginThrottle}.
  */
@@ -45,11 +51,15 @@ public final class LoginService {
     public Future<JsonObject> start(JsonObject body, String ip) {
         String email = Fields.text(body, "email", 1, 320).toLowerCase(Locale.ROOT);
         String password = Fields.text(body, "password", 1, 256);
+        Object delivery = body.getValue("delivery");
+        if (delivery != null && !"email".equals(delivery) && !"sms".equals(delivery)) {
+            throw ApiError.invalidField("delivery", "delivery is sms or email: where the code goes, this time.");
+        }
         return throttle.password(ip, email).compose(attempt -> Accounts.byEmail(ctx.pool(), email)
                 .compose(found -> {
                     Optional<Account> usable = found.filter(Account::active);
                     return ctx.hashing().verify(password, usable.map(Account::passwordHash).orElse(null))
-                            .compose(ok -> ok ? challenge(usable.get(), ip).compose(c -> throttle.succeeded(attempt).map(c))
+                            .compose(ok -> ok ? challenge(usable.get(), ip, (String) delivery).compose(c -> throttle.succeeded(attempt).map(c))
                                     : refused(found, ip));
                 }));
     }
@@ -138,20 +148,37 @@ public final class LoginService {
         return new TokenPair(tokens.issue(principal), tokens.lifetime(), refreshToken, account.toJson());
     }
 
-    private Future<JsonObject> challenge(Account account, String ip) {
+    /**
+     * A new challenge, its code sent by SMS to the person's verified number if they chose so (unless this login asks
+     * for {@code email}), by email otherwise.
+     */
+    private Future<JsonObject> challenge(Account account, String ip, String asked) {
         UUID id = UUID.randomUUID();
         String code = Tokens.digits(6);
-        OffsetDateTime expires = OffsetDateTime.now(ctx.clock()).plus(ctx.auth().otpLifetime());
-        return ctx.pool().withTransaction(tx -> tx.preparedQuery(
-                                "INSERT INTO login_challenge (id, account_id, code_hash, expires_at) VALUES ($1, $2, $3, $4)")
-                        .execute(Tuple.of(id, account.id(), Buffer.buffer(codeHash(id, code)), expires))
-                        .compose(v -> ctx.outbox().enqueue(tx, "login-code:" + id, account.id(), "security", EmailOutbox.SECURITY,
-                                ctx.emails().loginCode(account.email(), code, ctx.auth().otpLifetime()), null, ctx.clock().instant()))
-                        .compose(v -> ctx.audit().append(tx, AuditEvent.of("account", account.id().toString(), "login.password",
-                                "success").from(ip))))
-                .onSuccess(v -> ctx.outbox().kick())
-                .map(v -> new JsonObject().put("challengeId", id.toString()).put("expiresAt", expires.toInstant().toString())
-                        .put("delivery", "email"));
+        Instant now = ctx.clock().instant();
+        Instant expires = now.plus(ctx.auth().otpLifetime());
+        return ctx.pool().withTransaction(tx -> MobilePhones.loginNumber(tx, account.id())
+                        .map(number -> number.filter(n -> !"email".equals(asked)))
+                        .compose(number -> tx.preparedQuery(
+                                        "INSERT INTO login_challenge (id, account_id, code_hash, expires_at) VALUES ($1, $2, $3, $4)")
+                                .execute(Tuple.of(id, account.id(), Buffer.buffer(codeHash(id, code)),
+                                        OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)))
+                                .compose(v -> ctx.outbox().enqueue(tx, number.isPresent()
+                                        ? ctx.emails().loginCodeSms(number.get(), code).outgoing("login-code:" + id, account.id(),
+                                                "security", Outbox.SECURITY, now, expires)
+                                        : ctx.emails().loginCode(account.email(), code, ctx.auth().otpLifetime())
+                                                .outgoing("login-code:" + id, account.id(), "security", Outbox.SECURITY, now)
+                                                .expiringAt(expires)))
+                                .compose(v -> ctx.audit().append(tx, AuditEvent.of("account", account.id().toString(),
+                                        "login.password", "success").from(ip).detail("delivery", number.isPresent() ? "sms" : "email")))
+                                .map(number)))
+                .onSuccess(number -> ctx.outbox().kick(number.isPresent() ? Channel.SMS : Channel.EMAIL))
+                .map(number -> {
+                    JsonObject challenge = new JsonObject().put("challengeId", id.toString()).put("expiresAt", expires.toString())
+                            .put("delivery", number.isPresent() ? "sms" : "email");
+                    number.ifPresent(n -> challenge.put("sentTo", PhoneNumbers.masked(n)));
+                    return challenge;
+                });
     }
 
     private Future<JsonObject> refused(Optional<Account> account, String ip) {

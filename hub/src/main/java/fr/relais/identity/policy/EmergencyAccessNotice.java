@@ -1,7 +1,8 @@
 package fr.relais.identity.policy;
 
 import fr.relais.identity.IdentityEmails;
-import fr.relais.mail.EmailOutbox;
+import fr.relais.outbox.Channel;
+import fr.relais.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
@@ -16,12 +17,12 @@ import java.util.function.Supplier;
  * who, never why, nothing of the record. The history, behind the patient's login, shows who and the reason.
  */
 public final class EmergencyAccessNotice {
-    private final EmailOutbox outbox;
+    private final Outbox outbox;
     private final IdentityEmails emails;
     private final Supplier<String> loginUrl;
     private final Clock clock;
 
-    public EmergencyAccessNotice(EmailOutbox outbox, IdentityEmails emails, Supplier<String> publicBaseUrl, Clock clock) {
+    public EmergencyAccessNotice(Outbox outbox, IdentityEmails emails, Supplier<String> publicBaseUrl, Clock clock) {
         this.outbox = outbox;
         this.emails = emails;
         this.loginUrl = () -> publicBaseUrl.get() + "/";
@@ -29,12 +30,12 @@ public final class EmergencyAccessNotice {
     }
 
     Future<Void> queue(SqlClient tx, UUID emergencyAccess, UUID patient, String email, Duration lasting) {
-        return outbox.enqueue(tx, "emergency-access:" + emergencyAccess, patient, "security", EmailOutbox.SECURITY,
-                emails.emergencyAccess(email, lasting, loginUrl.get()), null, clock.instant()).mapEmpty();
+        return outbox.enqueue(tx, emails.emergencyAccess(email, lasting, loginUrl.get()).outgoing("emergency-access:"
+                + emergencyAccess, patient, "security", Outbox.SECURITY, clock.instant())).mapEmpty();
     }
 
     /** Wakes the dispatcher once the access is committed. */
     void send() {
-        outbox.kick();
+        outbox.kick(Channel.EMAIL);
     }
 }

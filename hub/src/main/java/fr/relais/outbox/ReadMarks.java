@@ -1,4 +1,4 @@
-package fr.relais.mail;
+package fr.relais.outbox;
 
 import io.vertx.core.Future;
 import java.util.UUID;
