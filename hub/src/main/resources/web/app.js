@@ -6,7 +6,8 @@ import { Live } from './live.js';
 import { el, field, show, problem, submitting, isPatient } from './ui.js';
 import { messagesView, conversationView } from './messages.js';
 import { documentsView, agendaView, profileView, accessView, settingsView } from './patient.js';
-import { patientsView, patientView, softwareView } from './professional.js';
+import { patientsView, patientView, softwareView, professionalSettingsView } from './professional.js';
+import { unbroken } from './phone.js';
 import { careTeamView } from './care.js';
 import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
 import { activationCode, activationView } from './welcome.js';
@@ -24,28 +25,33 @@ function loginView(notice = null, knownEmail = '') {
   const form = el('form', { id: 'login-form' }, field(t('login.email'), email), field(t('login.password'), password),
     el('button', { type: 'submit', class: 'primary' }, t('login.submit')));
   submitting(form, async () => {
-    codeView(await askCode(email.value, password.value), () => askCode(email.value, password.value));
+    codeView(await askCode(email.value, password.value), (delivery) => askCode(email.value, password.value, delivery));
   });
   show(t('login.title'), notice ? el('p', { class: 'notice', role: 'status' }, notice) : [], form);
   (knownEmail ? password : email).focus();
 }
 
-/** Checks the password and has a code emailed: the challenge it answers. */
-async function askCode(email, password) {
+/** Checks the password and has a code sent (by SMS if the person chose so, or by email when asked): the challenge. */
+async function askCode(email, password, delivery = undefined) {
   try {
-    return (await api('POST', '/api/v1/auth/login', { email, password })).challengeId;
+    return await api('POST', '/api/v1/auth/login', { email, password, delivery });
   } catch (e) {
     throw e instanceof ApiError && e.status === 401 ? new ApiError(401, { detail: t('login.failed') }) : e;
   }
 }
 
-/** The emailed code; `resend()` asks for another one (a new challenge) when it did not come. */
+/**
+ * The code sent by email or SMS; `resend(delivery)` asks for another one (a new challenge) when it did not come, by
+ * email if `delivery` says so (a phone out of reach).
+ */
 function codeView(firstChallenge, resend) {
-  let challengeId = firstChallenge;
+  let challengeId = firstChallenge.challengeId;
+  const bySms = firstChallenge.delivery === 'sms';
   const code = el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}',
     maxlength: '6', required: true, 'aria-describedby': 'code-help' });
-  const form = el('form', { id: 'code-form' }, el('p', { id: 'code-help' }, t('login.codeHelp')),
-    field(t('login.code'), code), el('button', { type: 'submit', class: 'primary' }, t('login.verify')));
+  const form = el('form', { id: 'code-form' },
+    el('p', { id: 'code-help' }, bySms ? t('login.codeBySms', { number: unbroken(firstChallenge.sentTo) }) : t('login.codeHelp')),
+    field(bySms ? t('login.codeSms') : t('login.code'), code), el('button', { type: 'submit', class: 'primary' }, t('login.verify')));
   submitting(form, async () => {
     let tokens;
     try {
@@ -62,7 +68,7 @@ function codeView(firstChallenge, resend) {
     again.disabled = true;
     sent.textContent = '';
     try {
-      challengeId = await resend();
+      challengeId = (await resend()).challengeId;
       code.value = '';
       sent.textContent = t('login.resent');
     } catch (error) {
@@ -71,8 +77,22 @@ function codeView(firstChallenge, resend) {
       setTimeout(() => { again.disabled = false; }, 30000); // one more email per half minute at most
     }
   });
+  const byEmail = el('button', { type: 'button', id: 'code-by-email', hidden: !bySms }, t('login.byEmail'));
+  byEmail.addEventListener('click', async () => {
+    byEmail.disabled = true;
+    sent.textContent = '';
+    try {
+      challengeId = (await resend('email')).challengeId;
+      code.value = '';
+      document.getElementById('code-help').textContent = t('login.sentByEmail');
+      sent.textContent = t('login.sentByEmail');
+    } catch (error) {
+      byEmail.disabled = false;
+      sent.replaceChildren(problem(error));
+    }
+  });
   const help = el('details', { class: 'code-help' }, el('summary', {}, t('login.noCode')),
-    el('p', {}, t('login.noCodeHelp')), again, sent);
+    el('p', {}, t('login.noCodeHelp')), again, byEmail, sent);
   show(t('login.title'), form, help);
   code.focus();
 }
@@ -86,7 +106,7 @@ function startSession() {
   const links = isPatient()
     ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
       ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/apps', 'nav.apps'], ['#/settings', 'nav.settings']]
-    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software']];
+    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software'], ['#/settings', 'nav.settings']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
   state.live = new Live({
@@ -216,6 +236,8 @@ async function render() {
       state.view = await appsView(route);
     } else if (parts[0] === 'settings' && isPatient()) {
       state.view = await settingsView(route, () => signedOut(false));
+    } else if (parts[0] === 'settings') {
+      state.view = await professionalSettingsView();
     } else if (parts[0] === 'software' && !isPatient()) {
       state.view = await softwareView(route);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {

@@ -7,6 +7,7 @@ import { KINDS, appointmentItem } from './patient.js';
 import { messageOf } from './messages.js';
 import { careRequestForm, myRequestsList } from './care.js';
 import { chart, emergencySection } from './chart.js';
+import { phoneSection } from './phone.js';
 
 /** After a break-glass: the patient's page, which now shows her record until the access ends (shown again if it is this one). */
 const openPatient = (route) => (opened) => {
@@ -115,4 +116,9 @@ export async function softwareView(route) {
   });
   show(t('software.title'), el('p', {}, t('software.intro')),
     items.length ? el('ul', { class: 'list', id: 'software' }, items) : el('p', { class: 'meta' }, t('software.none')), grant);
+}
+
+/** The professional's own settings: the mobile number their login codes may go to. */
+export async function professionalSettingsView() {
+  show(t('settings.title'), await phoneSection());
 }

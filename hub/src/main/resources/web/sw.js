@@ -4,7 +4,7 @@
 const CACHE = 'relais-shell-v2';
 const PAGE = '/';
 const SHELL = [PAGE, '/app/app.js', '/app/api.js', '/app/apps.js', '/app/bell.js', '/app/care.js', '/app/chart.js', '/app/i18n.js',
-  '/app/live.js', '/app/messages.js', '/app/patient.js', '/app/professional.js', '/app/ui.js', '/app/welcome.js',
+  '/app/live.js', '/app/messages.js', '/app/patient.js', '/app/phone.js', '/app/professional.js', '/app/ui.js', '/app/welcome.js',
   '/app/style.css', '/app/manifest.webmanifest', '/app/icon-192.png', '/app/icon-512.png'];
 /** The addresses that answer the page itself. */
 const PAGES = ['/', '/activate', '/oauth/authorize'];

@@ -32,6 +32,11 @@ class ErasureTest {
         assertEquals(200, doctor.http().get(messages).status());
         List<String> traces = new ArrayList<>(footprint.written());
         traces.addAll(List.of(patient.id().toString(), footprint.ins(), patient.email(), footprint.patientName()));
+        String mobile = "+33698765432";
+        assertEquals(200, patient.http().put("/api/v1/me/phone", new JsonObject().put("number", mobile)).status());
+        String code = hub.smsc().awaitText(mobile, java.time.Duration.ofSeconds(20)).replaceAll("\\D+(\\d{6}).*", "$1");
+        assertEquals(200, patient.http().post("/api/v1/me/phone/verify", new JsonObject().put("code", code)).status());
+        traces.add(mobile.substring(1)); // the number's digits, with or without its +
 
         Person app = hub.people().connectedApp(patient, "Appli de l'empreinte", "patient/DocumentReference.read");
         assertEquals(200, app.http().get("/api/v1/patients/" + patient.id() + "/documents").status());
