@@ -181,8 +181,17 @@ public final class Hub {
         identity.spaceClosure().alsoErase(messaging.erasure());
         identity.spaceClosure().alsoErase(record.erasure());
         identity.careTeam().nameDocumentsWith(record.accessedDocuments());
-        notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, masterKey, config.notifications(), clock,
-                () -> config.http().publicBaseUrl(httpPort));
+        notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, new fr.relais.notify.PushChannel() {
+            @Override
+            public Future<List<java.util.UUID>> devices(java.util.UUID account) {
+                return Future.succeededFuture(List.of());
+            }
+
+            @Override
+            public io.vertx.core.json.JsonObject payload(String language, Map<String, Integer> counts) {
+                return new io.vertx.core.json.JsonObject();
+            }
+        }, masterKey, config.notifications(), clock, () -> config.http().publicBaseUrl(httpPort), metrics.registry());
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations(), identity.policy());
         agenda.registerCommands(commands);
@@ -208,6 +217,7 @@ public final class Hub {
                 .every("agenda.reminders", config.agenda().tickInterval(), agenda::fireDue)
                 .register(Job.every("agenda.planning", config.agenda().planEvery(), agenda::planAll).firstAfter(Duration.ZERO))
                 .every("notify.scan", config.notifications().scanEvery(), notify::scanOnce)
+                .every("notify.decisions", Duration.ofHours(1), notify::purgeDecisions)
                 .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher(Channel.EMAIL)::drain)
                 .every("sms.dispatch", config.sms().dispatchEvery(), dispatcher(Channel.SMS)::drain)
                 .every("outbox.upkeep", Duration.ofMinutes(5), () -> Outbox.purgeRates(pool, clock.instant()))

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Optional;
 
-/** When missed events become emails, and the default quiet hours and language. */
-public record NotifyConfig(Duration delay, Duration digestWindow, Duration scanEvery, Optional<LocalTime[]> quietHours,
-                           String defaultLocale) {
+/**
+ * When missed events become pushes ({@code pushDelay}) and emails ({@code delay}), how long each decision is kept,
+ * and the default quiet hours and language.
+ */
+public record NotifyConfig(Duration delay, Duration pushDelay, Duration digestWindow, Duration scanEvery,
+                           Optional<LocalTime[]> quietHours, String defaultLocale, Duration decisionRetention) {
 
     static NotifyConfig from(Settings s) {
         Optional<LocalTime[]> quiet = s.optionalString("notify.quietHours").map(text -> {
@@ -21,8 +24,13 @@ public record NotifyConfig(Duration delay, Duration digestWindow, Duration scanE
         if (!locale.equals("fr") && !locale.equals("en")) {
             throw s.invalid("notify.defaultLocale", "must be fr or en");
         }
-        return new NotifyConfig(s.duration("notify.delay", Duration.ZERO, Duration.ofDays(7)),
-                s.duration("notify.digestWindow", Duration.ZERO, Duration.ofDays(7)),
-                s.duration("notify.scanEvery", Duration.ofMillis(100), Duration.ofHours(1)), quiet, locale);
+        Duration delay = s.duration("notify.delay", Duration.ZERO, Duration.ofDays(7));
+        Duration pushDelay = s.duration("notify.pushDelay", Duration.ZERO, Duration.ofHours(1));
+        if (pushDelay.compareTo(delay) > 0) {
+            throw s.invalid("notify.pushDelay", "must not be longer than notify.delay: push comes before email");
+        }
+        return new NotifyConfig(delay, pushDelay, s.duration("notify.digestWindow", Duration.ZERO, Duration.ofDays(7)),
+                s.duration("notify.scanEvery", Duration.ofMillis(100), Duration.ofHours(1)), quiet, locale,
+                s.duration("notify.decisionRetention", Duration.ofHours(1), Duration.ofDays(400)));
     }
 }

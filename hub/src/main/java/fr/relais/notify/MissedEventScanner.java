@@ -2,7 +2,10 @@ package fr.relais.notify;
 
 import fr.relais.config.NotifyConfig;
 import fr.relais.identity.account.Accounts;
+import fr.relais.outbox.Channel;
 import fr.relais.outbox.Outbox;
+import fr.relais.outbox.Outgoing;
+import io.vertx.core.json.JsonObject;
 import fr.relais.stream.StreamBacklog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -28,16 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the events that nobody acknowledged within {@code notify.delay} and turns them into one count-only email
- * per person (into the outbox, with the stream offset it covers so the dispatcher can skip it if the person read
- * everything meanwhile). Categories set to "live" never email; "digest" ones at most once per
- * {@code notify.digestWindow}. Outside quiet hours the email leaves at once; inside, at their end.
+ * The one decision of the notify component, per person and per window of missed events: the events no socket
+ * acknowledged within {@code notify.pushDelay} go, category by category, by push to the person's devices (if they
+ * have any and the category may be pushed), else by email (unless the person wants that category live only).
+ * Pushes leave at once, or at the end of the quiet hours; the email leaves {@code notify.delay} after the oldest event
+ * it counts (or at the end of the quiet hours), and both are dropped at send time if the person has acknowledged the
+ * events meanwhile, on any device. "digest" categories email at most once per {@code notify.digestWindow}: their
+ * window is held until then, while pushes go on. Each decision is recorded with its counts ({@link Decisions}).
+ * Security codes never pass here: they go at once, by SMS or email, from identity.
  */
 final class MissedEventScanner {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
-    /** The name under which the digests' cursor is kept by the streams. */
+    /** The name under which the email side's cursor is kept by the streams. */
     static final String CONSUMER = "digest";
+    /** The name under which the push side's cursor is kept: pushes never wait for a digest window. */
+    static final String PUSH_CONSUMER = "push";
     private static final Logger LOG = LoggerFactory.getLogger(MissedEventScanner.class);
     private static final int PAGE = 500;
 
@@ -46,30 +55,34 @@ final class MissedEventScanner {
     private final Outbox outbox;
     private final DigestEmails digests;
     private final NotificationSettings settings;
+    private final PushChannel push;
     private final NotifyConfig config;
     private final Clock clock;
     private final BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks;
     private final java.util.function.Supplier<String> loginUrl;
+    private final DecisionMetrics metrics;
 
     MissedEventScanner(Pool pool, StreamBacklog backlog, Outbox outbox, DigestEmails digests, NotificationSettings settings,
-                       NotifyConfig config, Clock clock,
+                       PushChannel push, NotifyConfig config, Clock clock,
                        BiFunction<UUID, Map<Category, Integer>, Map<Category, String>> unsubscribeLinks,
-                       java.util.function.Supplier<String> loginUrl) {
+                       java.util.function.Supplier<String> loginUrl, DecisionMetrics metrics) {
         this.pool = pool;
         this.backlog = backlog;
         this.outbox = outbox;
         this.digests = digests;
         this.settings = settings;
+        this.push = push;
         this.config = config;
         this.clock = clock;
         this.unsubscribeLinks = unsubscribeLinks;
         this.loginUrl = loginUrl;
+        this.metrics = metrics;
     }
 
-    /** One scan; returns how many emails were queued. */
+    /** One scan; returns how many people something was queued for. */
     Future<Integer> runOnce() {
         Instant now = clock.instant();
-        return page(null, now.minus(config.delay()), now, 0);
+        return page(null, now.minus(config.pushDelay()), now, 0);
     }
 
     /** The backlog page after {@code after}, then the next one, until the backlog is read. */
@@ -83,10 +96,12 @@ final class MissedEventScanner {
                 List<Future<Boolean>> queued = new ArrayList<>();
                 for (StreamBacklog.Recipient recipient : recipients) {
                     String email = emails.get(recipient.id());
-                    if (email != null) { // not activated yet: emailed once active, if still unread
-                        queued.add(pool.withTransaction(tx -> person(tx, recipient, email, lastSent.get(recipient.id()),
-                                olderThan, now)).onFailure(e -> LOG.warn("digest of a person failed, tried again at the next "
-                                + "scan: {}", e.toString())));
+                    if (email != null) { // not activated yet: told once active, if still unread
+                        Future<Decision> decided = push.devices(recipient.id()).compose(devices -> pool.<Decision>withTransaction(
+                                tx -> person(tx, recipient, email, devices, lastSent.get(recipient.id()), olderThan, now)));
+                        queued.add(decided.onSuccess(metrics::count).map(Decision::anything)
+                                .onFailure(e -> LOG.warn("the decision for a person failed, tried again at the next scan: {}",
+                                        e.toString())));
                     }
                 }
                 return Future.join(queued).otherwiseEmpty()
@@ -106,41 +121,99 @@ final class MissedEventScanner {
                 });
     }
 
-    private Future<Boolean> person(SqlConnection tx, StreamBacklog.Recipient recipient, String email, OffsetDateTime lastSent,
-                                   Instant olderThan, Instant now) {
+    private Future<Decision> person(SqlConnection tx, StreamBacklog.Recipient recipient, String email, List<UUID> devices,
+                                    OffsetDateTime lastSent, Instant olderThan, Instant now) {
         UUID account = recipient.id();
         return StreamBacklog.events(tx, account, recipient.since(), olderThan)
-                .compose(events -> settings.of(tx, account).compose(prefs -> {
-                    Map<Category, Integer> counts = new EnumMap<>(Category.class);
-                    long upTo = recipient.since();
-                    boolean onlyDigests = true;
-                    for (StreamBacklog.Missed event : events) {
-                        upTo = event.offset();
-                        var category = Category.of(event.type());
-                        if (category.isEmpty() || "live".equals(prefs.modes().get(category.get()))) {
-                            continue;
-                        }
-                        counts.merge(category.get(), 1, Integer::sum);
-                        onlyDigests &= "digest".equals(prefs.modes().get(category.get()));
-                    }
-                    if (!counts.isEmpty() && onlyDigests && lastSent != null
-                            && lastSent.toInstant().plus(config.digestWindow()).isAfter(now)) {
-                        return Future.succeededFuture(false); // gathered into the next digest
-                    }
-                    long covered = upTo;
-                    Future<Boolean> queued = counts.isEmpty() ? Future.succeededFuture(false)
-                            : outbox.enqueue(tx, digests.render(email, prefs.locale(), new LinkedHashMap<>(counts), loginUrl.get(),
-                                            unsubscribeLinks.apply(account, counts))
-                                    .outgoing("digest:" + account + ":" + covered, account, "digest", Outbox.NOTIFICATION,
-                                            notBefore(now, prefs.quietHours()))
-                                    .covering(covered));
-                    return queued.compose(added -> StreamBacklog.cover(tx, CONSUMER, account, covered)
-                            .compose(v -> !added ? Future.succeededFuture() : tx.preparedQuery("""
-                                            INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)
-                                            ON CONFLICT (account_id) DO UPDATE SET last_sent_at = $2""")
-                                    .execute(Tuple.of(account, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))))
-                            .map(added));
-                }));
+                .compose(events -> StreamBacklog.covered(tx, PUSH_CONSUMER, account).compose(pushedUpTo -> settings.of(tx, account)
+                        .compose(prefs -> {
+                            Decision decision = decide(recipient, events, pushedUpTo, devices, prefs, lastSent, now);
+                            return queuePushes(tx, decision, devices, prefs.locale())
+                                    .compose(v -> StreamBacklog.cover(tx, PUSH_CONSUMER, account, decision.upToOffset()))
+                                    .compose(v -> decision.held() != null ? Future.succeededFuture()
+                                            : queueEmail(tx, decision, email, prefs.locale())
+                                                    .compose(w -> StreamBacklog.cover(tx, CONSUMER, account, decision.upToOffset())))
+                                    .compose(v -> decision.held() != null && decision.pushed().isEmpty() || !decision.anything()
+                                            ? Future.succeededFuture() : Decisions.record(tx, decision))
+                                    .map(decision);
+                        })));
+    }
+
+    /** Which channel carries each missed event, counted by category. */
+    private Decision decide(StreamBacklog.Recipient recipient, List<StreamBacklog.Missed> events, long pushedUpTo,
+                            List<UUID> devices, NotificationSettings.Settings prefs, OffsetDateTime lastSent, Instant now) {
+        Map<Category, Integer> pushed = Decision.none();
+        Map<Category, Integer> emailed = Decision.none();
+        Map<Category, Integer> liveOnly = Decision.none();
+        long upTo = recipient.since();
+        boolean onlyDigests = true;
+        Instant oldestEmailed = null;
+        for (StreamBacklog.Missed event : events) {
+            upTo = event.offset();
+            Category category = Category.of(event.type()).orElse(null);
+            if (category == null) {
+                continue;
+            }
+            if (!devices.isEmpty() && prefs.push().get(category)) {
+                if (event.offset() > pushedUpTo) {
+                    pushed.merge(category, 1, Integer::sum);
+                }
+                continue;
+            }
+            String mode = prefs.modes().get(category);
+            if ("live".equals(mode)) {
+                liveOnly.merge(category, 1, Integer::sum);
+                continue;
+            }
+            emailed.merge(category, 1, Integer::sum);
+            onlyDigests &= "digest".equals(mode);
+            oldestEmailed = oldestEmailed == null ? event.createdAt() : oldestEmailed;
+        }
+        boolean held = !emailed.isEmpty() && onlyDigests && lastSent != null
+                && lastSent.toInstant().plus(config.digestWindow()).isAfter(now);
+        Instant emailAt = emailed.isEmpty() || held ? null
+                : notBefore(later(now, oldestEmailed.plus(config.delay())), prefs.quietHours());
+        return new Decision(recipient.id(), now, recipient.since(), upTo, devices.size(), pushed,
+                pushed.isEmpty() ? null : notBefore(now, prefs.quietHours()), held ? Decision.none() : emailed, emailAt, liveOnly,
+                held ? "digest window until " + lastSent.toInstant().plus(config.digestWindow()) : null);
+    }
+
+    /** One push per device, each dropped at send time if the events were acknowledged meanwhile (on another device too). */
+    private Future<Void> queuePushes(SqlConnection tx, Decision decision, List<UUID> devices, String locale) {
+        if (decision.pushed().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        decision.pushed().forEach((category, n) -> counts.put(category.wireName(), n));
+        JsonObject payload = push.payload(locale, counts);
+        Future<Boolean> queued = Future.succeededFuture();
+        for (UUID device : devices) {
+            queued = queued.compose(v -> outbox.enqueue(tx, Outgoing.of(Channel.PUSH, "push:" + decision.account() + ":"
+                            + decision.upToOffset() + ":" + device, decision.account(), device.toString(), "notification",
+                    Outbox.NOTIFICATION, payload, decision.pushNotBefore()).covering(decision.upToOffset())));
+        }
+        return queued.mapEmpty();
+    }
+
+    private Future<Void> queueEmail(SqlConnection tx, Decision decision, String email, String locale) {
+        if (decision.emailed().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        UUID account = decision.account();
+        Map<Category, Integer> counts = new LinkedHashMap<>(decision.emailed());
+        return outbox.enqueue(tx, digests.render(email, locale, counts, loginUrl.get(), unsubscribeLinks.apply(account, counts))
+                        .outgoing("digest:" + account + ":" + decision.upToOffset(), account, "digest", Outbox.NOTIFICATION,
+                                decision.emailNotBefore())
+                        .covering(decision.upToOffset()))
+                .compose(added -> !added ? Future.succeededFuture() : tx.preparedQuery("""
+                                INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)
+                                ON CONFLICT (account_id) DO UPDATE SET last_sent_at = $2""")
+                        .execute(Tuple.of(account, OffsetDateTime.ofInstant(decision.decidedAt(), ZoneOffset.UTC))))
+                .mapEmpty();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Now, or the end of the quiet hours (Paris time) if now is inside them. */

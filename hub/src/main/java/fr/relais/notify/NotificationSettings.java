@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A person's email preferences per category, quiet hours and language; defaults from the configuration. */
+/**
+ * A person's preferences per category (by email: live, email or digest; by push to their devices: on or off), quiet
+ * hours and language; defaults from the configuration.
+ */
 final class NotificationSettings {
     static final String DEFAULT_MODE = "email";
 
     /** What the scanner needs to know of one person. */
-    record Settings(String locale, LocalTime[] quietHours, Map<Category, String> modes) {
+    record Settings(String locale, LocalTime[] quietHours, Map<Category, String> modes, Map<Category, Boolean> push) {
     }
 
     private final Pool pool;
@@ -34,7 +37,9 @@ final class NotificationSettings {
     Future<Settings> of(SqlClient sql, UUID account) {
         return sql.preparedQuery("""
                         SELECT s.locale, s.quiet_start, s.quiet_end, COALESCE(s.quiet_hours_chosen, false) AS quiet_hours_chosen,
-                               (SELECT json_object_agg(category, mode) FROM notification_preference WHERE account_id = $1) AS modes
+                               (SELECT json_object_agg(category, mode) FROM notification_preference
+                                WHERE account_id = $1 AND mode IS NOT NULL) AS modes,
+                               (SELECT json_object_agg(category, push) FROM notification_preference WHERE account_id = $1) AS push
                         FROM (SELECT 1) one LEFT JOIN notification_setting s ON s.account_id = $1""")
                 .execute(Tuple.of(account))
                 .map(rows -> {
@@ -46,11 +51,18 @@ final class NotificationSettings {
                     if (row.getValue("modes") instanceof JsonObject chosen) {
                         chosen.forEach(e -> Category.parse(e.getKey()).ifPresent(c -> modes.put(c, String.valueOf(e.getValue()))));
                     }
+                    Map<Category, Boolean> push = new EnumMap<>(Category.class);
+                    for (Category category : Category.values()) {
+                        push.put(category, true);
+                    }
+                    if (row.getValue("push") instanceof JsonObject chosen) {
+                        chosen.forEach(e -> Category.parse(e.getKey()).ifPresent(c -> push.put(c, Boolean.TRUE.equals(e.getValue()))));
+                    }
                     LocalTime[] quiet = !row.getBoolean("quiet_hours_chosen") ? config.quietHours().orElse(null)
                             : row.getLocalTime("quiet_start") == null ? null // the person chose none
                             : new LocalTime[] {row.getLocalTime("quiet_start"), row.getLocalTime("quiet_end")};
                     String locale = row.getString("locale") == null ? config.defaultLocale() : row.getString("locale");
-                    return new Settings(locale, quiet, modes);
+                    return new Settings(locale, quiet, modes, push);
                 });
     }
 
@@ -58,7 +70,9 @@ final class NotificationSettings {
         return of(pool, account).map(s -> {
             JsonObject categories = new JsonObject();
             s.modes().forEach((c, mode) -> categories.put(c.wireName(), mode));
-            return new JsonObject().put("locale", s.locale())
+            JsonObject push = new JsonObject();
+            s.push().forEach((c, on) -> push.put(c.wireName(), on));
+            return new JsonObject().put("locale", s.locale()).put("push", push)
                     .put("quietHours", s.quietHours() == null ? null : s.quietHours()[0] + "-" + s.quietHours()[1])
                     .put("categories", categories);
         });
@@ -80,6 +94,20 @@ final class NotificationSettings {
                 preferences.add(Tuple.of(account, category.wireName(), mode));
             }
         }
+        List<Tuple> pushes = new ArrayList<>();
+        if (body.getValue("push") != null) {
+            if (!(body.getValue("push") instanceof JsonObject push)) {
+                throw ApiError.invalidField("push", "push maps a category to true or false.");
+            }
+            for (String name : push.fieldNames()) {
+                Category category = Category.parse(name).orElseThrow(() -> ApiError.invalidField("push." + name,
+                        "Categories are messages, documents, reminders and record_accesses."));
+                if (!(push.getValue(name) instanceof Boolean on)) {
+                    throw ApiError.invalidField("push." + name, "push." + name + " is true or false.");
+                }
+                pushes.add(Tuple.of(account, category.wireName(), on));
+            }
+        }
         Object locale = body.getValue("locale");
         if (locale != null && !"fr".equals(locale) && !"en".equals(locale)) {
             throw ApiError.invalidField("locale", "locale is fr or en.");
@@ -98,6 +126,9 @@ final class NotificationSettings {
         return pool.withTransaction(tx -> (preferences.isEmpty() ? Future.succeededFuture() : tx.preparedQuery("""
                                 INSERT INTO notification_preference (account_id, category, mode) VALUES ($1, $2, $3)
                                 ON CONFLICT (account_id, category) DO UPDATE SET mode = EXCLUDED.mode""").executeBatch(preferences))
+                        .compose(v -> pushes.isEmpty() ? Future.succeededFuture() : tx.preparedQuery("""
+                                INSERT INTO notification_preference (account_id, category, push) VALUES ($1, $2, $3)
+                                ON CONFLICT (account_id, category) DO UPDATE SET push = EXCLUDED.push""").executeBatch(pushes))
                         .compose(v -> locale == null && !quietGiven ? Future.succeededFuture() : tx.preparedQuery("""
                                         INSERT INTO notification_setting (account_id, locale, quiet_start, quiet_end, quiet_hours_chosen)
                                         VALUES ($1, COALESCE($2, 'fr'), $3, $4, $5)

@@ -44,8 +44,9 @@ public final class NotifyModule {
     private final Clock clock;
     private final MailTemplates templates;
 
-    public NotifyModule(Pool pool, Streams streams, AccessPolicy policy, Outbox outbox, MailTemplates templates,
-                        MasterKey masterKey, NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl) {
+    public NotifyModule(Pool pool, Streams streams, AccessPolicy policy, Outbox outbox, MailTemplates templates, PushChannel push,
+                        MasterKey masterKey, NotifyConfig config, Clock clock, Supplier<String> publicBaseUrl,
+                        io.micrometer.core.instrument.MeterRegistry metrics) {
         this.pool = pool;
         this.outbox = outbox;
         this.masterKey = masterKey;
@@ -55,13 +56,18 @@ public final class NotifyModule {
         this.templates = templates;
         this.settings = new NotificationSettings(pool, config);
         this.centre = new NotificationCentre(streams, policy);
-        this.scanner = new MissedEventScanner(pool, streams.backlog(), outbox, new DigestEmails(templates), settings, config, clock,
-                this::unsubscribeLinks, () -> publicBaseUrl.get() + "/");
+        this.scanner = new MissedEventScanner(pool, streams.backlog(), outbox, new DigestEmails(templates), settings, push, config,
+                clock, this::unsubscribeLinks, () -> publicBaseUrl.get() + "/", new DecisionMetrics(metrics));
     }
 
-    /** One scan (a job of the hub, every {@code notify.scanEvery}; tests scan on demand); returns the emails queued. */
+    /** One scan (a job of the hub, every {@code notify.scanEvery}; tests scan on demand); returns the people decided for. */
     public Future<Integer> scanOnce() {
         return scanner.runOnce();
+    }
+
+    /** Deletes the decisions older than {@code notify.decisionRetention} (a job of the hub). */
+    public Future<Integer> purgeDecisions() {
+        return Decisions.purge(pool, clock.instant().minus(config.decisionRetention()));
     }
 
     public void mountApi(Router api) {
@@ -81,6 +87,7 @@ public final class NotifyModule {
         api.get("/admin/emails").handler(rc -> listOutbox(rc, Channel.EMAIL));
         api.post("/admin/emails/:id/retry").handler(rc -> retryItem(rc, Channel.EMAIL));
         api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, channel(rc)));
+        api.get("/admin/accounts/:id/notify-decisions").handler(this::decisions);
         api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, channel(rc)));
     }
 
@@ -124,6 +131,19 @@ public final class NotifyModule {
                             .put("lastError", email.lastError()).put("createdAt", email.createdAt().toString())));
                     Responses.json(rc, 200, list);
                 })
+                .onFailure(rc::fail);
+    }
+
+    /** For admins: why a person got (or did not get) a push or an email: the newest decisions, counts only. */
+    private void decisions(RoutingContext rc) {
+        Authentication.require(rc, Principal.Kind.ADMIN);
+        UUID account = fr.relais.web.Fields.pathId(rc.pathParam("id"));
+        int limit = (int) Requests.queryNumber(rc, "limit", 50);
+        if (limit < 1 || limit > 200) {
+            throw ApiError.invalidField("limit", "limit is between 1 and 200.");
+        }
+        Decisions.of(pool, account, limit)
+                .onSuccess(items -> Responses.json(rc, 200, new io.vertx.core.json.JsonObject().put("items", items)))
                 .onFailure(rc::fail);
     }
 

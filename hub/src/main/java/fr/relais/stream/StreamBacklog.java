@@ -22,8 +22,8 @@ public final class StreamBacklog {
     public record Recipient(UUID id, long since) {
     }
 
-    /** One missed event: its offset and type (never its data). */
-    public record Missed(long offset, String type) {
+    /** One missed event: its offset, type and when it was written (never its data). */
+    public record Missed(long offset, String type, Instant createdAt) {
     }
 
     private final Pool pool;
@@ -59,7 +59,7 @@ public final class StreamBacklog {
      */
     public static Future<List<Missed>> events(SqlClient sql, UUID recipient, long after, Instant olderThan) {
         return sql.preparedQuery("""
-                        SELECT "offset", type, created_at <= $3 AS old_enough FROM stream_event
+                        SELECT "offset", type, created_at, created_at <= $3 AS old_enough FROM stream_event
                         WHERE recipient_id = $1 AND "offset" > $2 ORDER BY "offset" """)
                 .execute(Tuple.of(recipient, after, utc(olderThan)))
                 .map(rows -> {
@@ -68,7 +68,8 @@ public final class StreamBacklog {
                         if (!row.getBoolean("old_enough")) {
                             break;
                         }
-                        events.add(new Missed(row.getLong("offset"), row.getString("type")));
+                        events.add(new Missed(row.getLong("offset"), row.getString("type"),
+                                row.getOffsetDateTime("created_at").toInstant()));
                     }
                     return events;
                 });
@@ -81,6 +82,13 @@ public final class StreamBacklog {
                         ON CONFLICT (consumer, recipient_id) DO UPDATE SET covered = GREATEST(stream_consumer.covered, $3)""")
                 .execute(Tuple.of(consumer, recipient, upTo))
                 .mapEmpty();
+    }
+
+    /** How far {@code consumer} has dealt with the recipient's events (0: not at all). */
+    public static Future<Long> covered(SqlClient sql, String consumer, UUID recipient) {
+        return sql.preparedQuery("SELECT covered FROM stream_consumer WHERE consumer = $1 AND recipient_id = $2")
+                .execute(Tuple.of(consumer, recipient))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("covered"));
     }
 
     /** Whether a client of the recipient acknowledged every event up to {@code offset}. */
