@@ -19,6 +19,7 @@ import fr.relais.stream.StreamCommands;
 import fr.relais.stream.StreamRetention;
 import fr.relais.stream.Streams;
 import fr.relais.webhook.WebhookModule;
+import fr.relais.push.PushModule;
 import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityEmails;
@@ -85,6 +86,7 @@ public final class Hub {
     private ProfileModule profile;
     private AgendaModule agenda;
     private WebhookModule webhooks;
+    private PushModule push;
     private AuditModule audit;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
@@ -170,6 +172,8 @@ public final class Hub {
                 metrics.registry(), () -> config.http().publicBaseUrl(httpPort), identity.delegations(), identity.policy());
         agenda.registerCommands(commands);
         webhooks = new WebhookModule(vertx, streams, masterKey, config.webhooks(), clock, metrics.registry());
+        push = new PushModule(vertx, pool, masterKey, config.push(), clock);
+        push.start().await();
         webSockets = new WebSocketDependencies(config.ws(), identity.authentication(), streams, commands,
                 new SocketMetrics(metrics.registry()), new PrincipalConnections(), clock, config.auth().clockSkew());
         StreamRetention retention = new StreamRetention(pool, config.stream().retention(),
@@ -256,6 +260,7 @@ public final class Hub {
                 .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
                 .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
+                .eventually(() -> push == null ? Future.succeededFuture() : push.stop())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(() -> sequencerPool == null ? Future.succeededFuture() : sequencerPool.close())
                 .eventually(pool::close)
@@ -312,7 +317,7 @@ public final class Hub {
     /** The routes each feature mounts under {@code /api/v1}, as every gateway instance mounts them. */
     public List<Consumer<Router>> apiRoutes() {
         return List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi,
-                webhooks::mountApi);
+                webhooks::mountApi, push::mountApi);
     }
 
     /** The routes features mount at the root of the server (the JWKS, the portal). */
@@ -330,6 +335,11 @@ public final class Hub {
 
     public Optional<EmbeddedPostgres> embeddedDatabase() {
         return database.embedded();
+    }
+
+    /** Web Push: the sender, for the feature that decides what to send (and for tests). */
+    public PushModule push() {
+        return push;
     }
 
     /** The identity feature, for tests and admin commands that provision accounts. */

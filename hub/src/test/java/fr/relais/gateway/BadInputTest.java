@@ -120,6 +120,13 @@ class BadInputTest {
             post("/api/v1/webhook/secret").by(INTEGRATOR),
             get("/api/v1/webhook/dead-letters").by(INTEGRATOR),
             post("/api/v1/webhook/dead-letters/:id/replay").by(INTEGRATOR).id(f -> java.util.UUID.randomUUID().toString()),
+            // push
+            get("/api/v1/push/key").by(PATIENT, PROFESSIONAL),
+            post("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject()
+                    .put("endpoint", "https://203.0.113.7/push/device").put("expirationTime", null).put("label", "Téléphone")
+                    .put("keys", new JsonObject().put("p256dh", BadInputFixtures.PUSH_P256DH).put("auth", BadInputFixtures.PUSH_AUTH))),
+            get("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL),
+            delete("/api/v1/push/subscriptions/:id").by(PATIENT, PROFESSIONAL).id(f -> java.util.UUID.randomUUID().toString()),
             put("/api/v1/me/emergency-access-objection").by(PATIENT).json(f -> new JsonObject().put("objected", false)),
             get("/api/v1/me/access-history").by(PATIENT).query("limit", "before"),
             // messaging
