@@ -11,6 +11,7 @@ import { careTeamView } from './care.js';
 import { keepAuthorizationRequest, consentView, appsView } from './apps.js';
 import { activationCode, activationView } from './welcome.js';
 import { startBell, bellEvent, renderBell, toggleBell } from './bell.js';
+import { devicesBlock } from './devices.js';
 
 const state = { live: null, view: null, failed: false };
 const RETURN_TO = 'relais.returnTo';
@@ -86,7 +87,7 @@ function startSession() {
   const links = isPatient()
     ? [['#/messages', 'nav.messages'], ['#/documents', 'nav.documents'], ['#/agenda', 'nav.agenda'], ['#/profile', 'nav.profile'],
       ['#/care', 'nav.care'], ['#/access', 'nav.access'], ['#/apps', 'nav.apps'], ['#/settings', 'nav.settings']]
-    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software']];
+    : [['#/patients', 'nav.patients'], ['#/messages', 'nav.messages'], ['#/software', 'nav.software'], ['#/settings', 'nav.settings']];
   document.getElementById('nav').replaceChildren(el('ul', {}, links.map(([href, key]) =>
     el('li', {}, el('a', { href, 'data-route': href, 'data-i18n': key }, t(key))))));
   state.live = new Live({
@@ -216,6 +217,9 @@ async function render() {
       state.view = await appsView(route);
     } else if (parts[0] === 'settings' && isPatient()) {
       state.view = await settingsView(route, () => signedOut(false));
+    } else if (parts[0] === 'settings') {
+      show(t('settings.title'), await devicesBlock());
+      state.view = null;
     } else if (parts[0] === 'software' && !isPatient()) {
       state.view = await softwareView(route);
     } else if (parts[0] === 'patients' && parts[1] && !isPatient()) {

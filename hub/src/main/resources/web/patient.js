@@ -2,6 +2,7 @@
 import { t } from './i18n.js';
 import { api, session } from './api.js';
 import { el, field, show, submitting, formatTime, formatDate, formatQuantity, save, announce, problem } from './ui.js';
+import { devicesBlock } from './devices.js';
 
 export const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
 
@@ -338,7 +339,8 @@ export async function settingsView(route, signedOut) {
     signedOut();
   });
 
-  show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications,
+  const devices = await devicesBlock();
+  show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications, devices,
     el('h2', {}, t('settings.blocked')), blockedList.length ? el('ul', { class: 'list', id: 'blocked' }, blockedList)
       : el('p', { class: 'meta' }, t('settings.noneBlocked')), block,
     el('h2', {}, t('settings.blockedSystems')), blockedSystemList.length ? el('ul', { class: 'list', id: 'blocked-systems' }, blockedSystemList)
