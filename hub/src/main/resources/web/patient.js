@@ -3,6 +3,7 @@ import { t } from './i18n.js';
 import { api, session } from './api.js';
 import { el, field, show, submitting, formatTime, formatDate, formatQuantity, save, announce, problem } from './ui.js';
 import { phoneSection } from './phone.js';
+import { devicesBlock } from './devices.js';
 
 export const KINDS = ['prescription', 'lab_result', 'discharge_report', 'imaging_report', 'vaccination_certificate', 'other'];
 
@@ -294,8 +295,8 @@ export async function accessView() {
 const CATEGORIES = ['messages', 'documents', 'reminders', 'record_accesses'];
 
 export async function settingsView(route, signedOut) {
-  const [preferences, blocked, blockedSystems, phone] = await Promise.all([api('GET', '/api/v1/me/notifications'),
-    api('GET', '/api/v1/me/blocked-professionals'), api('GET', '/api/v1/me/blocked-systems'), phoneSection()]);
+  const [preferences, blocked, blockedSystems, phone, devices] = await Promise.all([api('GET', '/api/v1/me/notifications'),
+    api('GET', '/api/v1/me/blocked-professionals'), api('GET', '/api/v1/me/blocked-systems'), phoneSection(), devicesBlock()]);
   const choices = Object.fromEntries(CATEGORIES.map((c) => [c, el('select', { name: c },
     ['live', 'email', 'digest'].map((v) => el('option', { value: v, selected: preferences.categories[c] === v }, t(`notify.${v}`))))]));
   const quiet = el('input', { name: 'quietHours', value: preferences.quietHours || '', pattern: '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]',
@@ -339,7 +340,7 @@ export async function settingsView(route, signedOut) {
     signedOut();
   });
 
-  show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications, phone,
+  show(t('settings.title'), el('h2', {}, t('settings.notifications')), notifications, devices, phone,
     el('h2', {}, t('settings.blocked')), blockedList.length ? el('ul', { class: 'list', id: 'blocked' }, blockedList)
       : el('p', { class: 'meta' }, t('settings.noneBlocked')), block,
     el('h2', {}, t('settings.blockedSystems')), blockedSystemList.length ? el('ul', { class: 'list', id: 'blocked-systems' }, blockedSystemList)

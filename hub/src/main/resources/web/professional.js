@@ -8,6 +8,7 @@ import { messageOf } from './messages.js';
 import { careRequestForm, myRequestsList } from './care.js';
 import { chart, emergencySection } from './chart.js';
 import { phoneSection } from './phone.js';
+import { devicesBlock } from './devices.js';
 
 /** After a break-glass: the patient's page, which now shows her record until the access ends (shown again if it is this one). */
 const openPatient = (route) => (opened) => {
@@ -118,7 +119,8 @@ export async function softwareView(route) {
     items.length ? el('ul', { class: 'list', id: 'software' }, items) : el('p', { class: 'meta' }, t('software.none')), grant);
 }
 
-/** The professional's own settings: the mobile number their login codes may go to. */
+/** The professional's own settings: the devices that receive notifications, the mobile number for login codes. */
 export async function professionalSettingsView() {
-  show(t('settings.title'), await phoneSection());
+  const [devices, phone] = await Promise.all([devicesBlock(), phoneSection()]);
+  show(t('settings.title'), devices, phone);
 }

@@ -19,6 +19,11 @@ import fr.relais.stream.StreamCommands;
 import fr.relais.stream.StreamRetention;
 import fr.relais.stream.Streams;
 import fr.relais.webhook.WebhookModule;
+import fr.relais.push.PushModule;
+import fr.relais.push.PushTexts;
+import fr.relais.push.PushTransport;
+import fr.relais.notify.PushChannel;
+import fr.relais.config.PushConfig;
 import fr.relais.health.HealthRoutes;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.IdentityEmails;
@@ -97,6 +102,7 @@ public final class Hub {
     private ProfileModule profile;
     private AgendaModule agenda;
     private WebhookModule webhooks;
+    private PushModule push;
     private AuditModule audit;
     private CommandRegistry commands;
     private WebSocketDependencies webSockets;
@@ -159,6 +165,12 @@ public final class Hub {
         dispatchThrough(new OutboxDispatcher(pool, Channel.SMS, SmsTransports.create(vertx, sms), outbox,
                 new DispatchSettings(sms.batchSize(), sms.lease(), sms.maxAttempts(), sms.perNumberPerHour()), clock,
                 metrics.registry(), readMarks));
+        push = new PushModule(vertx, pool, masterKey, config.push(), clock);
+        push.start().await();
+        PushConfig pushing = config.push();
+        dispatchThrough(new OutboxDispatcher(pool, Channel.PUSH, new PushTransport(push.sender()), outbox,
+                new DispatchSettings(pushing.batchSize(), pushing.lease(), pushing.maxAttempts(), 0), clock, metrics.registry(),
+                readMarks));
         audit = new AuditModule(vertx, pool, masterKey, config.audit(), clock);
         MailTemplates mailTemplates = mailTemplates();
         IdentityContext context = new IdentityContext(vertx, pool, config.auth(), masterKey,
@@ -181,15 +193,15 @@ public final class Hub {
         identity.spaceClosure().alsoErase(messaging.erasure());
         identity.spaceClosure().alsoErase(record.erasure());
         identity.careTeam().nameDocumentsWith(record.accessedDocuments());
-        notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, new fr.relais.notify.PushChannel() {
+        notify = new NotifyModule(pool, streams, identity.policy(), outbox, mailTemplates, new PushChannel() {
             @Override
             public Future<List<java.util.UUID>> devices(java.util.UUID account) {
-                return Future.succeededFuture(List.of());
+                return push.sender().subscriptionsOf(account);
             }
 
             @Override
             public io.vertx.core.json.JsonObject payload(String language, Map<String, Integer> counts) {
-                return new io.vertx.core.json.JsonObject();
+                return PushTexts.payload(language, counts);
             }
         }, masterKey, config.notifications(), clock, () -> config.http().publicBaseUrl(httpPort), metrics.registry());
         agenda = new AgendaModule(vertx, streams, profile.profile(), audit.log(), masterKey, config.agenda(), config.record(), clock,
@@ -220,10 +232,12 @@ public final class Hub {
                 .every("notify.decisions", Duration.ofHours(1), notify::purgeDecisions)
                 .every("mail.dispatch", config.mail().dispatchEvery(), dispatcher(Channel.EMAIL)::drain)
                 .every("sms.dispatch", config.sms().dispatchEvery(), dispatcher(Channel.SMS)::drain)
+                .every("push.dispatch", config.push().dispatchEvery(), dispatcher(Channel.PUSH)::drain)
                 .every("outbox.upkeep", Duration.ofMinutes(5), () -> Outbox.purgeRates(pool, clock.instant()))
                 .every("webhooks.dispatch", config.webhooks().dispatchEvery(), webhooks::dispatch)
                 .wakeOn(Outbox.kickAddress(Channel.EMAIL), "mail.dispatch")
-                .wakeOn(Outbox.kickAddress(Channel.SMS), "sms.dispatch");
+                .wakeOn(Outbox.kickAddress(Channel.SMS), "sms.dispatch")
+                .wakeOn(Outbox.kickAddress(Channel.PUSH), "push.dispatch");
     }
 
     /** Every email and page template, read and compiled now: a missing one stops the start. */
@@ -286,6 +300,7 @@ public final class Hub {
                 .eventually(() -> streams == null ? Future.succeededFuture() : streams.stop())
                 .eventually(() -> Future.join(transports.stream().map(Transport::close).toList()))
                 .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
+                .eventually(() -> push == null ? Future.succeededFuture() : push.stop())
                 .eventually(() -> nodeRuns.recordStop().onFailure(e -> log.warn("cannot record the stop: {}", e.getMessage())))
                 .eventually(() -> sequencerPool == null ? Future.succeededFuture() : sequencerPool.close())
                 .eventually(pool::close)
@@ -342,7 +357,7 @@ public final class Hub {
     /** The routes each feature mounts under {@code /api/v1}, as every gateway instance mounts them. */
     public List<Consumer<Router>> apiRoutes() {
         return List.of(identity::mountApi, messaging::mountApi, record::mountApi, profile::mountApi, agenda::mountApi, notify::mountApi,
-                webhooks::mountApi);
+                webhooks::mountApi, push::mountApi);
     }
 
     /** The routes features mount at the root of the server (the JWKS, the portal). */
@@ -360,6 +375,11 @@ public final class Hub {
 
     public Optional<EmbeddedPostgres> embeddedDatabase() {
         return database.embedded();
+    }
+
+    /** Web Push: the sender, for the feature that decides what to send (and for tests). */
+    public PushModule push() {
+        return push;
     }
 
     /** The identity feature, for tests and admin commands that provision accounts. */

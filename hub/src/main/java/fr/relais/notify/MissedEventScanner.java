@@ -99,7 +99,7 @@ final class MissedEventScanner {
                     if (email != null) { // not activated yet: told once active, if still unread
                         Future<Decision> decided = push.devices(recipient.id()).compose(devices -> pool.<Decision>withTransaction(
                                 tx -> person(tx, recipient, email, devices, lastSent.get(recipient.id()), olderThan, now)));
-                        queued.add(decided.onSuccess(metrics::count).map(Decision::anything)
+                        queued.add(decided.onSuccess(metrics::count).onSuccess(this::wakePushes).map(Decision::anything)
                                 .onFailure(e -> LOG.warn("the decision for a person failed, tried again at the next scan: {}",
                                         e.toString())));
                     }
@@ -176,6 +176,13 @@ final class MissedEventScanner {
         return new Decision(recipient.id(), now, recipient.since(), upTo, devices.size(), pushed,
                 pushed.isEmpty() ? null : notBefore(now, prefs.quietHours()), held ? Decision.none() : emailed, emailAt, liveOnly,
                 held ? "digest window until " + lastSent.toInstant().plus(config.digestWindow()) : null);
+    }
+
+    /** Pushes leave once their decision committed, not at the next dispatch tick. */
+    private void wakePushes(Decision decision) {
+        if (!decision.pushed().isEmpty()) {
+            outbox.kick(Channel.PUSH);
+        }
     }
 
     /** One push per device, each dropped at send time if the events were acknowledged meanwhile (on another device too). */

@@ -1,21 +1,13 @@
 package fr.relais.webhook;
 
-import fr.relais.config.WebhookConfig;
+import fr.relais.net.OutboundClient;
 import fr.relais.stream.StreamEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.ext.web.codec.BodyCodec;
-import java.net.InetSocketAddress;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -32,46 +24,32 @@ final class WebhookDelivery {
     record Attempt(boolean delivered, String error) {
     }
 
-    private final WebClient client;
-    private final java.time.Duration timeout;
-    private final WebhookEndpoints endpoints;
+    private final OutboundClient client;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Timer timer;
 
-    WebhookDelivery(Vertx vertx, WebhookConfig config, WebhookEndpoints endpoints, Clock clock, MeterRegistry metrics) {
-        WebClientOptions options = new WebClientOptions().setUserAgent("relais-webhooks").setFollowRedirects(false)
-                .setConnectTimeout((int) config.timeout().toMillis()).setIdleTimeout((int) config.timeout().toSeconds() + 1)
-                .setVerifyHost(true);
-        config.trustedCertificates().ifPresent(pem -> options.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
-        this.client = WebClient.create(vertx, options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-        this.endpoints = endpoints;
+    WebhookDelivery(OutboundClient client, Clock clock, MeterRegistry metrics) {
+        this.client = client;
         this.clock = clock;
         this.metrics = metrics;
         this.timer = Timer.builder("relais.webhook.delivery").description("time to a receiver's answer, or to the failure")
                 .register(metrics);
-        this.timeout = config.timeout();
     }
 
     /** One attempt at {@code event} to {@code url}, signed with each of {@code secrets}. */
     Future<Attempt> post(URI url, StreamEvent event, List<String> secrets) {
         String body = event.toFrame();
         long start = System.nanoTime();
-        boolean tls = url.getScheme().equalsIgnoreCase("https");
-        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
-        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        return endpoints.address(url)
-                .compose(address -> client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)),
-                                new RequestOptions().setHost(url.getHost()).setPort(port).setURI(path).setSsl(tls))
-                        .timeout(timeout.toMillis())
+        return client.post(url)
+                .compose(request -> request
                         .putHeader("Content-Type", "application/json")
                         .putHeader("Relais-Event-Id", event.epoch() + ":" + event.offset())
                         .putHeader("Relais-Event-Type", event.type())
                         .putHeader("Relais-Signature", WebhookSigner.signature(clock.instant(), body, secrets.toArray(String[]::new)))
                         .as(BodyCodec.none())
                         .sendBuffer(Buffer.buffer(body))
-                        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                        .timeout(client.timeout().toMillis(), TimeUnit.MILLISECONDS))
                 .map(response -> response.statusCode() / 100 == 2 ? new Attempt(true, null)
                         : new Attempt(false, "answered " + response.statusCode()))
                 .otherwise(WebhookDelivery::failed)
@@ -99,7 +77,6 @@ final class WebhookDelivery {
     }
 
     Future<Void> close() {
-        client.close();
-        return Future.succeededFuture();
+        return client.close();
     }
 }

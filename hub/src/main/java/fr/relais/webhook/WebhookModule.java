@@ -1,6 +1,8 @@
 package fr.relais.webhook;
 
 import fr.relais.config.WebhookConfig;
+import fr.relais.net.OutboundClient;
+import fr.relais.net.OutboundEndpoints;
 import fr.relais.secrets.MasterKey;
 import fr.relais.secrets.Sealer;
 import fr.relais.stream.StreamCommands;
@@ -21,8 +23,9 @@ public final class WebhookModule {
     private final WebhookDispatcher dispatcher;
 
     public WebhookModule(Vertx vertx, Streams streams, MasterKey masterKey, WebhookConfig config, Clock clock, MeterRegistry metrics) {
-        WebhookEndpoints endpoints = new WebhookEndpoints(vertx, config);
-        this.delivery = new WebhookDelivery(vertx, config, endpoints, clock, metrics);
+        OutboundEndpoints endpoints = new OutboundEndpoints(vertx, "url", "A webhook", config.allowHttp(), config.allowPrivateAddresses());
+        this.delivery = new WebhookDelivery(new OutboundClient(vertx, endpoints, "relais-webhooks", config.timeout(),
+                config.trustedCertificates()), clock, metrics);
         Webhooks webhooks = new Webhooks(streams.pool(), streams, new WebhookSigner(new Sealer(masterKey, "webhooks", "w1")),
                 endpoints, delivery, config, clock);
         this.routes = new WebhookRoutes(webhooks, StreamCommands.READ_SCOPE);

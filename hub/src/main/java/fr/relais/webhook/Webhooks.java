@@ -2,6 +2,7 @@ package fr.relais.webhook;
 
 import fr.relais.config.WebhookConfig;
 import fr.relais.error.ApiError;
+import fr.relais.net.OutboundEndpoints;
 import fr.relais.stream.StreamPosition;
 import fr.relais.stream.Streams;
 import io.vertx.core.Future;
@@ -27,12 +28,12 @@ final class Webhooks {
     private final Pool pool;
     private final Streams streams;
     private final WebhookSigner signer;
-    private final WebhookEndpoints endpoints;
+    private final OutboundEndpoints endpoints;
     private final WebhookDelivery delivery;
     private final WebhookConfig config;
     private final Clock clock;
 
-    Webhooks(Pool pool, Streams streams, WebhookSigner signer, WebhookEndpoints endpoints, WebhookDelivery delivery,
+    Webhooks(Pool pool, Streams streams, WebhookSigner signer, OutboundEndpoints endpoints, WebhookDelivery delivery,
              WebhookConfig config, Clock clock) {
         this.pool = pool;
         this.streams = streams;

@@ -29,7 +29,8 @@ class ArchitectureTest {
             entry("profile", Set.of("audit", "command", "config", "error", "identity", "principal", "secrets", "stream", "web")),
             entry("agenda", Set.of("audit", "command", "config", "error", "identity", "principal", "profile", "secrets", "stream", "web")),
             entry("notify", Set.of("config", "error", "identity", "mail", "outbox", "principal", "secrets", "stream", "web")),
-            entry("webhook", Set.of("config", "error", "identity", "principal", "secrets", "stream", "web")),
+            entry("webhook", Set.of("config", "error", "identity", "net", "principal", "secrets", "stream", "web")),
+            entry("push", Set.of("config", "error", "identity", "net", "outbox", "principal", "secrets", "web")),
             entry("identity", Set.of("audit", "config", "error", "mail", "memory", "outbox", "principal", "ratelimit", "secrets", "sms", "stream", "web")),
             entry("portal", Set.of()),
             entry("stream", Set.of("command", "memory", "principal")),
@@ -50,7 +51,7 @@ class ArchitectureTest {
             entry("secrets", Set.of()),
             entry("config", Set.of("db", "web")),
             entry("db", Set.of("error", "net")),
-            entry("net", Set.of()),
+            entry("net", Set.of("error")),
             entry("web", Set.of("error")),
             entry("error", Set.of()));
 

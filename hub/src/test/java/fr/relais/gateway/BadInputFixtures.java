@@ -39,6 +39,9 @@ final class BadInputFixtures {
     /** A catalogue app's client id, whose patients are sent back to {@link #APP_CALLBACK}. */
     final String app;
     static final String APP_CALLBACK = "https://app.example/callback";
+    /** A browser's push keys (those of RFC 8291's example): a P-256 point and a 16-byte secret, base64url. */
+    static final String PUSH_P256DH = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    static final String PUSH_AUTH = "BTBZMqHH6r4Tts7J_aSIgg";
     final String conversation;
     final String attachment;
     final String conversationToClose;

@@ -120,6 +120,13 @@ class BadInputTest {
             post("/api/v1/webhook/secret").by(INTEGRATOR),
             get("/api/v1/webhook/dead-letters").by(INTEGRATOR),
             post("/api/v1/webhook/dead-letters/:id/replay").by(INTEGRATOR).id(f -> java.util.UUID.randomUUID().toString()),
+            // push
+            get("/api/v1/push/key").by(PATIENT, PROFESSIONAL),
+            post("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject()
+                    .put("endpoint", "https://203.0.113.7/push/device").put("expirationTime", null).put("label", "Téléphone")
+                    .put("keys", new JsonObject().put("p256dh", BadInputFixtures.PUSH_P256DH).put("auth", BadInputFixtures.PUSH_AUTH))),
+            get("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL),
+            delete("/api/v1/push/subscriptions/:id").by(PATIENT, PROFESSIONAL).id(f -> java.util.UUID.randomUUID().toString()),
             put("/api/v1/me/emergency-access-objection").by(PATIENT).json(f -> new JsonObject().put("objected", false)),
             get("/api/v1/me/access-history").by(PATIENT).query("limit", "before"),
             // messaging
@@ -191,6 +198,15 @@ class BadInputTest {
                     "signature", "c2lnbmF0dXJl")),
             get("/api/v1/admin/emails").by(ADMIN).query("status"),
             post("/api/v1/admin/emails/:id/retry").by(ADMIN).id(f -> UUID.randomUUID().toString()),
+            get("/api/v1/admin/outbox/:channel").by(ADMIN).query("status").at(f -> "/api/v1/admin/outbox/sms"),
+            post("/api/v1/admin/outbox/:channel/:id/retry").by(ADMIN).at(f -> "/api/v1/admin/outbox/push/" + UUID.randomUUID()),
+            get("/api/v1/admin/accounts/:id/notify-decisions").by(ADMIN).id(f -> f.patient.id().toString()).query("limit"),
+            // mobile number
+            get("/api/v1/me/phone").by(PATIENT, PROFESSIONAL, ADMIN),
+            put("/api/v1/me/phone").by(PATIENT, PROFESSIONAL, ADMIN).json(f -> new JsonObject().put("number", "+33612345678")),
+            post("/api/v1/me/phone/verify").by(PATIENT, PROFESSIONAL, ADMIN).json(f -> new JsonObject().put("code", "123456")),
+            delete("/api/v1/me/phone").by(PATIENT, PROFESSIONAL, ADMIN),
+            put("/api/v1/me/login-code").by(PATIENT, PROFESSIONAL, ADMIN).json(f -> new JsonObject().put("by", "email")),
             // the edge and the root
             get("/api/v1/events").by(PATIENT, PROFESSIONAL, INTEGRATOR).query("lastEventId").header("Last-Event-ID"),
             get("/api/v1/ws").by(PATIENT),

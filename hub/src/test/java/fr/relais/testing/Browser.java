@@ -192,6 +192,16 @@ public final class Browser implements AutoCloseable {
                 .toList();
     }
 
+    /** A Chrome DevTools Protocol command (what the browser offers that no page can do: a push, a permission). */
+    public java.util.Map<String, Object> devTools(String method, java.util.Map<String, Object> params) {
+        return driver.executeCdpCommand(method, params);
+    }
+
+    /** The portal's origin, {@code http://127.0.0.1:<port>}. */
+    public String origin() {
+        return base.substring(0, base.length() - 1);
+    }
+
     /** Runs a script in the page. */
     public void run(String script) {
         driver.executeScript(script);
