@@ -299,14 +299,19 @@ export async function settingsView(route, signedOut) {
     api('GET', '/api/v1/me/blocked-professionals'), api('GET', '/api/v1/me/blocked-systems'), phoneSection(), devicesBlock()]);
   const choices = Object.fromEntries(CATEGORIES.map((c) => [c, el('select', { name: c },
     ['live', 'email', 'digest'].map((v) => el('option', { value: v, selected: preferences.categories[c] === v }, t(`notify.${v}`))))]));
+  const pushes = Object.fromEntries(CATEGORIES.map((c) => [c, el('input', { type: 'checkbox', name: `push-${c}`,
+    checked: preferences.push?.[c] !== false })]));
   const quiet = el('input', { name: 'quietHours', value: preferences.quietHours || '', pattern: '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]',
     placeholder: '22:00-08:00' });
   const saved = el('p', { role: 'status' });
   const notifications = submitting(el('form', { id: 'notifications-form' },
-    CATEGORIES.map((c) => field(t(`category.${c}`), choices[c])), field(t('settings.quietHours'), quiet),
+    el('p', { class: 'meta' }, t('settings.notificationsIntro')),
+    CATEGORIES.map((c) => el('fieldset', { 'data-category': c }, el('legend', {}, t(`category.${c}`)),
+      el('label', { class: 'row' }, pushes[c], t('settings.onDevices')), field(t('settings.byEmail'), choices[c]))),
+    field(t('settings.quietHours'), quiet),
     el('button', { type: 'submit', class: 'primary' }, t('settings.save')), saved), async () => {
     await api('PUT', '/api/v1/me/notifications', { categories: Object.fromEntries(CATEGORIES.map((c) => [c, choices[c].value])),
-      quietHours: quiet.value || null });
+      push: Object.fromEntries(CATEGORIES.map((c) => [c, pushes[c].checked])), quietHours: quiet.value || null });
     saved.textContent = t('settings.saved');
   });
 

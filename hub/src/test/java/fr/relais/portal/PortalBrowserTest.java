@@ -301,12 +301,15 @@ class PortalBrowserTest {
 
             patientPage.go("#/settings");
             patientPage.select("#notifications-form select[name=documents]", "digest");
+            patientPage.click("#notifications-form input[name=push-record_accesses]");
             patientPage.type("#notifications-form input[name=quietHours]", "21:00-07:30");
             patientPage.click("#notifications-form button[type=submit]");
             patientPage.awaitText("#notifications-form", "Réglages enregistrés.");
             JsonObject saved = patient.http().get("/api/v1/me/notifications").json();
             assertEquals("digest", saved.getJsonObject("categories").getString("documents"));
             assertEquals("21:00-07:30", saved.getString("quietHours"));
+            assertEquals(new JsonObject().put("messages", true).put("documents", true).put("reminders", true)
+                    .put("record_accesses", false), saved.getJsonObject("push"), "accesses to the record no longer pushed");
             patientPage.type("#block-form input[name=rpps]", rpps);
             patientPage.click("#block-form button[type=submit]");
             patientPage.awaitText("#blocked", "Dr Fabre");
