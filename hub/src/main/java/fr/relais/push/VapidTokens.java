@@ -29,11 +29,32 @@ final class VapidTokens {
         this.clock = clock;
     }
 
+    /** A token signed, and when it stops being handed out (an hour before it expires). */
+    private record Signed(String token, java.time.Instant renewAfter) {
+    }
+
+    /** One token per push service, signed again an hour before it expires: an ES256 signature is not free. */
+    private final java.util.Map<String, Signed> signed = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A token for the push service of {@code endpoint}. */
     String token(URI endpoint) {
         String audience = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
+        java.time.Instant now = clock.instant();
+        Signed cached = signed.get(audience);
+        if (cached != null && now.isBefore(cached.renewAfter()) && !now.isBefore(cached.renewAfter().minus(LIFETIME))) {
+            return cached.token();
+        }
+        if (signed.size() > 10_000) {
+            signed.clear(); // push services are few; a flood of audiences must not grow memory
+        }
+        String token = sign(audience, now);
+        signed.put(audience, new Signed(token, now.plus(LIFETIME).minus(Duration.ofHours(1))));
+        return token;
+    }
+
+    private String sign(String audience, java.time.Instant now) {
         JsonObject claims = new JsonObject().put("aud", audience)
-                .put("exp", clock.instant().plus(LIFETIME).getEpochSecond()).put("sub", subject);
+                .put("exp", now.plus(LIFETIME).getEpochSecond()).put("sub", subject);
         String signed = HEADER + "." + encode(claims.encode().getBytes(StandardCharsets.UTF_8));
         try {
             Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");

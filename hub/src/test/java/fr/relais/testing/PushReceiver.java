@@ -49,7 +49,7 @@ public final class PushReceiver implements AutoCloseable {
 
     /** Listens on a free port of 127.0.0.1. */
     public PushReceiver start() {
-        port = TestHub.portBelowEphemeralRange();
+        port = Ports.belowEphemeralRange();
         server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(this::handle);
         server.listen(port, "127.0.0.1").await();

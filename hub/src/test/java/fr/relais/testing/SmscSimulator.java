@@ -63,7 +63,7 @@ public final class SmscSimulator implements AutoCloseable {
     private volatile boolean closed;
 
     public SmscSimulator() throws IOException {
-        listener = new SMPPServerSessionListener(TestHub.portBelowEphemeralRange());
+        listener = new SMPPServerSessionListener(Ports.belowEphemeralRange());
         listener.setMessageReceiverListener(new Receiver());
         threads.submit(this::acceptLoop);
     }

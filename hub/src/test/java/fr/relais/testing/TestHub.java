@@ -173,17 +173,9 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback {
         mail.stop();
     }
 
-    /** A free port below the ephemeral range: a server stopped and started again on it cannot be taken meanwhile by a client. */
+    /** A free port below the ephemeral range (see {@link Ports}). */
     public static int portBelowEphemeralRange() {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // another one
-            }
-        }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+        return Ports.belowEphemeralRange();
     }
 
     /** Starts the SMTP server again on the same port; what it received before is gone. */

@@ -98,6 +98,15 @@ final class BenchHub implements AutoCloseable {
                 .put("accessToken", tokens.getString("accessToken")).put("ins", ins);
     }
 
+    JsonObject get(String path, String token) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
     JsonObject post(String path, JsonObject body, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
@@ -128,7 +137,7 @@ final class BenchHub implements AutoCloseable {
                 for (Path file : files.toList()) {
                     String text = Files.readString(file);
                     Matcher m = code.matcher(text);
-                    if (text.contains("To: " + email + "\r\n") && m.find()) {
+                    if ((text.contains("To: " + email + "\r\n") || text.contains("To: " + email + "\n")) && m.find()) {
                         Files.delete(file);
                         return m.group(1);
                     }

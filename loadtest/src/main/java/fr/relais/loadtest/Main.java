@@ -20,6 +20,7 @@ public final class Main {
             case "deposits" -> DepositBenchmark.run(seconds);
             case "reminders" -> ReminderBenchmark.run(seconds);
             case "mails" -> MailBenchmark.run(seconds);
+            case "channels" -> ChannelsBenchmark.run(seconds);
             case "fanout" -> FanoutBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 5000);
             case "connections" -> ConnectionsBenchmark.run(seconds, args.length > 2 ? Integer.parseInt(args[2]) : 19000);
             case "recovery-storm" -> RecoveryStormBenchmark.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
@@ -30,7 +31,7 @@ public final class Main {
                     args.length > 3 ? Integer.parseInt(args[3]) : 6);
             case "faults" -> System.exit(FaultSuite.run(args.length > 1 ? seconds : 12) ? 0 : 1);
             default -> {
-                System.err.println("unknown scenario " + scenario + "; known: messages, messages-saturation, hot-sender, deposits-held, deposits-socket, deposits-saturation, faults, deposits, reminders, mails, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
+                System.err.println("unknown scenario " + scenario + "; known: messages, messages-saturation, hot-sender, deposits-held, deposits-socket, deposits-saturation, faults, deposits, reminders, mails, channels, fanout, connections, cluster-connections, broadcast, recovery-storm, mixed-day, cluster-throughput");
                 System.exit(2);
             }
         }
