@@ -14,6 +14,7 @@ CREATE TABLE notify_decision (
     devices         integer     NOT NULL,      -- push subscriptions the person had
     pushed          jsonb       NOT NULL,      -- {category: count} sent by push (one item per device)
     push_not_before timestamptz,               -- later than decided_at: held by quiet hours
+    push_email_fallback boolean NOT NULL,      -- what was pushed is emailed if no push of the window reached a device
     emailed         jsonb       NOT NULL,      -- {category: count} in the digest email
     email_not_before timestamptz,              -- the email waits for notify.delay after the oldest event, and quiet hours
     live_only       jsonb       NOT NULL,      -- {category: count} the person wants live only

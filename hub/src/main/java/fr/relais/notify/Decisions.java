@@ -19,21 +19,21 @@ final class Decisions {
     static Future<Void> record(SqlClient tx, Decision d) {
         return tx.preparedQuery("""
                         INSERT INTO notify_decision (account_id, decided_at, from_offset, up_to_offset, devices, pushed,
-                                                     push_not_before, emailed, email_not_before, live_only, held)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
+                                                     push_not_before, emailed, email_not_before, live_only, held, push_email_fallback)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
                 .execute(Tuple.tuple().addUUID(d.account()).addOffsetDateTime(utc(d.decidedAt())).addLong(d.fromOffset())
                         .addLong(d.upToOffset()).addInteger(d.devices()).addJsonObject(Decision.json(d.pushed()))
                         .addOffsetDateTime(utc(d.pushNotBefore())).addJsonObject(Decision.json(d.emailed()))
                         .addOffsetDateTime(utc(d.emailNotBefore())).addJsonObject(Decision.json(d.liveOnly()))
-                        .addString(d.held()))
+                        .addString(d.held()).addBoolean(d.pushEmailFallback()))
                 .mapEmpty();
     }
 
     /** The person's newest {@code limit} decisions, newest first. */
     static Future<JsonArray> of(SqlClient sql, UUID account, int limit) {
         return sql.preparedQuery("""
-                        SELECT decided_at, from_offset, up_to_offset, devices, pushed, push_not_before, emailed, email_not_before,
-                               live_only, held
+                        SELECT decided_at, from_offset, up_to_offset, devices, pushed, push_not_before, push_email_fallback, emailed,
+                               email_not_before, live_only, held
                         FROM notify_decision WHERE account_id = $1 ORDER BY decided_at DESC, id DESC LIMIT $2""")
                 .execute(Tuple.of(account, limit))
                 .map(rows -> {
@@ -43,7 +43,8 @@ final class Decisions {
                                 .put("fromOffset", row.getLong("from_offset")).put("upToOffset", row.getLong("up_to_offset"))
                                 .put("devices", row.getInteger("devices"))
                                 .put("push", new JsonObject().put("counts", row.getJsonObject("pushed"))
-                                        .put("notBefore", instant(row, "push_not_before")))
+                                        .put("notBefore", instant(row, "push_not_before"))
+                                        .put("emailedIfUndelivered", row.getBoolean("push_email_fallback")))
                                 .put("email", new JsonObject().put("counts", row.getJsonObject("emailed"))
                                         .put("notBefore", instant(row, "email_not_before")))
                                 .put("liveOnly", row.getJsonObject("live_only")).put("held", row.getString("held")));

@@ -99,7 +99,7 @@ final class MissedEventScanner {
                     if (email != null) { // not activated yet: told once active, if still unread
                         Future<Decision> decided = push.devices(recipient.id()).compose(devices -> pool.<Decision>withTransaction(
                                 tx -> person(tx, recipient, email, devices, lastSent.get(recipient.id()), olderThan, now)));
-                        queued.add(decided.onSuccess(metrics::count).onSuccess(this::wakePushes).map(Decision::anything)
+                        queued.add(decided.onSuccess(this::wakePushes).map(Decision::anything)
                                 .onFailure(e -> LOG.warn("the decision for a person failed, tried again at the next scan: {}",
                                         e.toString())));
                     }
@@ -124,39 +124,75 @@ final class MissedEventScanner {
     private Future<Decision> person(SqlConnection tx, StreamBacklog.Recipient recipient, String email, List<UUID> devices,
                                     OffsetDateTime lastSent, Instant olderThan, Instant now) {
         UUID account = recipient.id();
-        return StreamBacklog.events(tx, account, recipient.since(), olderThan)
-                .compose(events -> StreamBacklog.covered(tx, PUSH_CONSUMER, account).compose(pushedUpTo -> settings.of(tx, account)
-                        .compose(prefs -> {
-                            Decision decision = decide(recipient, events, pushedUpTo, devices, prefs, lastSent, now);
-                            return queuePushes(tx, decision, devices, prefs.locale())
-                                    .compose(v -> StreamBacklog.cover(tx, PUSH_CONSUMER, account, decision.upToOffset()))
-                                    .compose(v -> decision.held() != null ? Future.succeededFuture()
-                                            : queueEmail(tx, decision, email, prefs.locale())
-                                                    .compose(w -> StreamBacklog.cover(tx, CONSUMER, account, decision.upToOffset())))
-                                    .compose(v -> decision.held() != null && decision.pushed().isEmpty() || !decision.anything()
-                                            ? Future.succeededFuture() : Decisions.record(tx, decision))
-                                    .map(decision);
-                        })));
+        return tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended('relais.notify:' || $1, 0)) AS mine")
+                .execute(Tuple.of(account.toString()))
+                .compose(rows -> !rows.iterator().next().getBoolean("mine")
+                        ? Future.succeededFuture(Decision.nothing(account, now)) // another node decides for this person now
+                        : StreamBacklog.acked(tx, account).compose(acked -> StreamBacklog.covered(tx, CONSUMER, account)
+                                .compose(digested -> StreamBacklog.covered(tx, PUSH_CONSUMER, account)
+                                        .compose(pushed -> StreamBacklog.events(tx, account, acked, olderThan)
+                                                .compose(events -> settings.of(tx, account).compose(prefs -> carryOut(tx,
+                                                        plan(account, Math.max(acked, digested), pushed, events, devices,
+                                                                prefs, lastSent, now), email, devices, prefs.locale())))))));
     }
 
-    /** Which channel carries each missed event, counted by category. */
-    private Decision decide(StreamBacklog.Recipient recipient, List<StreamBacklog.Missed> events, long pushedUpTo,
-                            List<UUID> devices, NotificationSettings.Settings prefs, OffsetDateTime lastSent, Instant now) {
+    /** Queues what the plan says, moves both cursors and records the decision, in the person's transaction. */
+    private Future<Decision> carryOut(SqlConnection tx, Plan plan, String email, List<UUID> devices, String locale) {
+        Decision decision = plan.decision();
+        UUID account = decision.account();
+        return queuePushes(tx, plan, devices, locale)
+                .compose(v -> StreamBacklog.cover(tx, PUSH_CONSUMER, account, decision.upToOffset()))
+                .compose(v -> !decision.pushEmailFallback() ? Future.succeededFuture()
+                        : queueEmail(tx, "digest-fallback:", decision.pushed(), plan.fallbackAt(), decision, email, locale, true))
+                .compose(v -> decision.held() != null ? Future.succeededFuture()
+                        : queueEmail(tx, "digest:", decision.emailed(), decision.emailNotBefore(), decision, email, locale, false)
+                                .compose(w -> StreamBacklog.cover(tx, CONSUMER, account, decision.upToOffset())))
+                .compose(v -> decision.held() != null && decision.pushed().isEmpty() || !decision.anything()
+                        ? Future.succeededFuture() : Decisions.record(tx, decision).onSuccess(w -> metrics.count(decision)))
+                .map(decision);
+    }
+
+    /**
+     * What the decision needs besides itself: the counts a push shows (everything waiting since the person last
+     * acknowledged, in the categories that go to their devices: a newer push replaces an older one), and when the
+     * email for what was pushed may leave if no push reaches a device.
+     */
+    private record Plan(Decision decision, Map<Category, Integer> waiting, Instant fallbackAt) {
+    }
+
+    /**
+     * Which channel carries each event after {@code since} (decided up to there before): by push when the person has
+     * a device and allows the category there (counted once, after {@code pushedUpTo}), else by email unless live only.
+     * {@code events} start after {@code acked}, for the counts a push shows.
+     */
+    private Plan plan(UUID account, long since, long pushedUpTo, List<StreamBacklog.Missed> events, List<UUID> devices,
+                      NotificationSettings.Settings prefs, OffsetDateTime lastSent, Instant now) {
+        Map<Category, Integer> waiting = Decision.none();
         Map<Category, Integer> pushed = Decision.none();
         Map<Category, Integer> emailed = Decision.none();
         Map<Category, Integer> liveOnly = Decision.none();
-        long upTo = recipient.since();
+        long pushedFrom = Math.max(pushedUpTo, since);
+        long upTo = since;
         boolean onlyDigests = true;
         Instant oldestEmailed = null;
+        Instant oldestPushed = null;
         for (StreamBacklog.Missed event : events) {
-            upTo = event.offset();
             Category category = Category.of(event.type()).orElse(null);
+            boolean byPush = category != null && !devices.isEmpty() && prefs.push().get(category);
+            if (byPush) {
+                waiting.merge(category, 1, Integer::sum);
+            }
+            if (event.offset() <= since) {
+                continue;
+            }
+            upTo = event.offset();
             if (category == null) {
                 continue;
             }
-            if (!devices.isEmpty() && prefs.push().get(category)) {
-                if (event.offset() > pushedUpTo) {
+            if (byPush) {
+                if (event.offset() > pushedFrom) {
                     pushed.merge(category, 1, Integer::sum);
+                    oldestPushed = oldestPushed == null ? event.createdAt() : oldestPushed;
                 }
                 continue;
             }
@@ -173,9 +209,12 @@ final class MissedEventScanner {
                 && lastSent.toInstant().plus(config.digestWindow()).isAfter(now);
         Instant emailAt = emailed.isEmpty() || held ? null
                 : notBefore(later(now, oldestEmailed.plus(config.delay())), prefs.quietHours());
-        return new Decision(recipient.id(), now, recipient.since(), upTo, devices.size(), pushed,
-                pushed.isEmpty() ? null : notBefore(now, prefs.quietHours()), held ? Decision.none() : emailed, emailAt, liveOnly,
-                held ? "digest window until " + lastSent.toInstant().plus(config.digestWindow()) : null);
+        boolean fallback = !pushed.isEmpty() && pushed.keySet().stream().anyMatch(c -> !"live".equals(prefs.modes().get(c)));
+        Decision decision = new Decision(account, now, since, upTo, devices.size(), pushed,
+                pushed.isEmpty() ? null : notBefore(now, prefs.quietHours()), fallback, held ? Decision.none() : emailed, emailAt,
+                liveOnly, held ? "digest window until " + lastSent.toInstant().plus(config.digestWindow()) : null);
+        return new Plan(decision, waiting,
+                fallback ? notBefore(later(now, oldestPushed.plus(config.delay())), prefs.quietHours()) : null);
     }
 
     /** Pushes leave once their decision committed, not at the next dispatch tick. */
@@ -185,15 +224,19 @@ final class MissedEventScanner {
         }
     }
 
-    /** One push per device, each dropped at send time if the events were acknowledged meanwhile (on another device too). */
-    private Future<Void> queuePushes(SqlConnection tx, Decision decision, List<UUID> devices, String locale) {
+    /**
+     * One push per device, saying how much waits; it replaces the person's pushes not sent yet (their counts are
+     * stale), and is dropped at send time if the events were acknowledged meanwhile (on another device too).
+     */
+    private Future<Void> queuePushes(SqlConnection tx, Plan plan, List<UUID> devices, String locale) {
+        Decision decision = plan.decision();
         if (decision.pushed().isEmpty()) {
             return Future.succeededFuture();
         }
         Map<String, Integer> counts = new LinkedHashMap<>();
-        decision.pushed().forEach((category, n) -> counts.put(category.wireName(), n));
+        plan.waiting().forEach((category, n) -> counts.put(category.wireName(), n));
         JsonObject payload = push.payload(locale, counts);
-        Future<Boolean> queued = Future.succeededFuture();
+        Future<Boolean> queued = Outbox.supersede(tx, Channel.PUSH, decision.account()).map(true);
         for (UUID device : devices) {
             queued = queued.compose(v -> outbox.enqueue(tx, Outgoing.of(Channel.PUSH, "push:" + decision.account() + ":"
                             + decision.upToOffset() + ":" + device, decision.account(), device.toString(), "notification",
@@ -202,17 +245,19 @@ final class MissedEventScanner {
         return queued.mapEmpty();
     }
 
-    private Future<Void> queueEmail(SqlConnection tx, Decision decision, String email, String locale) {
-        if (decision.emailed().isEmpty()) {
+    /** A count-only digest of {@code counts}; a fallback is not sent if a push covering the same events was. */
+    private Future<Void> queueEmail(SqlConnection tx, String key, Map<Category, Integer> counts, Instant notBefore,
+                                    Decision decision, String email, String locale, boolean fallback) {
+        if (counts.isEmpty()) {
             return Future.succeededFuture();
         }
         UUID account = decision.account();
-        Map<Category, Integer> counts = new LinkedHashMap<>(decision.emailed());
-        return outbox.enqueue(tx, digests.render(email, locale, counts, loginUrl.get(), unsubscribeLinks.apply(account, counts))
-                        .outgoing("digest:" + account + ":" + decision.upToOffset(), account, "digest", Outbox.NOTIFICATION,
-                                decision.emailNotBefore())
-                        .covering(decision.upToOffset()))
-                .compose(added -> !added ? Future.succeededFuture() : tx.preparedQuery("""
+        Map<Category, Integer> ordered = new LinkedHashMap<>(counts);
+        Outgoing digest = digests.render(email, locale, ordered, loginUrl.get(), unsubscribeLinks.apply(account, ordered))
+                .outgoing(key + account + ":" + decision.upToOffset(), account, "digest", Outbox.NOTIFICATION, notBefore)
+                .covering(decision.upToOffset());
+        return outbox.enqueue(tx, fallback ? digest.unlessSentBy(Channel.PUSH) : digest)
+                .compose(added -> !added || fallback ? Future.succeededFuture() : tx.preparedQuery("""
                                 INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)
                                 ON CONFLICT (account_id) DO UPDATE SET last_sent_at = $2""")
                         .execute(Tuple.of(account, OffsetDateTime.ofInstant(decision.decidedAt(), ZoneOffset.UTC))))

@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class Outbox {
     public static final int SECURITY = 0;
     public static final int NOTIFICATION = 1;
+    /** Codes a person asked for to prove something (a phone number): after the login codes. */
+    public static final int REQUESTED = 1;
 
     /** The states of an item: {@code skipped} was not sent and needs not be (read meanwhile, expired, address gone). */
     public static final List<String> STATUSES = List.of("pending", "sending", "sent", "dead", "skipped");
@@ -45,15 +47,27 @@ public final class Outbox {
         UUID id = UUID.randomUUID();
         return tx.preparedQuery("""
                         INSERT INTO outbox (id, channel, dedup_key, recipient_id, address, category, priority, content_sealed,
-                                            key_id, up_to_offset, not_before, expires_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (dedup_key) DO NOTHING""")
+                                            key_id, up_to_offset, not_before, expires_at, unless_sent)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (dedup_key) DO NOTHING""")
                 .execute(Tuple.tuple().addUUID(id).addString(item.channel().wireName()).addString(item.dedupKey())
                         .addUUID(item.recipient()).addString(item.address()).addString(item.category())
                         .addShort((short) item.priority())
                         .addBuffer(Buffer.buffer(sealer.seal(item.content().encode(), aad(item.channel(), id)))).addString(sealer.keyId())
                         .addLong(item.upToOffset()).addOffsetDateTime(utc(item.notBefore()))
-                        .addOffsetDateTime(item.expiresAt() == null ? null : utc(item.expiresAt())))
+                        .addOffsetDateTime(item.expiresAt() == null ? null : utc(item.expiresAt()))
+                        .addString(item.unlessSent() == null ? null : item.unlessSent().wireName()))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Marks skipped ("superseded") the items of {@code channel} to {@code recipient} that wait to be sent: a newer one
+     * replaces them (a push says how much waits now; the older counts are stale).
+     */
+    public static Future<Void> supersede(SqlClient tx, Channel channel, UUID recipient) {
+        return tx.preparedQuery("""
+                        UPDATE outbox SET status = 'skipped', last_error = 'superseded'
+                        WHERE channel = $1 AND recipient_id = $2 AND status = 'pending'""")
+                .execute(Tuple.of(channel.wireName(), recipient)).mapEmpty();
     }
 
     /** Wakes the dispatchers of {@code channel} on this node now (call after the commit). */

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * are retried with exponential backoff and jitter (or after the receiver's Retry-After); permanent ones and
  * exhausted retries end dead, visible to admins. Not sent at all, and marked skipped: a digest whose events the
  * person has read since, an item past its expiry (a code nobody can use any more), and an item whose address is gone.
- * With a per-address limit, an item over it waits for the next clock hour (or is skipped if it expires first); the
- * counts are kept in {@code outbox_rate}, shared by every node. An outage of the transport loses nothing: items wait
+ * A fallback is skipped if an item of its other channel covering the same events was sent. With a per-address
+ * limit (counted per category: codes anyone may ask for cannot spend the places of login codes), an item over it
+ * waits for the next clock hour (or is skipped if it expires first); the counts are kept in {@code outbox_rate},
+ * shared by every node. An outage of the transport loses nothing: items wait
  * and leave when it is back. (If a node dies after the transport took an item but before it was marked sent, the
  * item is sent again when the lease runs out, with the same message id.)
  */
@@ -100,13 +102,14 @@ public final class OutboxDispatcher {
                         UPDATE outbox o SET status = 'sending', claimed_by = $3, lease_until = $4, attempts = o.attempts + 1
                         FROM ready WHERE o.id = ready.id
                         RETURNING o.id, o.dedup_key, o.recipient_id, o.address, o.category, o.content_sealed, o.key_id,
-                                  o.up_to_offset, o.expires_at, o.attempts""")
+                                  o.up_to_offset, o.expires_at, o.unless_sent, o.attempts""")
                 .execute(Tuple.of(Outbox.utc(now), settings.batchSize(), node, Outbox.utc(now.plus(settings.lease())),
                         channel.wireName()))
                 .compose(rows -> {
                     List<Future<Void>> sending = new ArrayList<>();
                     for (Row row : rows) {
-                        sending.add(send(row, now));
+                        // whatever fails before the transport answers (an item that cannot be opened) counts as an attempt
+                        sending.add(Future.<Void>succeededFuture().compose(v -> send(row, now)).recover(e -> failed(row, now, e)));
                     }
                     return Future.join(sending).map(rows.size());
                 });
@@ -117,10 +120,7 @@ public final class OutboxDispatcher {
         if (row.getOffsetDateTime("expires_at") != null && !row.getOffsetDateTime("expires_at").toInstant().isAfter(now)) {
             return skip(id, "expired");
         }
-        Long upTo = row.getLong("up_to_offset");
-        Future<Boolean> stillWanted = upTo == null ? Future.succeededFuture(true)
-                : readMarks.readUpTo(row.getUUID("recipient_id"), upTo).map(read -> !read);
-        return stillWanted.compose(wanted -> !wanted ? skip(id, "read") : withinLimit(row, now).compose(within -> {
+        return reasonNotToSend(row).compose(reason -> reason != null ? skip(id, reason) : withinLimit(row, now).compose(within -> {
             if (!within) {
                 return heldBack(row, now);
             }
@@ -137,17 +137,37 @@ public final class OutboxDispatcher {
         }));
     }
 
-    /** Takes one of this clock hour's places for the item's address; false when they are all taken. */
+    /**
+     * Why an item needs not go any more, or null: the person has acknowledged the events it covers ("read"), or it is
+     * a fallback and an item of the other channel covering them was sent (for instance "carried by push").
+     */
+    private Future<String> reasonNotToSend(Row row) {
+        Long upTo = row.getLong("up_to_offset");
+        if (upTo == null) {
+            return Future.succeededFuture();
+        }
+        UUID recipient = row.getUUID("recipient_id");
+        String unlessSent = row.getString("unless_sent");
+        return readMarks.readUpTo(recipient, upTo).compose(read -> read ? Future.succeededFuture("read")
+                : unlessSent == null ? Future.succeededFuture()
+                : pool.preparedQuery("""
+                                SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = $1 AND recipient_id = $2 AND status = 'sent'
+                                               AND up_to_offset >= $3) AS carried""")
+                        .execute(Tuple.of(unlessSent, recipient, upTo))
+                        .map(rows -> rows.iterator().next().getBoolean("carried") ? "carried by " + unlessSent : null));
+    }
+
+    /** Takes one of this clock hour's places for the item's address and category; false when they are all taken. */
     private Future<Boolean> withinLimit(Row row, Instant now) {
         if (settings.perAddressPerHour() <= 0) {
             return Future.succeededFuture(true);
         }
         return pool.preparedQuery("""
-                        INSERT INTO outbox_rate (channel, address, window_start, sent) VALUES ($1, $2, $3, 1)
-                        ON CONFLICT (channel, address, window_start) DO UPDATE SET sent = outbox_rate.sent + 1
+                        INSERT INTO outbox_rate (channel, address, category, window_start, sent) VALUES ($1, $2, $5, $3, 1)
+                        ON CONFLICT (channel, address, category, window_start) DO UPDATE SET sent = outbox_rate.sent + 1
                         WHERE outbox_rate.sent < $4""")
                 .execute(Tuple.of(channel.wireName(), row.getString("address"), Outbox.utc(hourOf(now)),
-                        settings.perAddressPerHour()))
+                        settings.perAddressPerHour(), row.getString("category")))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -196,7 +216,8 @@ public final class OutboxDispatcher {
     private Future<Void> mark(UUID id, String status, Instant notBefore, String error, boolean attemptNotMade) {
         return pool.preparedQuery("""
                         UPDATE outbox SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END,
-                               not_before = COALESCE($4, not_before), last_error = COALESCE($5, last_error),
+                               not_before = COALESCE($4, not_before),
+                               last_error = CASE WHEN $3 = 'sent' THEN NULL ELSE COALESCE($5, last_error) END,
                                attempts = attempts - CASE WHEN $6 THEN 1 ELSE 0 END
                         WHERE id = $1 AND claimed_by = $2 AND status = 'sending'""")
                 .execute(Tuple.of(id, node, status, notBefore == null ? null : Outbox.utc(notBefore), error, attemptNotMade))

@@ -19,6 +19,7 @@ import java.time.Clock;
  * ({@link #sender()}'s caller).
  */
 public final class PushModule {
+    private final Vertx vertx;
     private final Pool pool;
     private final MasterKey masterKey;
     private final PushConfig config;
@@ -30,6 +31,7 @@ public final class PushModule {
     private volatile WebPushSender sender;
 
     public PushModule(Vertx vertx, Pool pool, MasterKey masterKey, PushConfig config, Clock clock) {
+        this.vertx = vertx;
         this.pool = pool;
         this.masterKey = masterKey;
         this.config = config;
@@ -42,12 +44,12 @@ public final class PushModule {
     /** Loads the VAPID key, making it if this is the cluster's first start (nothing when push is disabled). */
     public Future<Void> start() {
         if (!config.enabled()) {
-            sender = new WebPushSender(subscriptions, client, null, null, config, clock);
+            sender = new WebPushSender(vertx, subscriptions, client, null, null, config, clock);
             return Future.succeededFuture();
         }
         return new VapidKeyStore(pool, new Sealer(masterKey, "push-vapid", "v1"), clock).loadOrCreate().map(loaded -> {
             keys = loaded;
-            sender = new WebPushSender(subscriptions, client, new WebPush(config.subject(), loaded),
+            sender = new WebPushSender(vertx, subscriptions, client, new WebPush(config.subject(), loaded),
                     new VapidTokens(loaded.getPrivateKey(), config.subject(), clock), config, clock);
             return null;
         });

@@ -7,6 +7,7 @@ import fr.relais.net.OutboundClient;
 import fr.relais.net.OutboundEndpoints;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -41,14 +42,16 @@ public final class WebPushSender {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private final PushSubscriptions subscriptions;
+    private final Vertx vertx;
     private final OutboundClient client;
     private final WebPush webPush;
     private final VapidTokens tokens;
     private final PushConfig config;
     private final Clock clock;
 
-    WebPushSender(PushSubscriptions subscriptions, OutboundClient client, WebPush webPush, VapidTokens tokens, PushConfig config,
-                  Clock clock) {
+    WebPushSender(Vertx vertx, PushSubscriptions subscriptions, OutboundClient client, WebPush webPush,
+                  VapidTokens tokens, PushConfig config, Clock clock) {
+        this.vertx = vertx;
         this.subscriptions = subscriptions;
         this.client = client;
         this.webPush = webPush;
@@ -84,8 +87,13 @@ public final class WebPushSender {
                 .onSuccess(outcome -> log.info("push to subscription {}: {} ({})", subscriptionId, outcome.kind(), outcome.reason()));
     }
 
+    /** Encrypted on a worker: a P-256 key pair and agreement per push is milliseconds of CPU, too long for an event loop. */
     private Future<PushOutcome> post(PushSubscriptions.Subscription device, byte[] plaintext, String topic) {
-        byte[] body = webPush.getBody(plaintext, device.p256dh(), device.auth());
+        return vertx.executeBlocking(() -> webPush.getBody(plaintext, device.p256dh(), device.auth()), false)
+                .compose(body -> send(device, body, topic));
+    }
+
+    private Future<PushOutcome> send(PushSubscriptions.Subscription device, byte[] body, String topic) {
         var headers = webPush.getHeadersWithToken(tokens.token(device.endpoint()), (int) config.ttl().toSeconds(), topic,
                 WebPush.Urgency.Normal);
         return client.post(device.endpoint())

@@ -84,6 +84,12 @@ public final class StreamBacklog {
                 .mapEmpty();
     }
 
+    /** Up to which offset the recipient's clients acknowledged their events (0: none). */
+    public static Future<Long> acked(SqlClient sql, UUID recipient) {
+        return sql.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("acked"));
+    }
+
     /** How far {@code consumer} has dealt with the recipient's events (0: not at all). */
     public static Future<Long> covered(SqlClient sql, String consumer, UUID recipient) {
         return sql.preparedQuery("SELECT covered FROM stream_consumer WHERE consumer = $1 AND recipient_id = $2")

@@ -199,6 +199,18 @@ class SmsLoginTest {
                 Duration.ofSeconds(20), () -> hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'sms' AND address = ? "
                         + "AND status = 'skipped' AND last_error = 'rate limited until it expired'", number), n -> n == 1);
         assertEquals(5, hub.smsc().to(number).size());
+
+        Response verified = dan.http().post("/api/v1/me/phone/verify", new JsonObject().put("code",
+                codeIn(hub.smsc().to(number).get(4).text())));
+        assertEquals(200, verified.status(), "the latest code proves the number: " + verified.body());
+        assertEquals(200, dan.http().put("/api/v1/me/login-code", new JsonObject().put("by", "sms")).status());
+        Response login = hub.http().postJson("/api/v1/auth/login", new JsonObject().put("email", dan.email())
+                .put("password", People.PASSWORD));
+        assertEquals("sms", login.json().getString("delivery"));
+        String code = Eventually.await("the login code, which verification codes asked by strangers cannot hold back",
+                Duration.ofSeconds(20), () -> hub.smsc().to(number), list -> list.size() == 6).get(5).text();
+        assertEquals(200, hub.http().postJson("/api/v1/auth/login/verify", new JsonObject()
+                .put("challengeId", login.json().getString("challengeId")).put("code", codeIn(code))).status());
     }
 
     @Test

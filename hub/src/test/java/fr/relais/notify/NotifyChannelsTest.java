@@ -94,8 +94,9 @@ class NotifyChannelsTest {
         assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'push' AND recipient_id = ? "
                 + "AND status = 'skipped' AND last_error = 'read'", patient.id()), "the laptop's retry was dropped");
         assertEquals(1, receiver.receivedBy(name(laptop)).size(), "the laptop was not sent what was read on the phone");
+        passTheEmailDelay();
         assertEquals(0, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
-                + "AND category = 'digest'", patient.id()), "what went by push is not emailed too");
+                + "AND category = 'digest' AND status = 'sent'", patient.id()), "what went by push is not emailed too");
     }
 
     @Test
@@ -119,7 +120,7 @@ class NotifyChannelsTest {
     }
 
     @Test
-    void aSubscriptionThePushServiceSaysIsGoneIsRemovedAndThePersonIsEmailedNextTime() {
+    void aSubscriptionThePushServiceSaysIsGoneIsRemovedAndWhatItWasToCarryIsEmailed() {
         Person patient = hub.people().patient("Nina Expirée");
         PushDevice old = device(patient, "old");
         receiver.answer(name(old), 410, null);
@@ -132,11 +133,14 @@ class NotifyChannelsTest {
                         + "AND last_error LIKE 'address gone%'", patient.id()), n -> n == 1);
         assertEquals("[]", patient.http().get("/api/v1/push/subscriptions").body(), "the device is no longer listed");
 
-        String second = hub.people().conversation(doctor, patient);
-        assertTrue(second != null);
+        hub.people().conversation(doctor, patient);
         decideAfterThePushDelay();
         assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
-                + "AND category = 'digest'", patient.id()), "with no device left, the next missed events go by email");
+                + "AND dedup_key LIKE 'digest:%'", patient.id()), "with no device left, the next missed events go by email");
+        passTheEmailDelay();
+        assertEquals(2, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
+                + "AND category = 'digest' AND status = 'sent'", patient.id()),
+                "the events whose push reached no device are emailed after all, and the next ones too");
         assertEquals(1, receiver.receivedBy(name(old)).size());
     }
 
@@ -155,7 +159,7 @@ class NotifyChannelsTest {
         String quiet = now.minusHours(1).format(hhmm) + "-" + now.plusHours(2).format(hhmm); // around now, whatever the hour
         assertEquals(200, patient.http().put("/api/v1/me/notifications", new JsonObject().put("quietHours", quiet)).status());
         Person doctor = hub.people().professional("Dr Calme", "physician");
-        hub.people().conversation(doctor, patient);
+        String conversation = hub.people().conversation(doctor, patient);
 
         decideAfterThePushDelay();
         dispatchPushes();
@@ -177,6 +181,17 @@ class NotifyChannelsTest {
         assertEquals(new JsonObject().put("messages", 1), decision.getJsonObject("push").getJsonObject("counts"));
         assertTrue(Instant.parse(decision.getJsonObject("push").getString("notBefore")).isAfter(hub.clock().instant().plus(
                 Duration.ofMinutes(30))), "the push waits for the end of the quiet hours: " + decision);
+
+        assertEquals(201, doctor.http().post("/api/v1/conversations/" + conversation + "/messages",
+                new JsonObject().put("body", "Encore un")).status());
+        decideAfterThePushDelay();
+        assertEquals(1, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'push' AND recipient_id = ? "
+                + "AND status = 'skipped' AND last_error = 'superseded'", patient.id()), "the waiting push is replaced");
+        hub.clock().advance(Duration.ofHours(3)); // the quiet hours are over
+        dispatchPushes();
+        assertEquals(2, receiver.await(name(phone), 1).payload().getInteger("count"),
+                "one push, which counts everything that waits");
+        assertEquals(1, receiver.receivedBy(name(phone)).size());
     }
 
     @Test
@@ -224,6 +239,12 @@ class NotifyChannelsTest {
         hub.awaitEventsNumbered();
         hub.clock().advance(PUSH_DELAY.plusSeconds(2));
         hub.hub().notifications().scanOnce().await();
+    }
+
+    /** Moves the clock past the email delay of every decision so far, and sends the emails then due. */
+    private static void passTheEmailDelay() {
+        hub.clock().advance(hub.config().notifications().delay());
+        hub.hub().dispatcher(Channel.EMAIL).runOnce().await();
     }
 
     private static void dispatchPushes() {

@@ -26,8 +26,9 @@ import java.util.UUID;
 /**
  * A person's mobile number: registered, proven with a code sent to it by SMS (6 digits, short-lived, a few wrong
  * tries end it), removed; and, once proven, chosen to receive the login codes instead of email. At most
- * {@link #CODES_PER_HOUR} codes per account in a clock hour, whatever numbers they go to (the outbox also limits
- * each number), so that the hub cannot be used to send text messages to strangers.
+ * {@link #CODES_PER_HOUR} codes per account in a clock hour, whatever numbers they go to, and the outbox limits the
+ * verification codes each number receives (category {@code verification}, apart from login codes, which a stranger
+ * asking for codes to someone's number cannot hold back), so that the hub cannot be used to text strangers.
  */
 public final class MobilePhones {
     static final int CODES_PER_HOUR = 5;
@@ -91,7 +92,7 @@ public final class MobilePhones {
                             .execute(Tuple.of(account, number, Buffer.buffer(codeHash(account, number, code)), utc(expires),
                                     codesSent + 1, utc(hour)))
                             .compose(v -> ctx.outbox().enqueue(tx, ctx.emails().phoneVerificationSms(number, code)
-                                    .outgoing("phone-code:" + sent, account, "security", Outbox.SECURITY, now, expires)))
+                                    .outgoing("phone-code:" + sent, account, "verification", Outbox.REQUESTED, now, expires)))
                             .compose(v -> ctx.audit().append(tx, AuditEvent.of("account", account.toString(), "phone.register",
                                     "success").from(ip)))
                             .map(true);
