@@ -95,8 +95,12 @@ public final class OutboundEndpoints {
             return first == 0 || first >= 240 // "this network", reserved and broadcast
                     || first == 100 && (second & 0xc0) == 64 // 100.64.0.0/10, carrier-grade NAT
                     || first == 192 && second == 0 && (b[2] & 0xff) == 0 // 192.0.0.0/24, protocol assignments
-                    || first == 198 && (second & 0xfe) == 18; // 198.18.0.0/15, benchmarking
+                    || first == 198 && (second & 0xfe) == 18 // 198.18.0.0/15, benchmarking
+                    || first == 192 && second == 0 && (b[2] & 0xff) == 2 // 192.0.2.0/24, documentation
+                    || first == 198 && second == 51 && (b[2] & 0xff) == 100 // 198.51.100.0/24, documentation
+                    || first == 203 && second == 0 && (b[2] & 0xff) == 113; // 203.0.113.0/24, documentation
         }
+        boolean documentation = (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8; // 2001:db8::/32
         boolean uniqueLocal = (b[0] & 0xfe) == 0xfc; // fc00::/7
         boolean sixToFour = (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02; // 2002::/16 embeds an IPv4 address
         boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b; // 64:ff9b::/32
@@ -104,6 +108,6 @@ public final class OutboundEndpoints {
         for (int i = 0; i < 12; i++) {
             compatible &= b[i] == 0;
         }
-        return uniqueLocal || sixToFour || nat64 || compatible;
+        return uniqueLocal || sixToFour || nat64 || compatible || documentation;
     }
 }

@@ -143,9 +143,10 @@ final class MissedEventScanner {
         return queuePushes(tx, plan, devices, locale)
                 .compose(v -> StreamBacklog.cover(tx, PUSH_CONSUMER, account, decision.upToOffset()))
                 .compose(v -> !decision.pushEmailFallback() ? Future.succeededFuture()
-                        : queueEmail(tx, "digest-fallback:", decision.pushed(), plan.fallbackAt(), decision, email, locale, true))
+                        : queueEmail(tx, FALLBACK, decision.pushed(), plan.fallbackAt(), decision, email, locale))
                 .compose(v -> decision.held() != null ? Future.succeededFuture()
-                        : queueEmail(tx, "digest:", decision.emailed(), decision.emailNotBefore(), decision, email, locale, false)
+                        : (decision.emailed().isEmpty() ? Future.<Void>succeededFuture()
+                                : queueEmail(tx, DIGEST, plan.emailWaiting(), decision.emailNotBefore(), decision, email, locale))
                                 .compose(w -> StreamBacklog.cover(tx, CONSUMER, account, decision.upToOffset())))
                 .compose(v -> decision.held() != null && decision.pushed().isEmpty() || !decision.anything()
                         ? Future.succeededFuture() : Decisions.record(tx, decision).onSuccess(w -> metrics.count(decision)))
@@ -153,11 +154,11 @@ final class MissedEventScanner {
     }
 
     /**
-     * What the decision needs besides itself: the counts a push shows (everything waiting since the person last
-     * acknowledged, in the categories that go to their devices: a newer push replaces an older one), and when the
+     * What the decision needs besides itself: the counts a push and a digest show (everything waiting since the person
+     * last acknowledged, in the categories that go their way: a newer one replaces one not sent yet), and when the
      * email for what was pushed may leave if no push reaches a device.
      */
-    private record Plan(Decision decision, Map<Category, Integer> waiting, Instant fallbackAt) {
+    private record Plan(Decision decision, Map<Category, Integer> waiting, Map<Category, Integer> emailWaiting, Instant fallbackAt) {
     }
 
     /**
@@ -168,6 +169,7 @@ final class MissedEventScanner {
     private Plan plan(UUID account, long since, long pushedUpTo, List<StreamBacklog.Missed> events, List<UUID> devices,
                       NotificationSettings.Settings prefs, OffsetDateTime lastSent, Instant now) {
         Map<Category, Integer> waiting = Decision.none();
+        Map<Category, Integer> emailWaiting = Decision.none();
         Map<Category, Integer> pushed = Decision.none();
         Map<Category, Integer> emailed = Decision.none();
         Map<Category, Integer> liveOnly = Decision.none();
@@ -177,10 +179,12 @@ final class MissedEventScanner {
         Instant oldestEmailed = null;
         Instant oldestPushed = null;
         for (StreamBacklog.Missed event : events) {
-            Category category = Category.of(event.type()).orElse(null);
+            Category category = event.own() ? null : Category.of(event.type()).orElse(null); // nobody is told of their own acts
             boolean byPush = category != null && !devices.isEmpty() && prefs.push().get(category);
             if (byPush) {
                 waiting.merge(category, 1, Integer::sum);
+            } else if (category != null && !"live".equals(prefs.modes().get(category))) {
+                emailWaiting.merge(category, 1, Integer::sum);
             }
             if (event.offset() <= since) {
                 continue;
@@ -213,7 +217,7 @@ final class MissedEventScanner {
         Decision decision = new Decision(account, now, since, upTo, devices.size(), pushed,
                 pushed.isEmpty() ? null : notBefore(now, prefs.quietHours()), fallback, held ? Decision.none() : emailed, emailAt,
                 liveOnly, held ? "digest window until " + lastSent.toInstant().plus(config.digestWindow()) : null);
-        return new Plan(decision, waiting,
+        return new Plan(decision, waiting, emailWaiting,
                 fallback ? notBefore(later(now, oldestPushed.plus(config.delay())), prefs.quietHours()) : null);
     }
 
@@ -236,7 +240,7 @@ final class MissedEventScanner {
         Map<String, Integer> counts = new LinkedHashMap<>();
         plan.waiting().forEach((category, n) -> counts.put(category.wireName(), n));
         JsonObject payload = push.payload(locale, counts);
-        Future<Boolean> queued = Outbox.supersede(tx, Channel.PUSH, decision.account()).map(true);
+        Future<Boolean> queued = Outbox.supersede(tx, Channel.PUSH, decision.account(), "notification").map(true);
         for (UUID device : devices) {
             queued = queued.compose(v -> outbox.enqueue(tx, Outgoing.of(Channel.PUSH, "push:" + decision.account() + ":"
                             + decision.upToOffset() + ":" + device, decision.account(), device.toString(), "notification",
@@ -245,19 +249,26 @@ final class MissedEventScanner {
         return queued.mapEmpty();
     }
 
-    /** A count-only digest of {@code counts}; a fallback is not sent if a push covering the same events was. */
-    private Future<Void> queueEmail(SqlConnection tx, String key, Map<Category, Integer> counts, Instant notBefore,
-                                    Decision decision, String email, String locale, boolean fallback) {
-        if (counts.isEmpty()) {
-            return Future.succeededFuture();
-        }
+    /** The two kinds of digest: what was decided for email, and what was pushed, emailed if no push reached a device. */
+    private static final String DIGEST = "digest";
+    private static final String FALLBACK = "push-fallback";
+
+    /**
+     * A count-only digest of {@code counts}, replacing the person's digest of the same kind not sent yet (and leaving
+     * no later than it would have); a fallback is not sent if a push covering the same events was.
+     */
+    private Future<Void> queueEmail(SqlConnection tx, String kind, Map<Category, Integer> counts, Instant notBefore,
+                                    Decision decision, String email, String locale) {
         UUID account = decision.account();
         Map<Category, Integer> ordered = new LinkedHashMap<>(counts);
-        Outgoing digest = digests.render(email, locale, ordered, loginUrl.get(), unsubscribeLinks.apply(account, ordered))
-                .outgoing(key + account + ":" + decision.upToOffset(), account, "digest", Outbox.NOTIFICATION, notBefore)
-                .covering(decision.upToOffset());
-        return outbox.enqueue(tx, fallback ? digest.unlessSentBy(Channel.PUSH) : digest)
-                .compose(added -> !added || fallback ? Future.succeededFuture() : tx.preparedQuery("""
+        boolean fallback = kind.equals(FALLBACK);
+        return Outbox.supersede(tx, Channel.EMAIL, account, kind).compose(earliest -> {
+            Instant leaves = earliest.filter(notBefore::isAfter).orElse(notBefore);
+            Outgoing digest = digests.render(email, locale, ordered, loginUrl.get(), unsubscribeLinks.apply(account, ordered))
+                    .outgoing(kind + ":" + account + ":" + decision.upToOffset(), account, kind, Outbox.NOTIFICATION, leaves)
+                    .covering(decision.upToOffset());
+            return outbox.enqueue(tx, fallback ? digest.unlessSentBy(Channel.PUSH) : digest);
+        }).compose(added -> !added || fallback ? Future.succeededFuture() : tx.preparedQuery("""
                                 INSERT INTO notify_cursor (account_id, last_sent_at) VALUES ($1, $2)
                                 ON CONFLICT (account_id) DO UPDATE SET last_sent_at = $2""")
                         .execute(Tuple.of(account, OffsetDateTime.ofInstant(decision.decidedAt(), ZoneOffset.UTC))))

@@ -86,9 +86,9 @@ public final class NotifyModule {
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/admin/emails").handler(rc -> listOutbox(rc, Channel.EMAIL));
         api.post("/admin/emails/:id/retry").handler(rc -> retryItem(rc, Channel.EMAIL));
-        api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, channel(rc)));
+        api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, admin(rc) ? channel(rc) : null));
         api.get("/admin/accounts/:id/notify-decisions").handler(this::decisions);
-        api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, channel(rc)));
+        api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, admin(rc) ? channel(rc) : null));
     }
 
     private static boolean flag(RoutingContext rc, String name) {
@@ -105,6 +105,12 @@ public final class NotifyModule {
     /** Email preferences belong to people: integrators receive no email (403). */
     private static UUID person(RoutingContext rc) {
         return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.ADMIN).id();
+    }
+
+    /** True for an admin; anyone else is refused (401 or 403) before the path is read. */
+    private static boolean admin(RoutingContext rc) {
+        Authentication.require(rc, Principal.Kind.ADMIN);
+        return true;
     }
 
     private static Channel channel(RoutingContext rc) {

@@ -60,14 +60,20 @@ public final class Outbox {
     }
 
     /**
-     * Marks skipped ("superseded") the items of {@code channel} to {@code recipient} that wait to be sent: a newer one
-     * replaces them (a push says how much waits now; the older counts are stale).
+     * Marks skipped ("superseded") the items of {@code channel} and {@code category} to {@code recipient} that wait to
+     * be sent, as a newer one replaces them (it counts what they counted and more); returns the earliest time one of
+     * them was to leave, so that the newer one leaves no later.
      */
-    public static Future<Void> supersede(SqlClient tx, Channel channel, UUID recipient) {
+    public static Future<java.util.Optional<Instant>> supersede(SqlClient tx, Channel channel, UUID recipient, String category) {
         return tx.preparedQuery("""
-                        UPDATE outbox SET status = 'skipped', last_error = 'superseded'
-                        WHERE channel = $1 AND recipient_id = $2 AND status = 'pending'""")
-                .execute(Tuple.of(channel.wireName(), recipient)).mapEmpty();
+                        WITH replaced AS (
+                            UPDATE outbox SET status = 'skipped', last_error = 'superseded'
+                            WHERE channel = $1 AND recipient_id = $2 AND category = $3 AND status = 'pending'
+                            RETURNING not_before)
+                        SELECT min(not_before) AS earliest FROM replaced""")
+                .execute(Tuple.of(channel.wireName(), recipient, category))
+                .map(rows -> java.util.Optional.ofNullable(rows.iterator().next().getOffsetDateTime("earliest"))
+                        .map(OffsetDateTime::toInstant));
     }
 
     /** Wakes the dispatchers of {@code channel} on this node now (call after the commit). */

@@ -28,10 +28,13 @@ record SubscriptionInput(URI endpoint, byte[] p256dh, byte[] auth, String label)
             throw ApiError.invalidField("keys.auth", "keys.auth is the base64url of the 16-byte authentication secret.");
         }
         Object expiration = body.getValue("expirationTime");
-        if (expiration != null && !(expiration instanceof Number)) {
-            throw ApiError.invalidField("expirationTime", "expirationTime is null or a time in milliseconds.");
+        if (expiration != null && !(expiration instanceof Number number && number.doubleValue() >= 0 && number.doubleValue() < 1e15)) {
+            throw ApiError.invalidField("expirationTime", "expirationTime is null or a time in milliseconds since 1970.");
         }
         String label = Fields.optionalText(body, "label", LABEL_MAX);
+        if (label != null && label.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            throw ApiError.invalidField("label", "A label is plain text on one line, without control or direction characters.");
+        }
         return new SubscriptionInput(endpoint, p256dh, auth, label != null ? label : DeviceLabels.fromUserAgent(userAgent));
     }
 

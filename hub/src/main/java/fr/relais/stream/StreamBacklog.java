@@ -22,8 +22,8 @@ public final class StreamBacklog {
     public record Recipient(UUID id, long since) {
     }
 
-    /** One missed event: its offset, type and when it was written (never its data). */
-    public record Missed(long offset, String type, Instant createdAt) {
+    /** One missed event: its offset, type, when it was written, and whether the recipient did it (never its data). */
+    public record Missed(long offset, String type, Instant createdAt, boolean own) {
     }
 
     private final Pool pool;
@@ -59,8 +59,9 @@ public final class StreamBacklog {
      */
     public static Future<List<Missed>> events(SqlClient sql, UUID recipient, long after, Instant olderThan) {
         return sql.preparedQuery("""
-                        SELECT "offset", type, created_at, created_at <= $3 AS old_enough FROM stream_event
-                        WHERE recipient_id = $1 AND "offset" > $2 ORDER BY "offset" """)
+                        SELECT "offset", type, created_at, created_at <= $3 AS old_enough,""" + " " + StreamReads.ACTOR
+                        + " = recipient_id::text AS own " + """
+                        FROM stream_event e WHERE recipient_id = $1 AND "offset" > $2 ORDER BY "offset" """)
                 .execute(Tuple.of(recipient, after, utc(olderThan)))
                 .map(rows -> {
                     List<Missed> events = new ArrayList<>(rows.size());
@@ -69,7 +70,7 @@ public final class StreamBacklog {
                             break;
                         }
                         events.add(new Missed(row.getLong("offset"), row.getString("type"),
-                                row.getOffsetDateTime("created_at").toInstant()));
+                                row.getOffsetDateTime("created_at").toInstant(), row.getBoolean("own")));
                     }
                     return events;
                 });

@@ -21,6 +21,9 @@ public final class StreamReads {
     public record Entry(StreamEvent event, boolean read) {
     }
 
+    /** The SQL of an event's actor ({@code e}: a row of {@code stream_event}), or '' for an event nobody did. */
+    static final String ACTOR = "COALESCE(e.data->>'actorId', e.data->>'senderId', e.data->>'closedBy', '')";
+
     private static final String SELECT = """
             SELECT s.recipient_id, s.epoch, e."offset", e.type, e.data, e.created_at,
                    e."offset" <= COALESCE(w.up_to, 0) OR r."offset" IS NOT NULL AS read
@@ -29,8 +32,7 @@ public final class StreamReads {
               LEFT JOIN stream_event_read r ON r.recipient_id = e.recipient_id AND r."offset" = e."offset"
               LEFT JOIN stream_event_archived x ON x.recipient_id = e.recipient_id AND x."offset" = e."offset"
             WHERE s.recipient_id = $1 AND e.type = ANY($2) AND e."offset" < $3
-              AND COALESCE(e.data->>'actorId', e.data->>'senderId', e.data->>'closedBy', '') <> $4
-            """;
+            """ + " AND " + ACTOR + " <> $4 ";
 
     private final Pool pool;
 

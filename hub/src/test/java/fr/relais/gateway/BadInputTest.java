@@ -114,7 +114,7 @@ class BadInputTest {
             post("/api/v1/me/delegations").by(PROFESSIONAL).json(f -> new JsonObject().put("clientId", f.integrator.getString("clientId"))),
             delete("/api/v1/me/delegations/:systemId").by(PROFESSIONAL),
             get("/api/v1/delegations").by(INTEGRATOR),
-            put("/api/v1/webhook").by(INTEGRATOR).json(f -> new JsonObject().put("url", "https://203.0.113.7/hook")),
+            put("/api/v1/webhook").by(INTEGRATOR).json(f -> new JsonObject().put("url", "https://93.184.215.14/hook")),
             get("/api/v1/webhook").by(INTEGRATOR),
             delete("/api/v1/webhook").by(INTEGRATOR),
             post("/api/v1/webhook/secret").by(INTEGRATOR),
@@ -123,7 +123,7 @@ class BadInputTest {
             // push
             get("/api/v1/push/key").by(PATIENT, PROFESSIONAL),
             post("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL).json(f -> new JsonObject()
-                    .put("endpoint", "https://203.0.113.7/push/device").put("expirationTime", null).put("label", "Téléphone")
+                    .put("endpoint", "https://93.184.215.14/push/device").put("expirationTime", null).put("label", "Téléphone")
                     .put("keys", new JsonObject().put("p256dh", BadInputFixtures.PUSH_P256DH).put("auth", BadInputFixtures.PUSH_AUTH))),
             get("/api/v1/push/subscriptions").by(PATIENT, PROFESSIONAL),
             delete("/api/v1/push/subscriptions/:id").by(PATIENT, PROFESSIONAL).id(f -> java.util.UUID.randomUUID().toString()),

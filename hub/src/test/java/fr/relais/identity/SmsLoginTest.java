@@ -139,6 +139,11 @@ class SmsLoginTest {
         Response belgian = bob.http().put("/api/v1/me/phone", new JsonObject().put("number", "+32 470 12 34 56"));
         assertEquals(200, belgian.status(), belgian.body());
         assertEquals("+32470123456", belgian.json().getString("number"), "international numbers too");
+        assertRefused(bob.http().post("/api/v1/me/phone/verify", new JsonObject().put("code", "abc")), 400, "invalid_field");
+        assertRefused(bob.http().post("/api/v1/me/phone/verify", new JsonObject().put("code", "0000000")), 400, "invalid_field");
+        Response wrong = bob.http().post("/api/v1/me/phone/verify", new JsonObject().put("code", "000000"));
+        assertRefused(wrong, 400, "phone_code_invalid");
+        assertEquals(4, wrong.json().getInteger("attemptsLeft"), "what is not a code costs no attempt");
     }
 
     @Test

@@ -96,7 +96,8 @@ class NotifyChannelsTest {
         assertEquals(1, receiver.receivedBy(name(laptop)).size(), "the laptop was not sent what was read on the phone");
         passTheEmailDelay();
         assertEquals(0, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
-                + "AND category = 'digest' AND status = 'sent'", patient.id()), "what went by push is not emailed too");
+                + "AND category IN ('digest', 'push-fallback') AND status = 'sent'", patient.id()),
+                "what went by push is not emailed too");
     }
 
     @Test
@@ -139,9 +140,36 @@ class NotifyChannelsTest {
                 + "AND dedup_key LIKE 'digest:%'", patient.id()), "with no device left, the next missed events go by email");
         passTheEmailDelay();
         assertEquals(2, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
-                + "AND category = 'digest' AND status = 'sent'", patient.id()),
+                + "AND category IN ('digest', 'push-fallback') AND status = 'sent'", patient.id()),
                 "the events whose push reached no device are emailed after all, and the next ones too");
         assertEquals(1, receiver.receivedBy(name(old)).size());
+    }
+
+    @Test
+    void eventsThatFollowEachOtherMakeOneDigestThatCountsThemAllAndLeavesWhenTheFirstWouldHave() {
+        Person patient = hub.people().patient("Sam Rafale");
+        Person doctor = hub.people().professional("Dr Rafale", "physician");
+        String conversation = hub.people().conversation(doctor, patient);
+        decideAfterThePushDelay();
+        for (String body : List.of("Deuxième", "Troisième")) {
+            assertEquals(201, doctor.http().post("/api/v1/conversations/" + conversation + "/messages",
+                    new JsonObject().put("body", body)).status());
+            decideAfterThePushDelay();
+        }
+        assertEquals(2, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
+                + "AND category = 'digest' AND status = 'skipped' AND last_error = 'superseded'", patient.id()));
+        List<java.util.Map<String, Object>> pending = hub.sql().rows("SELECT not_before FROM outbox WHERE channel = 'email' "
+                + "AND recipient_id = ? AND category = 'digest' AND status = 'pending'", patient.id());
+        assertEquals(1, pending.size(), "one digest waits");
+        assertEquals(0, hub.sql().count("SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient_id = ? "
+                + "AND category = 'digest'", doctor.id()), "the doctor, with no socket open either, is not told of his own messages");
+        hub.clock().advance(hub.config().notifications().delay().minus(PUSH_DELAY.plusSeconds(2).multipliedBy(3)).plusSeconds(1));
+        hub.hub().dispatcher(Channel.EMAIL).runOnce().await();
+        String digest = Eventually.await("the digest", Duration.ofSeconds(10), () -> java.util.Arrays.stream(
+                hub.mail().getReceivedMessagesForDomain(patient.email())).map(m -> com.icegreen.greenmail.util.GreenMailUtil.getBody(m))
+                .filter(text -> text.contains("nouveaux messages")).toList(), list -> !list.isEmpty()).get(0);
+        assertTrue(digest.contains("3 nouveaux messages"), "one email counts all three, when the first had waited its delay: "
+                + digest);
     }
 
     @Test

@@ -32,7 +32,7 @@ class PushBrowserTest {
     void theSettingsListTheDevicesAndAPushShowsANotificationThatOpensItsPage() {
         Person patient = hub.people().patient("Léa Martin");
         Response added = patient.http().post("/api/v1/push/subscriptions",
-                PushDevice.at("https://203.0.113.7/push/tablet").subscription().put("label", "Tablette du salon"));
+                PushDevice.at("https://93.184.215.14/push/tablet").subscription().put("label", "Tablette du salon"));
         assertEquals(201, added.status(), added.body());
         try (Browser page = Browser.open(hub.port(), hub.clock())) {
             page.devTools("Browser.grantPermissions", Map.of("origin", page.origin(), "permissions", List.of("notifications")));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PushSubscriptionTest {
     /** A public address (TEST-NET-3): accepted without any DNS look-up, never called by these tests. */
-    private static final String SERVICE = "https://203.0.113.7/push/";
+    private static final String SERVICE = "https://93.184.215.14/push/";
     private static final String CHROME_ON_ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             + "Chrome/131.0.0.0 Mobile Safari/537.36";
 
@@ -128,11 +128,15 @@ class PushSubscriptionTest {
         offCurve[64] ^= 1;
         Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
         Map<String, JsonObject> bad = new java.util.LinkedHashMap<>();
-        bad.put("endpoint", good.copy().put("endpoint", "http://203.0.113.7/push/plain"));
+        bad.put("endpoint", good.copy().put("endpoint", "http://93.184.215.14/push/plain"));
         bad.put("endpoint ", good.copy().put("endpoint", "https://127.0.0.1/push/loopback"));
         bad.put("endpoint  ", good.copy().put("endpoint", "https://10.0.0.8/push/private"));
         bad.put("endpoint   ", good.copy().put("endpoint", "https://[::1]/push/loopback"));
-        bad.put("endpoint    ", good.copy().put("endpoint", "https://user:pw@203.0.113.7/push/x"));
+        bad.put("endpoint    ", good.copy().put("endpoint", "https://user:pw@93.184.215.14/push/x"));
+        bad.put("endpoint     ", good.copy().put("endpoint", "https://[2001:db8::1]/push/documentation-range"));
+        bad.put("expirationTime ", good.copy().put("expirationTime", -1));
+        bad.put("label  ", good.copy().put("label", "\u202eevil"));
+        bad.put("label   ", good.copy().put("label", "a\nb"));
         bad.put("endpoint     ", good.copy().put("endpoint", "not a url"));
         bad.put("endpoint      ", good.copy().put("endpoint", 42));
         bad.put("endpoint       ", without(good, "endpoint"));

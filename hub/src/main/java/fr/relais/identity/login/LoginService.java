@@ -68,6 +68,9 @@ public final class LoginService {
     public Future<TokenPair> verify(JsonObject body, String ip) {
         UUID challengeId = Fields.uuid(body, "challengeId");
         String code = Fields.text(body, "code", 1, 12);
+        if (!code.matches("[0-9]{6}")) {
+            throw ApiError.invalidField("code", "The code is the 6 digits the email or the SMS gave.");
+        }
         return throttle.code(ip, challengeId).compose(attempt -> ctx.pool().withTransaction(tx -> tx.preparedQuery("""
                                 SELECT account_id, code_hash, expires_at, failures, consumed_at
                                 FROM login_challenge WHERE id = $1 FOR UPDATE""")

@@ -108,6 +108,9 @@ public final class MobilePhones {
     /** Proves the number with the code it received. A wrong code is counted (committed) before it is refused. */
     public Future<JsonObject> verify(UUID account, JsonObject body, String ip) {
         String code = Fields.text(body, "code", 1, 12);
+        if (!code.matches("[0-9]{6}")) {
+            throw ApiError.invalidField("code", "The code is the 6 digits the SMS gave.");
+        }
         return ctx.pool().withTransaction(tx -> locked(tx, account).compose(row -> {
                     String number = row.getString("number");
                     if (number == null || row.getBuffer("code_hash") == null) {
