@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 public final class MailCommand {
 
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Render a template with sample data: digest, login-code, activation, emergency-access.")
+            description = "Render a template with sample data: digest, login-code, activation, emergency-access, login-by-sms.")
     static final class Render implements Callable<Integer> {
         @Parameters(paramLabel = "TEMPLATE") String template;
         @Option(names = "--locale", defaultValue = "fr", description = "fr or en") String locale;
@@ -46,10 +46,11 @@ public final class MailCommand {
                 case "activation" -> identity.activation("patient@example.fr", "Alice Martin",
                         "https://sante.example/activate#code=…", "AbCdEf123", Duration.ofDays(7));
                 case "emergency-access" -> identity.emergencyAccess("patient@example.fr", Duration.ofHours(12), "https://sante.example/");
+                case "login-by-sms" -> identity.loginBySms("patient@example.fr", "+33 6 •• •• •• 78", "https://sante.example/");
                 default -> null;
             };
             if (email == null) {
-                System.err.println("relais: unknown template " + template + " (digest, login-code, activation, emergency-access)");
+                System.err.println("relais: unknown template " + template + " (digest, login-code, activation, emergency-access, login-by-sms)");
                 return 2;
             }
             System.out.println("Subject: " + email.subject() + "\n\n--- text ---\n" + email.text() + "\n--- html ---\n" + email.html());

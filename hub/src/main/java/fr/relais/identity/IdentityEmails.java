@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class IdentityEmails {
     /** The templates these emails are written from. */
-    public static final List<String> TEMPLATES = List.of("login-code", "activation", "emergency-access");
+    public static final List<String> TEMPLATES = List.of("login-code", "activation", "emergency-access", "login-by-sms");
     /** The text messages (SMS) written from templates: each carries a code and nothing else. */
     public static final List<String> TEXTS = List.of("login-code", "phone-verification");
 
@@ -30,6 +30,11 @@ public final class IdentityEmails {
     public Email loginCode(String to, String code, Duration lifetime) {
         return templates.render("login-code", language, to,
                 Map.of("code", code, "minutes", Math.max(1, lifetime.toMinutes())));
+    }
+
+    /** The owner is told that their login codes now go by SMS to {@code maskedNumber} (all but two digits hidden). */
+    public Email loginBySms(String to, String maskedNumber, String loginUrl) {
+        return templates.render("login-by-sms", language, to, Map.of("number", maskedNumber, "loginUrl", loginUrl));
     }
 
     /** A login code by SMS, to the person's verified mobile number. */

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class SmppTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(SmppTransport.class);
     private static final int WORKERS = 8;
+    private static final java.time.Duration BIND_PAUSE = java.time.Duration.ofSeconds(5);
     /** command_status values that no retry will change (SMPP 3.4, §5.1.3). */
     private static final Set<Integer> PERMANENT = Set.of(
             0x01, // ESME_RINVMSGLEN
@@ -53,6 +54,7 @@ final class SmppTransport implements Transport {
     private final SmsConfig.Smpp smpp;
     private final WorkerExecutor workers;
     private SMPPSession session; // guarded by this
+    private long bindAgainAfter = System.nanoTime(); // guarded by this; System.nanoTime()
 
     SmppTransport(Vertx vertx, SmsConfig config) {
         this.config = config;
@@ -81,6 +83,8 @@ final class SmppTransport implements Transport {
                     config.sender().replace("+", ""), TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
                     number.substring(1), new ESMClass(), (byte) 0, (byte) 1, null, null,
                     new RegisteredDelivery(SMSCDeliveryReceipt.DEFAULT), (byte) 0, coding, (byte) 0, body);
+        } catch (org.jsmpp.PDUException e) { // the message cannot be encoded as SMPP: it never will be
+            throw DeliveryFailure.permanent("SMPP: " + e.getMessage());
         } catch (NegativeResponseException e) {
             String reason = String.format("the SMSC refused the message: command_status 0x%02X", e.getCommandStatus());
             throw PERMANENT.contains(e.getCommandStatus()) ? DeliveryFailure.permanent(reason) : DeliveryFailure.temporary(reason);
@@ -96,6 +100,11 @@ final class SmppTransport implements Transport {
         }
         if (session != null) {
             session.close();
+            session = null;
+        }
+        // an SMSC that cannot be bound is not tried again by every waiting thread in turn, each for its whole timeout
+        if (System.nanoTime() - bindAgainAfter < 0) {
+            throw DeliveryFailure.temporary("the SMSC at " + smpp.host() + ":" + smpp.port() + " could not be bound a moment ago");
         }
         SMPPSession fresh = new SMPPSession();
         fresh.setTransactionTimer(smpp.timeout().toMillis());
@@ -105,6 +114,7 @@ final class SmppTransport implements Transport {
                     smpp.systemType(), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), smpp.timeout().toMillis());
         } catch (IOException e) {
             fresh.close();
+            bindAgainAfter = System.nanoTime() + BIND_PAUSE.toNanos();
             throw DeliveryFailure.temporary("cannot bind to the SMSC at " + smpp.host() + ":" + smpp.port() + ": " + e.getMessage());
         }
         log.info("bound to the SMSC at {}:{} as a transmitter", smpp.host(), smpp.port());

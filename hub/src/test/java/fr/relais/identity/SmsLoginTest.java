@@ -90,6 +90,14 @@ class SmsLoginTest {
         Response chosen = alice.http().put("/api/v1/me/login-code", new JsonObject().put("by", "sms"));
         assertEquals(200, chosen.status(), chosen.body());
         assertEquals("sms", chosen.json().getString("loginCodeBy"));
+        jakarta.mail.internet.MimeMessage notice = fr.relais.testing.Eventually.await("the owner told by email",
+                Duration.ofSeconds(20), () -> java.util.Arrays.stream(hub.mail().getReceivedMessagesForDomain(alice.email()))
+                        .filter(m -> com.icegreen.greenmail.util.GreenMailUtil.getBody(m).contains("par SMS")).toList(),
+                list -> !list.isEmpty()).get(0);
+        String told = com.icegreen.greenmail.util.GreenMailUtil.getBody(notice).replace("=\r\n", "");
+        assertTrue(told.contains(number.substring(10)) && !told.contains(number.substring(3, 10)),
+                "the number all but its last two digits hidden: " + told);
+        assertEquals(200, alice.http().put("/api/v1/me/login-code", new JsonObject().put("by", "sms")).status());
 
         int emailsBefore = hub.mail().getReceivedMessagesForDomain(alice.email()).length;
         Response started = hub.http().postJson("/api/v1/auth/login",

@@ -4,6 +4,7 @@ import fr.relais.audit.AuditEvent;
 import fr.relais.error.ApiError;
 import fr.relais.identity.IdentityContext;
 import fr.relais.identity.Tokens;
+import fr.relais.identity.account.Accounts;
 import fr.relais.outbox.Channel;
 import fr.relais.outbox.Outbox;
 import fr.relais.sms.PhoneNumbers;
@@ -168,18 +169,43 @@ public final class MobilePhones {
         }
         boolean sms = "sms".equals(by);
         return ctx.pool().withTransaction(tx -> tx.preparedQuery("""
-                                UPDATE account_phone SET login_by_sms = $2
-                                WHERE account_id = $1 AND (NOT $2 OR (verified_at IS NOT NULL AND number IS NOT NULL))""")
+                                UPDATE account_phone p SET login_by_sms = $2
+                                FROM (SELECT login_by_sms AS was FROM account_phone WHERE account_id = $1 FOR UPDATE) old
+                                WHERE p.account_id = $1 AND (NOT $2 OR (p.verified_at IS NOT NULL AND p.number IS NOT NULL))
+                                RETURNING old.was""")
                         .execute(Tuple.of(account, sms))
                         .compose(rows -> {
+                            boolean switched = rows.size() == 1 && rows.iterator().next().getBoolean("was") != sms;
                             if (sms && rows.rowCount() == 0) {
                                 return Future.failedFuture(ApiError.of(409, "phone_not_verified",
                                         "Login codes go by SMS only to a verified mobile number: add and verify one first."));
                             }
                             return ctx.audit().append(tx, AuditEvent.of("account", account.toString(), "login.channel", "success")
-                                    .from(ip).detail("by", by));
+                                    .from(ip).detail("by", by))
+                                    .compose(v -> sms && switched ? toldBySecurityEmail(tx, account) : Future.succeededFuture(false));
                         }))
+                .onSuccess(told -> {
+                    if (Boolean.TRUE.equals(told)) {
+                        ctx.outbox().kick(Channel.EMAIL);
+                    }
+                })
                 .compose(v -> view(account));
+    }
+
+    /**
+     * Moving the login codes to a phone is what someone who took over a session would do: the owner's mailbox is told
+     * at once (a security email, quiet hours or not), with the number all but two digits hidden.
+     */
+    private Future<Boolean> toldBySecurityEmail(SqlClient tx, UUID account) {
+        return Accounts.byId(tx, account).compose(found -> loginNumber(tx, account).compose(number -> {
+            if (found.isEmpty() || number.isEmpty()) {
+                return Future.succeededFuture(false);
+            }
+            Instant now = ctx.clock().instant();
+            return ctx.outbox().enqueue(tx, ctx.emails().loginBySms(found.get().email(), PhoneNumbers.masked(number.get()),
+                    ctx.publicBaseUrl().get() + "/").outgoing("login-by-sms:" + account + ":" + now.toEpochMilli(), account,
+                    "security", Outbox.SECURITY, now));
+        }));
     }
 
     /** The person's row, created if needed, locked for the transaction. */
