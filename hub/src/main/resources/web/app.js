@@ -47,11 +47,13 @@ async function askCode(email, password, delivery = undefined) {
 function codeView(firstChallenge, resend) {
   let challengeId = firstChallenge.challengeId;
   const bySms = firstChallenge.delivery === 'sms';
+  let delivery; // the person's choice, until they ask for the code by email
   const code = el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}',
     maxlength: '6', required: true, 'aria-describedby': 'code-help' });
   const form = el('form', { id: 'code-form' },
     el('p', { id: 'code-help' }, bySms ? t('login.codeBySms', { number: unbroken(firstChallenge.sentTo) }) : t('login.codeHelp')),
-    field(bySms ? t('login.codeSms') : t('login.code'), code), el('button', { type: 'submit', class: 'primary' }, t('login.verify')));
+    el('label', {}, el('span', { id: 'code-label' }, bySms ? t('login.codeSms') : t('login.code')), code),
+    el('button', { type: 'submit', class: 'primary' }, t('login.verify')));
   submitting(form, async () => {
     let tokens;
     try {
@@ -68,7 +70,7 @@ function codeView(firstChallenge, resend) {
     again.disabled = true;
     sent.textContent = '';
     try {
-      challengeId = (await resend()).challengeId;
+      challengeId = (await resend(delivery)).challengeId;
       code.value = '';
       sent.textContent = t('login.resent');
     } catch (error) {
@@ -83,7 +85,10 @@ function codeView(firstChallenge, resend) {
     sent.textContent = '';
     try {
       challengeId = (await resend('email')).challengeId;
+      delivery = 'email';
+      byEmail.hidden = true;
       code.value = '';
+      document.getElementById('code-label').textContent = t('login.code');
       document.getElementById('code-help').textContent = t('login.sentByEmail');
       sent.textContent = t('login.sentByEmail');
     } catch (error) {

@@ -1,6 +1,6 @@
 // The person's mobile number: added, proven with the code it receives by SMS, removed; and where login codes go.
 import { api } from './api.js';
-import { el, field, submitting } from './ui.js';
+import { el, field, submitting, problem, announce } from './ui.js';
 import { t } from './i18n.js';
 
 /** A phone number kept on one line. */
@@ -59,6 +59,7 @@ function channelForm(phone, redraw) {
     await api('PUT', '/api/v1/me/login-code', { by: choice.value });
     await redraw();
     document.getElementById('phone-settings').append(el('p', { role: 'status' }, t('settings.saved')));
+    announce(t('settings.saved'));
   });
 }
 
@@ -70,17 +71,26 @@ function resendButton(number, section) {
       await api('PUT', '/api/v1/me/phone', { number });
       await draw(section);
       section.append(el('p', { role: 'status' }, t('phone.resent')));
+      announce(t('phone.resent'));
     } catch (error) {
       button.disabled = false;
-      section.append(el('p', { class: 'error', role: 'alert' }, error.message));
+      section.append(problem(error));
     }
   });
   return button;
 }
 
 function removeButton(redraw) {
-  return el('button', { type: 'button', id: 'phone-remove', onclick: async () => {
-    await api('DELETE', '/api/v1/me/phone');
-    await redraw();
-  } }, t('phone.remove'));
+  const button = el('button', { type: 'button', id: 'phone-remove' }, t('phone.remove'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('DELETE', '/api/v1/me/phone');
+      await redraw();
+    } catch (error) {
+      button.disabled = false;
+      button.after(problem(error));
+    }
+  });
+  return button;
 }

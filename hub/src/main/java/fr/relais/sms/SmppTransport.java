@@ -88,7 +88,10 @@ final class SmppTransport implements Transport {
         } catch (NegativeResponseException e) {
             String reason = String.format("the SMSC refused the message: command_status 0x%02X", e.getCommandStatus());
             throw PERMANENT.contains(e.getCommandStatus()) ? DeliveryFailure.permanent(reason) : DeliveryFailure.temporary(reason);
-        } catch (Exception e) { // a timeout, an invalid answer, a broken connection: bind again next time
+        } catch (org.jsmpp.extra.ResponseTimeoutException | org.jsmpp.InvalidResponseException e) {
+            // one late or odd answer: the session still serves the requests in flight on it
+            throw DeliveryFailure.temporary("SMPP: " + e);
+        } catch (Exception e) { // a broken connection: bind again next time
             drop(bound);
             throw DeliveryFailure.temporary("SMPP: " + e);
         }

@@ -98,8 +98,8 @@ class BackgroundJobsTest {
     @Test
     void theHubRunsEveryPeriodicJobOfItsFeaturesOnTheLifecycleAndReportsThemInMetrics() {
         List<String> expected = List.of("stream.sweep", "stream.trim", "idempotency.purge", "identity.upkeep", "audit.chain", "audit.checkpoint",
-                "messaging.retention", "record.uploads", "agenda.reminders", "agenda.planning", "notify.scan", "mail.dispatch",
-                "webhooks.dispatch");
+                "messaging.retention", "record.uploads", "agenda.reminders", "agenda.planning", "notify.scan", "notify.decisions",
+                "mail.dispatch", "sms.dispatch", "push.dispatch", "outbox.upkeep", "webhooks.dispatch");
         assertEquals(expected, hub.hub().jobs().report().stream().map(JobReport::name).toList());
 
         hub.hub().jobs().runNow("notify.scan").await();

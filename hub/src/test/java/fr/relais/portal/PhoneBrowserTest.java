@@ -90,7 +90,11 @@ class PhoneBrowserTest {
             page.click(".code-help summary");
             page.click("#code-by-email");
             page.awaitText("#code-help", "par courriel");
-            page.type("#code-form input[name=code]", hub.people().awaitCode(doctor.email()));
+            page.awaitText("#code-form label", "Code reçu par courriel");
+            hub.people().awaitCode(doctor.email()); // that code's challenge is replaced by the next one
+            page.click("#resend-code");
+            page.awaitText(".code-help [role=status]", "Un nouveau code vous a été envoyé");
+            page.type("#code-form input[name=code]", hub.people().awaitCode(doctor.email())); // a new code asked for goes by email too
             page.click("#code-form button[type=submit]");
             page.awaitText("#status", "En direct");
             assertEquals(2, hub.smsc().to("+33781234567").size(), "the verification's SMS and that login's, then the email");
