@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.HttpTestClient.Response;
 import fr.relais.testing.People;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * codes: the login code arrives by SMS and opens a session. The wrong inputs, the wrong kinds of caller, and the
  * outbox's limits per account and per number.
  */
-@ClockSensitive
 class SmsLoginTest {
     private static final Pattern CODE = Pattern.compile("(\\d{6})");
     private static final AtomicInteger NUMBERS = new AtomicInteger();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.relais.testing.Browser;
-import fr.relais.testing.ClockSensitive;
 import fr.relais.testing.Eventually;
 import fr.relais.testing.People;
 import fr.relais.testing.People.Person;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (shown masked); a professional does the same from his own settings and, his phone out of reach, gets the code by
  * email instead.
  */
-@ClockSensitive
 class PhoneBrowserTest {
     private static final Pattern CODE = Pattern.compile("(\\d{6})");
 
