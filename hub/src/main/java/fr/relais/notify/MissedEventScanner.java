@@ -128,12 +128,11 @@ final class MissedEventScanner {
                 .execute(Tuple.of(account.toString()))
                 .compose(rows -> !rows.iterator().next().getBoolean("mine")
                         ? Future.succeededFuture(Decision.nothing(account, now)) // another node decides for this person now
-                        : StreamBacklog.acked(tx, account).compose(acked -> StreamBacklog.covered(tx, CONSUMER, account)
-                                .compose(digested -> StreamBacklog.covered(tx, PUSH_CONSUMER, account)
-                                        .compose(pushed -> StreamBacklog.events(tx, account, acked, olderThan)
-                                                .compose(events -> settings.of(tx, account).compose(prefs -> carryOut(tx,
-                                                        plan(account, Math.max(acked, digested), pushed, events, devices,
-                                                                prefs, lastSent, now), email, devices, prefs.locale())))))));
+                        : StreamBacklog.position(tx, account, CONSUMER, PUSH_CONSUMER).compose(at -> StreamBacklog
+                                .events(tx, account, at.acked(), olderThan)
+                                .compose(events -> settings.of(tx, account).compose(prefs -> carryOut(tx, plan(account,
+                                        Math.max(at.acked(), at.covered(CONSUMER)), at.covered(PUSH_CONSUMER), events, devices,
+                                        prefs, lastSent, now), email, devices, prefs.locale())))));
     }
 
     /** Queues what the plan says, moves both cursors and records the decision, in the person's transaction. */

@@ -86,9 +86,9 @@ public final class NotifyModule {
                 .onSuccess(json -> Responses.json(rc, 200, json)).onFailure(rc::fail));
         api.get("/admin/emails").handler(rc -> listOutbox(rc, Channel.EMAIL));
         api.post("/admin/emails/:id/retry").handler(rc -> retryItem(rc, Channel.EMAIL));
-        api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, admin(rc) ? channel(rc) : null));
+        api.get("/admin/outbox/:channel").handler(rc -> listOutbox(rc, channel(rc)));
         api.get("/admin/accounts/:id/notify-decisions").handler(this::decisions);
-        api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, admin(rc) ? channel(rc) : null));
+        api.post("/admin/outbox/:channel/:id/retry").handler(rc -> retryItem(rc, channel(rc)));
     }
 
     private static boolean flag(RoutingContext rc, String name) {
@@ -107,13 +107,9 @@ public final class NotifyModule {
         return Authentication.require(rc, Principal.Kind.PATIENT, Principal.Kind.PROFESSIONAL, Principal.Kind.ADMIN).id();
     }
 
-    /** True for an admin; anyone else is refused (401 or 403) before the path is read. */
-    private static boolean admin(RoutingContext rc) {
-        Authentication.require(rc, Principal.Kind.ADMIN);
-        return true;
-    }
-
+    /** The channel an admin's path names; anyone else is refused (401 or 403) before the path is read. */
     private static Channel channel(RoutingContext rc) {
+        Authentication.require(rc, Principal.Kind.ADMIN);
         for (Channel channel : Channel.values()) {
             if (channel.wireName().equals(rc.pathParam("channel"))) {
                 return channel;

@@ -1,6 +1,7 @@
 package fr.relais.stream;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -9,7 +10,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -85,23 +88,34 @@ public final class StreamBacklog {
                 .mapEmpty();
     }
 
-    /** Up to which offset the recipient's clients acknowledged their events (0: none). */
-    public static Future<Long> acked(SqlClient sql, UUID recipient) {
-        return sql.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient))
-                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("acked"));
+    /** Up to which offset the recipient's clients acknowledged their events, and how far each consumer covered them. */
+    public record Position(long acked, Map<String, Long> covered) {
+        /** How far {@code consumer} has dealt with the recipient's events (0: not at all). */
+        public long covered(String consumer) {
+            return covered.getOrDefault(consumer, 0L);
+        }
     }
 
-    /** How far {@code consumer} has dealt with the recipient's events (0: not at all). */
-    public static Future<Long> covered(SqlClient sql, String consumer, UUID recipient) {
-        return sql.preparedQuery("SELECT covered FROM stream_consumer WHERE consumer = $1 AND recipient_id = $2")
-                .execute(Tuple.of(consumer, recipient))
-                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("covered"));
+    /** The recipient's position for {@code consumers}, in one round trip. */
+    public static Future<Position> position(SqlClient sql, UUID recipient, String... consumers) {
+        return sql.preparedQuery("""
+                        SELECT COALESCE((SELECT acked FROM stream WHERE recipient_id = $1), 0) AS acked,
+                               (SELECT json_object_agg(consumer, covered) FROM stream_consumer
+                                WHERE recipient_id = $1 AND consumer = ANY($2)) AS covered""")
+                .execute(Tuple.tuple().addUUID(recipient).addArrayOfString(consumers))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Map<String, Long> covered = new HashMap<>();
+                    if (row.getValue("covered") instanceof JsonObject all) {
+                        all.forEach(e -> covered.put(e.getKey(), ((Number) e.getValue()).longValue()));
+                    }
+                    return new Position(row.getLong("acked"), covered);
+                });
     }
 
     /** Whether a client of the recipient acknowledged every event up to {@code offset}. */
     public Future<Boolean> acknowledged(UUID recipient, long offset) {
-        return pool.preparedQuery("SELECT acked FROM stream WHERE recipient_id = $1").execute(Tuple.of(recipient))
-                .map(rows -> rows.size() > 0 && rows.iterator().next().getLong("acked") >= offset);
+        return position(pool, recipient).map(position -> position.acked() >= offset);
     }
 
     private static OffsetDateTime utc(Instant instant) {
